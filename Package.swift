@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "cachechat",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cachechat", targets: ["cachechat"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // C shims: typed wrappers only, no logic.
+        .target(
+            name: "CCurlShim",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+
+        // Pure Swift cores.
+        .target(name: "Tokenizer", resources: [.copy("Resources/deepseek-v4.vocab")]),
+        .target(name: "ChatCore", dependencies: ["Tokenizer"]),
+        .target(name: "ChatWire", dependencies: ["ChatCore"]),
+
+        // Backends.
+        .target(name: "CurlTransport", dependencies: ["ChatWire", "CCurlShim"]),
+        .target(
+            name: "Store",
+            dependencies: ["ChatCore", "ChatWire", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+
+        .executableTarget(
+            name: "cachechat",
+            dependencies: [
+                "ChatCore", "ChatWire", "CurlTransport", "Store", "Tokenizer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .target(name: "TestSupport", dependencies: ["ChatWire"]),
+
+        .testTarget(name: "ChatWireTests", dependencies: ["ChatWire", "TestSupport"]),
+        .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "ChatWire", "TestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "Tokenizer"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ]
+)

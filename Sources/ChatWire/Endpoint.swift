@@ -1,0 +1,31 @@
+/// An OpenAI-compatible chat endpoint and the key used with it.
+public struct Endpoint: Sendable, Equatable {
+    /// Without a trailing slash, e.g. `https://api.deepseek.com` or `http://127.0.0.1:8787/v1`.
+    public var baseURL: String
+    public var apiKey: String?
+    public var keySource: KeySource?
+    /// A short name for status lines ("local emulator", a profile name, the host).
+    public var displayName: String
+
+    public init(baseURL: String, apiKey: String?, keySource: KeySource?, displayName: String? = nil) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.keySource = keySource
+        self.displayName = displayName ?? Endpoint.host(of: baseURL)
+    }
+
+    public func url(_ path: String) -> String { baseURL + path }
+
+    /// Headers every request carries; the key only ever leaves the process here.
+    public var headers: [HTTPHeader] {
+        var headers = [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Accept", "application/json, text/event-stream")]
+        if let apiKey { headers.append(HTTPHeader("Authorization", "Bearer \(apiKey)")) }
+        return headers
+    }
+
+    static func host(of url: String) -> String {
+        var rest = Substring(url)
+        if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
+        return String(rest.prefix { $0 != "/" })
+    }
+}

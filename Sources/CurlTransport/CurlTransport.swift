@@ -1,0 +1,257 @@
+import CCurlShim
+import ChatWire
+import Foundation
+
+/// ``HTTPTransport`` over libcurl's multi interface.
+///
+/// Everything happens on the thread that calls ``poll(timeout:extraFD:)``: curl's
+/// callbacks only append to the transfer's buffers, and events are delivered after
+/// `curl_multi_perform` returns, so a handler may cancel or start transfers freely.
+/// libcurl honours `http_proxy`, `https_proxy`, `all_proxy` and `no_proxy` from the
+/// environment; TLS peer and host verification stay on.
+public final class CurlTransport: HTTPTransport {
+    private let multi: UnsafeMutableRawPointer
+    private var transfers: [TransferID: Transfer] = [:]
+    private var byHandle: [UnsafeMutableRawPointer: TransferID] = [:]
+    private var pendingRetries: [(due: Double, id: TransferID)] = []
+    private var nextID = 1
+    private let userAgent: String
+    private let now: () -> Double
+
+    public init(userAgent: String = "cachechat") {
+        _ = CurlGlobal.initialized
+        guard let multi = cc_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
+        self.multi = multi
+        self.userAgent = userAgent
+        self.now = { ProcessInfo.processInfo.systemUptime }
+    }
+
+    deinit {
+        for transfer in transfers.values { detach(transfer) }
+        cc_multi_cleanup(multi)
+    }
+
+    public var activeTransfers: Int { transfers.count }
+
+    /// The libcurl version line, for `cachechat --version` and bug reports.
+    public static var curlVersion: String { String(cString: cc_version()) }
+
+    @discardableResult
+    public func start(_ request: HTTPRequest, onEvent: @escaping (TransportEvent) -> Void) -> TransferID {
+        let id = TransferID(nextID)
+        nextID += 1
+        let transfer = Transfer(id: id, request: request, handler: onEvent)
+        transfers[id] = transfer
+        attach(transfer)
+        return id
+    }
+
+    public func cancel(_ id: TransferID) {
+        guard let transfer = transfers.removeValue(forKey: id) else { return }
+        pendingRetries.removeAll { $0.id == id }
+        detach(transfer)
+    }
+
+    public func wakeup() { _ = cc_multi_wakeup(multi) }
+
+    @discardableResult
+    public func poll(timeout: Double, extraFD: Int32?) -> Bool {
+        var wait = max(0, timeout)
+        if let due = pendingRetries.map(\.due).min() { wait = min(wait, max(0, due - now())) }
+        if let idle = transfers.values.compactMap(\.idleDeadline).min() { wait = min(wait, max(0, idle - now()) + 0.001) }
+        var extraReady: Int32 = 0
+        if !transfers.isEmpty || extraFD != nil || wait > 0 {
+            _ = cc_multi_poll(multi, extraFD ?? -1, Int32(min(wait * 1000, 86_400_000).rounded(.up)), &extraReady)
+        }
+        var running: Int32 = 0
+        _ = cc_multi_perform(multi, &running)
+        collectFinished()
+        failIdleTransfers()
+        deliverPendingEvents()
+        startDueRetries()
+        return extraReady != 0
+    }
+
+    // MARK: - Attempts
+
+    private func attach(_ transfer: Transfer) {
+        guard let easy = cc_easy_init() else {
+            finish(transfer, with: .failed(TransportError(kind: .other, detail: "curl_easy_init failed", receivedResponse: false)))
+            return
+        }
+        transfer.beginAttempt(easy: easy, now: now())
+        configure(easy, for: transfer)
+        byHandle[easy] = transfer.id
+        let rc = cc_multi_add(multi, easy)
+        if rc != 0 {
+            let detail = String(cString: cc_multi_strerror(rc))
+            detachHandle(of: transfer)
+            finish(transfer, with: .failed(TransportError(kind: .other, detail: detail, receivedResponse: false)))
+        }
+    }
+
+    private func configure(_ easy: UnsafeMutableRawPointer, for transfer: Transfer) {
+        let request = transfer.request
+        let opaque = Unmanaged.passUnretained(transfer).toOpaque()
+        _ = cc_set_url(easy, request.url)
+        _ = cc_set_nosignal(easy, 1)
+        _ = cc_set_verify_tls(easy, 1)
+        _ = cc_set_tcp_keepalive(easy, 1)
+        _ = cc_set_user_agent(easy, userAgent)
+        _ = cc_set_connect_timeout_ms(easy, Int(request.connectTimeout * 1000))
+        _ = cc_set_error_buffer(easy, transfer.errorBuffer)
+        if let caFile = ProcessInfo.processInfo.environment["CACHECHAT_CA_FILE"] { _ = cc_set_ca_info(easy, caFile) }
+        if let body = request.body {
+            // COPYPOSTFIELDS copies the bytes, so the buffer need not outlive this call.
+            var bytes = body.map { CChar(bitPattern: $0) }
+            bytes.append(0)
+            _ = cc_set_post_body(easy, bytes, body.count)
+        }
+        if request.method != "GET" && request.method != "POST" { _ = cc_set_method(easy, request.method) }
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        // An empty `Expect:` stops curl from waiting for `100 Continue` on large bodies.
+        for line in request.headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] {
+            list = cc_slist_append(list, line)
+        }
+        transfer.headerList = list
+        _ = cc_set_headers(easy, list)
+        _ = cc_set_write_callback(easy, curlWriteCallback, opaque)
+        _ = cc_set_header_callback(easy, curlHeaderCallback, opaque)
+    }
+
+    private func collectFinished() {
+        var easy: UnsafeMutableRawPointer? = nil
+        var result: Int32 = 0
+        while cc_multi_next_done(multi, &easy, &result) != 0 {
+            guard let easy, let id = byHandle[easy], let transfer = transfers[id] else { continue }
+            let status = Int(cc_get_response_code(easy))
+            let error = result == 0 ? nil : transportError(code: result, transfer: transfer)
+            detachHandle(of: transfer)
+            complete(transfer, status: status, error: error)
+        }
+    }
+
+    private func complete(_ transfer: Transfer, status: Int, error: TransportError?) {
+        if let error {
+            if error.isConnectFailure, let delay = transfer.request.retry.delay(afterAttempt: transfer.attempt, retryAfter: nil) {
+                scheduleRetry(transfer, delay: delay, reason: error.detail)
+                return
+            }
+            if !transfer.streaming { transfer.flushBufferedResponse(status: status) }
+            finish(transfer, with: .failed(error))
+            return
+        }
+        if !transfer.streaming {
+            let retryAfter = transfer.responseHeaders["retry-after"].flatMap { APIError.parseRetryAfter($0, now: Date()) }
+            if transfer.request.retry.retryStatuses.contains(status),
+               let delay = transfer.request.retry.delay(afterAttempt: transfer.attempt, retryAfter: retryAfter)
+            {
+                scheduleRetry(transfer, delay: delay, reason: "HTTP \(status)")
+                return
+            }
+            transfer.flushBufferedResponse(status: status)
+        }
+        finish(transfer, with: .finished)
+    }
+
+    /// curl's low-speed check averages over a window, so a stall right after a burst is
+    /// noticed late; measuring the silence ourselves makes the idle timeout exact.
+    private func failIdleTransfers() {
+        let current = now()
+        for transfer in transfers.values where transfer.hasHandle {
+            guard let deadline = transfer.idleDeadline, deadline <= current else { continue }
+            let seconds = transfer.request.idleTimeout
+            let connected = transfer.connected || transfer.easy.map { cc_get_connect_time($0) > 0 } ?? false
+            detachHandle(of: transfer)
+            if !transfer.streaming { transfer.flushBufferedResponse(status: transfer.status) }
+            finish(transfer, with: .failed(TransportError(
+                kind: connected ? .idleTimeout : .connectTimeout,
+                detail: "no data from the server for \(Int(seconds)) s", receivedResponse: transfer.receivedAnyByte)))
+        }
+    }
+
+    private func scheduleRetry(_ transfer: Transfer, delay: Double, reason: String) {
+        transfer.pending.append(.retrying(attempt: transfer.attempt, delay: delay, reason: reason))
+        pendingRetries.append((due: now() + delay, id: transfer.id))
+    }
+
+    private func startDueRetries() {
+        let current = now()
+        let due = pendingRetries.filter { $0.due <= current }
+        pendingRetries.removeAll { $0.due <= current }
+        for entry in due {
+            guard let transfer = transfers[entry.id] else { continue }
+            attach(transfer)
+        }
+    }
+
+    private func finish(_ transfer: Transfer, with event: TransportEvent) {
+        transfer.pending.append(event)
+        transfer.isDone = true
+    }
+
+    private func deliverPendingEvents() {
+        // Handlers may start or cancel transfers, so work on a snapshot and re-check membership.
+        for id in transfers.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+            guard let transfer = transfers[id] else { continue }
+            let events = transfer.takeEvents()
+            if transfer.isDone && !transfer.hasHandle { transfers[id] = nil }
+            for event in events {
+                guard transfers[id] != nil || transfer.isDone else { break }
+                if transfer.isCancelled { break }
+                transfer.handler(event)
+            }
+        }
+    }
+
+    private func detach(_ transfer: Transfer) {
+        transfer.isCancelled = true
+        detachHandle(of: transfer)
+    }
+
+    private func detachHandle(of transfer: Transfer) {
+        guard let easy = transfer.easy else { return }
+        _ = cc_multi_remove(multi, easy)
+        byHandle[easy] = nil
+        transfer.endAttempt()
+    }
+
+    private func transportError(code: Int32, transfer: Transfer) -> TransportError {
+        let detail = transfer.errorMessage(orCode: code)
+        let received = transfer.receivedAnyByte
+        let kind: TransportError.Kind
+        switch Int(code) {
+        case CC_COULDNT_RESOLVE_HOST, CC_COULDNT_RESOLVE_PROXY: kind = .resolve
+        case CC_COULDNT_CONNECT: kind = .connect
+        case CC_SSL_CONNECT_ERROR, CC_PEER_FAILED_VERIFICATION: kind = .tls
+        case CC_OPERATION_TIMEDOUT: kind = transfer.connected ? .idleTimeout : .connectTimeout
+        case CC_GOT_NOTHING, CC_RECV_ERROR, CC_SEND_ERROR,
+             CC_PARTIAL_FILE:
+            kind = .dropped
+        default: kind = .other
+        }
+        return TransportError(kind: kind, detail: detail, receivedResponse: received)
+    }
+}
+
+/// curl_global_init must run once, before any thread uses curl.
+private enum CurlGlobal {
+    static let initialized: Bool = { cc_global_init() == 0 }()
+}
+
+private let curlWriteCallback: cc_data_callback = { data, size, count, userdata in
+    let length = size * count
+    guard let userdata, let data else { return length }
+    let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+    let bytes = UnsafeRawBufferPointer(start: data, count: length)
+    transfer.receiveBody(bytes)
+    return length
+}
+
+private let curlHeaderCallback: cc_data_callback = { data, size, count, userdata in
+    let length = size * count
+    guard let userdata, let data else { return length }
+    let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+    transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
+    return length
+}

@@ -1,0 +1,128 @@
+import Foundation
+import CCurlShim
+import ChatWire
+
+/// The state of one logical request across its attempts. Curl's callbacks write
+/// into it; ``CurlTransport`` turns that into events after `curl_multi_perform`.
+final class Transfer {
+    let id: TransferID
+    let request: HTTPRequest
+    let handler: (TransportEvent) -> Void
+    private(set) var attempt = 0
+    private(set) var easy: UnsafeMutableRawPointer?
+    var headerList: UnsafeMutablePointer<curl_slist>?
+    /// curl writes its human-readable error here (CURL_ERROR_SIZE bytes).
+    let errorBuffer: UnsafeMutablePointer<CChar>
+
+    private(set) var status = 0
+    private(set) var responseHeaders: [String: String] = [:]
+    /// True once a 2xx response started delivering its body: from then on no retry.
+    private(set) var streaming = false
+    private(set) var receivedAnyByte = false
+    private(set) var connected = false
+    private var bufferedBody: [UInt8] = []
+    private var lastActivity = 0.0
+    private let clock: () -> Double = { ProcessInfo.processInfo.systemUptime }
+
+    /// When the transfer fails for silence, unless another byte arrives first.
+    var idleDeadline: Double? { easy == nil ? nil : lastActivity + request.idleTimeout }
+    var pending: [TransportEvent] = []
+    var isDone = false
+    var isCancelled = false
+
+    init(id: TransferID, request: HTTPRequest, handler: @escaping (TransportEvent) -> Void) {
+        self.id = id
+        self.request = request
+        self.handler = handler
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    }
+
+    deinit {
+        endAttempt()
+        errorBuffer.deallocate()
+    }
+
+    var hasHandle: Bool { easy != nil }
+
+    func beginAttempt(easy: UnsafeMutableRawPointer, now: Double) {
+        attempt += 1
+        lastActivity = now
+        self.easy = easy
+        status = 0
+        responseHeaders = [:]
+        bufferedBody = []
+        receivedAnyByte = false
+        connected = false
+        errorBuffer[0] = 0
+    }
+
+    func endAttempt() {
+        if let easy {
+            if cc_get_connect_time(easy) > 0 { connected = true }
+            cc_easy_cleanup(easy)
+        }
+        easy = nil
+        if let headerList { cc_slist_free_all(headerList) }
+        headerList = nil
+    }
+
+    func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        lastActivity = clock()
+        receivedAnyByte = true
+        connected = true
+        guard var line = String(bytes: bytes, encoding: .utf8) else { return }
+        line = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.hasPrefix("HTTP/") {
+            // A new response (e.g. after `100 Continue`): forget the previous headers.
+            let parts = line.split(separator: " ", maxSplits: 2)
+            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            responseHeaders = [:]
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        responseHeaders[name] = value
+    }
+
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) {
+        lastActivity = clock()
+        receivedAnyByte = true
+        connected = true
+        guard (200..<300).contains(status) else {
+            bufferedBody.append(contentsOf: bytes)
+            return
+        }
+        if !streaming {
+            streaming = true
+            pending.append(.head(status: status, headers: responseHeaders))
+        }
+        // Coalesce the chunks of one perform round into one event.
+        if case .body(var previous)? = pending.last {
+            pending.removeLast()
+            previous.append(contentsOf: bytes)
+            pending.append(.body(previous))
+        } else {
+            pending.append(.body(Array(bytes)))
+        }
+    }
+
+    /// Delivers a response that was held back because it might have been retried.
+    func flushBufferedResponse(status finalStatus: Int) {
+        guard !streaming, finalStatus != 0 || status != 0 else { return }
+        pending.append(.head(status: status != 0 ? status : finalStatus, headers: responseHeaders))
+        if !bufferedBody.isEmpty { pending.append(.body(bufferedBody)) }
+        bufferedBody = []
+    }
+
+    func takeEvents() -> [TransportEvent] {
+        defer { pending = [] }
+        return pending
+    }
+
+    func errorMessage(orCode code: Int32) -> String {
+        let text = String(cString: errorBuffer)
+        return text.isEmpty ? String(cString: cc_easy_strerror(code)) : text
+    }
+}

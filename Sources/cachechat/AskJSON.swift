@@ -1,0 +1,80 @@
+import ChatCore
+import ChatWire
+import Foundation
+
+/// The `ask --json` object. Every key is always present; unknown values are null.
+struct AskJSON: Encodable {
+    let reply: Reply
+    let model: String
+    let cost: Cost?
+    let error: APIError?
+
+    private enum Keys: String, CodingKey {
+        case model, content, reasoningContent = "reasoning_content", finishReason = "finish_reason", usage, cost,
+             costWithoutCache = "cost_without_cache", currency, error
+    }
+
+    private enum UsageKeys: String, CodingKey {
+        case promptTokens = "prompt_tokens", completionTokens = "completion_tokens",
+             hit = "prompt_cache_hit_tokens", miss = "prompt_cache_miss_tokens", reasoning = "reasoning_tokens"
+    }
+
+    private enum ErrorKeys: String, CodingKey { case kind, status, message }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(model, forKey: .model)
+        try container.encode(reply.content, forKey: .content)
+        try container.encode(reply.reasoningContent.isEmpty ? nil : reply.reasoningContent, forKey: .reasoningContent)
+        try container.encode(reply.finishReason, forKey: .finishReason)
+        if let usage = reply.usage {
+            var nested = container.nestedContainer(keyedBy: UsageKeys.self, forKey: .usage)
+            try nested.encode(usage.resolvedPromptTokens, forKey: .promptTokens)
+            try nested.encode(usage.completionTokens, forKey: .completionTokens)
+            try nested.encode(usage.resolvedCacheHitTokens, forKey: .hit)
+            try nested.encode(usage.resolvedCacheMissTokens, forKey: .miss)
+            try nested.encode(usage.reasoningTokens, forKey: .reasoning)
+        } else {
+            try container.encodeNil(forKey: .usage)
+        }
+        try container.encode(cost?.amount, forKey: .cost)
+        try container.encode(cost?.withoutCache, forKey: .costWithoutCache)
+        try container.encode(cost?.currency.rawValue, forKey: .currency)
+        if let error {
+            var nested = container.nestedContainer(keyedBy: ErrorKeys.self, forKey: .error)
+            try nested.encode(error.kindName, forKey: .kind)
+            try nested.encode(error.status, forKey: .status)
+            try nested.encode(error.message, forKey: .message)
+        } else {
+            try container.encodeNil(forKey: .error)
+        }
+    }
+
+    func encoded() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension APIError {
+    /// A stable, machine-readable name for `--json` output.
+    var kindName: String {
+        switch kind {
+        case .badRequest: "bad_request"
+        case .authentication: "authentication"
+        case .insufficientBalance: "insufficient_balance"
+        case .invalidParameters: "invalid_parameters"
+        case .rateLimited: "rate_limited"
+        case .serverError: "server_error"
+        case .overloaded: "overloaded"
+        case .httpStatus: "http_status"
+        case .network: "network"
+        case .timeout: "timeout"
+        case .malformedResponse: "malformed_response"
+        case .truncated: "truncated"
+        case .cancelled: "cancelled"
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import Store
+
+/// Flags shared by every command that talks to an endpoint.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .customLong("base-url"), help: "Endpoint base URL (default: DEEPSEEK_BASE_URL, the profile, or DeepSeek).")
+    var baseURL: String?
+
+    @Option(name: .customLong("api-key"), help: "API key (prefer DEEPSEEK_API_KEY: flags are visible to other users in ps).")
+    var apiKey: String?
+
+    @Option(help: "Model id (default: CACHECHAT_MODEL, the profile's model, or deepseek-v4-flash).")
+    var model: String?
+
+    @Option(help: "A profile from config.toml (default: CACHECHAT_PROFILE or the file's `profile`).")
+    var profile: String?
+
+    func resolve() throws -> ConnectionSettings {
+        let environment = ProcessInfo.processInfo.environment
+        let path = ConfigFile.defaultPath(environment: environment)
+        let config: ConfigFile
+        do {
+            config = try ConfigFile.load(path: path)
+        } catch {
+            throw CLIError.usage("Config file problem: \(error)")
+        }
+        for warning in config.warnings { Terminal.errorLine("cachechat: warning: \(warning)") }
+        do {
+            return try ConnectionSettings.resolve(
+                flags: .init(baseURL: baseURL, apiKey: apiKey, model: model, profile: profile),
+                environment: environment, config: config)
+        } catch {
+            throw CLIError.usage("\(error)")
+        }
+    }
+}
+
+/// An error that ends the command with a message and a documented exit code.
+enum CLIError: Error {
+    case usage(String)
+}

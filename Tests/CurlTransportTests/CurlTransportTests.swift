@@ -1,0 +1,155 @@
+import ChatWire
+import CurlTransport
+import Foundation
+import TestSupport
+import Testing
+
+typealias TestSupportServer = ScriptedHTTPServer
+
+@Suite("CurlTransport against a loopback server")
+struct CurlTransportTests {
+    @Test func streamsChunksAsTheyArrive() throws {
+        let events = DeepSeekEvents.reply(["Hel", "lo", " 世界"])
+        let server = try ScriptedHTTPServer { _, _ in HTTPScript.stream(events, pause: 0.02) }
+        let driver = TransportDriver()
+        driver.start(request(server.baseURL))
+        driver.run()
+        #expect(driver.status == 200)
+        #expect(driver.failure == nil)
+        #expect(String(decoding: driver.body, as: UTF8.self) == events.joined())
+        // Paused writes arrive as separate events: the body is streamed, not buffered.
+        #expect(driver.events.filter { if case .body = $0 { return true } else { return false } }.count > 1)
+        let sent = try #require(server.requests.first)
+        #expect(sent.method == "POST")
+        #expect(sent.path == "/chat/completions")
+        #expect(sent.bodyText == "{\"model\":\"m\"}")
+    }
+
+    @Test func cancelMidStreamReturnsPromptly() throws {
+        let server = try ScriptedHTTPServer { _, _ in
+            [HTTPScript.streamHead(), HTTPScript.chunk(DeepSeekEvents.chunk("{\"content\":\"a\"}")), .pause(10),
+             HTTPScript.endOfChunks]
+        }
+        let driver = TransportDriver()
+        driver.start(request(server.baseURL))
+        driver.run(until: { !driver.body.isEmpty })
+        #expect(!driver.body.isEmpty)
+        let before = driver.events.count
+        let started = Date()
+        driver.transport.cancel(driver.id!)
+        driver.transport.poll(timeout: 0.05, extraFD: nil)
+        #expect(Date().timeIntervalSince(started) < 1)
+        #expect(driver.transport.activeTransfers == 0)
+        #expect(driver.events.count == before)
+    }
+
+    @Test func retriesAfter429HonouringRetryAfter() throws {
+        let server = try ScriptedHTTPServer { _, n in
+            n == 1
+                ? HTTPScript.response(status: 429, headers: ["Retry-After": "1"], body: DeepSeekEvents.error("Rate Limit Reached"))
+                : HTTPScript.stream(DeepSeekEvents.reply(["ok"]))
+        }
+        let driver = TransportDriver()
+        driver.start(request(server.baseURL))
+        let seconds = driver.run()
+        #expect(driver.retries.count == 1)
+        #expect(driver.retries.first?.delay == 1)
+        #expect(seconds >= 0.9)
+        #expect(driver.status == 200)
+        #expect(server.requests.count == 2)
+    }
+
+    @Test func retriesAfter503WithHTTPDate() throws {
+        let date = Date().addingTimeInterval(2)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        let server = try ScriptedHTTPServer { _, n in
+            n == 1
+                ? HTTPScript.response(status: 503, headers: ["Retry-After": formatter.string(from: date)], body: DeepSeekEvents.error("Server overloaded"))
+                : HTTPScript.stream(DeepSeekEvents.reply(["ok"]))
+        }
+        let driver = TransportDriver()
+        driver.start(request(server.baseURL))
+        driver.run()
+        let delay = try #require(driver.retries.first?.delay)
+        #expect(delay > 0 && delay <= 2.01)
+        #expect(driver.status == 200)
+    }
+
+    @Test func givesUpAfterMaxAttemptsAndDeliversTheLastErrorBody() throws {
+        let server = try ScriptedHTTPServer { _, _ in
+            HTTPScript.response(status: 503, body: DeepSeekEvents.error("Server overloaded, please retry shortly."))
+        }
+        let driver = TransportDriver()
+        driver.start(request(server.baseURL, retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.01)))
+        driver.run()
+        #expect(driver.retries.map(\.attempt) == [1, 2])
+        #expect(server.requests.count == 3)
+        #expect(driver.status == 503)
+        #expect(String(decoding: driver.body, as: UTF8.self).contains("overloaded"))
+    }
+
+    @Test(arguments: [400, 401, 402, 422, 500])
+    func nonRetryableStatusesAreDeliveredOnce(status: Int) throws {
+        let server = try ScriptedHTTPServer { _, _ in HTTPScript.response(status: status, body: DeepSeekEvents.error("nope")) }
+        let driver = TransportDriver()
+        driver.start(request(server.baseURL))
+        driver.run()
+        #expect(driver.status == status)
+        #expect(driver.retries.isEmpty)
+        #expect(server.requests.count == 1)
+        #expect(String(decoding: driver.body, as: UTF8.self) == DeepSeekEvents.error("nope"))
+    }
+
+    @Test func connectionRefusedIsRetriedThenReported() throws {
+        let port = closedPort()
+        let driver = TransportDriver()
+        driver.start(request("http://127.0.0.1:\(port)", retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.01)))
+        driver.run()
+        #expect(driver.retries.count == 2)
+        let failure = try #require(driver.failure)
+        #expect(failure.kind == .connect)
+        #expect(!failure.receivedResponse)
+        #expect(driver.status == nil)
+    }
+
+    @Test func serverClosingMidStreamIsNotRetried() throws {
+        let server = try ScriptedHTTPServer { _, _ in
+            [HTTPScript.streamHead(), HTTPScript.chunk(DeepSeekEvents.chunk("{\"content\":\"partial\"}")), .pause(0.05), .reset]
+        }
+        let driver = TransportDriver()
+        driver.start(request(server.baseURL))
+        driver.run()
+        let failure = try #require(driver.failure)
+        #expect(failure.receivedResponse)
+        #expect(failure.kind == .dropped)
+        #expect(String(decoding: driver.body, as: UTF8.self).contains("partial"))
+        #expect(server.requests.count == 1)
+        #expect(driver.retries.isEmpty)
+    }
+
+    @Test func idleTimeoutFailsAStalledReply() throws {
+        let server = try ScriptedHTTPServer { _, _ in [HTTPScript.streamHead(), .pause(5), HTTPScript.endOfChunks] }
+        let driver = TransportDriver()
+        driver.start(request(server.baseURL, idle: 1))
+        let seconds = driver.run()
+        let failure = try #require(driver.failure)
+        #expect(failure.kind == .idleTimeout)
+        #expect(seconds < 4.5)
+    }
+
+    @Test func keepAliveCommentsKeepAStreamAlive() throws {
+        var actions: [ScriptedHTTPServer.Action] = [HTTPScript.streamHead()]
+        for _ in 0..<6 { actions += [HTTPScript.chunk(": keep-alive\n\n"), .pause(0.4)] }
+        actions += DeepSeekEvents.reply(["late"]).map { HTTPScript.chunk($0) } + [HTTPScript.endOfChunks]
+        let script = actions
+        let server = try ScriptedHTTPServer { _, _ in script }
+        let driver = TransportDriver()
+        driver.start(request(server.baseURL, idle: 1))
+        driver.run()
+        #expect(driver.failure == nil)
+        #expect(String(decoding: driver.body, as: UTF8.self).contains("late"))
+    }
+}
