@@ -30,6 +30,8 @@ public final class ChatCall {
     private var retryAfterHeader: String?
     private var errorBody: [UInt8] = []
     private var failure: APIError?
+    private let connectTimeout: Double
+    private let idleTimeout: Double
 
     /// Starts the request at once.
     public init(
@@ -41,6 +43,8 @@ public final class ChatCall {
         self.endpoint = endpoint
         self.transport = transport
         self.onEvent = onEvent
+        self.connectTimeout = connectTimeout
+        self.idleTimeout = idleTimeout
         let http = HTTPRequest(
             method: "POST", url: endpoint.url("/chat/completions"), headers: endpoint.headers,
             body: try request.encodedBody(), connectTimeout: connectTimeout, idleTimeout: idleTimeout, retry: retry)
@@ -104,11 +108,11 @@ public final class ChatCall {
         let url = endpoint.baseURL
         switch error.kind {
         case .connectTimeout:
-            return .timeout(.connect(seconds: 10), url: url, detail: error.detail)
+            return .timeout(.connect(seconds: connectTimeout), url: url, detail: error.detail)
         case .idleTimeout:
-            return .timeout(.idle(seconds: 300), url: url, detail: error.detail)
+            return .timeout(.idle(seconds: idleTimeout), url: url, detail: error.detail)
         case .dropped where error.receivedResponse, .other where error.receivedResponse:
-            return .truncated(receivedAnything: !accumulator.reply.content.isEmpty || !accumulator.reply.reasoningContent.isEmpty)
+            return .truncated(receivedAnything: parser.hasReceivedReplyData)
         default:
             return .network(detail: error.detail, url: url)
         }

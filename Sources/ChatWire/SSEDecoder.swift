@@ -33,26 +33,43 @@ public struct SSEDecoder: Sendable {
 
     /// Consumes the next bytes of the stream and returns the events they completed.
     public mutating func feed<C: Collection>(_ bytes: C) -> [SSEEvent] where C.Element == UInt8 {
+        // Generic code is not specialised across modules; work on contiguous bytes instead
+        // of paying for a protocol witness per byte.
+        if let events = bytes.withContiguousStorageIfAvailable({ feed(buffer: $0) }) {
+            return events
+        }
+        return Array(bytes).withUnsafeBufferPointer { feed(buffer: $0) }
+    }
+
+    private mutating func feed(buffer: UnsafeBufferPointer<UInt8>) -> [SSEEvent] {
         var events: [SSEEvent] = []
-        for byte in bytes {
-            switch byte {
-            case 0x0A where afterCR:
-                afterCR = false  // the LF of a CRLF whose CR already ended the line
-            case 0x0A, 0x0D:
-                afterCR = byte == 0x0D
-                endLine(into: &events)
-            default:
+        let count = buffer.count
+        var start = 0
+        while start < count {
+            if afterCR {
                 afterCR = false
-                if discarding { continue }
-                line.append(byte)
-                if line.count + data.count > maxEventBytes {
+                if buffer[start] == 0x0A {  // the LF of a CRLF whose CR already ended the line
+                    start += 1
+                    continue
+                }
+            }
+            var end = start
+            while end < count, buffer[end] != 0x0A, buffer[end] != 0x0D { end += 1 }
+            if !discarding, end > start {
+                if line.count + data.count + (end - start) > maxEventBytes {
                     events.append(.tooLarge(limit: maxEventBytes))
                     discarding = true
                     line.removeAll()
                     data.removeAll()
                     hasData = false
+                } else {
+                    line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<end]))
                 }
             }
+            guard end < count else { break }
+            afterCR = buffer[end] == 0x0D
+            endLine(into: &events)
+            start = end + 1
         }
         return events
     }

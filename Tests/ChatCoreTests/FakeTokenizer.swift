@@ -1,0 +1,58 @@
+import ChatCore
+import Foundation
+
+/// One token per Unicode scalar, added tokens matched literally from a table, and a count
+/// of `encode` calls. Span boundaries under it are exact character boundaries, which makes
+/// span expectations readable.
+final class FakeTokenizer: TextTokenizer, @unchecked Sendable {
+    static let added = [
+        "<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>", "<｜User｜>", "<｜Assistant｜>", "<think>", "</think>",
+        "｜DSML｜", "<｜tool▁calls▁begin｜>", "<｜tool▁calls▁end｜>", "<｜tool▁call▁begin｜>", "<｜tool▁call▁end｜>",
+        "<｜tool▁sep｜>", "<｜tool▁outputs▁begin｜>", "<｜tool▁outputs▁end｜>", "<｜tool▁output▁begin｜>",
+        "<｜tool▁output▁end｜>",
+    ]
+    private let lock = NSLock()
+    private var calls = 0
+    private var scalarsEncoded = 0
+
+    var encodeCalls: Int { lock.withLock { calls } }
+    var encodedScalars: Int { lock.withLock { scalarsEncoded } }
+
+    func id(forAddedToken content: String) -> Int? {
+        Self.added.firstIndex(of: content).map { 1_000_000 + $0 }
+    }
+
+    func encode(_ text: String) -> [Int] {
+        let scalars = Array(text.unicodeScalars)
+        lock.withLock {
+            calls += 1
+            scalarsEncoded += scalars.count
+        }
+        var ids: [Int] = []
+        ids.reserveCapacity(scalars.count)
+        var i = 0
+        outer: while i < scalars.count {
+            if scalars[i] == "<" || scalars[i] == "｜" {
+                for (n, token) in Self.added.enumerated() {
+                    let t = Array(token.unicodeScalars)
+                    if i + t.count <= scalars.count, Array(scalars[i..<i + t.count]) == t {
+                        ids.append(1_000_000 + n)
+                        i += t.count
+                        continue outer
+                    }
+                }
+            }
+            ids.append(Int(scalars[i].value))
+            i += 1
+        }
+        return ids
+    }
+
+    func decode(_ ids: some Collection<Int>) -> String {
+        var out = ""
+        for id in ids {
+            if id >= 1_000_000 { out += Self.added[id - 1_000_000] } else { out.unicodeScalars.append(Unicode.Scalar(UInt32(id))!) }
+        }
+        return out
+    }
+}
