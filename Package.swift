@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C shims: typed wrappers only, no logic.
@@ -23,6 +24,17 @@ let package = Package(
         .target(name: "ChatCore", dependencies: ["Tokenizer"]),
         .target(name: "ChatWire", dependencies: ["ChatCore"]),
 
+        .target(name: "Emulator", dependencies: ["ChatCore", "ChatWire", "Tokenizer"]),
+        .target(
+            name: "EmulatorServer",
+            dependencies: [
+                "Emulator",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+
         // Backends.
         .target(name: "CurlTransport", dependencies: ["ChatWire", "CCurlShim"]),
         .target(
@@ -33,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "cachechat",
             dependencies: [
-                "ChatCore", "ChatWire", "CurlTransport", "Store", "Tokenizer",
+                "ChatCore", "ChatWire", "CurlTransport", "Emulator", "EmulatorServer", "Store", "Tokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,5 +58,6 @@ let package = Package(
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "EmulatorServer", "ChatCore", "ChatWire", "CurlTransport", "Tokenizer", "TestSupport"]),
     ]
 )

@@ -36,3 +36,8 @@ extension Locale {
         setlocale(LC_ALL, "")
     }
 }
+
+/// `print` buffers when stdout is a pipe; tests read the banner line right away.
+func fflushStandardOutput() {
+    fflush(nil)
+}

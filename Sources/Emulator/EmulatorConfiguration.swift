@@ -1,0 +1,40 @@
+/// How `cachechat serve` (or the built-in endpoint) behaves.
+public struct EmulatorConfiguration: Sendable {
+    public var cacheModel: CacheModelKind
+    public var cache: CacheSettings
+    /// Where the cache journals live; nil keeps the cache in memory only.
+    public var dataDirectory: String?
+    /// Generation speed; 0 sends everything at once.
+    public var tokensPerSecond: Double
+    /// When set, every reply has exactly this many content tokens (benchmarks).
+    public var replyTokens: Int?
+    public var usagePlacement: UsagePlacement
+    public var faults: [FaultPlan]
+    /// Requests served at once; later ones wait (streams get `: keep-alive` meanwhile).
+    public var maxConcurrent: Int
+    public var keepAliveInterval: Double
+    /// Each key's starting balance, in USD.
+    public var startingBalance: Double
+    /// Model ids served, with their templates (see `ModelTemplates`).
+    public var models: [String]
+
+    public init(
+        cacheModel: CacheModelKind = .v4, unit: Int? = nil, ttl: Double = 24 * 3600, constructDelay: Double = 0,
+        dataDirectory: String? = nil, tokensPerSecond: Double = 400, replyTokens: Int? = nil,
+        usagePlacement: UsagePlacement = .finish, faults: [FaultPlan] = [], maxConcurrent: Int = 64,
+        keepAliveInterval: Double = 1, startingBalance: Double = 100,
+        models: [String] = ["deepseek-v4-flash", "deepseek-v4-pro", "deepseek-chat", "deepseek-reasoner"]
+    ) {
+        self.cacheModel = cacheModel
+        self.cache = CacheSettings(unit: unit ?? cacheModel.defaultUnit, ttl: ttl, constructDelay: constructDelay)
+        self.dataDirectory = dataDirectory
+        self.tokensPerSecond = tokensPerSecond
+        self.replyTokens = replyTokens
+        self.usagePlacement = usagePlacement
+        self.faults = faults
+        self.maxConcurrent = maxConcurrent
+        self.keepAliveInterval = keepAliveInterval
+        self.startingBalance = startingBalance
+        self.models = models
+    }
+}

@@ -1,0 +1,265 @@
+import ChatCore
+import ChatWire
+import Foundation
+import Tokenizer
+
+/// The emulated DeepSeek account(s): validates requests, counts prompts with the real
+/// chat templates and tokenizer, looks them up in each key's prefix cache, writes a
+/// reply and bills it. Thread-safe: the server calls it from several threads.
+public final class EmulatorEngine: @unchecked Sendable {
+    public let configuration: EmulatorConfiguration
+    private let template: ChatTemplate
+    private let tokenizer: DeepSeekTokenizer
+    private let responder = Responder()
+    private let clock: @Sendable () -> Double
+    private let lock = NSLock()
+    private var accounts: [String: Account] = [:]
+    private var faults: FaultSchedule
+    private let eos: Int
+
+    final class Account {
+        var cache: PrefixCache
+        let journal: CacheJournal?
+        var balance: Double
+        init(cache: PrefixCache, journal: CacheJournal?, balance: Double) {
+            self.cache = cache
+            self.journal = journal
+            self.balance = balance
+        }
+    }
+
+    public init(configuration: EmulatorConfiguration, tokenizer: DeepSeekTokenizer = .shared,
+                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.configuration = configuration
+        self.tokenizer = tokenizer
+        self.template = ChatTemplate(tokenizer: tokenizer)
+        self.clock = clock
+        self.faults = FaultSchedule(configuration.faults)
+        self.eos = tokenizer.id(forAddedToken: "<｜end▁of▁sentence｜>") ?? 1
+    }
+
+    // MARK: - Endpoints
+
+    /// `POST /chat/completions`.
+    public func complete(body: [UInt8], authorization: String?) -> EmulatorResponse {
+        guard let key = Self.bearerKey(authorization) else {
+            return .deepSeekError(401, "Authentication Fails, Your api key: **** is invalid", type: "authentication_error")
+        }
+        let injected = lock.withLock { faults.next() }
+        for fault in injected {
+            if case .status(let code, let retryAfter) = fault { return Self.statusFault(code, retryAfter: retryAfter, key: key) }
+        }
+        let request: ChatRequest
+        do {
+            request = try ChatRequest.decode(body)
+        } catch {
+            return .deepSeekError(400, "Failed to deserialize the JSON body into the target type: \(Self.describe(error))")
+        }
+        if let problem = validate(request) { return .deepSeekError(400, problem) }
+
+        let model = ModelTemplates.template(forModel: request.model)
+        let thinking = request.thinking.map(\.isEnabled) ?? model.thinkingByDefault
+        let messages = request.messages.map(Self.templateMessage)
+        let effort = request.reasoningEffort.flatMap(ReasoningEffort.init(rawValue:))
+        let prompt = template.render(messages: messages, family: model.family, thinking: thinking, reasoningEffort: effort)
+
+        let output = responder.reply(to: request.messages.map { ($0.role.rawValue, $0.content ?? "") }, thinking: thinking,
+                                     minimumLength: configuration.replyTokens.map { $0 * 6 })
+        var reasoningIDs = thinking ? tokenizer.encode(output.reasoning) : []
+        var contentIDs = tokenizer.encode(output.content)
+        if let fixed = configuration.replyTokens, contentIDs.count > fixed { contentIDs.removeLast(contentIDs.count - fixed) }
+        var finishReason = "stop"
+        if let limit = request.maxTokens {
+            if reasoningIDs.count >= limit {
+                reasoningIDs.removeLast(reasoningIDs.count - limit)
+                contentIDs = []
+                finishReason = "length"
+            } else if reasoningIDs.count + contentIDs.count > limit {
+                contentIDs.removeLast(reasoningIDs.count + contentIDs.count - limit)
+                finishReason = "length"
+            }
+        }
+        let reasoningText = tokenizer.decode(reasoningIDs)
+        let contentText = tokenizer.decode(contentIDs)
+
+        // What the next request will carry after this one: the prompt, then this turn
+        // rendered as history. In thinking mode that diverges right after the last user
+        // turn, as on the real service.
+        let answered = template.render(
+            messages: messages + [TemplateMessage(role: .assistant, content: contentText,
+                                                  reasoningContent: thinking ? reasoningText : nil)],
+            family: model.family, thinking: thinking, addGenerationPrompt: false, reasoningEffort: effort)
+        var sequence = answered.ids
+        if !sequence.starts(with: prompt.ids) { sequence = prompt.ids + reasoningIDs + contentIDs + [eos] }
+        let completionTokens = max(sequence.count - prompt.ids.count, reasoningIDs.count + contentIDs.count)
+
+        let cacheKey = key + "\u{0}" + (request.userID ?? "")
+        let now = clock()
+        let hashes = PrefixHash.prefixes(of: sequence)
+        let promptHashes = Array(hashes[0...prompt.ids.count])
+        var usage = Usage(promptTokens: prompt.ids.count, completionTokens: completionTokens,
+                          totalTokens: prompt.ids.count + completionTokens, cacheHitTokens: 0,
+                          cacheMissTokens: prompt.ids.count, reasoningTokens: thinking ? reasoningIDs.count : nil)
+        lock.withLock {
+            let account = account(for: cacheKey, now: now)
+            let (hit, touched) = account.cache.lookup(promptHashes, now: now)
+            let stored = account.cache.record(hashes, promptLength: prompt.ids.count, hit: hit, now: now)
+            account.journal?.append(touched + stored)
+            usage.cacheHitTokens = hit
+            usage.cacheMissTokens = prompt.ids.count - hit
+            if let price = PriceTable.builtIn.price(model: request.model, at: Date(timeIntervalSince1970: now), currency: .usd),
+               let cost = Cost(usage: usage, price: price) {
+                account.balance = max(0, account.balance - cost.amount)
+            }
+        }
+        let reply = EmulatedReply(
+            id: UUID().uuidString.lowercased(), created: Int(now), model: request.model,
+            reasoningPieces: pieces(reasoningIDs), contentPieces: pieces(contentIDs), finishReason: finishReason,
+            usage: usage, faults: injected)
+        return .reply(reply, stream: request.stream ?? false)
+    }
+
+    /// `GET /models`.
+    public func models() -> EmulatorResponse {
+        let data = configuration.models.map { "{\"id\":\"\($0)\",\"object\":\"model\",\"owned_by\":\"deepseek\"}" }
+        return .json("{\"object\":\"list\",\"data\":[\(data.joined(separator: ","))]}")
+    }
+
+    /// `GET /user/balance`: the key's balance, down by the cost of every request so far.
+    public func balance(authorization: String?) -> EmulatorResponse {
+        guard let key = Self.bearerKey(authorization) else {
+            return .deepSeekError(401, "Authentication Fails, Your api key: **** is invalid", type: "authentication_error")
+        }
+        let now = clock()
+        let amount = lock.withLock { account(for: key + "\u{0}", now: now).balance }
+        let total = String(format: "%.2f", amount)
+        return .json("{\"is_available\":\(amount > 0),\"balance_infos\":[{\"currency\":\"USD\",\"total_balance\":\"\(total)\",\"granted_balance\":\"0.00\",\"topped_up_balance\":\"\(total)\"}]}")
+    }
+
+    /// How many units a key's cache holds (tests and `serve` statistics).
+    public func cacheEntryCount(apiKey: String, userID: String? = nil) -> Int {
+        lock.withLock { accounts[apiKey + "\u{0}" + (userID ?? "")]?.cache.entryCount ?? 0 }
+    }
+
+    // MARK: - Helpers
+
+    private func account(for cacheKey: String, now: Double) -> Account {
+        if let account = accounts[cacheKey] { return account }
+        var cache = PrefixCache(kind: configuration.cacheModel, settings: configuration.cache)
+        var journal: CacheJournal? = nil
+        if let directory = configuration.dataDirectory {
+            let file = "\(directory)/cache-\(configuration.cacheModel.rawValue)-\(Self.keyID(cacheKey)).journal"
+            let opened = CacheJournal(path: file)
+            if (try? opened.open(into: &cache, now: now)) != nil { journal = opened }
+        }
+        let account = Account(cache: cache, journal: journal, balance: configuration.startingBalance)
+        accounts[cacheKey] = account
+        return account
+    }
+
+    /// Text per token; a character split over two tokens is emitted with the second.
+    private func pieces(_ ids: [Int]) -> [String] {
+        var result: [String] = []
+        result.reserveCapacity(ids.count)
+        var pending: [UInt8] = []
+        for id in ids {
+            pending += tokenizer.decodeBytes([id])
+            let complete = Self.completeUTF8Prefix(pending)
+            result.append(String(decoding: pending[..<complete], as: UTF8.self))
+            pending.removeFirst(complete)
+        }
+        if !pending.isEmpty, !result.isEmpty { result[result.count - 1] += String(decoding: pending, as: UTF8.self) }
+        return result
+    }
+
+    static func completeUTF8Prefix(_ bytes: [UInt8]) -> Int {
+        var index = bytes.count
+        var back = 0
+        while index > 0 && back < 4 {
+            let byte = bytes[index - 1]
+            if byte & 0xC0 != 0x80 {
+                let length = byte < 0x80 ? 1 : byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+                return back + 1 >= length ? bytes.count : index - 1
+            }
+            index -= 1
+            back += 1
+        }
+        return bytes.count
+    }
+
+    private func validate(_ request: ChatRequest) -> String? {
+        if !configuration.models.contains(request.model) { return "Model Not Exist" }
+        if request.messages.isEmpty { return "The `messages` field must not be empty." }
+        let family = ModelTemplates.template(forModel: request.model).family
+        if family == .v4, request.messages.contains(where: { $0.role.rawValue == "developer" }) {
+            return "The `developer` role is not supported by this model. Use `system`."
+        }
+        if let unknown = request.messages.first(where: { !["system", "user", "assistant", "tool"].contains($0.role.rawValue) }) {
+            return "Unknown role `\(unknown.role.rawValue)` in messages."
+        }
+        if let maxTokens = request.maxTokens, !(1...393_216).contains(maxTokens) {
+            return "Invalid max_tokens value, the valid range of max_tokens is [1, 393216]"
+        }
+        if let temperature = request.temperature, !(0...2).contains(temperature) {
+            return "Invalid temperature value, the valid range of temperature is [0, 2]"
+        }
+        if let effort = request.reasoningEffort, ReasoningEffort(rawValue: effort) == nil {
+            return "Invalid reasoning_effort value `\(effort)`, use `high` or `max`."
+        }
+        return nil
+    }
+
+    static func templateMessage(_ message: ChatMessage) -> TemplateMessage {
+        let role: TemplateRole
+        switch message.role.rawValue {
+        case "system": role = .system
+        case "assistant": role = .assistant
+        case "tool": role = .tool
+        default: role = .user
+        }
+        let calls = (message.toolCalls ?? []).map {
+            TemplateToolCall(id: $0.id, name: $0.name, arguments: $0.arguments)
+        }
+        return TemplateMessage(role: role, content: message.content ?? "", reasoningContent: message.reasoningContent,
+                               toolCalls: calls, toolCallID: message.toolCallID)
+    }
+
+    static func bearerKey(_ authorization: String?) -> String? {
+        guard let authorization, authorization.lowercased().hasPrefix("bearer ") else { return nil }
+        let key = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        return key.isEmpty ? nil : key
+    }
+
+    static func statusFault(_ code: Int, retryAfter: String?, key: String) -> EmulatorResponse {
+        let headers = retryAfter.map { [("Retry-After", $0)] } ?? []
+        switch code {
+        case 401: return .deepSeekError(401, "Authentication Fails, Your api key: ****\(key.suffix(4)) is invalid", type: "authentication_error")
+        case 402: return .deepSeekError(402, "Insufficient Balance", type: "unknown_error")
+        case 422: return .deepSeekError(422, "Invalid request parameters (emulated fault)")
+        case 429: return .deepSeekError(429, "Rate Limit Reached", type: "rate_limit_error", headers: headers)
+        case 500: return .deepSeekError(500, "Server Error: the server had an error while processing your request", type: "server_error")
+        case 503: return .deepSeekError(503, "Server Overloaded: the server is overloaded, please retry shortly", type: "server_error", headers: headers)
+        default: return .deepSeekError(400, "Invalid request (emulated fault)")
+        }
+    }
+
+    /// A short, stable file-name id for a key: the key itself never touches the disk.
+    static func keyID(_ key: String) -> String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return String(hash, radix: 16)
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let decoding = error as? DecodingError {
+            switch decoding {
+            case .keyNotFound(let key, _): return "missing field `\(key.stringValue)`"
+            case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+                let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+                return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
+            @unknown default: return "\(error)"
+            }
+        }
+        return "\(error)"
+    }
+}

@@ -1,0 +1,210 @@
+import Emulator
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One connection: collects a request, routes it, and plays the engine's answer.
+final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let engine: EmulatorEngine
+    private let threadPool: NIOThreadPool
+    private let limiter: ConcurrencyLimiter
+    private var head: HTTPRequestHead?
+    private var body = ByteBuffer()
+    private var keepAliveTask: Scheduled<Void>?
+    private var headSent = false
+    private static let maxBody = 64 * 1024 * 1024
+
+    init(engine: EmulatorEngine, threadPool: NIOThreadPool, limiter: ConcurrencyLimiter) {
+        self.engine = engine
+        self.threadPool = threadPool
+        self.limiter = limiter
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let requestHead):
+            head = requestHead
+            body.clear()
+        case .body(var chunk):
+            if body.readableBytes + chunk.readableBytes > Self.maxBody {
+                respond(context, status: 413, body: "{\"error\":{\"message\":\"Request body too large\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_request_error\"}}")
+                return
+            }
+            body.writeBuffer(&chunk)
+        case .end:
+            guard let head else { return }
+            route(context, head)
+            self.head = nil
+        }
+    }
+
+    private func route(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
+        var path = String(head.uri.prefix { $0 != "?" })
+        if path.hasPrefix("/v1/") { path = String(path.dropFirst(3)) }
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        let authorization = head.headers.first(name: "authorization")
+        switch (head.method, path) {
+        case (.POST, "/chat/completions"):
+            chat(context, authorization: authorization)
+        case (.GET, "/models"):
+            play(context, engine.models())
+        case (.GET, "/user/balance"):
+            play(context, engine.balance(authorization: authorization))
+        case (_, "/chat/completions"), (_, "/models"), (_, "/user/balance"):
+            respond(context, status: 405, body: Self.error("Method \(head.method) is not allowed on \(path)"))
+        default:
+            respond(context, status: 404, body: Self.error("No endpoint \(path). This emulator serves POST /chat/completions, GET /models and GET /user/balance."))
+        }
+    }
+
+    private func chat(_ context: ChannelHandlerContext, authorization: String?) {
+        let bytes = Array(body.readableBytesView)
+        let wantsStream = Self.wantsStream(bytes)
+        let loop = context.eventLoop
+        let boundContext = NIOLoopBound(context, eventLoop: loop)
+        let started = limiter.acquire(on: loop) { [self] in
+            keepAliveTask?.cancel()
+            let engine = self.engine
+            threadPool.runIfActive(eventLoop: loop) { engine.complete(body: bytes, authorization: authorization) }
+                .whenComplete { result in
+                    let context = boundContext.value
+                    switch result {
+                    case .success(let response): self.play(context, response, release: true)
+                    case .failure:
+                        self.limiter.release()
+                        self.respond(context, status: 500, body: Self.error("The emulator failed to process the request"))
+                    }
+                }
+        }
+        if !started {
+            // Queued behind the concurrency limit: keep the client's connection alive the
+            // way DeepSeek does, with SSE comments or blank lines.
+            sendHead(context, status: 200, contentType: wantsStream ? "text/event-stream" : "application/json")
+            scheduleKeepAlive(context, line: wantsStream ? ": keep-alive\n\n" : "\n")
+        }
+    }
+
+    private func scheduleKeepAlive(_ context: ChannelHandlerContext, line: String) {
+        let interval = engine.configuration.keepAliveInterval
+        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        keepAliveTask = context.eventLoop.scheduleTask(in: .milliseconds(Int64(interval * 1000))) { [self] in
+            let context = boundContext.value
+            guard context.channel.isActive else { return }
+            writeBytes(context, Array(line.utf8))
+            scheduleKeepAlive(context, line: line)
+        }
+    }
+
+    private func play(_ context: ChannelHandlerContext, _ response: EmulatorResponse, release: Bool = false) {
+        let script = StreamScript(tokensPerSecond: engine.configuration.tokensPerSecond,
+                                  usagePlacement: engine.configuration.usagePlacement,
+                                  keepAliveInterval: engine.configuration.keepAliveInterval)
+        let onDone: () -> Void = release ? { [limiter] in limiter.release() } : {}
+        switch response {
+        case .json(let text):
+            respond(context, status: 200, body: text)
+            onDone()
+        case .error(let status, let text, let headers):
+            if headSent {
+                // The head went out while queued: report in-band, as DeepSeek does.
+                writeBytes(context, Array("data: \(text)\n\n".utf8))
+                finish(context, reset: false)
+            } else {
+                respond(context, status: status, body: text, extraHeaders: headers)
+            }
+            onDone()
+        case .reply(let reply, let stream):
+            if !headSent { sendHead(context, status: 200, contentType: stream ? "text/event-stream" : "application/json") }
+            let steps = stream ? script.streamSteps(for: reply) : script.bodySteps(for: reply)
+            run(context, steps[...], onDone: onDone)
+        }
+    }
+
+    private func run(_ context: ChannelHandlerContext, _ steps: ArraySlice<StreamStep>, onDone: @escaping () -> Void) {
+        var remaining = steps
+        while let step = remaining.first {
+            guard context.channel.isActive else {
+                onDone()
+                return
+            }
+            remaining = remaining.dropFirst()
+            switch step {
+            case .write(let bytes):
+                writeBytes(context, bytes)
+            case .wait(let seconds):
+                var total = seconds
+                while case .wait(let more)? = remaining.first {
+                    total += more
+                    remaining = remaining.dropFirst()
+                }
+                let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+                let rest = remaining
+                context.eventLoop.scheduleTask(in: .nanoseconds(Int64(total * 1e9))) { [self] in
+                    run(boundContext.value, rest, onDone: onDone)
+                }
+                return
+            case .close(let reset):
+                finish(context, reset: reset)
+                onDone()
+                return
+            }
+        }
+        finish(context, reset: false)
+        onDone()
+    }
+
+    private func sendHead(_ context: ChannelHandlerContext, status: Int, contentType: String, extra: [(String, String)] = [],
+                          contentLength: Int? = nil) {
+        var headers = HTTPHeaders([("Content-Type", contentType), ("Connection", "close"), ("Cache-Control", "no-cache")])
+        for (name, value) in extra { headers.add(name: name, value: value) }
+        if let contentLength { headers.add(name: "Content-Length", value: String(contentLength)) }
+        let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)
+        context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+        headSent = true
+    }
+
+    private func writeBytes(_ context: ChannelHandlerContext, _ bytes: [UInt8]) {
+        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+    }
+
+    private func respond(_ context: ChannelHandlerContext, status: Int, body text: String, extraHeaders: [(String, String)] = []) {
+        let bytes = Array(text.utf8)
+        sendHead(context, status: status, contentType: "application/json", extra: extraHeaders, contentLength: bytes.count)
+        writeBytes(context, bytes)
+        finish(context, reset: false)
+    }
+
+    private func finish(_ context: ChannelHandlerContext, reset: Bool) {
+        keepAliveTask?.cancel()
+        if reset {
+            // An abortive close (RST), like a proxy or server dying mid-reply.
+            let value = linger(l_onoff: 1, l_linger: 0)
+            if let provider = context.channel as? SocketOptionProvider {
+                provider.setSoLinger(value).whenComplete { _ in context.close(promise: nil) }
+            } else {
+                context.close(promise: nil)
+            }
+            return
+        }
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+    }
+
+    static func wantsStream(_ bytes: [UInt8]) -> Bool {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return false }
+        return object["stream"] as? Bool ?? false
+    }
+
+    static func error(_ message: String) -> String {
+        "{\"error\":{\"message\":\"\(message)\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_request_error\"}}"
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+/// Exact DeepSeek V4 byte-level BPE tokenizer: produces the ids Hugging Face `tokenizers`
+/// produces for DeepSeek's tokenizer.json with `add_special_tokens=False`.
+///
+/// Pipeline: added tokens are matched literally (`AddedTokenMatcher`), the text between
+/// them is cut into pieces (`PreTokenizer`), and each piece is merged (`BytePairEncoder`).
+/// Instances are immutable and safe to share across threads.
+public final class DeepSeekTokenizer: Sendable {
+    private let vocabulary: Vocabulary
+    private let preTokenizer: PreTokenizer
+    private let encoder: BytePairEncoder
+
+    private static let bundled: DeepSeekTokenizer = {
+        guard let url = Bundle.module.url(forResource: "deepseek-v4", withExtension: "vocab") else {
+            fatalError("Tokenizer: the bundled resource deepseek-v4.vocab is missing from \(Bundle.module.bundlePath); "
+                       + "regenerate it with scripts/make_vocab.py and rebuild.")
+        }
+        do {
+            return try DeepSeekTokenizer(vocabularyAt: url)
+        } catch {
+            fatalError("Tokenizer: \(error)")
+        }
+    }()
+
+    /// The bundled DeepSeek V4 vocabulary, loaded once per process (thread-safe lazy).
+    public static var shared: DeepSeekTokenizer { bundled }
+
+    /// Loads a `.vocab` file written by scripts/make_vocab.py.
+    public init(vocabularyAt url: URL) throws {
+        vocabulary = try Vocabulary(contentsOf: url)
+        preTokenizer = PreTokenizer()
+        encoder = BytePairEncoder(vocabulary: vocabulary)
+    }
+
+    /// Token ids of `text`, with added tokens such as `<｜User｜>` matched literally, as HF.
+    public func encode(_ text: String) -> [Int] {
+        var text = text
+        return text.withUTF8 { utf8 in
+            var output: [Int] = []
+            output.reserveCapacity(utf8.count / 3 + 8)
+            withScratch { scratch in
+                vocabulary.addedTokens.forEachSegment(in: utf8) { segment in
+                    switch segment {
+                    case let .token(id): output.append(id)
+                    case let .text(range): encodePlain(utf8, range, into: &output, scratch: scratch)
+                    }
+                }
+            }
+            return output
+        }
+    }
+
+    /// Token ids of `text` treated as plain text: no added-token matching.
+    public func encodeOrdinary(_ text: String) -> [Int] {
+        var text = text
+        return text.withUTF8 { utf8 in
+            var output: [Int] = []
+            output.reserveCapacity(utf8.count / 3 + 8)
+            withScratch { encodePlain(utf8, 0..<utf8.count, into: &output, scratch: $0) }
+            return output
+        }
+    }
+
+    /// Number of tokens `encode(text)` returns.
+    public func count(_ text: String) -> Int {
+        encode(text).count
+    }
+
+    /// The text of `ids`; bytes that do not form valid UTF-8 (ids that split a character)
+    /// become U+FFFD. Unknown ids are skipped, as HF does.
+    public func decode(_ ids: [Int]) -> String {
+        String(decoding: decodeBytes(ids), as: UTF8.self)
+    }
+
+    /// The raw bytes of `ids`, concatenated. Unknown ids are skipped.
+    public func decodeBytes(_ ids: [Int]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(ids.count * 4)
+        for id in ids where id >= 0 && id < vocabulary.totalCount {
+            bytes.append(contentsOf: vocabulary.bytes(of: id))
+        }
+        return bytes
+    }
+
+    /// The token's text as HF shows it (byte-level form, e.g. "Ġthe"; added tokens as
+    /// their content), or nil for an unknown id.
+    public func piece(for id: Int) -> String? {
+        guard id >= 0 && id < vocabulary.totalCount else { return nil }
+        let bytes = vocabulary.bytes(of: id)
+        if vocabulary.flags[id] & Vocabulary.Flag.added != 0 { return String(decoding: bytes, as: UTF8.self) }
+        guard vocabulary.flags[id] & Vocabulary.Flag.model != 0 else { return nil }
+        return ByteLevel.string(for: bytes)
+    }
+
+    /// The raw bytes of one token, or nil for an unknown id.
+    public func bytes(for id: Int) -> [UInt8]? {
+        guard id >= 0 && id < vocabulary.totalCount else { return nil }
+        return Array(vocabulary.bytes(of: id))
+    }
+
+    /// The id of an added token by its exact content, e.g. "<｜User｜>".
+    public func id(forAddedToken content: String) -> Int? {
+        vocabulary.addedTokenIDs[content]
+    }
+
+    /// Total number of ids, including added tokens.
+    public var vocabularySize: Int { vocabulary.totalCount }
+
+    @inline(__always)
+    private func encodePlain(_ utf8: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into output: inout [Int],
+                             scratch: UnsafeMutablePointer<UInt64>) {
+        guard let base = utf8.baseAddress else { return }
+        let encoder = encoder
+        preTokenizer.forEachPiece(in: base, range: range) { start, end in
+            encoder.encode(base + start, end - start, into: &output, scratch: scratch)
+        }
+    }
+
+    private func withScratch<R>(_ body: (UnsafeMutablePointer<UInt64>) -> R) -> R {
+        let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * BytePairEncoder.linearLimit)
+        defer { scratch.deallocate() }
+        return body(scratch)
+    }
+}

@@ -1,0 +1,91 @@
+/// Open-addressing hash table from a token's bytes to its id, for the whole-piece fast
+/// path: most pre-tokenizer pieces ("Ġthe", "ĊĊ", "你好") are a single token, and one
+/// hash probe replaces the whole merge loop.
+///
+/// Only ids whose own bytes BPE back to exactly themselves are inserted (make_vocab.py
+/// checks every token), so a hit is always the answer HF would give. Each slot packs a
+/// 32-bit hash tag with `id + 1`, so a probe touches one cache line and compares bytes only
+/// on a tag match. Capacity is a power of two at most half full: expected probe length ~1.5.
+struct PieceTable: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<UInt64>
+    private let mask: Int
+    private let tokenBytes: UnsafePointer<UInt8>
+    private let tokenOffsets: UnsafePointer<UInt32>
+
+    init(ids: some Sequence<Int>, count: Int, tokenBytes: UnsafePointer<UInt8>, tokenOffsets: UnsafePointer<UInt32>) {
+        var capacity = 16
+        while capacity < count * 2 { capacity <<= 1 }
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: 0, count: capacity)
+        mask = capacity - 1
+        self.tokenBytes = tokenBytes
+        self.tokenOffsets = tokenOffsets
+        for id in ids {
+            let start = Int(tokenOffsets[id])
+            let length = Int(tokenOffsets[id + 1]) - start
+            let hash = Self.hash(tokenBytes + start, length)
+            var index = Int(truncatingIfNeeded: hash) & mask
+            while slots[index] != 0 { index = (index + 1) & mask }
+            slots[index] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(id + 1)
+        }
+    }
+
+    func deallocate() { slots.deallocate() }
+
+    /// The id whose bytes are exactly `bytes[0..<length]`, or -1.
+    @inline(__always)
+    func lookup(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> Int {
+        let hash = Self.hash(bytes, length)
+        let tag = hash & 0xFFFF_FFFF_0000_0000
+        var index = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = slots[index]
+            if slot == 0 { return -1 }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                let id = Int(slot & 0xFFFF_FFFF) - 1
+                let start = Int(tokenOffsets[id])
+                if Int(tokenOffsets[id + 1]) - start == length, memoryEqual(tokenBytes + start, bytes, length) {
+                    return id
+                }
+            }
+            index = (index + 1) & mask
+        }
+    }
+
+    /// 64-bit hash reading eight bytes at a time (pieces average ~4 bytes, so usually one
+    /// partial word); the top 32 bits are the tag, the low bits the slot.
+    @inline(__always)
+    static func hash(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(length &+ 1)
+        var offset = 0
+        let raw = UnsafeRawPointer(bytes)
+        while offset + 8 <= length {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            offset += 8
+        }
+        if offset < length {
+            var word: UInt64 = 0
+            var shift: UInt64 = 0
+            while offset < length {
+                word |= UInt64(bytes[offset]) << shift
+                shift += 8
+                offset += 1
+            }
+            h = (h ^ word) &* 0x94D0_49BB_1331_11EB
+        }
+        h ^= h >> 29
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        return h ^ (h >> 32)
+    }
+}
+
+@inline(__always)
+func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    var i = 0
+    while i < count {
+        if a[i] != b[i] { return false }
+        i += 1
+    }
+    return true
+}

@@ -1,0 +1,17 @@
+import Foundation
+
+/// Why a vocabulary file could not be loaded, phrased for the person who has to fix it.
+public enum TokenizerError: Error, CustomStringConvertible, Sendable {
+    case unreadableVocabulary(path: String, reason: String)
+    case malformedVocabulary(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadableVocabulary(path, reason):
+            "Could not read the tokenizer vocabulary at \(path): \(reason)."
+        case let .malformedVocabulary(path, reason):
+            "The tokenizer vocabulary at \(path) is not a valid deepseek .vocab file (\(reason)). "
+                + "Regenerate it with scripts/make_vocab.py."
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Dispatch
+import Emulator
+import EmulatorServer
+import Foundation
+import Store
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the local DeepSeek-compatible endpoint that emulates context caching.",
+        discussion: """
+            Point any OpenAI- or DeepSeek-style client at it (any API key works; each key has its own \
+            cache) and read prompt_cache_hit_tokens / prompt_cache_miss_tokens in its usage. \
+            Fault plans (--fault) are listed in docs/EMULATOR.md.
+            """
+    )
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 8787
+
+    @OptionGroup var emulator: EmulatorOptions
+
+    func run() throws {
+        let configuration = try emulator.configuration()
+        let server = EmulatorServer(engine: EmulatorEngine(configuration: configuration), eventLoopThreads: 2)
+        do {
+            try server.start(host: host, port: port)
+        } catch {
+            throw CLIError.usage("Cannot listen on \(host):\(port): \(error). Is another server using the port? Try --port 0.")
+        }
+        let cache = configuration.cacheModel.rawValue
+        let storage = configuration.dataDirectory.map { "cache in \($0)" } ?? "cache in memory"
+        print("cachechat emulator listening on \(server.baseURL) (cache model \(cache), unit \(configuration.cache.unit), \(storage))")
+        print("Try: DEEPSEEK_BASE_URL=\(server.baseURL) DEEPSEEK_API_KEY=sk-anything cachechat ask \"Hello\"")
+        fflushStandardOutput()
+        let done = DispatchSemaphore(value: 0)
+        var sources: [DispatchSourceSignal] = []
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { done.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        done.wait()
+        server.stop()
+        Terminal.errorLine("cachechat emulator stopped")
+    }
+}
+
+/// Emulator settings shared by `serve` and the built-in endpoint.
+struct EmulatorOptions: ParsableArguments {
+    @Option(name: .customLong("cache-model"), help: "Cache behaviour to emulate: v3 (64-token units) or v4 (prefix units).")
+    var cacheModel: CacheModelKindArgument = .v4
+
+    @Option(help: "Hit granularity in tokens (default: 64 for v3, 128 for v4).")
+    var unit: Int?
+
+    @Option(name: .customLong("data-dir"), help: "Where the cache is kept (default: $XDG_DATA_HOME/cachechat/emulator).")
+    var dataDirectory: String?
+
+    @Flag(name: .customLong("memory"), help: "Keep the cache in memory only.")
+    var memoryOnly = false
+
+    @Option(help: "How long an unused cache unit lives, e.g. 30m, 6h, 2d.")
+    var ttl = "24h"
+
+    @Option(name: .customLong("construct-delay"), help: "Time before a new cache unit can be hit, e.g. 2s.")
+    var constructDelay = "0s"
+
+    @Option(help: "Generation speed in tokens per second (0: all at once).")
+    var speed: Double = 400
+
+    @Option(name: .customLong("reply-tokens"), help: "Make every reply exactly this many content tokens.")
+    var replyTokens: Int?
+
+    @Option(name: .customLong("usage-chunk"), help: "Where usage goes in streams: finish (real traffic) or trailing (as documented).")
+    var usageChunk: UsagePlacementArgument = .finish
+
+    @Option(name: .customLong("max-concurrent"), help: "Requests generated at once; others wait with keep-alives.")
+    var maxConcurrent = 64
+
+    @Option(name: .customLong("fault"), help: "Inject a fault, e.g. status=429,retry-after=1,every=3 (see docs/EMULATOR.md).")
+    var faults: [String] = []
+
+    func configuration() throws -> EmulatorConfiguration {
+        let plans: [FaultPlan]
+        do {
+            plans = try faults.map(FaultPlan.parse)
+        } catch {
+            throw CLIError.usage("--fault: \(error)")
+        }
+        let directory = memoryOnly ? nil : dataDirectory
+            ?? Paths.dataDirectory(environment: ProcessInfo.processInfo.environment) + "/emulator"
+        if let unit, unit <= 0 { throw CLIError.usage("--unit must be a positive number of tokens") }
+        return EmulatorConfiguration(
+            cacheModel: cacheModel.kind, unit: unit, ttl: try DurationArgument.seconds(ttl, flag: "--ttl"),
+            constructDelay: try DurationArgument.seconds(constructDelay, flag: "--construct-delay"),
+            dataDirectory: directory, tokensPerSecond: max(0, speed), replyTokens: replyTokens,
+            usagePlacement: usageChunk.placement, faults: plans, maxConcurrent: maxConcurrent)
+    }
+}
+
+enum CacheModelKindArgument: String, ExpressibleByArgument {
+    case v3, v4
+    var kind: CacheModelKind { self == .v3 ? .v3 : .v4 }
+}
+
+enum UsagePlacementArgument: String, ExpressibleByArgument {
+    case finish, trailing
+    var placement: UsagePlacement { self == .finish ? .finish : .trailing }
+}
+
+/// "500ms", "30s", "5m", "2h", "1d" or plain seconds.
+enum DurationArgument {
+    static func seconds(_ text: String, flag: String) throws -> Double {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            if let value = Double(text.dropLast(suffix.count)), value >= 0 { return value * scale }
+        }
+        if let value = Double(text), value >= 0 { return value }
+        throw CLIError.usage("\(flag) takes a duration such as 500ms, 30s, 5m, 2h or 1d; got `\(text)`")
+    }
+}
