@@ -132,7 +132,8 @@ public final class EmulatorEngine: @unchecked Sendable {
         }
         let now = clock()
         let amount = lock.withLock { account(for: key + "\u{0}", now: now).balance }
-        let total = String(format: "%.2f", amount)
+        // DeepSeek shows two decimals; six keep the cost of a single request visible.
+        let total = String(format: "%.6f", amount)
         return .json("{\"is_available\":\(amount > 0),\"balance_infos\":[{\"currency\":\"USD\",\"total_balance\":\"\(total)\",\"granted_balance\":\"0.00\",\"topped_up_balance\":\"\(total)\"}]}")
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import ChatCore
 import ChatWire
 import CurlTransport
+import EmulatorServer
 import Foundation
 import Store
 
@@ -45,12 +46,17 @@ struct AskCommand: ParsableCommand {
     func run() throws {
         let question = try readPrompt()
         let settings = try connection.resolve()
-        guard let baseURL = settings.baseURL else {
-            throw CLIError.usage("No endpoint is configured. Set DEEPSEEK_API_KEY to use DeepSeek, or "
-                + "--base-url / DEEPSEEK_BASE_URL for another OpenAI-compatible server, or add a profile to "
-                + "\(ConfigFile.defaultPath(environment: ProcessInfo.processInfo.environment)).")
+        let endpoint: Endpoint
+        var localServer: EmulatorServer? = nil
+        if let baseURL = settings.baseURL {
+            endpoint = Endpoint(baseURL: baseURL, apiKey: settings.apiKey, keySource: settings.keySource)
+        } else {
+            let (server, local) = try LocalEmulator.start()
+            localServer = server
+            endpoint = local
+            if !json { Terminal.errorLine(LocalEmulator.notice) }
         }
-        let endpoint = Endpoint(baseURL: baseURL, apiKey: settings.apiKey, keySource: settings.keySource)
+        defer { localServer?.stop() }
         var messages: [ChatMessage] = []
         if let system { messages.append(.system(system)) }
         messages.append(.user(question))

@@ -175,10 +175,6 @@ struct AskCommandTests {
     }
 
     @Test func usageErrorsExitWith2() throws {
-        let noEndpoint = try ask(["Hello"], server: nil)
-        #expect(noEndpoint.status == 2)
-        #expect(noEndpoint.stderr.contains("DEEPSEEK_API_KEY"))
-
         let server = try ScriptedHTTPServer { _, _ in [] }
         let emptyPrompt = try ask([], server: server, stdin: "  \n")
         #expect(emptyPrompt.status == 2)
@@ -186,6 +182,25 @@ struct AskCommandTests {
 
         let badFlag = try ask(["--temperature", "warm", "Hi"], server: server)
         #expect(badFlag.status == 2)
+    }
+
+    @Test func withNothingConfiguredItUsesTheBuiltInEmulator() throws {
+        let home = try CachechatProcess.temporaryHome()
+        let system = String(repeating: "You explain networking ideas to beginners with small examples. ", count: 12)
+        let first = try ask(["--model", "deepseek-chat", "--system", system, "What is a prompt cache? Answer for a beginner who knows HTTP."], server: nil, home: home)
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        #expect(first.stderr.contains("built-in local emulator"))
+        #expect(!first.stdout.isEmpty)
+        #expect(first.stderr.contains("prompt tokens"))
+        // The emulator's cache lives in XDG_DATA_HOME, so a second run hits it.
+        let second = try ask(["--json", "--model", "deepseek-chat", "--system", system, "What is a prompt cache? Answer for a beginner who knows HTTP."],
+                             server: nil, home: home)
+        #expect(second.status == 0)
+        let usage = try #require(try json(second.stdout)["usage"] as? [String: Any])
+        let hit = try #require(usage["prompt_cache_hit_tokens"] as? Int)
+        let prompt = try #require(usage["prompt_tokens"] as? Int)
+        #expect(hit > 0 && hit == prompt / 128 * 128)
+        #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("data/cachechat/emulator").path))
     }
 
     @Test func configProfilesAndApiKeyCommand() throws {

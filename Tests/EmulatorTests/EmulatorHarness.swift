@@ -8,7 +8,7 @@ import Tokenizer
 
 /// An emulator on a free loopback port, and a way to send it requests through the
 /// real client stack (ChatCall over CurlTransport).
-final class EmulatorHarness {
+final class EmulatorHarness: @unchecked Sendable {
     let server: EmulatorServer
     var baseURL: String { server.baseURL }
 

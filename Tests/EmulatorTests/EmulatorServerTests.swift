@@ -1,0 +1,189 @@
+import ChatCore
+import ChatWire
+import CurlTransport
+import Emulator
+import EmulatorServer
+import Foundation
+import Testing
+
+/// The emulator's HTTP face: endpoints, errors, streams, faults, persistence.
+@Suite("Emulator server")
+struct EmulatorServerTests {
+    static let question: [ChatMessage] = [.system(String(repeating: "You answer questions about caching. ", count: 20)),
+                                          .user("Why do repeated prefixes get cheaper? 为什么前缀缓存更便宜？")]
+
+    func raw(_ harness: EmulatorHarness, path: String, method: String = "POST", body: String? = nil,
+             key: String? = "sk-raw-test-key") -> (status: Int, body: String) {
+        let transport = CurlTransport()
+        var headers = [HTTPHeader("Content-Type", "application/json")]
+        if let key { headers.append(HTTPHeader("Authorization", "Bearer \(key)")) }
+        var status = 0, bytes: [UInt8] = [], done = false
+        transport.start(HTTPRequest(method: method, url: harness.baseURL + path, headers: headers,
+                                    body: body.map { Array($0.utf8) }, retry: .none)) { event in
+            switch event {
+            case .head(let code, _): status = code
+            case .body(let chunk): bytes += chunk
+            case .finished, .failed: done = true
+            case .retrying: break
+            }
+        }
+        let started = Date()
+        while !done && Date().timeIntervalSince(started) < 30 { transport.poll(timeout: 0.05, extraFD: nil) }
+        return (status, String(decoding: bytes, as: UTF8.self))
+    }
+
+    @Test func requiresABearerKey() throws {
+        let harness = try EmulatorHarness(EmulatorConfiguration(dataDirectory: nil, tokensPerSecond: 0))
+        let response = raw(harness, path: "/chat/completions", body: "{}", key: nil)
+        #expect(response.status == 401)
+        #expect(response.body.contains("\"error\""))
+        #expect(response.body.contains("Authentication Fails"))
+    }
+
+    @Test func invalidBodiesGetDeepSeeks400() throws {
+        let harness = try EmulatorHarness(EmulatorConfiguration(tokensPerSecond: 0))
+        let garbage = raw(harness, path: "/chat/completions", body: "{\"model\": ")
+        #expect(garbage.status == 400)
+        #expect(garbage.body.contains("Failed to deserialize the JSON body"))
+        let missing = raw(harness, path: "/v1/chat/completions", body: "{\"model\":\"deepseek-chat\"}")
+        #expect(missing.status == 400)
+        #expect(missing.body.contains("messages"))
+        let unknown = raw(harness, path: "/chat/completions", body: "{\"model\":\"gpt-9\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+        #expect(unknown.status == 400)
+        #expect(unknown.body.contains("Model Not Exist"))
+        let developer = raw(harness, path: "/chat/completions", body: "{\"model\":\"deepseek-v4-flash\",\"messages\":[{\"role\":\"developer\",\"content\":\"x\"},{\"role\":\"user\",\"content\":\"hi\"}]}")
+        #expect(developer.status == 400)
+        #expect(raw(harness, path: "/nope", method: "GET").status == 404)
+    }
+
+    @Test func modelsAndAFallingBalance() throws {
+        let harness = try EmulatorHarness(EmulatorConfiguration(tokensPerSecond: 0))
+        let models = raw(harness, path: "/models", method: "GET")
+        let list = try JSONDecoder().decode(ModelList.self, from: Data(models.body.utf8))
+        #expect(list.ids.contains("deepseek-v4-flash"))
+        func balance() throws -> Decimal {
+            let body = raw(harness, path: "/user/balance", method: "GET", key: "sk-balance-key").body
+            return try #require(try JSONDecoder().decode(Balance.self, from: Data(body.utf8)).balanceInfos.first?.total)
+        }
+        let before = try balance()
+        #expect(harness.send(EmulatorHarness.request(Self.question), key: "sk-balance-key").error == nil)
+        #expect(try balance() < before)
+    }
+
+    @Test func streamedAndWholeRepliesCarryConsistentUsage() throws {
+        let harness = try EmulatorHarness(EmulatorConfiguration(tokensPerSecond: 0))
+        for stream in [true, false] {
+            let outcome = harness.send(EmulatorHarness.request(Self.question, stream: stream))
+            #expect(outcome.error == nil)
+            #expect(outcome.reply.isComplete)
+            #expect(outcome.reply.content.contains("前缀") || outcome.reply.content.contains("キャッシュ"))
+            let usage = outcome.usage
+            #expect(usage.promptTokens == PromptMath.ids(Self.question).count)
+            #expect(usage.cacheHitTokens! + usage.cacheMissTokens! == usage.promptTokens!)
+            #expect(usage.totalTokens == usage.promptTokens! + usage.completionTokens!)
+        }
+        let raw = raw(harness, path: "/chat/completions", body: String(decoding: try EmulatorHarness.request(Self.question).encodedBody(), as: UTF8.self))
+        #expect(raw.body.contains("\"usage\":null"))
+        #expect(raw.body.hasSuffix("data: [DONE]\n\n"))
+        #expect(raw.body.contains("\"prompt_cache_hit_tokens\""))
+        #expect(raw.body.contains("\"prompt_tokens_details\":{\"cached_tokens\""))
+    }
+
+    @Test func trailingUsageChunkAsDocumented() throws {
+        let harness = try EmulatorHarness(EmulatorConfiguration(tokensPerSecond: 0, usagePlacement: .trailing))
+        let body = String(decoding: try EmulatorHarness.request(Self.question).encodedBody(), as: UTF8.self)
+        let response = raw(harness, path: "/chat/completions", body: body)
+        #expect(response.body.contains("\"choices\":[]"))
+        let outcome = harness.send(EmulatorHarness.request(Self.question))
+        #expect(outcome.usage.promptTokens != nil)
+    }
+
+    @Test func eachKeyHasItsOwnCache() throws {
+        let harness = try EmulatorHarness(EmulatorConfiguration(cacheModel: .v3, tokensPerSecond: 0))
+        let request = EmulatorHarness.request(Self.question)
+        #expect(harness.send(request, key: "sk-alice-000001").hit == 0)
+        #expect(harness.send(request, key: "sk-alice-000001").hit > 0)
+        #expect(harness.send(request, key: "sk-bob-00000002").hit == 0)
+        var withUser = request
+        withUser.userID = "customer-7"
+        #expect(harness.send(withUser, key: "sk-alice-000001").hit == 0)
+    }
+
+    @Test func restartKeepsTheCacheOnDisk() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cachechat-emu-\(UUID().uuidString)").path
+        let request = EmulatorHarness.request(Self.question)
+        let expected: Int
+        do {
+            let first = try EmulatorHarness(EmulatorConfiguration(cacheModel: .v3, dataDirectory: directory, tokensPerSecond: 0))
+            #expect(first.send(request).hit == 0)
+            expected = PromptMath.roundDown(PromptMath.ids(Self.question).count, 64)
+        }
+        let second = try EmulatorHarness(EmulatorConfiguration(cacheModel: .v3, dataDirectory: directory, tokensPerSecond: 0))
+        #expect(second.send(request).hit == expected)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory)
+        #expect(!files.isEmpty)
+        for file in files {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + file))
+            #expect(!String(decoding: bytes, as: UTF8.self).contains("sk-emulator-test-key"))
+            #expect(!file.contains("sk-"))
+        }
+    }
+
+    @Test func ttlExpiryDropsUnits() throws {
+        let harness = try EmulatorHarness(EmulatorConfiguration(cacheModel: .v3, ttl: 0.3, tokensPerSecond: 0))
+        let request = EmulatorHarness.request(Self.question)
+        _ = harness.send(request)
+        #expect(harness.send(request).hit > 0)
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(harness.send(request).hit == 0)
+    }
+
+    @Test func queuedRequestsGetKeepAlivesThenTheirReply() throws {
+        let harness = try EmulatorHarness(EmulatorConfiguration(tokensPerSecond: 100, replyTokens: 80, maxConcurrent: 1,
+                                                                keepAliveInterval: 0.2))
+        let body = String(decoding: try EmulatorHarness.request(Self.question).encodedBody(), as: UTF8.self)
+        let group = DispatchGroup()
+        let first = LockedBox<String>()
+        group.enter()
+        DispatchQueue.global().async {
+            first.value = raw(harness, path: "/chat/completions", body: body).body
+            group.leave()
+        }
+        Thread.sleep(forTimeInterval: 0.1)
+        let second = raw(harness, path: "/chat/completions", body: body)
+        group.wait()
+        #expect(second.status == 200)
+        #expect(second.body.hasPrefix(": keep-alive\n\n"))
+        #expect(second.body.hasSuffix("data: [DONE]\n\n"))
+        #expect(first.value?.contains(": keep-alive") == false)
+
+        // A queued non-streaming request receives blank lines, then its body, which the client parses.
+        var whole = EmulatorHarness.request(Self.question, stream: false)
+        whole.stream = false
+        DispatchQueue.global().async { _ = raw(harness, path: "/chat/completions", body: body) }
+        Thread.sleep(forTimeInterval: 0.1)
+        let waited = harness.send(whole)
+        #expect(waited.error == nil)
+        #expect(waited.events.contains { if case .stream(.keepAlive) = $0 { return true } else { return false } })
+    }
+
+    @Test func speedPacesTheStream() throws {
+        let harness = try EmulatorHarness(EmulatorConfiguration(tokensPerSecond: 200, replyTokens: 100))
+        let started = Date()
+        let outcome = harness.send(EmulatorHarness.request(Self.question, model: "deepseek-chat"))
+        let seconds = Date().timeIntervalSince(started)
+        #expect(outcome.error == nil)
+        #expect(seconds > 0.4)
+        let contentEvents = outcome.events.filter { if case .stream(.content) = $0 { return true } else { return false } }
+        #expect(contentEvents.count > 5)
+    }
+}
+
+final class LockedBox<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value?
+    var value: Value? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
