@@ -50,6 +50,8 @@ let package = Package(
             ]
         ),
 
+        .executableTarget(name: "emulator-bench", dependencies: ["Emulator", "EmulatorServer", "ChatWire", "CurlTransport"]),
+
         .target(name: "TestSupport", dependencies: ["ChatWire"]),
 
         .testTarget(name: "ChatWireTests", dependencies: ["ChatWire", "TestSupport"]),

@@ -26,10 +26,10 @@ struct BytePairEncoder: @unchecked Sendable {
     }
 
     /// Appends the ids of `bytes[0..<length]` to `output`. `scratch` holds at least
-    /// `2 * linearLimit` words, for the linear path.
+    /// `2 * linearLimit` elements, for the linear path.
     @inline(__always)
     func encode(_ bytes: UnsafePointer<UInt8>, _ length: Int, into output: inout [Int],
-                scratch: UnsafeMutablePointer<UInt64>) {
+                scratch: UnsafeMutablePointer<UInt32>) {
         if length == 1 {
             output.append(Int(byteTokens[Int(bytes[0])]))
             return
@@ -44,72 +44,65 @@ struct BytePairEncoder: @unchecked Sendable {
         }
     }
 
-    private func mergeLinear(_ bytes: UnsafePointer<UInt8>, _ length: Int, into output: inout [Int],
-                             scratch: UnsafeMutablePointer<UInt64>) {
-        let symbols = scratch                        // ids, widened
-        let pairs = scratch + Self.linearLimit       // pairs[k]: merge of symbols k, k+1
+    func mergeLinear(_ bytes: UnsafePointer<UInt8>, _ length: Int, into output: inout [Int],
+                     scratch: UnsafeMutablePointer<UInt32>) {
+        let symbols = scratch                        // token ids
+        let ranks = scratch + Self.linearLimit       // ranks[k]: merge of symbols k, k+1
         var count = length
-        for k in 0..<length { symbols[k] = UInt64(byteTokens[Int(bytes[k])]) }
-        for k in 0..<(count - 1) { pairs[k] = merges.merge(UInt32(symbols[k]), UInt32(symbols[k + 1])) }
+        for k in 0..<length { symbols[k] = byteTokens[Int(bytes[k])] }
+        for k in 0..<(count - 1) { ranks[k] = merges.rank(symbols[k], symbols[k + 1]) }
         while count > 1 {
-            // Ranks are unique per merge, so comparing rank<<32|id compares ranks; `<`
-            // keeps the leftmost of equal merges.
+            // `<` keeps the leftmost of equal ranks (the same merge in several places).
             var best = 0
-            var bestValue = pairs[0]
+            var bestRank = ranks[0]
             var k = 1
             while k < count - 1 {
-                if pairs[k] < bestValue { bestValue = pairs[k]; best = k }
+                if ranks[k] < bestRank { bestRank = ranks[k]; best = k }
                 k += 1
             }
-            if bestValue == MergeTable.noMerge { break }
-            symbols[best] = bestValue & 0xFFFF_FFFF
+            if bestRank == MergeTable.noMerge { break }
+            symbols[best] = merges.mergedID(rank: bestRank)
             var t = best + 1
             while t < count - 1 { symbols[t] = symbols[t + 1]; t += 1 }
             t = best + 1
-            while t < count - 2 { pairs[t] = pairs[t + 1]; t += 1 }
+            while t < count - 2 { ranks[t] = ranks[t + 1]; t += 1 }
             count -= 1
-            if best > 0 { pairs[best - 1] = merges.merge(UInt32(symbols[best - 1]), UInt32(symbols[best])) }
-            if best < count - 1 { pairs[best] = merges.merge(UInt32(symbols[best]), UInt32(symbols[best + 1])) }
+            if best > 0 { ranks[best - 1] = merges.rank(symbols[best - 1], symbols[best]) }
+            if best < count - 1 { ranks[best] = merges.rank(symbols[best], symbols[best + 1]) }
         }
         for k in 0..<count { output.append(Int(symbols[k])) }
     }
 
-    private func mergeWithHeap(_ bytes: UnsafePointer<UInt8>, _ length: Int, into output: inout [Int]) {
-        var symbols = [UInt32](repeating: 0, count: length)
-        var next = [Int32](repeating: -1, count: length)
-        var previous = [Int32](repeating: -1, count: length)
-        var alive = [Bool](repeating: true, count: length)
-        var heap = MinHeap(capacity: length)
+    func mergeWithHeap(_ bytes: UnsafePointer<UInt8>, _ length: Int, into output: inout [Int]) {
+        // One allocation for the symbol list: ids, then next and previous links (-1 = none,
+        // and a merged-away symbol gets next = -2 so stale heap entries can spot it).
+        let storage = UnsafeMutablePointer<Int32>.allocate(capacity: 3 * length)
+        defer { storage.deallocate() }
+        let symbols = storage, next = storage + length, previous = storage + 2 * length
+        var heap = MinHeap(capacity: 3 * length)
+        defer { heap.deallocate() }
         for k in 0..<length {
-            symbols[k] = byteTokens[Int(bytes[k])]
+            symbols[k] = Int32(byteTokens[Int(bytes[k])])
             next[k] = k + 1 < length ? Int32(k + 1) : -1
             previous[k] = Int32(k - 1)
         }
-        for k in 0..<(length - 1) {
-            let merge = merges.merge(symbols[k], symbols[k + 1])
-            if merge != MergeTable.noMerge { heap.push(merge & 0xFFFF_FFFF_0000_0000 | UInt64(k)) }
-        }
+        for k in 0..<(length - 1) { pushPair(k, k + 1, symbols, &heap) }
         while let top = heap.pop() {
-            let rank = top >> 32
+            let rank = UInt32(top >> 32)
             let position = Int(top & 0xFFFF_FFFF)
-            guard alive[position], next[position] >= 0 else { continue }
             let right = Int(next[position])
-            let merge = merges.merge(symbols[position], symbols[right])
-            guard merge >> 32 == rank else { continue }   // stale: a neighbour changed
-            symbols[position] = UInt32(merge & 0xFFFF_FFFF)
-            alive[right] = false
-            next[position] = next[right]
-            if next[right] >= 0 { previous[Int(next[right])] = Int32(position) }
-            if previous[position] >= 0 {
-                let left = Int(previous[position])
-                let candidate = merges.merge(symbols[left], symbols[position])
-                if candidate != MergeTable.noMerge { heap.push(candidate & 0xFFFF_FFFF_0000_0000 | UInt64(left)) }
-            }
-            if next[position] >= 0 {
-                let candidate = merges.merge(symbols[position], symbols[Int(next[position])])
-                if candidate != MergeTable.noMerge { heap.push(candidate & 0xFFFF_FFFF_0000_0000 | UInt64(position)) }
-            }
+            guard right >= 0 else { continue }               // merged away, or last symbol
+            // Stale if a neighbour changed since the entry was pushed.
+            guard merges.rank(UInt32(symbols[position]), UInt32(symbols[right])) == rank else { continue }
+            symbols[position] = Int32(merges.mergedID(rank: rank))
+            let afterRight = next[right]
+            next[position] = afterRight
+            next[right] = -2
+            if afterRight >= 0 { previous[Int(afterRight)] = Int32(position) }
+            if previous[position] >= 0 { pushPair(Int(previous[position]), position, symbols, &heap) }
+            if afterRight >= 0 { pushPair(position, Int(afterRight), symbols, &heap) }
         }
+        output.reserveCapacity(output.count + length / 2)
         var k = 0
         while k >= 0 {
             output.append(Int(symbols[k]))
@@ -118,16 +111,35 @@ struct BytePairEncoder: @unchecked Sendable {
     }
 }
 
+extension BytePairEncoder {
+    @inline(__always)
+    private func pushPair(_ left: Int, _ right: Int, _ symbols: UnsafeMutablePointer<Int32>, _ heap: inout MinHeap) {
+        let rank = merges.rank(UInt32(symbols[left]), UInt32(symbols[right]))
+        if rank != MergeTable.noMerge { heap.push(UInt64(rank) << 32 | UInt64(left)) }
+    }
+}
+
 /// Binary min-heap of packed `rank << 32 | position` keys: smallest rank first, then
 /// leftmost position, the order HF's BPE uses.
 struct MinHeap {
-    private var items: [UInt64] = []
+    // A raw buffer: this runs a million times for a 1 MB piece, and Array's bounds and
+    // uniqueness checks were a third of the time. Each merge pushes at most two entries,
+    // so `3 * symbols` never overflows.
+    private let items: UnsafeMutablePointer<UInt64>
+    private let capacity: Int
+    private var count = 0
 
-    init(capacity: Int) { items.reserveCapacity(capacity) }
+    init(capacity: Int) {
+        self.capacity = capacity
+        items = .allocate(capacity: capacity)
+    }
+
+    func deallocate() { items.deallocate() }
 
     mutating func push(_ value: UInt64) {
-        items.append(value)
-        var child = items.count - 1
+        precondition(count < capacity, "MinHeap overflow")
+        var child = count
+        count += 1
         while child > 0 {
             let parent = (child - 1) / 2
             if items[parent] <= value { break }
@@ -138,11 +150,12 @@ struct MinHeap {
     }
 
     mutating func pop() -> UInt64? {
-        guard let last = items.popLast() else { return nil }
-        guard !items.isEmpty else { return last }
+        guard count > 0 else { return nil }
+        count -= 1
         let top = items[0]
+        guard count > 0 else { return top }
+        let last = items[count]
         var parent = 0
-        let count = items.count
         while true {
             var child = 2 * parent + 1
             if child >= count { break }

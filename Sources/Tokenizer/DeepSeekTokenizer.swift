@@ -109,7 +109,7 @@ public final class DeepSeekTokenizer: Sendable {
 
     @inline(__always)
     private func encodePlain(_ utf8: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into output: inout [Int],
-                             scratch: UnsafeMutablePointer<UInt64>) {
+                             scratch: UnsafeMutablePointer<UInt32>) {
         guard let base = utf8.baseAddress else { return }
         let encoder = encoder
         preTokenizer.forEachPiece(in: base, range: range) { start, end in
@@ -117,9 +117,20 @@ public final class DeepSeekTokenizer: Sendable {
         }
     }
 
-    private func withScratch<R>(_ body: (UnsafeMutablePointer<UInt64>) -> R) -> R {
-        let scratch = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * BytePairEncoder.linearLimit)
+    private func withScratch<R>(_ body: (UnsafeMutablePointer<UInt32>) -> R) -> R {
+        let scratch = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * BytePairEncoder.linearLimit)
         defer { scratch.deallocate() }
         return body(scratch)
+    }
+
+    /// Both merge strategies on the same bytes, so tests can check they agree.
+    func mergeBothWays(_ bytes: [UInt8]) -> (linear: [Int], heap: [Int]) {
+        var linear: [Int] = []
+        var heap: [Int] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            withScratch { encoder.mergeLinear(buffer.baseAddress!, buffer.count, into: &linear, scratch: $0) }
+            encoder.mergeWithHeap(buffer.baseAddress!, buffer.count, into: &heap)
+        }
+        return (linear, heap)
     }
 }

@@ -3,11 +3,12 @@
 /// hash probe replaces the whole merge loop.
 ///
 /// Only ids whose own bytes BPE back to exactly themselves are inserted (make_vocab.py
-/// checks every token), so a hit is always the answer HF would give. Each slot packs a
-/// 32-bit hash tag with `id + 1`, so a probe touches one cache line and compares bytes only
-/// on a tag match. Capacity is a power of two at most half full: expected probe length ~1.5.
+/// checks every token), so a hit is always the answer HF would give. Each 32-bit slot
+/// packs a 15-bit hash tag with `id + 1` (ids fit in 17 bits), so the table is 1 MB and a
+/// probe compares bytes only on a tag match. Capacity is a power of two at most half full:
+/// expected probe length ~1.5.
 struct PieceTable: @unchecked Sendable {
-    private let slots: UnsafeMutablePointer<UInt64>
+    private let slots: UnsafeMutablePointer<UInt32>
     private let mask: Int
     private let tokenBytes: UnsafePointer<UInt8>
     private let tokenOffsets: UnsafePointer<UInt32>
@@ -26,7 +27,7 @@ struct PieceTable: @unchecked Sendable {
             let hash = Self.hash(tokenBytes + start, length)
             var index = Int(truncatingIfNeeded: hash) & mask
             while slots[index] != 0 { index = (index + 1) & mask }
-            slots[index] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(id + 1)
+            slots[index] = Self.tag(hash) | UInt32(id + 1)
         }
     }
 
@@ -36,13 +37,13 @@ struct PieceTable: @unchecked Sendable {
     @inline(__always)
     func lookup(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> Int {
         let hash = Self.hash(bytes, length)
-        let tag = hash & 0xFFFF_FFFF_0000_0000
+        let tag = Self.tag(hash)
         var index = Int(truncatingIfNeeded: hash) & mask
         while true {
             let slot = slots[index]
             if slot == 0 { return -1 }
-            if slot & 0xFFFF_FFFF_0000_0000 == tag {
-                let id = Int(slot & 0xFFFF_FFFF) - 1
+            if slot & 0xFFFE_0000 == tag {
+                let id = Int(slot & 0x1_FFFF) - 1
                 let start = Int(tokenOffsets[id])
                 if Int(tokenOffsets[id + 1]) - start == length, memoryEqual(tokenBytes + start, bytes, length) {
                     return id
@@ -52,8 +53,11 @@ struct PieceTable: @unchecked Sendable {
         }
     }
 
+    @inline(__always)
+    private static func tag(_ hash: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: hash >> 32) & 0xFFFE_0000 }
+
     /// 64-bit hash reading eight bytes at a time (pieces average ~4 bytes, so usually one
-    /// partial word); the top 32 bits are the tag, the low bits the slot.
+    /// partial word); the top bits are the tag, the low bits the slot.
     @inline(__always)
     static func hash(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(length &+ 1)

@@ -1,8 +1,9 @@
 /// How the DeepSeek pre-tokenizer regexes see one Unicode scalar, as a bit set.
 ///
-/// The low four bits come from `ScalarClassData` (derived from the Hugging Face oracle by
-/// scripts/make_unicode_tables.py); the high four are fixed ASCII/range facts the regexes
-/// spell out literally. `\p{L}` and `\p{M}` share a bit because the regexes cannot tell them
+/// The low four bits are derived from the Hugging Face oracle by
+/// scripts/make_unicode_tables.py; the high four are fixed ASCII/range facts the regexes
+/// spell out literally (`fixedBits(of:)`, mirrored in the script, which folds both into
+/// `ScalarClassData`). `\p{L}` and `\p{M}` share a bit because the regexes cannot tell them
 /// apart, likewise `\p{P}` and `\p{S}` (see PreTokenizer.swift).
 enum ScalarClass {
     /// `\p{L}` or `\p{M}`.

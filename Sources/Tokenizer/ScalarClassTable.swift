@@ -3,54 +3,32 @@ import Foundation
 /// Two-stage lookup table from a Unicode scalar to its `ScalarClass` bits.
 ///
 /// Stage 1 maps `scalar >> 8` to a 256-entry block in stage 2; identical blocks are shared,
-/// so the whole table is a few tens of kilobytes and the common blocks stay in cache.
-/// Built once per process from the run-length ranges in `ScalarClassData` (well under a
-/// millisecond) and never freed.
+/// so the table is ~47 kB and the blocks in use stay in cache. It is generated, already
+/// deduplicated, into ScalarClassData.swift; start-up only base64-decodes it (~0.1 ms).
+/// Built once per process and never freed.
 struct ScalarClassTable: @unchecked Sendable {
     let stage1: UnsafePointer<UInt16>
     let stage2: UnsafePointer<UInt8>
-    let blockCount: Int
 
     static let shared = ScalarClassTable()
 
     private init() {
-        guard let packed = Data(base64Encoded: ScalarClassData.base64, options: .ignoreUnknownCharacters),
-              packed.count == ScalarClassData.rangeCount * 4
+        guard let first = Data(base64Encoded: ScalarClassData.stage1, options: .ignoreUnknownCharacters),
+              let second = Data(base64Encoded: ScalarClassData.stage2, options: .ignoreUnknownCharacters),
+              first.count == 0x1100 * 2, second.count == ScalarClassData.blockCount * 256
         else { fatalError("Tokenizer: ScalarClassData is corrupt; rerun scripts/make_unicode_tables.py") }
-        let entries: [UInt32] = packed.withUnsafeBytes { raw in
-            (0..<ScalarClassData.rangeCount).map { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)) }
-        }
-        let scalarCount = 0x110000
-        var flat = [UInt8](repeating: 0, count: scalarCount)
-        for (index, entry) in entries.enumerated() {
-            let start = Int(entry & 0xFF_FFFF)
-            let end = index + 1 < entries.count ? Int(entries[index + 1] & 0xFF_FFFF) : scalarCount
-            let bits = UInt8(entry >> 24)
-            for scalar in start..<end { flat[scalar] = bits }
-        }
-        for scalar in 0..<0x10000 { flat[scalar] |= ScalarClass.fixedBits(of: UInt32(scalar)) }
-
-        let stage1 = UnsafeMutablePointer<UInt16>.allocate(capacity: scalarCount >> 8)
-        var blocks: [[UInt8]] = []
-        var blockIndex: [[UInt8]: UInt16] = [:]
-        for high in 0..<(scalarCount >> 8) {
-            let block = Array(flat[(high << 8)..<((high + 1) << 8)])
-            if let existing = blockIndex[block] {
-                stage1[high] = existing
-            } else {
-                let index = UInt16(blocks.count)
-                blocks.append(block)
-                blockIndex[block] = index
-                stage1[high] = index
+        let stage1 = UnsafeMutablePointer<UInt16>.allocate(capacity: 0x1100)
+        first.withUnsafeBytes { raw in
+            for high in 0..<0x1100 {
+                let block = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: high * 2, as: UInt16.self))
+                precondition(Int(block) < ScalarClassData.blockCount, "Tokenizer: ScalarClassData is corrupt")
+                stage1[high] = block
             }
         }
-        let stage2 = UnsafeMutablePointer<UInt8>.allocate(capacity: blocks.count << 8)
-        for (index, block) in blocks.enumerated() {
-            block.withUnsafeBufferPointer { (stage2 + (index << 8)).update(from: $0.baseAddress!, count: 256) }
-        }
+        let stage2 = UnsafeMutablePointer<UInt8>.allocate(capacity: second.count)
+        second.copyBytes(to: stage2, count: second.count)
         self.stage1 = UnsafePointer(stage1)
         self.stage2 = UnsafePointer(stage2)
-        self.blockCount = blocks.count
     }
 
     /// Class bits of `scalar` (any value up to U+10FFFF).

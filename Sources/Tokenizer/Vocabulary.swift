@@ -5,7 +5,8 @@ import Foundation
 /// Sendable, and they are freed when the last tokenizer using them goes away.
 ///
 /// Start-up cost: one file read (~2.7 MB), a prefix sum over the lengths, and two hash
-/// table builds of ~128k entries each, a few milliseconds in a release build. No JSON.
+/// table builds of ~128k entries each (1 MB and 2 MB), a few milliseconds in a release
+/// build. No JSON.
 final class Vocabulary: @unchecked Sendable {
     enum Flag {
         static let model: UInt8 = 1
@@ -49,54 +50,65 @@ final class Vocabulary: @unchecked Sendable {
         guard total > 256, data.count == expected else {
             throw malformed("size \(data.count) bytes, header implies \(expected)")
         }
+        guard total < 1 << MergeTable.idBits, mergeCount < 1 << MergeTable.idBits else {
+            throw malformed("\(total) ids and \(mergeCount) merges exceed the 17-bit tables")
+        }
+
+        // Validate everything before allocating, so a bad file throws without leaking.
+        var mergeRows = [UInt32](repeating: 0, count: mergeCount * 3)
+        var addedIDs = [Int](repeating: 0, count: addedCount)
+        var byteTokenIDs = [UInt32](repeating: UInt32.max, count: 256)
+        let lengthsAt = headerSize, flagsAt = lengthsAt + total, mergesAt = flagsAt + total
+        let addedAt = mergesAt + 12 * mergeCount, blobAt = addedAt + 4 * addedCount
+        let blobLength: Int = data.withUnsafeBytes { raw in
+            var offset = 0
+            for id in 0..<total {
+                let length = Int(raw[lengthsAt + id])
+                if length == 1 && raw[flagsAt + id] & Flag.wholePiece != 0 && offset < blobCount {
+                    byteTokenIDs[Int(raw[blobAt + offset])] = UInt32(id)
+                }
+                offset += length
+            }
+            mergeRows.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[mergesAt..<addedAt])) }
+            #if _endian(big)
+            for index in mergeRows.indices { mergeRows[index] = UInt32(littleEndian: mergeRows[index]) }
+            #endif
+            for index in 0..<addedCount {
+                addedIDs[index] = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: addedAt + index * 4, as: UInt32.self)))
+            }
+            return offset
+        }
+        guard blobLength == blobCount, mergeRows.allSatisfy({ Int($0) < total }), addedIDs.allSatisfy({ $0 < total }) else {
+            throw malformed("inconsistent lengths or ids")
+        }
+        if let missing = byteTokenIDs.firstIndex(of: UInt32.max) { throw malformed("no token for byte \(missing)") }
 
         let tokenOffsets = UnsafeMutablePointer<UInt32>.allocate(capacity: total + 1)
-        let tokenBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: blobCount)
+        let tokenBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(blobCount, 1))
         let flags = UnsafeMutablePointer<UInt8>.allocate(capacity: total)
         let byteTokens = UnsafeMutablePointer<UInt32>.allocate(capacity: 256)
+        data.withUnsafeBytes { raw in
+            var offset: UInt32 = 0
+            for id in 0..<total {
+                tokenOffsets[id] = offset
+                offset += UInt32(raw[lengthsAt + id])
+            }
+            tokenOffsets[total] = offset
+            let bytes = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            flags.initialize(from: bytes + flagsAt, count: total)
+            tokenBytes.initialize(from: bytes + blobAt, count: blobCount)
+        }
+        byteTokens.initialize(from: byteTokenIDs, count: 256)
         totalCount = total
         self.tokenOffsets = tokenOffsets
         self.tokenBytes = tokenBytes
         self.flags = flags
         self.byteTokens = byteTokens
-        var mergeRows = [UInt32](repeating: 0, count: mergeCount * 3)
-        var addedIDs = [Int](repeating: 0, count: addedCount)
-        let ok: Bool = data.withUnsafeBytes { raw in
-            var cursor = headerSize
-            var offset: UInt32 = 0
-            for id in 0..<total {
-                tokenOffsets[id] = offset
-                offset += UInt32(raw[cursor + id])
-            }
-            tokenOffsets[total] = offset
-            cursor += total
-            flags.initialize(from: raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + cursor, count: total)
-            cursor += total
-            for index in 0..<(mergeCount * 3) {
-                mergeRows[index] = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: cursor + index * 4, as: UInt32.self))
-            }
-            cursor += 12 * mergeCount
-            for index in 0..<addedCount {
-                addedIDs[index] = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: cursor + index * 4, as: UInt32.self)))
-            }
-            cursor += 4 * addedCount
-            tokenBytes.initialize(from: raw.baseAddress!.assumingMemoryBound(to: UInt8.self) + cursor, count: blobCount)
-            return Int(offset) == blobCount
-        }
-        guard ok, mergeRows.allSatisfy({ Int($0) < total }), addedIDs.allSatisfy({ $0 < total }) else {
-            throw malformed("inconsistent lengths or ids")
-        }
 
-        let wholePieceIDs = (0..<total).filter { flags[$0] & Flag.wholePiece != 0 }
-        let pieces = PieceTable(ids: wholePieceIDs, count: wholePieceIDs.count,
-                            tokenBytes: tokenBytes, tokenOffsets: tokenOffsets)
-        for byte in 0..<256 {
-            var value = UInt8(byte)
-            let id = pieces.lookup(&value, 1)
-            guard id >= 0 else { throw malformed("no token for byte \(byte)") }
-            byteTokens[byte] = UInt32(id)
-        }
-        self.pieces = pieces
+        var wholePieceIDs: [Int] = []
+        wholePieceIDs.reserveCapacity(total)
+        for id in 0..<total where flags[id] & Flag.wholePiece != 0 { wholePieceIDs.append(id) }
+        pieces = PieceTable(ids: wholePieceIDs, count: wholePieceIDs.count, tokenBytes: tokenBytes, tokenOffsets: tokenOffsets)
         merges = mergeRows.withUnsafeBufferPointer { MergeTable(merges: $0) }
 
         var contents: [String: Int] = [:]
