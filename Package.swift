@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C shims: typed wrappers only, no logic.
@@ -23,6 +24,7 @@ let package = Package(
         .target(name: "Tokenizer", resources: [.copy("Resources/deepseek-v4.vocab")]),
         .target(name: "ChatCore", dependencies: ["Tokenizer"]),
         .target(name: "ChatWire", dependencies: ["ChatCore"]),
+        .target(name: "TerminalUI"),
 
         .target(name: "Emulator", dependencies: ["ChatCore", "ChatWire", "Tokenizer"]),
         .target(
@@ -39,7 +41,11 @@ let package = Package(
         .target(name: "CurlTransport", dependencies: ["ChatWire", "CCurlShim"]),
         .target(
             name: "Store",
-            dependencies: ["ChatCore", "ChatWire", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: [
+                "ChatCore", "ChatWire",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
 
         .executableTarget(
@@ -50,16 +56,20 @@ let package = Package(
             ]
         ),
 
+        .executableTarget(name: "tokenizer-bench", dependencies: ["Tokenizer"]),
+        .executableTarget(name: "store-crash-writer", dependencies: ["Store", "ChatCore"]),
         .executableTarget(name: "emulator-bench", dependencies: ["Emulator", "EmulatorServer", "ChatWire", "CurlTransport"]),
 
         .target(name: "TestSupport", dependencies: ["ChatWire"]),
 
         .testTarget(name: "ChatWireTests", dependencies: ["ChatWire", "TestSupport"]),
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "ChatWire", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "ChatCore", "store-crash-writer",
+                                                       .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "EmulatorServer", "ChatCore", "ChatWire", "CurlTransport", "Tokenizer", "TestSupport"]),
     ]
 )

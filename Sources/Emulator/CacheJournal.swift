@@ -1,3 +1,4 @@
+import ChatCore
 import Foundation
 
 /// Keeps a ``PrefixCache`` on disk as an append-only journal of fixed-size records, so

@@ -1,3 +1,4 @@
+import ChatCore
 /// How `cachechat serve` (or the built-in endpoint) behaves.
 public struct EmulatorConfiguration: Sendable {
     public var cacheModel: CacheModelKind

@@ -1,3 +1,4 @@
+import ChatCore
 import ArgumentParser
 import Dispatch
 import Emulator

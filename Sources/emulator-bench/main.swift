@@ -1,3 +1,4 @@
+import ChatCore
 // Emulator benchmark: many concurrent streaming clients on loopback, and the cache
 // lookup of a 1M-token prompt against a cache holding 10,000 prompts.
 //

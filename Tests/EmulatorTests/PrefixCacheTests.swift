@@ -1,3 +1,4 @@
+import ChatCore
 import Emulator
 import Foundation
 import Testing

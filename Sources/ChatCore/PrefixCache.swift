@@ -40,26 +40,36 @@ public struct PrefixCache: Sendable {
     /// The tokens of a prompt (given as its prefix hashes) served from cache, in whole units.
     /// A hit refreshes the unit's lifetime; the refresh is returned for persistence.
     public mutating func lookup(_ hashes: [PrefixHash], now: Double) -> (hit: Int, mutations: [CacheMutation]) {
+        guard let (hit, hash) = find(hashes, now: now), var entry = entries[hash] else { return (0, []) }
+        entry.lastUsed = now
+        entries[hash] = entry
+        return (hit, [.unit(hash, entry)])
+    }
+
+    /// What `lookup` would answer, without refreshing anything: the prediction of a hit.
+    public func peek(_ hashes: [PrefixHash], now: Double) -> Int {
+        find(hashes, now: now)?.hit ?? 0
+    }
+
+    private func find(_ hashes: [PrefixHash], now: Double) -> (hit: Int, hash: PrefixHash)? {
         let count = hashes.count - 1
         let unit = settings.unit
         switch kind {
         case .v3:
             var k = count / unit
             while k > 0 {
-                if let touched = touch(hashes[k * unit], now: now) { return (k * unit, [touched]) }
+                if isLive(hashes[k * unit], now: now) { return (k * unit, hashes[k * unit]) }
                 k -= 1
             }
         case .v4:
             var index = upperBound(lengths, count) - 1
             while index >= 0 {
                 let length = lengths[index]
-                if length >= unit, let touched = touch(hashes[length], now: now) {
-                    return ((length / unit) * unit, [touched])
-                }
+                if length >= unit, isLive(hashes[length], now: now) { return ((length / unit) * unit, hashes[length]) }
                 index -= 1
             }
         }
-        return (0, [])
+        return nil
     }
 
     /// Stores what a request leaves behind. `hashes` covers the prompt followed by the
@@ -144,15 +154,9 @@ public struct PrefixCache: Sendable {
 
     // MARK: - Storage
 
-    private mutating func touch(_ hash: PrefixHash, now: Double) -> CacheMutation? {
-        guard var entry = entries[hash], entry.readyAt <= now else { return nil }
-        guard entry.lastUsed + settings.ttl >= now else {
-            remove(hash)
-            return nil
-        }
-        entry.lastUsed = now
-        entries[hash] = entry
-        return .unit(hash, entry)
+    private func isLive(_ hash: PrefixHash, now: Double) -> Bool {
+        guard let entry = entries[hash] else { return false }
+        return entry.readyAt <= now && entry.lastUsed + settings.ttl >= now
     }
 
     private mutating func store(_ hash: PrefixHash, length: Int, readyAt: Double, now: Double) -> CacheMutation {

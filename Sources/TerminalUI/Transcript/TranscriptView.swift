@@ -1,0 +1,179 @@
+/// The scrolling conversation: role headers, Markdown bodies, folded reasoning, cache
+/// marks in a left gutter, the cache horizon line, and a streaming spinner.
+///
+/// A class because it owns caches and scroll state across frames: per-message layouts
+/// (keyed by id, revision and width) and the scroll position. Layout is lazy from the
+/// bottom: drawing touches only the messages on screen, so a keystroke in the editor
+/// costs a few cache lookups here, however long the conversation.
+///
+/// Scrolling: ``position`` is `.bottom` (follows new text, "stick to bottom") or
+/// anchored at a message line (stays put while a reply streams in below).
+public final class TranscriptView {
+    /// Where the view is scrolled to.
+    public enum Position: Hashable, Sendable {
+        case bottom
+        /// The top row shows line `line` of message `index` (whose id is `id`).
+        case anchored(index: Int, id: Int, line: Int)
+    }
+
+    /// Width of the gutter with the cache marks.
+    public static let gutterWidth = 2
+    public private(set) var position: Position = .bottom
+    /// Height of the last draw, used as the page size by the key handler.
+    public private(set) var pageHeight = 20
+    /// Width of the last draw.
+    public private(set) var lastWidth = 80
+    let cache: MessageLayoutCache
+
+    /// - Parameter markdown: shared renderer (its block cache makes streaming incremental).
+    public init(markdown: MarkdownRenderer = MarkdownRenderer()) {
+        self.cache = MessageLayoutCache(markdown: markdown)
+    }
+
+    /// True when the view follows the newest text.
+    public var isAtBottom: Bool { position == .bottom }
+
+    /// Message layouts built so far (cache misses), for tests and benchmarks.
+    public var layoutsBuilt: Int { cache.layoutsBuilt }
+
+    /// Jumps back to the newest text.
+    public func scrollToBottom() { position = .bottom }
+
+    /// Handles PgUp/PgDn, Shift-Up/Down (one line), Ctrl-Home/End, and the mouse wheel.
+    public func handle(_ event: KeyEvent, model: TranscriptModel) -> HandleResult {
+        let page = max(1, pageHeight - 2)
+        let delta: Int
+        switch event {
+        case .key(.pageUp, _): delta = -page
+        case .key(.pageDown, _): delta = page
+        case .key(.up, [.shift]): delta = -1
+        case .key(.down, [.shift]): delta = 1
+        case .mouse(let mouse) where mouse.kind == .wheelUp: delta = -3
+        case .mouse(let mouse) where mouse.kind == .wheelDown: delta = 3
+        case .key(.home, [.ctrl]):
+            let old = position
+            position = model.messages.isEmpty ? .bottom : .anchored(index: 0, id: model.messages[0].id, line: 0)
+            return old == position ? .handled : .changed
+        case .key(.end, [.ctrl]):
+            let old = position
+            position = .bottom
+            return old == position ? .handled : .changed
+        default:
+            return .ignored
+        }
+        let old = position
+        scroll(by: delta, model: model)
+        return old == position ? .handled : .changed
+    }
+
+    /// Scrolls by `lines` (negative = towards older messages).
+    public func scroll(by lines: Int, model: TranscriptModel) {
+        let width = lastWidth
+        guard !model.messages.isEmpty else { position = .bottom; return }
+        var top = topLine(model: model, width: width)
+        if lines < 0 {
+            top = move(top, by: lines, model: model, width: width)
+            position = .anchored(index: top.index, id: model.messages[top.index].id, line: top.line)
+        } else if lines > 0 {
+            top = move(top, by: lines, model: model, width: width)
+            if linesBelow(top, model: model, width: width, limit: pageHeight + 1) <= pageHeight {
+                position = .bottom
+            } else {
+                position = .anchored(index: top.index, id: model.messages[top.index].id, line: top.line)
+            }
+        }
+    }
+
+    /// Draws the transcript into the painter's whole area.
+    public func draw(_ model: TranscriptModel, in painter: Painter) {
+        painter.fill()
+        pageHeight = max(1, painter.height)
+        lastWidth = painter.width
+        guard painter.width > 0, painter.height > 0, !model.messages.isEmpty else { return }
+        let width = painter.width
+        var rows: [DisplayLine] = []
+        if case .anchored = position, let start = validAnchor(model),
+           linesBelow(start, model: model, width: width, limit: painter.height + 1) > painter.height {
+            var cursor = start
+            while rows.count < painter.height, cursor.index < model.messages.count {
+                let lines = displayLines(cursor.index, model: model, width: width)
+                rows.append(contentsOf: lines[min(cursor.line, lines.count)...].prefix(painter.height - rows.count))
+                cursor = (cursor.index + 1, 0)
+            }
+
+        }
+        if rows.isEmpty {
+            // Not anchored, or the anchor is within a page of the end: follow the bottom.
+            position = .bottom
+            var index = model.messages.count - 1
+            while rows.count < painter.height && index >= 0 {
+                rows.insert(contentsOf: displayLines(index, model: model, width: width), at: 0)
+                index -= 1
+            }
+            if rows.count > painter.height { rows.removeFirst(rows.count - painter.height) }
+        }
+        for (y, row) in rows.enumerated() {
+            painter.text(row.gutter.text, at: Point(x: 0, y: y), Style(row.gutter.slot))
+            painter.sub(Rect(x: row.fullWidth ? 0 : TranscriptView.gutterWidth, y: y, width: width, height: 1))
+                .line(row.line, at: .zero)
+        }
+        if case .anchored = position, width > 3 {
+            painter.text(" ↓ ", at: Point(x: width - 3, y: painter.height - 1), Style(.statusBarAccent, background: .statusBar))
+        }
+    }
+
+    // MARK: Line addressing
+
+    typealias LinePosition = (index: Int, line: Int)
+
+    private func validAnchor(_ model: TranscriptModel) -> LinePosition? {
+        guard case .anchored(let index, let id, let line) = position else { return nil }
+        if index < model.messages.count, model.messages[index].id == id { return (index, line) }
+        if let found = model.messages.firstIndex(where: { $0.id == id }) { return (found, line) }
+        return nil
+    }
+
+    /// The message line currently at the top of the view.
+    func topLine(model: TranscriptModel, width: Int) -> LinePosition {
+        if let anchor = validAnchor(model), linesBelow(anchor, model: model, width: width, limit: pageHeight) >= pageHeight {
+            return anchor
+        }
+        let last = model.messages.count - 1
+        let end: LinePosition = (last, displayLines(last, model: model, width: width).count - 1)
+        return move(end, by: -(pageHeight - 1), model: model, width: width)
+    }
+
+    /// Moves a line position by `delta` lines, clamped to the first and last line.
+    func move(_ start: LinePosition, by delta: Int, model: TranscriptModel, width: Int) -> LinePosition {
+        var (index, line) = start
+        var remaining = delta
+        while remaining < 0 {
+            if line + remaining >= 0 { line += remaining; remaining = 0; break }
+            remaining += line + 1
+            if index == 0 { line = 0; break }
+            index -= 1
+            line = displayLines(index, model: model, width: width).count - 1
+        }
+        while remaining > 0 {
+            let count = displayLines(index, model: model, width: width).count
+            if line + remaining < count { line += remaining; remaining = 0; break }
+            remaining -= count - line
+            if index == model.messages.count - 1 { line = count - 1; break }
+            index += 1
+            line = 0
+        }
+        return (index, line)
+    }
+
+    /// Lines from `start` to the end, counting at most `limit`.
+    func linesBelow(_ start: LinePosition, model: TranscriptModel, width: Int, limit: Int) -> Int {
+        var total = 0
+        var index = start.index, skip = start.line
+        while index < model.messages.count && total < limit {
+            total += max(0, displayLines(index, model: model, width: width).count - skip)
+            skip = 0
+            index += 1
+        }
+        return total
+    }
+}

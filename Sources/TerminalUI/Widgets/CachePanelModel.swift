@@ -1,0 +1,101 @@
+/// Token and money totals for one scope (this conversation, or all time).
+public struct CacheTotals: Hashable, Sendable {
+    public var hitTokens: Int
+    public var missTokens: Int
+    public var outputTokens: Int
+    /// What was paid; nil when the model's price is unknown.
+    public var cost: Double?
+    /// What it would have cost with no cache hits; nil when unknown.
+    public var costWithoutCache: Double?
+
+    public init(hitTokens: Int = 0, missTokens: Int = 0, outputTokens: Int = 0, cost: Double? = nil,
+                costWithoutCache: Double? = nil) {
+        self.hitTokens = hitTokens
+        self.missTokens = missTokens
+        self.outputTokens = outputTokens
+        self.cost = cost
+        self.costWithoutCache = costWithoutCache
+    }
+
+    /// Hit tokens over all prompt tokens; nil before any request.
+    public var hitRatio: Double? {
+        let prompt = hitTokens + missTokens
+        return prompt > 0 ? Double(hitTokens) / Double(prompt) : nil
+    }
+
+    /// Money the cache saved; nil when a price is unknown.
+    public var saved: Double? {
+        guard let cost, let costWithoutCache else { return nil }
+        return costWithoutCache - cost
+    }
+}
+
+/// Everything the cache side panel shows. Plain data computed by the App (ChatCore's
+/// ledger, predictor and request diff); the panel only lays it out.
+public struct CachePanelModel: Hashable, Sendable {
+    /// The last request's usage.
+    public struct LastRequest: Hashable, Sendable {
+        public var hitTokens: Int
+        public var missTokens: Int
+        public var outputTokens: Int
+        /// Seconds from sending to the first streamed token.
+        public var timeToFirstToken: Double?
+
+        public init(hitTokens: Int, missTokens: Int, outputTokens: Int, timeToFirstToken: Double? = nil) {
+            self.hitTokens = hitTokens
+            self.missTokens = missTokens
+            self.outputTokens = outputTokens
+            self.timeToFirstToken = timeToFirstToken
+        }
+    }
+
+    /// A prefix the cache served repeatedly ("system + 4 shots").
+    public struct ReusedPrefix: Hashable, Sendable {
+        public var label: String
+        public var tokens: Int
+        public var uses: Int
+
+        public init(label: String, tokens: Int, uses: Int) {
+            self.label = label
+            self.tokens = tokens
+            self.uses = uses
+        }
+    }
+
+    /// What sending the current draft is predicted to cost.
+    public struct Prediction: Hashable, Sendable {
+        public var hitTokens: Int
+        public var missTokens: Int
+        public var cost: Double?
+
+        public init(hitTokens: Int, missTokens: Int, cost: Double? = nil) {
+            self.hitTokens = hitTokens
+            self.missTokens = missTokens
+            self.cost = cost
+        }
+    }
+
+    public var conversation: CacheTotals
+    public var allTime: CacheTotals
+    public var lastRequest: LastRequest?
+    /// Hit ratio (0…1) of each request in this conversation, oldest first.
+    public var hitRatioHistory: [Double]
+    public var reusedPrefixes: [ReusedPrefix]
+    public var prediction: Prediction?
+    /// A request-diff warning, e.g. "Draft breaks the cache at message 3 (edited)".
+    public var warning: String?
+    public var currencySymbol: String
+
+    public init(conversation: CacheTotals = CacheTotals(), allTime: CacheTotals = CacheTotals(),
+                lastRequest: LastRequest? = nil, hitRatioHistory: [Double] = [], reusedPrefixes: [ReusedPrefix] = [],
+                prediction: Prediction? = nil, warning: String? = nil, currencySymbol: String = "$") {
+        self.conversation = conversation
+        self.allTime = allTime
+        self.lastRequest = lastRequest
+        self.hitRatioHistory = hitRatioHistory
+        self.reusedPrefixes = reusedPrefixes
+        self.prediction = prediction
+        self.warning = warning
+        self.currencySymbol = currencySymbol
+    }
+}

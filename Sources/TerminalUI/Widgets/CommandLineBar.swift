@@ -1,0 +1,105 @@
+/// The "/command" line (`/model deepseek-chat`, `/theme light`, …) with completion of
+/// command names. Named `CommandLineBar` so it does not shadow Swift's `CommandLine`
+/// in modules that import TerminalUI.
+///
+/// Tab completes the command name (the longest common prefix; pressing Tab again cycles
+/// through the candidates); Enter submits (read ``text``); Esc cancels; Backspace on an
+/// empty line cancels too. Editing keys are the ``InputEditor``'s.
+public struct CommandLineBar: Sendable {
+    public struct Command: Hashable, Sendable {
+        /// Without the slash: "model".
+        public var name: String
+        public var summary: String
+
+        public init(_ name: String, _ summary: String) {
+            self.name = name
+            self.summary = summary
+        }
+    }
+
+    public var commands: [Command]
+    public private(set) var editor = InputEditor(maxHeight: 1)
+    private var cycle: (candidates: [String], index: Int)?
+
+    public init(commands: [Command], text: String = "/") {
+        self.commands = commands
+        editor.setText(text)
+    }
+
+    /// The line, starting with "/".
+    public var text: String { editor.text }
+
+    /// Commands whose name starts with what is typed (all of them for a bare "/").
+    public var candidates: [Command] {
+        guard let word = commandWord, !text.contains(" ") else { return [] }
+        return commands.filter { $0.name.hasPrefix(word) }
+    }
+
+    private var commandWord: String? {
+        guard text.hasPrefix("/") else { return nil }
+        return String(text.dropFirst().prefix { $0 != " " })
+    }
+
+    public mutating func handle(_ event: KeyEvent) -> HandleResult {
+        switch event {
+        case .key(.tab, []):
+            return complete()
+        case .key(.escape, _), .char("c", [.ctrl]), .char("g", [.ctrl]):
+            return [.handled, .cancel]
+        case .key(.backspace, []) where text.isEmpty || text == "/":
+            return [.handled, .cancel]
+        case .key(.enter, []):
+            return [.handled, .submit]
+        case .key(.enter, _), .char("j", [.ctrl]), .key(.up, _), .key(.down, _):
+            return .handled  // single line: no newlines, no history here
+        default:
+            cycle = nil
+            return editor.handle(event)
+        }
+    }
+
+    private mutating func complete() -> HandleResult {
+        if var cycle {
+            cycle.index = (cycle.index + 1) % cycle.candidates.count
+            editor.setText("/" + cycle.candidates[cycle.index] + " ")
+            self.cycle = cycle
+            return .changed
+        }
+        let names = candidates.map(\.name)
+        guard let first = names.first else { return .handled }
+        if names.count == 1 {
+            editor.setText("/" + first + " ")
+            return .changed.union(.textChanged)
+        }
+        var prefix = first
+        for name in names.dropFirst() {
+            while !name.hasPrefix(prefix) { prefix.removeLast() }
+        }
+        if "/" + prefix != text {
+            editor.setText("/" + prefix)
+        } else {
+            cycle = (names, 0)
+            editor.setText("/" + names[0] + " ")
+        }
+        return .changed.union(.textChanged)
+    }
+
+    /// Draws the line in the painter's first row and, if there is room above it, the
+    /// matching commands; returns the cursor position.
+    @discardableResult
+    public func draw(in painter: Painter) -> Point? {
+        guard painter.height > 0 else { return nil }
+        let lineRow = painter.height - 1
+        let shown = candidates.prefix(max(0, painter.height - 1))
+        for (index, command) in shown.enumerated() {
+            let y = lineRow - shown.count + index
+            painter.fill(Rect(x: 0, y: y, width: painter.width, height: 1), Style(.text, background: .dialogBackground))
+            let end = painter.text(" /" + command.name, at: Point(x: 0, y: y), Style(.helpKey, background: .dialogBackground))
+            painter.truncated("  " + command.summary, at: Point(x: end, y: y), width: painter.width - end,
+                              Style(.helpText, background: .dialogBackground))
+        }
+        var single = editor
+        single.placeholder = ""
+        return single.draw(painter.sub(Rect(x: 0, y: lineRow, width: painter.width, height: 1)))
+    }
+}

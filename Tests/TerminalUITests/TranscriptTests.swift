@@ -1,0 +1,98 @@
+import Testing
+import Foundation
+@testable import TerminalUI
+
+@Suite struct TranscriptTests {
+    static func bigModel(count: Int = 2000) -> TranscriptModel {
+        // ~1M tokens: 2,000 messages of ~2,000 characters (≈ 500 tokens each).
+        let paragraph = String(repeating: "The cache saves money when the prefix repeats. ", count: 20)
+        let messages = (0..<count).map { i in
+            TranscriptMessage(id: i, role: i % 2 == 0 ? .user : .assistant, name: i % 2 == 0 ? "You" : "deepseek-chat",
+                              time: "10:00", text: "Message \(i)\n\n" + paragraph + "\n\n```swift\nlet x = \(i)\n```\n\n" + paragraph,
+                              cacheMark: i < count - 2 ? .reused : .notReused)
+        }
+        return TranscriptModel(messages: messages, horizon: CacheHorizon(messageIndex: count - 3, insideMessage: false))
+    }
+
+    @Test func laysOutOnlyVisibleMessages() {
+        let model = Self.bigModel()
+        let view = TranscriptView()
+        _ = Fixtures.screen(Size(width: 100, height: 40)) { view.draw(model, in: $0); return nil }
+        #expect(view.layoutsBuilt <= 3)
+        _ = Fixtures.screen(Size(width: 100, height: 40)) { view.draw(model, in: $0); return nil }
+        #expect(view.layoutsBuilt <= 3, "a second frame re-lays out nothing")
+    }
+
+    @Test func scrollingAnchorsWhileStreaming() {
+        var model = Self.bigModel(count: 20)
+        let view = TranscriptView()
+        let size = Size(width: 60, height: 10)
+        let before = Fixtures.screen(size) { view.draw(model, in: $0); return nil }.textSnapshot()
+        _ = view.handle(.mouse(MouseEvent(.wheelUp, at: .zero)), model: model)
+        let scrolled = Fixtures.screen(size) { view.draw(model, in: $0); return nil }.textSnapshot()
+        #expect(scrolled != before)
+        // New text arrives at the bottom: the scrolled view does not move.
+        model.messages[19].text += "\n\nMore streamed text."
+        model.messages[19].revision += 1
+        model.streaming = StreamingStatus(frame: 1)
+        let after = Fixtures.screen(size) { view.draw(model, in: $0); return nil }.textSnapshot()
+        #expect(after == scrolled)
+        // Scrolling back down returns to the bottom and follows new text again.
+        for _ in 0..<5 { _ = view.handle(.key(.pageDown), model: model) }
+        #expect(view.isAtBottom)
+        _ = view.handle(.key(.home, [.ctrl]), model: model)
+        let top = Fixtures.screen(size) { view.draw(model, in: $0); return nil }.textSnapshot()
+        #expect(top.contains("Message 0"))
+        #expect(view.handle(.key(.end, [.ctrl]), model: model).contains(.redraw))
+        #expect(view.isAtBottom)
+    }
+
+    @Test func pageUpThenDownIsSymmetric() {
+        let model = Self.bigModel(count: 30)
+        let view = TranscriptView()
+        let size = Size(width: 50, height: 12)
+        let bottom = Fixtures.screen(size) { view.draw(model, in: $0); return nil }.textSnapshot()
+        _ = view.handle(.key(.pageUp), model: model)
+        _ = view.handle(.key(.pageUp), model: model)
+        _ = Fixtures.screen(size) { view.draw(model, in: $0); return nil }
+        _ = view.handle(.key(.pageDown), model: model)
+        _ = view.handle(.key(.pageDown), model: model)
+        #expect(Fixtures.screen(size) { view.draw(model, in: $0); return nil }.textSnapshot() == bottom)
+    }
+
+    /// Prints the median time to build a frame for 2,000 messages after a keystroke in the
+    /// editor (transcript caches warm). Never asserts absolute times; reports the ratio to
+    /// painting an empty screen, measured in the same run.
+    @Test func benchmarkKeystrokeFrame() {
+        let model = ChatScreenModel(transcript: Self.bigModel(), panel: Fixtures.panel, status: Fixtures.status)
+        let screen = ChatScreen()
+        let size = Size(width: 120, height: 40)
+        let buffer = ScreenBuffer(size: size)
+        let terminal = VirtualTerminal(size: size)
+        var editor = InputEditor()
+        terminal.present(buffer, cursor: screen.render(model, editor: editor, into: buffer))
+        let layoutsAfterFirstFrame = screen.transcriptView.layoutsBuilt
+        func median(_ body: () -> Void) -> Double {
+            var samples: [Double] = []
+            for _ in 0..<60 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                body()
+                samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            return samples.sorted()[samples.count / 2]
+        }
+        let frame = median {
+            _ = editor.handle(.char("x"))
+            terminal.present(buffer, cursor: screen.render(model, editor: editor, into: buffer))
+        }
+        let empty = ChatScreenModel()
+        let emptyScreen = ChatScreen()
+        let baseline = median {
+            _ = editor.handle(.char("y"))
+            terminal.present(buffer, cursor: emptyScreen.render(empty, editor: editor, into: buffer))
+        }
+        #expect(screen.transcriptView.layoutsBuilt == layoutsAfterFirstFrame, "keystrokes must not re-layout the transcript")
+        print("benchmark: keystroke frame, 2,000 messages (~1M tokens) at 120x40: median \(Format.fixed(frame, decimals: 3)) ms; "
+              + "empty screen \(Format.fixed(baseline, decimals: 3)) ms; ratio \(Format.fixed(frame / max(baseline, 1e-6), decimals: 2))x")
+    }
+}

@@ -1,0 +1,124 @@
+import TestSupport
+import Testing
+@testable import TerminalUI
+
+@Suite struct WidgetSnapshotTests {
+    @Test func transcript() {
+        let view = TranscriptView()
+        let terminal = Fixtures.screen(Size(width: 50, height: 30)) { view.draw(Fixtures.transcript, in: $0); return nil }
+        Snapshot.assertMatches(Fixtures.dump(terminal), named: "transcript-50x30")
+    }
+
+    @Test func transcriptWithExpandedReasoningScrolledUp() {
+        var model = Fixtures.transcript
+        model.messages[2].reasoningExpanded = true
+        model.horizon = CacheHorizon(messageIndex: 1, insideMessage: false)
+        model.streaming = nil
+        let view = TranscriptView()
+        _ = Fixtures.screen(Size(width: 40, height: 12)) { view.draw(model, in: $0); return nil }
+        #expect(view.handle(.key(.pageUp), model: model).contains(.redraw))
+        #expect(!view.isAtBottom)
+        let terminal = Fixtures.screen(Size(width: 40, height: 12)) { view.draw(model, in: $0); return nil }
+        Snapshot.assertMatches(Fixtures.dump(terminal), named: "expanded-scrolled-40x12")
+    }
+
+    @Test func inputEditor() {
+        var editor = InputEditor(text: "Explain 缓存 hits 👍🏽 in a long line that wraps around\nsecond line", maxHeight: 4)
+        editor.moveCursor(to: 10)
+        let terminal = Fixtures.screen(Size(width: 30, height: 4)) { editor.draw($0) }
+        Snapshot.assertMatches(Fixtures.dump(terminal), named: "editor")
+        let empty = InputEditor(placeholder: "Message deepseek-chat (Enter to send, Alt-Enter for newline)")
+        let placeholder = Fixtures.screen(Size(width: 30, height: 1)) { empty.draw($0) }
+        Snapshot.assertMatches(Fixtures.dump(placeholder), named: "placeholder")
+    }
+
+    @Test(arguments: [(34, 40), (34, 14), (24, 8)])
+    func cachePanel(width: Int, height: Int) {
+        let terminal = Fixtures.screen(Size(width: width, height: height)) { CachePanel.draw(Fixtures.panel, in: $0); return nil }
+        Snapshot.assertMatches(Fixtures.dump(terminal), named: "panel-\(width)x\(height)")
+    }
+
+    @Test func cachePanelUnknownCosts() {
+        let model = CachePanelModel()
+        let terminal = Fixtures.screen(Size(width: 30, height: 12)) { CachePanel.draw(model, in: $0); return nil }
+        #expect(terminal.textSnapshot().contains("—"))
+        Snapshot.assertMatches(Fixtures.dump(terminal, styles: false), named: "empty")
+    }
+
+    @Test(arguments: [100, 60, 30, 12])
+    func statusBar(width: Int) {
+        let terminal = Fixtures.screen(Size(width: width, height: 1)) { StatusBar.draw(Fixtures.status, in: $0); return nil }
+        Snapshot.assertMatches(Fixtures.dump(terminal), named: "status-\(width)")
+    }
+
+    @Test func listPanel() {
+        var list = ListPanel(title: "Conversations", items: [
+            .init(id: "1", title: "Cache experiments", detail: "2h ago"),
+            .init(id: "2", title: "中文对话", detail: "yesterday"),
+            .init(id: "3", title: "Rust lifetimes 🦀", detail: "3d"),
+            .init(id: "4", title: "Few-shot: SQL", detail: "1w"),
+        ])
+        _ = list.handle(.key(.down))
+        let full = Fixtures.screen(Size(width: 40, height: 8)) { list.draw(in: $0); return nil }
+        Snapshot.assertMatches(Fixtures.dump(full), named: "list")
+        for c in "rust" { _ = list.handle(.char(c)) }
+        #expect(list.visibleItems.map(\.id) == ["3"])
+        #expect(list.handle(.key(.enter)).contains(.confirm))
+        #expect(list.selectedItem?.id == "3")
+        let filtered = Fixtures.screen(Size(width: 40, height: 8)) { list.draw(in: $0); return nil }
+        Snapshot.assertMatches(Fixtures.dump(filtered, styles: false), named: "filtered")
+        #expect(list.handle(.key(.escape)).contains(.cancel))
+    }
+
+    @Test func dialog() {
+        var dialog = Dialog(title: "Delete conversation?", message: "“Cache experiments” and its 42 messages will be deleted. This cannot be undone.",
+                            buttons: ["Delete", "Cancel"], focused: 1, destructive: true)
+        #expect(dialog.handle(.key(.left)).contains(.redraw))
+        #expect(dialog.focused == 0)
+        #expect(dialog.handle(.key(.enter)).contains(.confirm))
+        let terminal = Fixtures.screen(Size(width: 50, height: 9)) { dialog.draw(in: $0); return nil }
+        Snapshot.assertMatches(Fixtures.dump(terminal), named: "dialog")
+        #expect(dialog.handle(.key(.escape)).contains(.cancel))
+    }
+
+    @Test func helpOverlay() {
+        let terminal = Fixtures.screen(Size(width: 50, height: 12)) { Fixtures.help.draw(in: $0); return nil }
+        Snapshot.assertMatches(Fixtures.dump(terminal), named: "help")
+        var help = Fixtures.help
+        #expect(help.handle(.char("q")).contains(.cancel))
+    }
+
+    @Test func commandLine() {
+        var command = CommandLineBar(commands: Fixtures.commands)
+        _ = command.handle(.char("m"))
+        #expect(command.candidates.map(\.name) == ["model", "mode"])
+        _ = command.handle(.key(.tab))
+        #expect(command.text == "/mode")
+        _ = command.handle(.key(.tab))
+        #expect(command.text == "/model ")
+        _ = command.handle(.key(.tab))
+        #expect(command.text == "/mode ")
+        let terminal = Fixtures.screen(Size(width: 40, height: 3)) { command.draw(in: $0) }
+        Snapshot.assertMatches(Fixtures.dump(terminal), named: "completed")
+        var fresh = CommandLineBar(commands: Fixtures.commands, text: "/th")
+        _ = fresh.handle(.key(.tab))
+        #expect(fresh.text == "/theme ")
+        for c in "light" { _ = fresh.handle(.char(c)) }
+        #expect(fresh.handle(.key(.enter)).contains(.submit))
+        #expect(fresh.text == "/theme light")
+        let listing = Fixtures.screen(Size(width: 40, height: 5)) { CommandLineBar(commands: Fixtures.commands).draw(in: $0) }
+        Snapshot.assertMatches(Fixtures.dump(listing, styles: false), named: "all-commands")
+    }
+
+    @Test func meters() {
+        #expect(Meter.sparkline([0, 0.5, 1], width: 10) == "▁▅█")
+        #expect(Meter.bar(hit: 1, miss: 999, width: 10).text == "█░░░░░░░░░")
+        #expect(Meter.bar(hit: 999, miss: 1, width: 10).text == "█████████░")
+        #expect(Format.thousands(1234567) == "1,234,567")
+        #expect(Format.compact(12_345) == "12.3k")
+        #expect(Format.cost(0.01234) == "$0.0123")
+        #expect(Format.cost(nil) == "—")
+        #expect(Format.percent(0.875) == "88%")
+        #expect(Format.duration(0.412) == "412 ms")
+    }
+}
