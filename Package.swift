@@ -48,10 +48,12 @@ let package = Package(
             ]
         ),
 
+        .target(name: "App", dependencies: ["ChatCore", "ChatWire", "Store", "TerminalUI", "Tokenizer"]),
+
         .executableTarget(
             name: "cachechat",
             dependencies: [
-                "ChatCore", "ChatWire", "CurlTransport", "Emulator", "EmulatorServer", "Store", "Tokenizer",
+                "App", "ChatCore", "ChatWire", "CurlTransport", "Emulator", "EmulatorServer", "Store", "Tokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -23,7 +23,7 @@ public struct Endpoint: Sendable, Equatable {
         return headers
     }
 
-    static func host(of url: String) -> String {
+    public static func host(of url: String) -> String {
         var rest = Substring(url)
         if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
         return String(rest.prefix { $0 != "/" })

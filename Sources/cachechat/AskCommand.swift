@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChatCore
 import ChatWire
+import App
 import CurlTransport
 import EmulatorServer
 import Foundation
@@ -43,13 +44,30 @@ struct AskCommand: ParsableCommand {
     @Argument(help: "The prompt. Read from standard input when omitted.")
     var prompt: String?
 
+    @Flag(name: .customLong("no-save"), help: "Do not record the exchange in the history and the request ledger.")
+    var noSave = false
+
+    @Flag(name: .customLong("continue"), help: "Continue the most recent conversation.")
+    var continueLast = false
+
+    @Option(name: .customLong("conversation"), help: "Continue the conversation with this id (see `cachechat history list`).")
+    var conversationID: Int64?
+
+    func validate() throws {
+        if continueLast && conversationID != nil { throw ValidationError("Use --continue or --conversation, not both.") }
+        if noSave && (continueLast || conversationID != nil) {
+            throw ValidationError("--no-save cannot continue a stored conversation.")
+        }
+    }
+
     func run() throws {
         let question = try readPrompt()
         let settings = try connection.resolve()
         let endpoint: Endpoint
         var localServer: EmulatorServer? = nil
         if let baseURL = settings.baseURL {
-            endpoint = Endpoint(baseURL: baseURL, apiKey: settings.apiKey, keySource: settings.keySource)
+            endpoint = Endpoint(baseURL: baseURL, apiKey: settings.apiKey, keySource: settings.keySource,
+                                displayName: settings.profile)
         } else {
             let (server, local) = try LocalEmulator.start()
             localServer = server
@@ -57,20 +75,21 @@ struct AskCommand: ParsableCommand {
             if !json { Terminal.errorLine(LocalEmulator.notice) }
         }
         defer { localServer?.stop() }
-        var messages: [ChatMessage] = []
-        if let system { messages.append(.system(system)) }
-        messages.append(.user(question))
-        var request = ChatRequest(model: settings.model, messages: messages)
-        request.stream = !noStream
-        if !noStream { request.streamOptions = StreamOptions(includeUsage: true) }
-        request.maxTokens = maxTokens
-        request.temperature = temperature
-        request.userID = settings.userID
-        if let thinking { request.thinking = thinking == .on ? .enabled : .disabled }
 
+        let store = noSave ? nil : HistoryStore.openForWriting()
+        var state = try HistoryStore.conversation(in: store, id: conversationID, continueLast: continueLast)
+        if state.conversation == nil, let system { state.pinned = [.system(system)] }
+        // A continued conversation keeps its model unless --model says otherwise.
+        let model = connection.model == nil ? state.conversation?.model ?? settings.model : settings.model
+        var thinkingSetting: Bool? = thinking.map { $0 == .on }
+        if thinkingSetting == nil, let conversation = state.conversation { thinkingSetting = conversation.thinking }
+        let session = ChatSession(transport: CurlTransport(), store: store, endpoint: endpoint,
+                                  model: model,
+                                  thinking: thinkingSetting)
+        let options = RequestOptions(stream: !noStream, maxTokens: maxTokens, temperature: temperature, userID: settings.userID)
         let printer = ReplyPrinter(json: json, showReasoning: showReasoning, stream: !noStream)
-        let outcome = AskRunner(request: request, endpoint: endpoint, printer: printer).run()
-        printer.finish(outcome: outcome, model: settings.model, prices: PriceTable.builtIn, now: Date())
+        let outcome = try AskRunner(session: session, printer: printer).run(question, in: &state, options: options)
+        printer.finish(outcome: outcome, model: session.model)
         if let error = outcome.error { throw ExitStatus(error) }
     }
 

@@ -8,10 +8,11 @@ struct AskJSON: Encodable {
     let model: String
     let cost: Cost?
     let error: APIError?
+    let conversation: ConversationID?
 
     private enum Keys: String, CodingKey {
         case model, content, reasoningContent = "reasoning_content", finishReason = "finish_reason", usage, cost,
-             costWithoutCache = "cost_without_cache", currency, error
+             costWithoutCache = "cost_without_cache", currency, error, conversation
     }
 
     private enum UsageKeys: String, CodingKey {
@@ -40,6 +41,7 @@ struct AskJSON: Encodable {
         try container.encode(cost?.amount, forKey: .cost)
         try container.encode(cost?.withoutCache, forKey: .costWithoutCache)
         try container.encode(cost?.currency.rawValue, forKey: .currency)
+        try container.encode(conversation?.rawValue, forKey: .conversation)
         if let error {
             var nested = container.nestedContainer(keyedBy: ErrorKeys.self, forKey: .error)
             try nested.encode(error.kindName, forKey: .kind)

@@ -1,3 +1,4 @@
+import App
 import ChatCore
 import ChatWire
 import CurlTransport
@@ -9,47 +10,37 @@ struct AskOutcome {
     var error: APIError?
     var secondsToFirstToken: Double?
     var totalSeconds: Double
+    var cost: Cost?
+    var conversation: ConversationID?
 }
 
-/// Runs one chat call on the calling thread: the transport's poll loop, with SIGINT
-/// and SIGTERM arriving through the same poll so that cancelling is immediate.
+/// Runs one turn through the same `ChatSession` the TUI uses, on the calling thread:
+/// the transport's poll loop, with SIGINT and SIGTERM arriving through the same poll so
+/// that cancelling is immediate.
 struct AskRunner {
-    let request: ChatRequest
-    let endpoint: Endpoint
+    let session: ChatSession
     let printer: ReplyPrinter
 
-    func run() -> AskOutcome {
+    func run(_ question: String, in state: inout ConversationState, options: RequestOptions) throws -> AskOutcome {
         InterruptSignal.install()
-        let transport = CurlTransport()
-        let started = Date()
-        var outcome: AskOutcome? = nil
-        var firstToken: Double? = nil
-        let call: ChatCall
-        do {
-            call = try ChatCall(request: request, endpoint: endpoint, transport: transport) { event in
-                switch event {
-                case .retrying(let attempt, let delay, let reason):
-                    printer.retrying(attempt: attempt, of: RetryPolicy().maxAttempts, delay: delay, reason: reason)
-                case .stream(let streamEvent):
-                    if firstToken == nil, streamEvent.isText { firstToken = Date().timeIntervalSince(started) }
-                    printer.stream(streamEvent)
-                case .completed(let reply):
-                    outcome = AskOutcome(reply: reply, error: nil, secondsToFirstToken: firstToken,
-                                         totalSeconds: Date().timeIntervalSince(started))
-                case .failed(let error, let partial):
-                    outcome = AskOutcome(reply: partial, error: error, secondsToFirstToken: firstToken,
-                                         totalSeconds: Date().timeIntervalSince(started))
-                }
+        let printer = self.printer
+        session.onEvent = { _, event in
+            switch event {
+            case .retrying(let attempt, let delay, let reason):
+                printer.retrying(attempt: attempt, of: options.retry.maxAttempts, delay: delay, reason: reason)
+            case .stream(let streamEvent):
+                printer.stream(streamEvent)
+            default:
+                break
             }
-        } catch {
-            return AskOutcome(reply: Reply(), error: .malformed("The request could not be encoded: \(error)"),
-                              secondsToFirstToken: nil, totalSeconds: 0)
         }
-        while outcome == nil {
-            let signalled = transport.poll(timeout: 1, extraFD: InterruptSignal.readEnd)
-            if signalled && InterruptSignal.drain() { call.cancel() }
+        let turn = try session.send(question, in: &state, options: options)
+        while !turn.isFinished {
+            let signalled = session.transport.poll(timeout: 1, extraFD: InterruptSignal.readEnd)
+            if signalled && InterruptSignal.drain() { session.cancel(turn) }
         }
-        return outcome!
+        return AskOutcome(reply: turn.reply, error: turn.error, secondsToFirstToken: turn.secondsToFirstToken,
+                          totalSeconds: turn.totalSeconds ?? 0, cost: turn.cost, conversation: state.conversation?.id)
     }
 }
 

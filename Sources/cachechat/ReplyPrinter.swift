@@ -45,13 +45,12 @@ final class ReplyPrinter {
         }
     }
 
-    func finish(outcome: AskOutcome, model: String, prices: PriceTable, now: Date) {
+    func finish(outcome: AskOutcome, model: String) {
         let reply = outcome.reply
-        let price = prices.price(model: reply.model ?? model, at: now, currency: .usd)
-            ?? prices.price(model: model, at: now, currency: .usd)
-        let cost = reply.usage.flatMap { usage in price.flatMap { Cost(usage: usage, price: $0) } }
+        let cost = outcome.cost
         if json {
-            Terminal.write(AskJSON(reply: reply, model: reply.model ?? model, cost: cost, error: outcome.error).encoded() + "\n")
+            Terminal.write(AskJSON(reply: reply, model: reply.model ?? model, cost: cost, error: outcome.error,
+                                   conversation: outcome.conversation).encoded() + "\n")
             return
         }
         if Terminal.stdoutIsTerminal, let last = lastContentCharacter, last != "\n" { Terminal.write("\n") }
@@ -61,8 +60,10 @@ final class ReplyPrinter {
             Terminal.errorLine("cachechat: \(error.message)")
         }
         if let usage = reply.usage {
-            Terminal.errorLine(UsageLine.text(usage: usage, cost: cost, model: reply.model ?? model,
-                                              secondsToFirstToken: outcome.secondsToFirstToken))
+            var line = UsageLine.text(usage: usage, cost: cost, model: reply.model ?? model,
+                                      secondsToFirstToken: outcome.secondsToFirstToken)
+            if let conversation = outcome.conversation { line += " · conversation \(conversation)" }
+            Terminal.errorLine(line)
         } else if outcome.error == nil {
             Terminal.errorLine("cachechat: the server reported no token usage for this reply")
         }

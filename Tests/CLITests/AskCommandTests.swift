@@ -263,3 +263,47 @@ struct AskCommandTests {
         #expect(result.stderr.contains("`model`"))
     }
 }
+
+@Suite("cachechat ask with history")
+struct AskHistoryTests {
+    @Test func recordsContinuesAndSkipsSaving() throws {
+        let home = try CachechatProcess.temporaryHome()
+        let server = try ScriptedHTTPServer { request, n in
+            HTTPScript.stream(DeepSeekEvents.reply(["answer \(n)"], prompt: 300, hit: n == 1 ? 0 : 256, completion: 2))
+        }
+        let env = CachechatProcess.environment(home: home, extra: ["DEEPSEEK_BASE_URL": server.baseURL, "DEEPSEEK_API_KEY": AskCommandTests.key])
+        let first = try CachechatProcess.run(["ask", "--json", "--system", "Be terse.", "First question"], environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        let firstObject = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
+        let conversation = try #require(firstObject["conversation"] as? Int)
+
+        let second = try CachechatProcess.run(["ask", "--continue", "Second question"], environment: env)
+        #expect(second.status == 0)
+        #expect(second.stderr.contains("conversation \(conversation)"))
+        let sent = try #require(try JSONSerialization.jsonObject(with: Data(server.requests[1].body)) as? [String: Any])
+        let messages = try #require(sent["messages"] as? [[String: Any]])
+        #expect(messages.map { $0["role"] as? String } == ["system", "user", "assistant", "user"])
+        #expect(messages.map { $0["content"] as? String } == ["Be terse.", "First question", "answer 1", "Second question"])
+
+        let third = try CachechatProcess.run(["ask", "--conversation", "\(conversation)", "Third"], environment: env)
+        #expect(third.status == 0)
+        let thirdSent = try #require(try JSONSerialization.jsonObject(with: Data(server.requests[2].body)) as? [String: Any])
+        #expect((thirdSent["messages"] as? [[String: Any]])?.count == 6)
+
+        let unsaved = try CachechatProcess.run(["ask", "--no-save", "--json", "Not kept"], environment: env)
+        #expect(unsaved.status == 0)
+        #expect(try JSONSerialization.jsonObject(with: Data(unsaved.stdout.utf8)) is [String: Any])
+        #expect(unsaved.stdout.contains("\"conversation\":null"))
+
+        let missing = try CachechatProcess.run(["ask", "--conversation", "999", "x"], environment: env)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no conversation 999"))
+
+        // The database holds the conversation and never the key.
+        let database = home.appendingPathComponent("data/cachechat")
+        for file in try FileManager.default.contentsOfDirectory(atPath: database.path) {
+            let bytes = try Data(contentsOf: database.appendingPathComponent(file))
+            #expect(bytes.range(of: Data(AskCommandTests.key.utf8)) == nil, "\(file) holds the key")
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import ChatCore
+import Foundation
+import Store
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "List, show and export stored conversations.",
+        subcommands: [List.self, Show.self, Export.self],
+        defaultSubcommand: List.self
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List conversations, most recent first.")
+
+        @Option(help: "Only conversations whose title contains this text.")
+        var search: String?
+
+        @Option(help: "At most this many.")
+        var limit = 50
+
+        func run() throws {
+            let store = try HistoryStore.openForReading()
+            let rows = try search.map { try store.searchConversations($0) } ?? store.listConversations(limit: limit)
+            guard !rows.isEmpty else {
+                Terminal.write(search == nil ? "No conversations yet. Start one with `cachechat ask` or `cachechat`.\n"
+                                             : "No conversation title contains \"\(search!)\".\n")
+                return
+            }
+            var lines = ["   ID  LAST ACTIVITY     MSGS  MODEL                TITLE"]
+            for row in rows.prefix(limit) {
+                let conversation = row.conversation
+                lines.append(String(format: "%5lld  %@  %4d  %@  %@", conversation.id.rawValue,
+                                    Dates.short(conversation.updated), row.messageCount,
+                                    Dates.pad(conversation.model, 19), TerminalSanitizer.clean(conversation.title)))
+            }
+            Terminal.write(lines.joined(separator: "\n") + "\n")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a conversation with its cache use per request.")
+
+        @Argument(help: "The conversation id.")
+        var id: Int64
+
+        func run() throws {
+            let store = try HistoryStore.openForReading()
+            guard (try store.conversation(ConversationID(id))) != nil else {
+                throw CLIError.usage("There is no conversation \(id). `cachechat history list` shows them.")
+            }
+            // The Markdown export is the readable form; sanitised because it goes to a terminal.
+            let text = try store.export(ConversationID(id), format: .markdown)
+            Terminal.write(Terminal.stdoutIsTerminal ? TerminalSanitizer.clean(text) : text)
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Export a conversation as Markdown or JSON.")
+
+        @Argument(help: "The conversation id.")
+        var id: Int64
+
+        @Option(help: "md or json.")
+        var format: ExportFormat = .md
+
+        func run() throws {
+            let store = try HistoryStore.openForReading()
+            guard (try store.conversation(ConversationID(id))) != nil else {
+                throw CLIError.usage("There is no conversation \(id). `cachechat history list` shows them.")
+            }
+            Terminal.write(try store.export(ConversationID(id), format: format == .md ? .markdown : .json))
+        }
+    }
+
+    enum ExportFormat: String, ExpressibleByArgument { case md, json }
+}
+
+enum Dates {
+    /// "2026-11-26 23:07", UTC-free local time, fixed width.
+    static func short(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: date)
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        let clean = TerminalSanitizer.clean(text)
+        return clean.count >= width ? String(clean.prefix(width)) : clean + String(repeating: " ", count: width - clean.count)
+    }
+
+    /// "2026-11-01" or "2026-11-01T12:00:00Z" → a date (local midnight for a bare day).
+    static func parse(_ text: String) -> Date? {
+        let iso = ISO8601DateFormatter()
+        if let date = iso.date(from: text) { return date }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.date(from: text)
+    }
+}

@@ -1,0 +1,47 @@
+import App
+import ChatCore
+import Foundation
+import Store
+
+/// Opening the history database from the CLI, with the messages people need when it fails.
+enum HistoryStore {
+    /// The store for recording, or nil (with a warning) when it cannot be opened: a reply
+    /// is worth more than its history entry.
+    static func openForWriting() -> ChatStore? {
+        do {
+            return try ChatStore.openDefault(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            Terminal.errorLine("cachechat: warning: this exchange will not be saved: \(error)")
+            return nil
+        }
+    }
+
+    /// Opens the store for reading, or fails with a usage error naming the problem.
+    static func openForReading() throws -> ChatStore {
+        do {
+            return try ChatStore.openDefault(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw CLIError.usage("\(error)")
+        }
+    }
+
+    /// The conversation to continue, or a new empty one.
+    static func conversation(in store: ChatStore?, id: Int64?, continueLast: Bool) throws -> ConversationState {
+        guard let store, id != nil || continueLast else { return ConversationState() }
+        let conversation: Conversation
+        if let id {
+            guard let found = try store.conversation(ConversationID(id)) else {
+                throw CLIError.usage("There is no conversation \(id). `cachechat history list` shows them.")
+            }
+            conversation = found
+        } else {
+            guard let latest = try store.listConversations(limit: 1).first?.conversation else {
+                throw CLIError.usage("There is no conversation to continue yet.")
+            }
+            conversation = latest
+        }
+        let messages = try store.messages(in: conversation.id)
+        return ConversationState(conversation: conversation, messages: messages,
+                                 pinned: conversation.systemPrompt.map { [.system($0)] } ?? [])
+    }
+}

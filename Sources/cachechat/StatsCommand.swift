@@ -1,0 +1,90 @@
+import ArgumentParser
+import ChatCore
+import Foundation
+import Store
+
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Cache hits, misses, output tokens, cost and savings from the request ledger.",
+        discussion: "JSON and CSV use the API's names: prompt_cache_hit_tokens, prompt_cache_miss_tokens, completion_tokens."
+    )
+
+    @Option(help: "Only this conversation.")
+    var conversation: Int64?
+
+    @Option(help: ArgumentHelp("Only requests from this day on (YYYY-MM-DD or an ISO 8601 time).", valueName: "DATE"))
+    var since: String?
+
+    @Option(help: "Group by day or model.")
+    var by: StatsGrouping?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Flag(help: "Print CSV.")
+    var csv = false
+
+    func validate() throws {
+        if json && csv { throw ValidationError("Use --json or --csv, not both.") }
+    }
+
+    func run() throws {
+        var filter = LedgerFilter(conversation: conversation.map { ConversationID($0) })
+        if let since {
+            guard let date = Dates.parse(since) else {
+                throw CLIError.usage("--since takes a date like 2026-11-01 or 2026-11-01T12:00:00Z; got `\(since)`")
+            }
+            filter.since = date
+        }
+        let store = try HistoryStore.openForReading()
+        let rows: [StatsSummary]
+        if let by {
+            rows = try store.stats(filter, by: by)
+        } else {
+            rows = [try store.stats(filter)]
+        }
+        if csv {
+            Terminal.write(StatsSummary.csv(rows))
+        } else if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let data = by == nil ? try encoder.encode(rows[0]) : try encoder.encode(rows)
+            Terminal.write(String(decoding: data, as: UTF8.self) + "\n")
+        } else {
+            Terminal.write(StatsTable.text(rows, grouped: by != nil))
+        }
+    }
+}
+
+extension StatsGrouping: ExpressibleByArgument {}
+
+/// The human-readable form of `cachechat stats`.
+enum StatsTable {
+    static func text(_ rows: [StatsSummary], grouped: Bool) -> String {
+        guard rows.contains(where: { $0.requests > 0 }) else { return "No requests recorded yet.\n" }
+        var lines: [String] = []
+        for row in rows {
+            if grouped { lines.append("\(row.group ?? "?"):") }
+            let indent = grouped ? "  " : ""
+            lines.append("\(indent)requests            \(Formatting.grouped(row.requests))")
+            lines.append("\(indent)prompt tokens       \(Formatting.grouped(row.promptTokens))")
+            lines.append("\(indent)  cache hit         \(Formatting.grouped(row.hitTokens))")
+            lines.append("\(indent)  cache miss        \(Formatting.grouped(row.missTokens))")
+            lines.append("\(indent)hit ratio           \(row.hitRatio.map(Formatting.percent) ?? "—")")
+            lines.append("\(indent)output tokens       \(Formatting.grouped(row.completionTokens))"
+                         + (row.reasoningTokens > 0 ? " (\(Formatting.grouped(row.reasoningTokens)) reasoning)" : ""))
+            for cost in row.costs {
+                let currency = Currency(rawValue: cost.currency) ?? .usd
+                lines.append("\(indent)cost                \(Formatting.money(cost.cost, currency: currency))")
+                lines.append("\(indent)without cache       \(Formatting.money(cost.costWithoutCache, currency: currency))")
+                lines.append("\(indent)saved               \(Formatting.money(cost.saved, currency: currency))")
+            }
+            if row.costs.isEmpty { lines.append("\(indent)cost                — (no price known)") }
+            if let exact = row.prediction.exactShare, let error = row.prediction.meanAbsoluteError {
+                lines.append("\(indent)prediction          \(Formatting.percent(exact)) exact, mean error \(Int(error.rounded())) tokens over \(row.prediction.requests) requests")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
