@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "ChatCore", "ChatWire",
+                "ChatCore", "ChatWire", "TerminalUI",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -71,6 +71,7 @@ let package = Package(
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "ChatCore", "ChatWire", "CurlTransport", "Emulator", "EmulatorServer", "Store", "TerminalUI", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "EmulatorServer", "ChatCore", "ChatWire", "CurlTransport", "Tokenizer", "TestSupport"]),
     ]

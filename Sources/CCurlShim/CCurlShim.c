@@ -79,18 +79,20 @@ int cc_multi_add(CURLM *multi, CURL *easy) { return curl_multi_add_handle(multi,
 int cc_multi_remove(CURLM *multi, CURL *easy) { return curl_multi_remove_handle(multi, easy); }
 int cc_multi_perform(CURLM *multi, int *running) { return curl_multi_perform(multi, running); }
 
-int cc_multi_poll(CURLM *multi, int extra_fd, int timeout_ms, int *extra_ready) {
-    struct curl_waitfd extra;
+int cc_multi_poll_many(CURLM *multi, const int *fds, int count, int timeout_ms, int *ready) {
+    struct curl_waitfd extra[8];
     int numfds = 0;
-    *extra_ready = 0;
-    if (extra_fd < 0) return curl_multi_poll(multi, NULL, 0, timeout_ms, &numfds);
-    extra.fd = extra_fd;
-    extra.events = CURL_WAIT_POLLIN;
-    extra.revents = 0;
-    CURLMcode rc = curl_multi_poll(multi, &extra, 1, timeout_ms, &numfds);
-    if (extra.revents) *extra_ready = 1;
+    if (count > 8) count = 8;
+    for (int i = 0; i < count; i++) {
+        extra[i].fd = fds[i];
+        extra[i].events = CURL_WAIT_POLLIN;
+        extra[i].revents = 0;
+    }
+    CURLMcode rc = curl_multi_poll(multi, count > 0 ? extra : NULL, (unsigned int)count, timeout_ms, &numfds);
+    for (int i = 0; i < count; i++) ready[i] = extra[i].revents ? 1 : 0;
     return rc;
 }
+
 int cc_multi_wakeup(CURLM *multi) { return curl_multi_wakeup(multi); }
 
 int cc_multi_next_done(CURLM *multi, CURL **easy, int *result) {

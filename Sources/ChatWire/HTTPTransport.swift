@@ -96,6 +96,9 @@ public protocol HTTPTransport: AnyObject {
     /// Returns true when `extraFD` became readable.
     @discardableResult
     func poll(timeout: Double, extraFD: Int32?) -> Bool
+    /// Waits on several extra descriptors (stdin, a signal pipe, ...); returns the readable ones.
+    @discardableResult
+    func poll(timeout: Double, extraFDs: [Int32]) -> Set<Int32>
     /// Makes a `poll` in progress return early; safe to call from any thread or a signal handler's helper thread.
     func wakeup()
     var activeTransfers: Int { get }

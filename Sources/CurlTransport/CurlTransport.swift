@@ -56,20 +56,28 @@ public final class CurlTransport: HTTPTransport {
 
     @discardableResult
     public func poll(timeout: Double, extraFD: Int32?) -> Bool {
+        guard let extraFD else { return !poll(timeout: timeout, extraFDs: []).isEmpty }
+        return poll(timeout: timeout, extraFDs: [extraFD]).contains(extraFD)
+    }
+
+    @discardableResult
+    public func poll(timeout: Double, extraFDs: [Int32]) -> Set<Int32> {
         var wait = max(0, timeout)
         if let due = pendingRetries.map(\.due).min() { wait = min(wait, max(0, due - now())) }
         if let idle = transfers.values.compactMap(\.idleDeadline).min() { wait = min(wait, max(0, idle - now()) + 0.001) }
-        var extraReady: Int32 = 0
-        if !transfers.isEmpty || extraFD != nil || wait > 0 {
-            _ = cc_multi_poll(multi, extraFD ?? -1, Int32(min(wait * 1000, 86_400_000).rounded(.up)), &extraReady)
+        var ready = [Int32](repeating: 0, count: max(1, extraFDs.count))
+        if !transfers.isEmpty || !extraFDs.isEmpty || wait > 0 {
+            _ = cc_multi_poll_many(multi, extraFDs, Int32(extraFDs.count), Int32(min(wait * 1000, 86_400_000).rounded(.up)), &ready)
         }
+        var readable = Set<Int32>()
+        for (index, fd) in extraFDs.enumerated() where ready[index] != 0 { readable.insert(fd) }
         var running: Int32 = 0
         _ = cc_multi_perform(multi, &running)
         collectFinished()
         failIdleTransfers()
         deliverPendingEvents()
         startDueRetries()
-        return extraReady != 0
+        return readable
     }
 
     // MARK: - Attempts

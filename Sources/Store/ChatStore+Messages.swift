@@ -70,6 +70,22 @@ extension ChatStore {
         try finishReply(id, state: .interrupted(reason: reason), content: content, reasoning: reasoning, ledger: entry)
     }
 
+    /// Deletes the last message of its conversation (to regenerate a reply). Its ledger row
+    /// stays, with the message reference cleared: the request was still paid for. Only the
+    /// last message may go, so ordinals never get a gap.
+    public func deleteLastMessage(_ id: MessageID) throws {
+        try write { db in
+            let message = try fetchMessage(db, id)
+            let last = try Int.fetchOne(db, sql: "SELECT MAX(ordinal) FROM message WHERE conversation_id = ?",
+                                        arguments: [message.conversation.rawValue])
+            guard last == message.ordinal else {
+                throw StoreError(.invalidState, path: path,
+                                 message: "Message \(id) is not the last of conversation \(message.conversation); only the last message can be removed.")
+            }
+            try db.execute(sql: "DELETE FROM message WHERE id = ?", arguments: [id.rawValue])
+        }
+    }
+
     /// Marks a reply failed with a message a person can read (the API error's text).
     @discardableResult
     public func failReply(

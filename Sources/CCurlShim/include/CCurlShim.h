@@ -47,9 +47,8 @@ void cc_multi_cleanup(CURLM *multi);
 int cc_multi_add(CURLM *multi, CURL *easy);
 int cc_multi_remove(CURLM *multi, CURL *easy);
 int cc_multi_perform(CURLM *multi, int *running);
-/// Waits for network activity, `extra_fd` readable (pass -1 for none), a wakeup, or the timeout.
-/// `extra_ready` is set to 1 when the extra fd is readable.
-int cc_multi_poll(CURLM *multi, int extra_fd, int timeout_ms, int *extra_ready);
+/// Like cc_multi_poll with up to 8 extra descriptors; `ready[i]` is set to 1 when `fds[i]` is readable.
+int cc_multi_poll_many(CURLM *multi, const int *fds, int count, int timeout_ms, int *ready);
 int cc_multi_wakeup(CURLM *multi);
 
 /// Reads one finished transfer; returns 0 when there is none left.
