@@ -22,6 +22,17 @@ struct AskCommand: ParsableCommand {
     @Option(help: "A system prompt sent before the question.")
     var system: String?
 
+    @Option(name: .customLong("fewshot"), help: ArgumentHelp(
+        "Send a few-shot set (its system prompt and shots) before the question; see `cachechat fewshot`.",
+        valueName: "NAME"))
+    var fewShot: String?
+
+    @Flag(help: """
+        Pin the set at the front of a multi-round conversation instead of sending it with each \
+        question alone. For one `ask` both send the same request (see docs/FEWSHOT.md).
+        """)
+    var pinned = false
+
     @Option(help: ArgumentHelp("Thinking mode: on or off (default: the model's own default).", valueName: "on|off"))
     var thinking: ThinkingSwitch?
 
@@ -44,8 +55,9 @@ struct AskCommand: ParsableCommand {
     var prompt: String?
 
     func run() throws {
+        let set = try loadFewShotSet()
         let question = try readPrompt()
-        let settings = try connection.resolve()
+        let settings = try connection.resolve(defaultModel: set?.model ?? ConnectionSettings.defaultModel)
         let endpoint: Endpoint
         var localServer: EmulatorServer? = nil
         if let baseURL = settings.baseURL {
@@ -58,8 +70,18 @@ struct AskCommand: ParsableCommand {
         }
         defer { localServer?.stop() }
         var messages: [ChatMessage] = []
-        if let system { messages.append(.system(system)) }
-        messages.append(.user(question))
+        if let set {
+            // Both modes start every request with the set's exact prefix; `--pinned` only
+            // differs once there is more than one round (the TUI keeps the history after it).
+            messages = FewShotRequest.messages(set: set, question: question)
+            if !json {
+                Terminal.errorLine("cachechat: few-shot set `\(set.name)` (\(set.shots.count) shots, version \(set.contentVersion)"
+                    + (pinned ? ", pinned" : "") + ")")
+            }
+        } else {
+            if let system { messages.append(.system(system)) }
+            messages.append(.user(question))
+        }
         var request = ChatRequest(model: settings.model, messages: messages)
         request.stream = !noStream
         if !noStream { request.streamOptions = StreamOptions(includeUsage: true) }
@@ -72,6 +94,17 @@ struct AskCommand: ParsableCommand {
         let outcome = AskRunner(request: request, endpoint: endpoint, printer: printer).run()
         printer.finish(outcome: outcome, model: settings.model, prices: PriceTable.builtIn, now: Date())
         if let error = outcome.error { throw ExitStatus(error) }
+    }
+
+    private func loadFewShotSet() throws -> FewShotSet? {
+        guard let fewShot else {
+            if pinned { throw CLIError.usage("--pinned needs a set: --fewshot NAME --pinned.") }
+            return nil
+        }
+        if system != nil {
+            throw CLIError.usage("--system and --fewshot both set the system prompt; the set has its own. Use one.")
+        }
+        return try FewShotCLI.load(fewShot).set
     }
 
     private func readPrompt() throws -> String {

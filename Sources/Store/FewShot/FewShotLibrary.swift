@@ -60,6 +60,16 @@ public struct FewShotLibrary: Sendable {
         return target
     }
 
+    /// Copies a set file as it is (comments and layout kept) after checking that it parses.
+    @discardableResult
+    public func install(file path: String, name: String) throws(FileProblem) -> FewShotSet {
+        let set = try FewShotFile.load(path: path, name: name)
+        let text = try TOMLFile.load(path).text
+        try AtomicFile.write(text, to: self.path(of: name))
+        try? archive(set)
+        return set
+    }
+
     /// Keeps a copy of this version (once per content version).
     public func archive(_ set: FewShotSet) throws(FileProblem) {
         let target = archivePath(name: set.name, version: set.contentVersion)
