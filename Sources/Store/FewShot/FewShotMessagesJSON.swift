@@ -44,10 +44,10 @@ public enum FewShotMessagesJSON {
             texts.append((role, content))
         }
         guard let system = texts.first else { throw problem("the `messages` array is empty") }
-        guard texts.count >= 3 else { throw problem("has a system message but no user/assistant pair") }
         guard texts.count % 2 == 1 else {
             throw problem("message \(texts.count) (user) has no assistant answer after it; a set ends with an answer")
         }
+        guard texts.count >= 3 else { throw problem("has a system message but no user/assistant pair") }
         let shots = stride(from: 1, to: texts.count, by: 2).map {
             FewShotSet.Shot(user: texts[$0].content, assistant: texts[$0 + 1].content)
         }
