@@ -55,7 +55,9 @@ let package = Package(
             dependencies: [
                 "App", "ChatCore", "ChatWire", "CurlTransport", "Emulator", "EmulatorServer", "Store", "Tokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // The sample few-shot sets (the repository's fewshot/ is a link to this folder).
+            resources: [.copy("Resources/fewshot")]
         ),
 
         .executableTarget(name: "tokenizer-bench", dependencies: ["Tokenizer"]),

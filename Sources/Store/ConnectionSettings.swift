@@ -30,10 +30,12 @@ public struct ConnectionSettings: Equatable {
         }
     }
 
-    /// Merges the three sources. `runCommand` runs `api_key_command` only when no
+    /// Merges the three sources. `defaultModel` applies when none of them names a model
+    /// (a few-shot set's `model`). `runCommand` runs `api_key_command` only when no
     /// flag or environment variable already supplies a key.
     public static func resolve(
         flags: Flags, environment: [String: String], config: ConfigFile,
+        defaultModel: String = ConnectionSettings.defaultModel,
         runCommand: (String) throws -> String = ShellCommand.firstLine
     ) throws -> ConnectionSettings {
         let profileName = flags.profile ?? nonEmpty(environment["CACHECHAT_PROFILE"]) ?? config.defaultProfile

@@ -34,19 +34,95 @@ public struct TOMLFile {
     /// The 1-based line where `key` is assigned inside `[section]` (or at the top when nil).
     public func line(ofKey key: String, inSection section: String?) -> Int? {
         var current: String? = nil
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+        for (number, line) in structuralLines() {
             if line.hasPrefix("[") {
-                current = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] \t"))
-                    .replacingOccurrences(of: "\"", with: "")
+                current = Self.sectionName(line)
                 continue
             }
             guard current == section else { continue }
-            let name = line.split(separator: "=", maxSplits: 1).first?
-                .trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\"", with: "")
-            if name == key { return index + 1 }
+            if Self.keyName(line) == key { return number }
         }
         return nil
+    }
+
+    /// The 1-based line of the `index`th (0-based) `[[name]]` header.
+    public func line(ofArrayTable name: String, index: Int) -> Int? {
+        var seen = 0
+        for (number, line) in structuralLines() where line.hasPrefix("[[") && Self.sectionName(line) == name {
+            if seen == index { return number }
+            seen += 1
+        }
+        return nil
+    }
+
+    /// The 1-based line where `key` is assigned in the `index`th `[[name]]` table.
+    public func line(ofKey key: String, inArrayTable name: String, index: Int) -> Int? {
+        guard let header = line(ofArrayTable: name, index: index) else { return nil }
+        for (number, line) in structuralLines() where number > header {
+            if line.hasPrefix("[") { return nil }
+            if Self.keyName(line) == key { return number }
+        }
+        return nil
+    }
+
+    /// Lines outside multi-line strings, trimmed, with their 1-based numbers: where keys
+    /// and headers can be. (A line of a multi-line string may look like `[x]` or `k = v`.)
+    func structuralLines() -> [(Int, String)] {
+        var result: [(Int, String)] = []
+        var open: String? = nil  // the delimiter of the multi-line string being read
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var rest = Substring(raw)
+            if open == nil { result.append((index + 1, raw.trimmingCharacters(in: .whitespaces))) }
+            while !rest.isEmpty {
+                if let delimiter = open {
+                    guard let end = Self.closing(delimiter, in: rest) else { break }
+                    rest = rest[end...]
+                    open = nil
+                } else {
+                    let basic = rest.range(of: "\"\"\""), literal = rest.range(of: "'''")
+                    guard let first = [basic, literal].compactMap({ $0 }).min(by: { $0.lowerBound < $1.lowerBound }),
+                          !rest[..<first.lowerBound].contains("#") else { break }
+                    open = String(rest[first])
+                    rest = rest[first.upperBound...]
+                }
+            }
+        }
+        return result
+    }
+
+    /// Where the text after a closing delimiter starts, skipping escaped quotes in basic strings.
+    private static func closing(_ delimiter: String, in text: Substring) -> Substring.Index? {
+        var search = text[...]
+        while let found = search.range(of: delimiter) {
+            var backslashes = 0
+            var cursor = found.lowerBound
+            while delimiter == "\"\"\"", cursor > text.startIndex {
+                cursor = text.index(before: cursor)
+                guard text[cursor] == "\\" else { break }
+                backslashes += 1
+            }
+            if backslashes % 2 == 0 {
+                var end = found.upperBound
+                // Up to two quotes may sit right before the closing delimiter.
+                while end < text.endIndex, text[end] == delimiter.first, text.distance(from: found.lowerBound, to: end) < 5 {
+                    end = text.index(after: end)
+                }
+                return end
+            }
+            search = text[found.upperBound...]
+        }
+        return nil
+    }
+
+    private static func sectionName(_ line: String) -> String {
+        let header = line.split(separator: "#", maxSplits: 1).first.map(String.init) ?? line
+        return header.trimmingCharacters(in: CharacterSet(charactersIn: "[] \t")).replacingOccurrences(of: "\"", with: "")
+    }
+
+    private static func keyName(_ line: String) -> String? {
+        guard line.contains("=") else { return nil }
+        return line.split(separator: "=", maxSplits: 1).first?
+            .trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\"", with: "")
     }
 
     public func problem(_ message: String, key: String? = nil, section: String? = nil) -> FileProblem {

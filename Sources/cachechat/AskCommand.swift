@@ -23,6 +23,17 @@ struct AskCommand: ParsableCommand {
     @Option(help: "A system prompt sent before the question.")
     var system: String?
 
+    @Option(name: .customLong("fewshot"), help: ArgumentHelp(
+        "Send a few-shot set (its system prompt and shots) before the question; see `cachechat fewshot`.",
+        valueName: "NAME"))
+    var fewShot: String?
+
+    @Flag(help: """
+        Pin the set at the front of a multi-round conversation instead of sending it with each \
+        question alone. For one `ask` both send the same request (see docs/FEWSHOT.md).
+        """)
+    var pinned = false
+
     @Option(help: ArgumentHelp("Thinking mode: on or off (default: the model's own default).", valueName: "on|off"))
     var thinking: ThinkingSwitch?
 
@@ -61,8 +72,9 @@ struct AskCommand: ParsableCommand {
     }
 
     func run() throws {
+        let set = try loadFewShotSet()
         let question = try readPrompt()
-        let settings = try connection.resolve()
+        let settings = try connection.resolve(defaultModel: set?.model ?? ConnectionSettings.defaultModel)
         let endpoint: Endpoint
         var localServer: EmulatorServer? = nil
         if let baseURL = settings.baseURL {
@@ -79,6 +91,15 @@ struct AskCommand: ParsableCommand {
         let store = noSave ? nil : HistoryStore.openForWriting()
         var state = try HistoryStore.conversation(in: store, id: conversationID, continueLast: continueLast)
         if state.conversation == nil, let system { state.pinned = [.system(system)] }
+        if let set {
+            // Both modes start every request with the set's exact prefix; `--pinned` only
+            // differs once there is more than one round (the TUI keeps the history after it).
+            state.pinned = set.chatMessages
+            if !json {
+                Terminal.errorLine("cachechat: few-shot set `\(set.name)` (\(set.shots.count) shots, version \(set.contentVersion)"
+                    + (pinned ? ", pinned" : "") + ")")
+            }
+        }
         // A continued conversation keeps its model unless --model says otherwise.
         let model = connection.model == nil ? state.conversation?.model ?? settings.model : settings.model
         var thinkingSetting: Bool? = thinking.map { $0 == .on }
@@ -91,6 +112,20 @@ struct AskCommand: ParsableCommand {
         let outcome = try AskRunner(session: session, printer: printer).run(question, in: &state, options: options)
         printer.finish(outcome: outcome, model: session.model)
         if let error = outcome.error { throw ExitStatus(error) }
+    }
+
+    private func loadFewShotSet() throws -> FewShotSet? {
+        guard let fewShot else {
+            if pinned { throw CLIError.usage("--pinned needs a set: --fewshot NAME --pinned.") }
+            return nil
+        }
+        if system != nil {
+            throw CLIError.usage("--system and --fewshot both set the system prompt; the set has its own. Use one.")
+        }
+        if continueLast || conversationID != nil {
+            throw CLIError.usage("--fewshot starts a new conversation; it cannot be combined with --continue or --conversation.")
+        }
+        return try FewShotCLI.load(fewShot).set
     }
 
     private func readPrompt() throws -> String {

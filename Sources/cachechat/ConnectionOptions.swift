@@ -16,7 +16,8 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "A profile from config.toml (default: CACHECHAT_PROFILE or the file's `profile`).")
     var profile: String?
 
-    func resolve() throws -> ConnectionSettings {
+    /// `defaultModel` is used when no flag, variable or profile names a model.
+    func resolve(defaultModel: String = ConnectionSettings.defaultModel) throws -> ConnectionSettings {
         let environment = ProcessInfo.processInfo.environment
         let path = ConfigFile.defaultPath(environment: environment)
         let config: ConfigFile
@@ -29,7 +30,7 @@ struct ConnectionOptions: ParsableArguments {
         do {
             return try ConnectionSettings.resolve(
                 flags: .init(baseURL: baseURL, apiKey: apiKey, model: model, profile: profile),
-                environment: environment, config: config)
+                environment: environment, config: config, defaultModel: defaultModel)
         } catch {
             throw CLIError.usage("\(error)")
         }
