@@ -36,8 +36,12 @@ extension ChatApp {
             fail("Could not read conversation \(conversation.id) from the history database.")
             return
         }
-        state = ConversationState(conversation: conversation, messages: messages,
-                                  pinned: conversation.systemPrompt.map { [.system($0)] } ?? [])
+        state = ConversationState.restore(conversation, messages: messages) { [fewShots] name, version in
+            fewShots?.archivedVersion(name: name, version: version)
+        }
+        if let name = conversation.fewShotSetName, state.fewShot == nil {
+            warn("Few-shot set `\(name)` version \(conversation.fewShotVersion ?? "?") is gone; sending without it.")
+        }
         session.model = conversation.model
         session.thinking = conversation.thinking
         marks = [:]

@@ -13,6 +13,8 @@ public final class ChatApp {
     public let store: ChatStore?
     public let clock: Clock
     let themes: ThemeCatalog
+    /// Few-shot sets on disk (nil in tests that do not need them).
+    public var fewShots: FewShotLibrary?
 
     var editor = InputEditor(placeholder: "Message — Enter sends, Alt-Enter adds a line, F1 for help", maxHeight: 8)
     let screen = ChatScreen()

@@ -55,7 +55,9 @@ public final class ChatSession {
         if let store, state.conversation == nil {
             state.conversation = try store.createConversation(ConversationSettings(
                 title: Self.title(for: text), model: model, endpointName: endpoint.displayName,
-                systemPrompt: state.pinned.first { $0.role == .system }?.content, thinking: effectiveThinking))
+                systemPrompt: state.fewShot == nil ? state.pinned.first { $0.role == .system }?.content : nil,
+                fewShotSetName: state.fewShot?.name, fewShotVersion: state.fewShot?.contentVersion,
+                thinking: effectiveThinking))
         }
         let userMessage: StoredMessage
         if let store, let conversation = state.conversation {

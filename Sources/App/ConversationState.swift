@@ -8,11 +8,27 @@ public struct ConversationState: Sendable {
     public var messages: [StoredMessage]
     /// Leading messages that are pinned (system prompt and few-shot set), sent first in every request.
     public var pinned: [ChatMessage]
+    /// The few-shot set the pinned messages come from, at the version the conversation uses.
+    public var fewShot: FewShotSet?
 
-    public init(conversation: Conversation? = nil, messages: [StoredMessage] = [], pinned: [ChatMessage] = []) {
+    public init(conversation: Conversation? = nil, messages: [StoredMessage] = [], pinned: [ChatMessage] = [],
+                fewShot: FewShotSet? = nil) {
         self.conversation = conversation
         self.messages = messages
-        self.pinned = pinned
+        self.pinned = fewShot?.chatMessages ?? pinned
+        self.fewShot = fewShot
+    }
+
+    /// Restores a stored conversation: its system prompt, or its few-shot set at the exact
+    /// version it was started with (so its prefix never changes under it).
+    public static func restore(_ conversation: Conversation, messages: [StoredMessage],
+                               fewShotVersion lookup: (String, String) -> FewShotSet?) -> ConversationState {
+        if let name = conversation.fewShotSetName, let version = conversation.fewShotVersion,
+           let set = lookup(name, version) {
+            return ConversationState(conversation: conversation, messages: messages, fewShot: set)
+        }
+        return ConversationState(conversation: conversation, messages: messages,
+                                 pinned: conversation.systemPrompt.map { [.system($0)] } ?? [])
     }
 
     /// The history as the API receives it: pinned messages, then every complete message and

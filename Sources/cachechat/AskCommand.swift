@@ -94,7 +94,8 @@ struct AskCommand: ParsableCommand {
         if let set {
             // Both modes start every request with the set's exact prefix; `--pinned` only
             // differs once there is more than one round (the TUI keeps the history after it).
-            state.pinned = set.chatMessages
+            state = ConversationState(fewShot: set)
+            try? FewShotLibrary(environment: ProcessInfo.processInfo.environment).archive(set)
             if !json {
                 Terminal.errorLine("cachechat: few-shot set `\(set.name)` (\(set.shots.count) shots, version \(set.contentVersion)"
                     + (pinned ? ", pinned" : "") + ")")

@@ -41,7 +41,12 @@ enum HistoryStore {
             conversation = latest
         }
         let messages = try store.messages(in: conversation.id)
-        return ConversationState(conversation: conversation, messages: messages,
-                                 pinned: conversation.systemPrompt.map { [.system($0)] } ?? [])
+        let library = FewShotLibrary(environment: ProcessInfo.processInfo.environment)
+        let state = ConversationState.restore(conversation, messages: messages) { library.archivedVersion(name: $0, version: $1) }
+        if let name = conversation.fewShotSetName, state.fewShot == nil {
+            throw CLIError.usage("Conversation \(conversation.id) uses few-shot set `\(name)` version \(conversation.fewShotVersion ?? "?"), "
+                + "which is no longer on disk; its exact prefix cannot be rebuilt.")
+        }
+        return state
     }
 }

@@ -307,3 +307,30 @@ struct AskHistoryTests {
         }
     }
 }
+
+@Suite("cachechat ask with a few-shot set")
+struct AskFewShotHistoryTests {
+    @Test func aContinuedConversationKeepsItsSetVersion() throws {
+        let home = try CachechatProcess.temporaryHome()
+        let server = try ScriptedHTTPServer { _, n in HTTPScript.stream(DeepSeekEvents.reply(["label \(n)"])) }
+        let env = CachechatProcess.environment(home: home, extra: ["DEEPSEEK_BASE_URL": server.baseURL, "DEEPSEEK_API_KEY": AskCommandTests.key])
+        #expect(try CachechatProcess.run(["fewshot", "samples", "--install"], environment: env).status == 0)
+        let first = try CachechatProcess.run(["ask", "--fewshot", "sentiment", "Review: fine."], environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        // Editing the set on disk must not change the continued conversation's prefix.
+        let path = home.appendingPathComponent("config/cachechat/fewshot/sentiment.toml")
+        var text = try String(contentsOf: path, encoding: .utf8)
+        text = text.replacingOccurrences(of: "system = ", with: "system = \"EDITED \" # was: ")
+        try? text.write(to: path, atomically: true, encoding: .utf8)
+        let second = try CachechatProcess.run(["ask", "--continue", "Review: bad."], environment: env)
+        #expect(second.status == 0, "\(second.stderr)")
+        let firstBody = try #require(try JSONSerialization.jsonObject(with: Data(server.requests[0].body)) as? [String: Any])
+        let secondBody = try #require(try JSONSerialization.jsonObject(with: Data(server.requests[1].body)) as? [String: Any])
+        let firstMessages = try #require(firstBody["messages"] as? [[String: Any]])
+        let secondMessages = try #require(secondBody["messages"] as? [[String: Any]])
+        #expect(secondMessages.count == firstMessages.count + 2)
+        for (a, b) in zip(firstMessages, secondMessages) {
+            #expect(a["content"] as? String == b["content"] as? String)
+        }
+    }
+}
