@@ -135,7 +135,7 @@ final class CacheAccounting {
             prediction = nil
             return
         }
-        let messages = (state.requestMessages + [.user(draft)]).map(TemplateMessage.init(chat:))
+        let messages = state.requestMessages(adding: draft).map(TemplateMessage.init(chat:))
         let entry = ModelTemplates.template(forModel: session.model)
         let rendered = counter.render(messages: messages, family: entry.family, thinking: session.effectiveThinking)
         let hit = predictor().peek(PrefixHash.prefixes(of: rendered.ids), now: session.clock.now().timeIntervalSince1970)

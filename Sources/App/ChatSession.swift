@@ -57,6 +57,7 @@ public final class ChatSession {
                 title: Self.title(for: text), model: model, endpointName: endpoint.displayName,
                 systemPrompt: state.fewShot == nil ? state.pinned.first { $0.role == .system }?.content : nil,
                 fewShotSetName: state.fewShot?.name, fewShotVersion: state.fewShot?.contentVersion,
+                fewShotMode: state.fewShot == nil ? nil : state.fewShotMode,
                 thinking: effectiveThinking))
         }
         let userMessage: StoredMessage

@@ -10,13 +10,16 @@ public struct ConversationState: Sendable {
     public var pinned: [ChatMessage]
     /// The few-shot set the pinned messages come from, at the version the conversation uses.
     public var fewShot: FewShotSet?
+    /// `.each`: every request is the pinned set plus the last question only.
+    public var fewShotMode: FewShotMode = .pinned
 
     public init(conversation: Conversation? = nil, messages: [StoredMessage] = [], pinned: [ChatMessage] = [],
-                fewShot: FewShotSet? = nil) {
+                fewShot: FewShotSet? = nil, fewShotMode: FewShotMode = .pinned) {
         self.conversation = conversation
         self.messages = messages
         self.pinned = fewShot?.chatMessages ?? pinned
         self.fewShot = fewShot
+        self.fewShotMode = fewShot == nil ? .pinned : fewShotMode
     }
 
     /// Restores a stored conversation: its system prompt, or its few-shot set at the exact
@@ -25,10 +28,17 @@ public struct ConversationState: Sendable {
                                fewShotVersion lookup: (String, String) -> FewShotSet?) -> ConversationState {
         if let name = conversation.fewShotSetName, let version = conversation.fewShotVersion,
            let set = lookup(name, version) {
-            return ConversationState(conversation: conversation, messages: messages, fewShot: set)
+            return ConversationState(conversation: conversation, messages: messages, fewShot: set,
+                                     fewShotMode: conversation.fewShotMode ?? .pinned)
         }
         return ConversationState(conversation: conversation, messages: messages,
                                  pinned: conversation.systemPrompt.map { [.system($0)] } ?? [])
+    }
+
+    /// The request that sending `draft` now would make.
+    public func requestMessages(adding draft: String) -> [ChatMessage] {
+        if fewShot != nil && fewShotMode == .each { return pinned + [.user(draft)] }
+        return requestMessages + [.user(draft)]
     }
 
     /// The history as the API receives it: pinned messages, then every complete message and
@@ -36,6 +46,10 @@ public struct ConversationState: Sendable {
     /// and empty replies are left out.
     public var requestMessages: [ChatMessage] {
         var result = pinned
+        if fewShot != nil && fewShotMode == .each {
+            if let question = messages.last(where: { $0.role == .user }) { result.append(.user(question.content)) }
+            return result
+        }
         for message in messages {
             switch message.state {
             case .complete: break

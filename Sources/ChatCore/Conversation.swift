@@ -42,6 +42,9 @@ public struct Conversation: Sendable, Equatable, Codable, Identifiable {
     /// Content hash of the few-shot set when the conversation was started, so a later edit
     /// of the set can be noticed.
     public var fewShotVersion: String?
+    /// How the few-shot set is used: `pinned` (history follows it) or `each` (every request
+    /// is the set plus that question only). nil without a set.
+    public var fewShotMode: FewShotMode?
     public var thinking: Bool
     public var archived: Bool
     public var forkedFrom: ForkOrigin?
@@ -49,7 +52,7 @@ public struct Conversation: Sendable, Equatable, Codable, Identifiable {
     public init(
         id: ConversationID, title: String, created: Date, updated: Date, model: String,
         endpointName: String, systemPrompt: String? = nil, fewShotSetName: String? = nil,
-        fewShotVersion: String? = nil, thinking: Bool = false, archived: Bool = false,
+        fewShotVersion: String? = nil, fewShotMode: FewShotMode? = nil, thinking: Bool = false, archived: Bool = false,
         forkedFrom: ForkOrigin? = nil
     ) {
         self.id = id
@@ -61,6 +64,7 @@ public struct Conversation: Sendable, Equatable, Codable, Identifiable {
         self.systemPrompt = systemPrompt
         self.fewShotSetName = fewShotSetName
         self.fewShotVersion = fewShotVersion
+        self.fewShotMode = fewShotMode
         self.thinking = thinking
         self.archived = archived
         self.forkedFrom = forkedFrom
@@ -75,12 +79,15 @@ public struct ConversationSettings: Sendable, Equatable, Codable {
     public var systemPrompt: String?
     public var fewShotSetName: String?
     public var fewShotVersion: String?
+    public var fewShotMode: FewShotMode?
     public var thinking: Bool
 
     public init(
         title: String, model: String, endpointName: String, systemPrompt: String? = nil,
-        fewShotSetName: String? = nil, fewShotVersion: String? = nil, thinking: Bool = false
+        fewShotSetName: String? = nil, fewShotVersion: String? = nil, fewShotMode: FewShotMode? = nil,
+        thinking: Bool = false
     ) {
+        self.fewShotMode = fewShotMode
         self.title = title
         self.model = model
         self.endpointName = endpointName
@@ -101,4 +108,12 @@ public struct ConversationSummary: Sendable, Equatable, Codable {
         self.conversation = conversation
         self.messageCount = messageCount
     }
+}
+
+/// How a conversation uses its few-shot set.
+public enum FewShotMode: String, Sendable, Equatable, Codable, CaseIterable {
+    /// The set is pinned at the front of a normal multi-round conversation.
+    case pinned
+    /// Each question is sent as the set plus that question only (DeepSeek's few-shot example).
+    case each
 }

@@ -9,11 +9,12 @@ extension ChatStore {
             let time = now()
             try db.execute(sql: """
                 INSERT INTO conversation (title, created_at, updated_at, model, endpoint_name,
-                    system_prompt, few_shot_set, few_shot_version, thinking)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    system_prompt, few_shot_set, few_shot_version, few_shot_mode, thinking)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [settings.title, time, time, settings.model,
                                  SecretRedaction.redact(settings.endpointName), settings.systemPrompt,
-                                 settings.fewShotSetName, settings.fewShotVersion, settings.thinking])
+                                 settings.fewShotSetName, settings.fewShotVersion, settings.fewShotMode?.rawValue,
+                                 settings.thinking])
             return try fetchConversation(db, ConversationID(db.lastInsertedRowID))
         }
     }
@@ -32,11 +33,11 @@ extension ChatStore {
         try write { db in
             try db.execute(sql: """
                 UPDATE conversation SET title = ?, model = ?, endpoint_name = ?, system_prompt = ?,
-                    few_shot_set = ?, few_shot_version = ?, thinking = ?, archived = ?
+                    few_shot_set = ?, few_shot_version = ?, few_shot_mode = ?, thinking = ?, archived = ?
                 WHERE id = ?
                 """, arguments: [conversation.title, conversation.model,
                                  SecretRedaction.redact(conversation.endpointName), conversation.systemPrompt,
-                                 conversation.fewShotSetName, conversation.fewShotVersion,
+                                 conversation.fewShotSetName, conversation.fewShotVersion, conversation.fewShotMode?.rawValue,
                                  conversation.thinking, conversation.archived, conversation.id.rawValue])
             try requireChange(db, "conversation \(conversation.id)")
         }
@@ -99,8 +100,8 @@ extension ChatStore {
             let time = now()
             try db.execute(sql: """
                 INSERT INTO conversation (title, created_at, updated_at, model, endpoint_name, system_prompt,
-                    few_shot_set, few_shot_version, thinking, forked_from_id, forked_at_ordinal)
-                SELECT ?, ?, ?, model, endpoint_name, system_prompt, few_shot_set, few_shot_version, thinking, id, ?
+                    few_shot_set, few_shot_version, few_shot_mode, thinking, forked_from_id, forked_at_ordinal)
+                SELECT ?, ?, ?, model, endpoint_name, system_prompt, few_shot_set, few_shot_version, few_shot_mode, thinking, id, ?
                 FROM conversation WHERE id = ?
                 """, arguments: [title ?? "\(source.title) (fork)", time, time, ordinal, id.rawValue])
             let fork = db.lastInsertedRowID

@@ -12,6 +12,9 @@ enum StoreSchema {
         migrator.registerMigration("v1: conversations, messages, request ledger") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2: few-shot mode of a conversation") { db in
+            try db.execute(sql: "ALTER TABLE conversation ADD COLUMN few_shot_mode TEXT CHECK (few_shot_mode IN ('pinned', 'each'))")
+        }
         return migrator
     }
 
