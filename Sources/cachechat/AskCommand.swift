@@ -45,7 +45,7 @@ struct AskCommand: ParsableCommand {
 
     func run() throws {
         let question = try readPrompt()
-        let settings = try connection.resolve()
+        let (settings, config) = try connection.resolveWithConfig()
         let endpoint: Endpoint
         var localServer: EmulatorServer? = nil
         if let baseURL = settings.baseURL {
@@ -70,7 +70,9 @@ struct AskCommand: ParsableCommand {
 
         let printer = ReplyPrinter(json: json, showReasoning: showReasoning, stream: !noStream)
         let outcome = AskRunner(request: request, endpoint: endpoint, printer: printer).run()
-        printer.finish(outcome: outcome, model: settings.model, prices: PriceTable.builtIn, now: Date())
+        printer.finish(outcome: outcome, model: settings.model,
+                       prices: PriceTable.builtIn.overriding(with: config.priceOverrides),
+                       currency: config.currency ?? .usd, now: Date())
         if let error = outcome.error { throw ExitStatus(error) }
     }
 

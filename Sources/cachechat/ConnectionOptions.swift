@@ -17,6 +17,11 @@ struct ConnectionOptions: ParsableArguments {
     var profile: String?
 
     func resolve() throws -> ConnectionSettings {
+        try resolveWithConfig().settings
+    }
+
+    /// The settings and the config file they came from (its prices and currency).
+    func resolveWithConfig() throws -> (settings: ConnectionSettings, config: ConfigFile) {
         let environment = ProcessInfo.processInfo.environment
         let path = ConfigFile.defaultPath(environment: environment)
         let config: ConfigFile
@@ -27,9 +32,10 @@ struct ConnectionOptions: ParsableArguments {
         }
         for warning in config.warnings { Terminal.errorLine("cachechat: warning: \(warning)") }
         do {
-            return try ConnectionSettings.resolve(
+            let settings = try ConnectionSettings.resolve(
                 flags: .init(baseURL: baseURL, apiKey: apiKey, model: model, profile: profile),
                 environment: environment, config: config)
+            return (settings, config)
         } catch {
             throw CLIError.usage("\(error)")
         }

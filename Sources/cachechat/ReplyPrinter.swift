@@ -45,10 +45,10 @@ final class ReplyPrinter {
         }
     }
 
-    func finish(outcome: AskOutcome, model: String, prices: PriceTable, now: Date) {
+    func finish(outcome: AskOutcome, model: String, prices: PriceTable, currency: Currency = .usd, now: Date) {
         let reply = outcome.reply
-        let price = prices.price(model: reply.model ?? model, at: now, currency: .usd)
-            ?? prices.price(model: model, at: now, currency: .usd)
+        let price = prices.price(model: reply.model ?? model, at: now, currency: currency)
+            ?? prices.price(model: model, at: now, currency: currency)
         let cost = reply.usage.flatMap { usage in price.flatMap { Cost(usage: usage, price: $0) } }
         if json {
             Terminal.write(AskJSON(reply: reply, model: reply.model ?? model, cost: cost, error: outcome.error).encoded() + "\n")
