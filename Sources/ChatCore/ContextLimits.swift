@@ -2,7 +2,7 @@
 ///
 /// DeepSeek documents 128K (131,072 tokens) for the V3.x-era `deepseek-chat` and
 /// `deepseek-reasoner`. No limit for the V4 ids is recorded in the facts this project
-/// works from (docs/DECISIONS.md), so they get the 128K fallback: truncating early costs
+/// works from (docs/DECISIONS.md, 11), so they get the 128K fallback: truncating early costs
 /// little, a request over the limit fails. Configure a larger window per model when
 /// the endpoint is known to accept it.
 public struct ContextLimits: Sendable, Hashable {
