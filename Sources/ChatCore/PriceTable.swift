@@ -34,11 +34,17 @@ public struct PriceEntry: Sendable, Equatable {
     public var note: String
 
     public init(models: [String], effective: String, usd: TokenPrices?, cny: TokenPrices?, offPeakFactor: Double? = nil, note: String) {
-        self.models = models
-        self.effective = PriceEntry.day(effective)
         var prices: [Currency: TokenPrices] = [:]
         prices[.usd] = usd
         prices[.cny] = cny
+        self.init(models: models, effectiveDate: PriceEntry.day(effective), prices: prices,
+                  offPeakFactor: offPeakFactor, note: note)
+    }
+
+    public init(models: [String], effectiveDate: Date, prices: [Currency: TokenPrices], offPeakFactor: Double? = nil,
+                note: String) {
+        self.models = models
+        self.effective = effectiveDate
         self.prices = prices
         self.offPeakFactor = offPeakFactor
         self.note = note
@@ -66,18 +72,26 @@ public struct AppliedPrice: Sendable, Equatable {
 
 /// A dated price list. Lookups take the newest row for the model that is not in the future;
 /// an unknown model yields nil so that callers show tokens without a (wrong) cost.
+///
+/// User overrides (config.toml `[prices."model-id"]`, see `PriceTable+Overrides.swift`) are
+/// consulted first: the newest override row for the model, in the asked currency, that is
+/// not in the future wins over every built-in row.
 public struct PriceTable: Sendable {
     public var entries: [PriceEntry]
+    /// Rows from the user's configuration; they win over `entries` for the dates they cover.
+    public var overrides: [PriceEntry]
     /// Peak windows in UTC (hours, half-open), Monday to Friday.
     public var peakHours: [Range<Int>]
 
-    public init(entries: [PriceEntry], peakHours: [Range<Int>] = [1..<4, 6..<10]) {
+    public init(entries: [PriceEntry], overrides: [PriceEntry] = [], peakHours: [Range<Int>] = [1..<4, 6..<10]) {
         self.entries = entries
+        self.overrides = overrides
         self.peakHours = peakHours
     }
 
     public func price(model: String, at date: Date, currency: Currency) -> AppliedPrice? {
-        let candidates = entries.filter { $0.models.contains(model) && $0.effective <= date }
+        let overridden = overrides.filter { $0.models.contains(model) && $0.effective <= date && $0.prices[currency] != nil }
+        let candidates = overridden.isEmpty ? entries.filter { $0.models.contains(model) && $0.effective <= date } : overridden
         guard let entry = candidates.max(by: { $0.effective < $1.effective }),
               let base = entry.prices[currency] else { return nil }
         if let factor = entry.offPeakFactor, !isPeak(date) {

@@ -15,7 +15,6 @@ public final class EmulatorEngine: @unchecked Sendable {
     private let lock = NSLock()
     private var accounts: [String: Account] = [:]
     private var faults: FaultSchedule
-    private let eos: Int
 
     final class Account {
         var cache: PrefixCache
@@ -35,7 +34,6 @@ public final class EmulatorEngine: @unchecked Sendable {
         self.template = ChatTemplate(tokenizer: tokenizer)
         self.clock = clock
         self.faults = FaultSchedule(configuration.faults)
-        self.eos = tokenizer.id(forAddedToken: "<｜end▁of▁sentence｜>") ?? 1
     }
 
     // MARK: - Endpoints
@@ -83,14 +81,12 @@ public final class EmulatorEngine: @unchecked Sendable {
         let contentText = tokenizer.decode(contentIDs)
 
         // What the next request will carry after this one: the prompt, then this turn
-        // rendered as history. In thinking mode that diverges right after the last user
-        // turn, as on the real service.
-        let answered = template.render(
-            messages: messages + [TemplateMessage(role: .assistant, content: contentText,
-                                                  reasoningContent: thinking ? reasoningText : nil)],
-            family: model.family, thinking: thinking, addGenerationPrompt: false, reasoningEffort: effort)
-        var sequence = answered.ids
-        if !sequence.starts(with: prompt.ids) { sequence = prompt.ids + reasoningIDs + contentIDs + [eos] }
+        // rendered as history (one definition shared with the client's CachePredictor).
+        let sequence = template.continuation(
+            of: prompt, messages: messages,
+            reply: TemplateMessage(role: .assistant, content: contentText, reasoningContent: thinking ? reasoningText : nil),
+            family: model.family, thinking: thinking, reasoningEffort: effort,
+            generatedIDs: reasoningIDs + contentIDs).ids
         let completionTokens = max(sequence.count - prompt.ids.count, reasoningIDs.count + contentIDs.count)
 
         let cacheKey = key + "\u{0}" + (request.userID ?? "")

@@ -1,3 +1,4 @@
+import ChatCore
 import Foundation
 import TOMLKit
 
@@ -10,6 +11,16 @@ import TOMLKit
 /// base_url = "https://api.deepseek.com"
 /// api_key_command = "pass show deepseek"   # run with /bin/sh; its first line is the key
 /// model = "deepseek-v4-flash"
+///
+/// currency = "USD"                # or "CNY": the currency costs are shown in
+///
+/// [prices."deepseek-v4-flash"]    # per 1M tokens; wins over the built-in price list
+/// hit = 0.006
+/// miss = 0.3
+/// output = 1.2
+/// currency = "USD"
+/// off_peak_factor = 0.5
+/// from = "2026-09-01"
 /// ```
 public struct ConfigFile: Equatable {
     public struct Profile: Equatable {
@@ -34,6 +45,10 @@ public struct ConfigFile: Equatable {
     public var path: String?
     public var defaultProfile: String?
     public var profiles: [String: Profile]
+    /// The currency costs are shown in (`currency = "USD"|"CNY"`); nil when not set.
+    public var currency: Currency?
+    /// Rows of `[prices."model-id"]`, for `PriceTable.overriding(with:)`.
+    public var priceOverrides: [PriceEntry] = []
     /// Problems that do not stop the program (unknown keys, loose permissions).
     public var warnings: [String]
 
@@ -79,6 +94,13 @@ public struct ConfigFile: Equatable {
                     }
                     config.profiles[name] = try parseProfile(name: name, table: section, file: file, warnings: &config.warnings)
                 }
+            case "currency":
+                guard let text = file.root[key]?.string, let currency = Currency(rawValue: text.uppercased()) else {
+                    throw file.problem("`currency` must be \"USD\" or \"CNY\"", key: key)
+                }
+                config.currency = currency
+            case "prices":
+                config.priceOverrides = try parsePrices(file)
             default:
                 config.warnings.append(file.problem("unknown setting `\(key)` ignored", key: key).description)
             }

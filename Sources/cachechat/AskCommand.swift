@@ -74,7 +74,7 @@ struct AskCommand: ParsableCommand {
     func run() throws {
         let set = try loadFewShotSet()
         let question = try readPrompt()
-        let settings = try connection.resolve(defaultModel: set?.model ?? ConnectionSettings.defaultModel)
+        let (settings, config) = try connection.resolveWithConfig(defaultModel: set?.model ?? ConnectionSettings.defaultModel)
         let endpoint: Endpoint
         var localServer: EmulatorServer? = nil
         if let baseURL = settings.baseURL {
@@ -105,9 +105,9 @@ struct AskCommand: ParsableCommand {
         let model = connection.model == nil ? state.conversation?.model ?? settings.model : settings.model
         var thinkingSetting: Bool? = thinking.map { $0 == .on }
         if thinkingSetting == nil, let conversation = state.conversation { thinkingSetting = conversation.thinking }
-        let session = ChatSession(transport: CurlTransport(), store: store, endpoint: endpoint,
-                                  model: model,
-                                  thinking: thinkingSetting)
+        let session = ChatSession(transport: CurlTransport(), store: store, endpoint: endpoint, model: model,
+                                  thinking: thinkingSetting, prices: PriceTable.builtIn.overriding(with: config.priceOverrides),
+                                  currency: config.currency ?? .usd)
         let options = RequestOptions(stream: !noStream, maxTokens: maxTokens, temperature: temperature, userID: settings.userID)
         let printer = ReplyPrinter(json: json, showReasoning: showReasoning, stream: !noStream)
         let outcome = try AskRunner(session: session, printer: printer).run(question, in: &state, options: options)

@@ -18,6 +18,12 @@ struct ConnectionOptions: ParsableArguments {
 
     /// `defaultModel` is used when no flag, variable or profile names a model.
     func resolve(defaultModel: String = ConnectionSettings.defaultModel) throws -> ConnectionSettings {
+        try resolveWithConfig(defaultModel: defaultModel).settings
+    }
+
+    /// The settings and the config file they came from (its prices and currency).
+    func resolveWithConfig(defaultModel: String = ConnectionSettings.defaultModel) throws
+        -> (settings: ConnectionSettings, config: ConfigFile) {
         let environment = ProcessInfo.processInfo.environment
         let path = ConfigFile.defaultPath(environment: environment)
         let config: ConfigFile
@@ -28,9 +34,10 @@ struct ConnectionOptions: ParsableArguments {
         }
         for warning in config.warnings { Terminal.errorLine("cachechat: warning: \(warning)") }
         do {
-            return try ConnectionSettings.resolve(
+            let settings = try ConnectionSettings.resolve(
                 flags: .init(baseURL: baseURL, apiKey: apiKey, model: model, profile: profile),
                 environment: environment, config: config, defaultModel: defaultModel)
+            return (settings, config)
         } catch {
             throw CLIError.usage("\(error)")
         }

@@ -231,6 +231,33 @@ struct AskCommandTests {
         #expect(try json(last.bodyText)["model"] as? String == "deepseek-chat")
     }
 
+    @Test func configuredPricesAndCurrencyPriceTheReply() throws {
+        let home = try CachechatProcess.temporaryHome()
+        // 100 prompt tokens (64 hit, 36 miss), 2 completion tokens.
+        let server = try ScriptedHTTPServer { _, _ in HTTPScript.stream(DeepSeekEvents.reply(["o", "k"])) }
+        let configDirectory = home.appendingPathComponent("config/cachechat")
+        try FileManager.default.createDirectory(at: configDirectory, withIntermediateDirectories: true)
+        try """
+            currency = "CNY"
+
+            [profiles.main]
+            base_url = "\(server.baseURL)"
+            api_key_command = "echo sk-test-1111"
+
+            [prices."\(DeepSeekEvents.model)"]
+            hit = 1000
+            miss = 10000
+            output = 100000
+            currency = "CNY"
+            """.write(to: configDirectory.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
+        let result = try ask(["--json", "--profile", "main", "Hi"], server: nil, home: home)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let object = try json(result.stdout)
+        #expect(object["currency"] as? String == "CNY")
+        let cost = try #require(object["cost"] as? Double)
+        #expect(abs(cost - (64 * 1000.0 + 36 * 10000.0 + 2 * 100000.0) / 1_000_000) < 1e-9)
+    }
+
     @Test func aKeyInAWorldReadableConfigIsWarnedAbout() throws {
         let home = try CachechatProcess.temporaryHome()
         let server = try ScriptedHTTPServer { _, _ in HTTPScript.stream(DeepSeekEvents.reply(["ok"])) }
