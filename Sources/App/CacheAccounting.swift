@@ -13,15 +13,12 @@ import Tokenizer
 final class CacheAccounting {
     let session: ChatSession
     let counter: PromptCounter
-    private var predictors: [String: PrefixCache] = [:]
     private(set) var conversationTotals = CacheTotals()
     private(set) var allTimeTotals = CacheTotals()
     private(set) var hitRatios: [Double] = []
     private(set) var lastRequest: CachePanelModel.LastRequest?
     private(set) var prediction: CachePanelModel.Prediction?
     private(set) var warning: String?
-    private(set) var reusedPrefixes: [String: CachePanelModel.ReusedPrefix] = [:]
-    private var reusedOrder: [String] = []
 
     init(session: ChatSession) {
         self.session = session
@@ -64,94 +61,144 @@ final class CacheAccounting {
 
     // MARK: - After a turn
 
+    /// The last request's messages and cache sequence, for the draft's request diff.
+    private(set) var lastRequest_messages: [TemplateMessage] = []
+    private(set) var lastSequence: [Int] = []
+    private(set) var lastPinnedCount = 0
+    private var tally = ReusedPrefixTally()
+    private(set) var lastReuse: ReuseMap?
+
     /// Records a finished turn: the predictor learns what the server now caches, the
-    /// reused prefix is tallied, and the per-message marks are returned.
-    func record(_ turn: Turn, state: ConversationState) -> (marks: [Int: CacheMark], horizon: (index: Int, inside: Bool)?) {
-        guard let usage = turn.reply.usage, let hit = usage.resolvedCacheHitTokens else { return ([:], nil) }
-        if turn.phase == .completed {
-            let continuation = session.render(turn.request.messages + [.assistant(turn.reply.content,
-                reasoning: turn.reply.reasoningContent.isEmpty ? nil : turn.reply.reasoningContent)], generationPrompt: false)
-            var sequence = continuation.ids
-            if !sequence.starts(with: turn.prompt.ids) { sequence = turn.prompt.ids }
-            var cache = predictor()
-            let hashes = PrefixHash.prefixes(of: sequence)
-            _ = cache.lookup(Array(hashes[0...turn.prompt.ids.count]), now: session.clock.now().timeIntervalSince1970)
-            _ = cache.record(hashes, promptLength: turn.prompt.ids.count, hit: hit, now: session.clock.now().timeIntervalSince1970)
-            predictors[predictorKey] = cache
+    /// reused prefix is tallied, and the reuse map (marks and horizon) is returned.
+    func record(_ turn: Turn, state: ConversationState) -> ReuseMap? {
+        let messages = turn.request.messages.map(TemplateMessage.init(chat:))
+        guard let usage = turn.reply.usage, let hit = usage.resolvedCacheHitTokens else {
+            lastReuse = nil
+            return nil
         }
-        let spans = turn.prompt.spans.filter { !$0.isGenerationPrompt }
-        var marks: [Int: CacheMark] = [:]
-        var horizon: (Int, Bool)? = nil
-        for span in spans {
-            let reused = min(max(hit - span.start, 0), span.tokenCount)
-            if reused == span.tokenCount && span.tokenCount > 0 {
-                marks[span.messageIndex] = .reused
-            } else if reused > 0 {
-                marks[span.messageIndex] = .partial(reused: reused, total: span.tokenCount)
-                horizon = (span.messageIndex, true)
-            } else {
-                marks[span.messageIndex] = .notReused
-                if horizon == nil, span.messageIndex > 0 { horizon = (span.messageIndex - 1, false) }
-            }
-        }
-        if horizon == nil, let last = spans.last, hit >= last.end { horizon = (last.messageIndex, false) }
-        if hit > 0 { tally(turn: turn, hit: hit, spans: spans) }
-        return (marks, horizon)
+        let entry = ModelTemplates.template(forModel: session.model)
+        let reply = TemplateMessage(role: .assistant, content: turn.reply.content,
+                                    reasoningContent: turn.reply.reasoningContent.isEmpty ? nil : turn.reply.reasoningContent)
+        let sequence = session.template.continuation(of: turn.prompt, messages: messages, reply: reply, family: entry.family,
+                                                     thinking: session.effectiveThinking)
+        let now = session.clock.now().timeIntervalSince1970
+        var predictor = predictor()
+        predictor.record(sequence: turn.phase == .completed ? sequence : CacheSequence(ids: turn.prompt.ids, promptLength: turn.prompt.ids.count),
+                         actualHit: hit, now: now)
+        predictors[predictorKey] = predictor
+        lastRequest_messages = messages
+        lastSequence = turn.phase == .completed ? sequence.ids : turn.prompt.ids
+        lastPinnedCount = turn.pinnedCount
+        let map = ReuseMap(prompt: turn.prompt, hitTokens: hit, serverPromptTokens: usage.resolvedPromptTokens)
+        lastReuse = map
+        if hit > 0 { tally.record(ReusedPrefix(map: map, pinnedMessageCount: turn.pinnedCount)) }
+        return map
     }
 
-    /// Counts reuse of a prefix, labelled by what it covers: "system + 4 shots".
-    private func tally(turn: Turn, hit: Int, spans: [MessageSpan]) {
-        let covered = spans.filter { $0.end <= hit }
-        let messages = turn.request.messages
-        var parts: [String] = []
-        if covered.contains(where: { messages[$0.messageIndex].role == .system }) { parts.append("system") }
-        let pinnedShots = covered.filter { $0.messageIndex < turn.pinnedCount && messages[$0.messageIndex].role == .assistant }.count
-        if pinnedShots > 0 { parts.append("\(pinnedShots) shot\(pinnedShots == 1 ? "" : "s")") }
-        let turns = covered.filter { $0.messageIndex >= turn.pinnedCount && messages[$0.messageIndex].role == .user }.count
-        if turns > 0 { parts.append("\(turns) turn\(turns == 1 ? "" : "s")") }
-        let label = parts.isEmpty ? "\(hit) tokens" : parts.joined(separator: " + ")
-        let key = "\(label)|\(hit)"
-        if var existing = reusedPrefixes[key] {
-            existing.uses += 1
-            reusedPrefixes[key] = existing
-        } else {
-            reusedPrefixes[key] = CachePanelModel.ReusedPrefix(label: label, tokens: hit, uses: 1)
-            reusedOrder.append(key)
+    /// Rebuilds what the server should still hold for a conversation just opened, by
+    /// replaying its last requests (with the hits the ledger recorded for them), so the
+    /// first prediction after a restart is not blind.
+    func replay(state: ConversationState, store: ChatStore?, turns: Int = 2) {
+        guard let store, let id = state.conversation?.id,
+              let ledger = try? store.ledgerEntries(LedgerFilter(conversation: id)) else { return }
+        let byMessage = Dictionary(ledger.compactMap { entry in entry.message.map { ($0, entry) } }, uniquingKeysWith: { $1 })
+        let entry = ModelTemplates.template(forModel: session.model)
+        var predictor = predictor()
+        let replies = state.messages.indices.filter { state.messages[$0].role == .assistant }.suffix(turns)
+        for index in replies {
+            let reply = state.messages[index]
+            guard case .complete = reply.state, let ledgerEntry = byMessage[reply.id], let hit = ledgerEntry.hitTokens else { continue }
+            let history = ConversationState(conversation: state.conversation, messages: Array(state.messages[..<index]),
+                                            pinned: state.pinned, fewShot: state.fewShot, fewShotMode: state.fewShotMode)
+            let messages = history.requestMessages.map(TemplateMessage.init(chat:))
+            let prompt = session.template.render(messages: messages, family: entry.family, thinking: session.effectiveThinking)
+            let sequence = session.template.continuation(
+                of: prompt, messages: messages,
+                reply: TemplateMessage(role: .assistant, content: reply.content, reasoningContent: reply.reasoningContent),
+                family: entry.family, thinking: session.effectiveThinking)
+            predictor.record(sequence: sequence, actualHit: hit, now: ledgerEntry.time.timeIntervalSince1970)
+            lastRequest_messages = messages
+            lastSequence = sequence.ids
+            lastPinnedCount = state.pinned.count
         }
+        predictors[predictorKey] = predictor
     }
 
     // MARK: - Prediction
 
-    private var predictorKey: String { "\(session.endpoint.displayName)|\(session.endpoint.baseURL)|\(session.model)" }
+    private var predictors: [CachePredictor.Key: CachePredictor] = [:]
 
-    private func predictor() -> PrefixCache {
-        predictors[predictorKey] ?? PrefixCache(kind: .v4, settings: CacheSettings(unit: 128))
+    private var predictorKey: CachePredictor.Key {
+        CachePredictor.Key(endpoint: session.endpoint.displayName + "|" + session.endpoint.baseURL, model: session.model,
+                           maskedKey: session.endpoint.keySource?.maskedKey ?? "")
     }
 
-    /// Predicts the draft's hit, miss and cost; called when the draft or the conversation changes.
+    private func predictor() -> CachePredictor {
+        if let existing = predictors[predictorKey] { return existing }
+        return CachePredictor(model: session.model, prices: session.prices, currency: session.currency)
+    }
+
+    /// Prediction accuracy so far for this endpoint and model.
+    var accuracy: PredictionAccuracy { predictor().accuracy }
+
+    /// Predicts the draft's hit, miss and cost, and checks whether the draft breaks the
+    /// cache; called when the draft or the conversation changes.
     func updatePrediction(state: ConversationState, draft: String) {
         let trimmed = draft.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else {
             prediction = nil
+            warning = nil
             return
         }
         let messages = state.requestMessages(adding: draft).map(TemplateMessage.init(chat:))
         let entry = ModelTemplates.template(forModel: session.model)
         let rendered = counter.render(messages: messages, family: entry.family, thinking: session.effectiveThinking)
-        let hit = predictor().peek(PrefixHash.prefixes(of: rendered.ids), now: session.clock.now().timeIntervalSince1970)
-        let usage = Usage(promptTokens: rendered.ids.count, completionTokens: 0, cacheHitTokens: hit,
-                          cacheMissTokens: rendered.ids.count - hit)
-        let cost = session.prices.price(model: session.model, at: session.clock.now(), currency: session.currency)
-            .flatMap { Cost(usage: usage, price: $0) }
-        prediction = CachePanelModel.Prediction(hitTokens: hit, missTokens: rendered.ids.count - hit, cost: cost?.amount)
+        let predicted = predictor().predict(promptIDs: rendered.ids, now: session.clock.now().timeIntervalSince1970)
+        prediction = CachePanelModel.Prediction(hitTokens: predicted.hitTokens, missTokens: predicted.missTokens,
+                                                cost: predicted.cost?.amount)
+        warning = Self.warning(previous: lastRequest_messages, current: messages, pinned: state.pinned.count,
+                               previousIDs: lastSequence, currentIDs: rendered.ids)
+    }
+
+    /// The request-diff warning for the panel: where and why the draft breaks the cache.
+    static func warning(previous: [TemplateMessage], current: [TemplateMessage], pinned: Int,
+                        previousIDs: [Int], currentIDs: [Int]) -> String? {
+        guard !previous.isEmpty else { return nil }
+        let diff = RequestDiff(previous: previous, current: current, pinnedMessageCount: pinned,
+                               previousIDs: previousIDs, currentIDs: currentIDs)
+        guard !diff.isPrefixStable else { return nil }
+        var text = "Breaks the cache"
+        if let index = diff.messageIndex { text += " at message \(index + 1)" }
+        let reasons = diff.causes.map(describe)
+        if !reasons.isEmpty { text += " (" + reasons.joined(separator: ", ") + ")" }
+        if let after = diff.tokensAfterDifference { text += ": \(Formatting.grouped(after)) tokens will miss" }
+        if let old = diff.previousExcerpt, let new = diff.currentExcerpt, !old.isEmpty || !new.isEmpty {
+            text += ". Was “\(old)”, now “\(new)”"
+        }
+        return text
+    }
+
+    static func describe(_ cause: RequestDiff.Cause) -> String {
+        switch cause {
+        case .systemPromptChanged: "system prompt changed"
+        case .fewShotSetChanged: "few-shot set changed"
+        case .earlierMessageEdited: "earlier message edited"
+        case .messageInserted: "message inserted"
+        case .messageRemoved: "message removed"
+        case .roleChanged: "role changed"
+        case .volatileValue(let value): "changing \(value) in the prefix"
+        case .templateReRender: "thinking mode re-renders the last turn"
+        }
     }
 
     func setWarning(_ text: String?) { warning = text }
 
     func panelModel(state: ConversationState, draft: String, turn: Turn?) -> CachePanelModel {
         CachePanelModel(conversation: conversationTotals, allTime: allTimeTotals, lastRequest: lastRequest,
-                        hitRatioHistory: hitRatios, reusedPrefixes: reusedOrder.compactMap { reusedPrefixes[$0] }
-                            .sorted { $0.uses > $1.uses }.prefix(5).map { $0 },
+                        hitRatioHistory: hitRatios,
+                        reusedPrefixes: tally.ranked.prefix(5).map {
+                            CachePanelModel.ReusedPrefix(label: $0.label, tokens: $0.tokens, uses: $0.count)
+                        },
                         prediction: prediction, warning: warning, currencySymbol: session.currency.symbol)
     }
 }

@@ -47,6 +47,7 @@ extension ChatApp {
         marks = [:]
         horizonMark = nil
         editor.history = messages.filter { $0.role == .user }.map(\.content)
+        accounting.replay(state: state, store: store)
         accounting.refreshTotals(state: state, store: store)
         accounting.updatePrediction(state: state, draft: editor.text)
         screen.transcriptView.scrollToBottom()

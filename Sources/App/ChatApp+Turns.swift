@@ -75,13 +75,7 @@ extension ChatApp {
         let reply = session.replyMessage(for: finished, ordinal: state.messages.count + 1)
         state.messages.append(reply)
         if let stored = try? store?.conversation(state.conversation?.id ?? ConversationID(0)) { state.conversation = stored }
-        let (requestMarks, horizon) = accounting.record(finished, state: state)
-        marks = [:]
-        horizonMark = nil
-        for (index, mark) in requestMarks where index < pendingRequestIDs.count { marks[pendingRequestIDs[index]] = mark }
-        if let horizon, horizon.index < pendingRequestIDs.count {
-            horizonMark = (pendingRequestIDs[horizon.index], horizon.inside)
-        }
+        applyReuse(accounting.record(finished, state: state))
         accounting.refreshTotals(state: state, store: store)
         lastTurn = finished
         turn = nil
@@ -96,6 +90,34 @@ extension ChatApp {
             }
         }
         accounting.updatePrediction(state: state, draft: editor.text)
+    }
+
+    /// Turns the reuse map of the last request into gutter marks and the horizon line.
+    func applyReuse(_ map: ReuseMap?) {
+        marks = [:]
+        horizonMark = nil
+        guard let map else { return }
+        for entry in map.entries where !entry.span.isGenerationPrompt && entry.messageIndex < pendingRequestIDs.count {
+            let id = pendingRequestIDs[entry.messageIndex]
+            switch entry.reuse {
+            case .full: marks[id] = .reused
+            case .partial(let reused, let total): marks[id] = .partial(reused: reused, total: total)
+            case .none: marks[id] = .notReused
+            }
+        }
+        switch map.horizon {
+        case .afterLastMessage:
+            if let last = pendingRequestIDs.last, map.hitTokens > 0 { horizonMark = (last, false) }
+        case .message(let index, let offset):
+            if offset > 0, index < pendingRequestIDs.count {
+                horizonMark = (pendingRequestIDs[index], true)
+            } else if index > 0, index - 1 < pendingRequestIDs.count {
+                horizonMark = (pendingRequestIDs[index - 1], false)
+            }
+        }
+        if let approximation = map.approximation {
+            warn("Cache marks are approximate: the server counted \(approximation.serverTokens) prompt tokens, we counted \(approximation.localTokens).")
+        }
     }
 
     /// Esc while streaming: stop at once, keep what arrived.

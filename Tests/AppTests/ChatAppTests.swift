@@ -23,6 +23,8 @@ struct ChatAppTests {
         #expect(ledger.count == 2)
         let last = try #require(ledger.last)
         #expect((last.hitTokens ?? 0) > 0)
+        // The draft's prediction, recorded with the request, matched the emulator exactly.
+        #expect(last.predictedHitTokens == last.hitTokens)
         let panel = harness.app.screenModel.panel
         #expect(panel.lastRequest?.hitTokens == last.hitTokens)
         #expect(panel.lastRequest?.missTokens == last.missTokens)
@@ -38,6 +40,19 @@ struct ChatAppTests {
         let marks = harness.app.screenModel.transcript.messages.map(\.cacheMark)
         #expect(marks.contains(.reused))
         #expect(harness.app.screenModel.transcript.horizon != nil)
+    }
+
+    @Test func theDraftWarnsWhenItBreaksTheCache() throws {
+        let harness = try AppHarness()
+        harness.app.start()
+        harness.send(Self.context + " first question")
+        #expect(harness.run(until: { !harness.app.isBusy && harness.app.conversationState.messages.count == 2 }))
+        harness.send("/system You are now a pirate.")
+        harness.device.type("next question")
+        harness.step()
+        let warning = try #require(harness.app.screenModel.panel.warning)
+        #expect(warning.contains("system prompt changed"))
+        #expect(harness.app.screenModel.panel.prediction?.hitTokens == 0)
     }
 
     @Test func escapeStopsAStreamAndKeepsThePartialReply() throws {
