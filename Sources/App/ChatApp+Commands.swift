@@ -7,6 +7,7 @@ import TerminalUI
 extension ChatApp {
     static let commands: [CommandLineBar.Command] = [
         .init("model", "switch model: /model deepseek-v4-pro"),
+        .init("fewshot", "few-shot sets: list, edit, new, use NAME [each]"),
         .init("thinking", "thinking mode: /thinking on|off"),
         .init("system", "set the system prompt (empty to clear)"),
         .init("theme", "switch theme: /theme light"),
@@ -52,6 +53,8 @@ extension ChatApp {
             } else {
                 info("Theme: \(argument).")
             }
+        case "fewshot":
+            runFewShotCommand(argument)
         case "export":
             exportConversation(argument)
         case "stats":

@@ -76,6 +76,7 @@ extension ChatApp {
             ListPanel.Item(id: String(row.conversation.id.rawValue), title: TerminalSanitizer.clean(row.conversation.title),
                            detail: "\(row.messageCount) msgs · \(Self.day(row.conversation.updated))")
         }
+        listPurpose = .conversations
         var list = ListPanel(title: "Conversations — type to search, Enter open, ^D delete, ^R rename", items: items)
         if let current = state.conversation?.id, let index = items.firstIndex(where: { $0.id == String(current.rawValue) }) {
             for _ in 0..<index { _ = list.handle(.key(.down, [])) }

@@ -6,6 +6,11 @@ extension ChatApp {
     /// Routes one input event: the open overlay first, then global keys, then the
     /// transcript's scrolling keys, then the editor.
     func handle(_ event: KeyEvent) {
+        if let fewShotEditor, model.overlay == nil {
+            if case .char("q", [.ctrl]) = event { requestQuit(); return }
+            handleFewShotEditor(fewShotEditor, event)
+            return
+        }
         if model.overlay != nil {
             handleOverlay(event)
             return
@@ -99,6 +104,19 @@ extension ChatApp {
                 model.overlay = .dialog(dialog)
             }
         case .list(var list):
+            if listPurpose == .fewShots {
+                if let item = list.selectedItem, handleFewShotListKey(event, item: item) { return }
+                let result = list.handle(event)
+                if result.contains(.confirm), let item = list.selectedItem {
+                    model.overlay = nil
+                    editFewShot(item.id)
+                } else if result.contains(.cancel) {
+                    model.overlay = nil
+                } else {
+                    model.overlay = .list(list)
+                }
+                return
+            }
             switch event {
             case .key(.delete, _), .char("d", [.ctrl]):
                 if let item = list.selectedItem { askToDelete(conversationID: item.id) }
@@ -156,6 +174,11 @@ extension ChatApp {
             shutDown()
         case .deleteConversation(let id):
             deleteConversation(id)
+        case .deleteFewShot(let name):
+            do {
+                try fewShots?.delete(name)
+                info("Few-shot set `\(name)` deleted (its versions stay archived).")
+            } catch { fail("\(error)") }
         case .fork(let messageID, let text):
             fork(at: messageID, text: text)
         }
@@ -173,6 +196,9 @@ extension ChatApp {
         .init("View", [("PgUp / PgDn, wheel", "scroll"), ("Shift-Up / Shift-Down", "scroll a line"),
                        ("Ctrl-Home / Ctrl-End", "top / bottom"), ("F3", "cache panel"), ("F4", "bare mode for selecting text"),
                        ("Ctrl-L", "repaint")]),
+        .init("Few-shot sets", [("/fewshot", "list sets: Enter edit, ^U use pinned, ^E one question each"),
+                                ("/fewshot new|dup|rename|delete", "manage sets"), ("/fewshot use NAME [each]", "start a conversation with a set"),
+                                ("in the editor", "↑↓ select, Enter edit, a/i add, d delete, J/K move, u undo, ^S save")]),
         .init("Conversations", [("Ctrl-O", "list, search (type), open (Enter)"), ("Ctrl-D, Delete (in list)", "delete"),
                                 ("Ctrl-R (in list), /rename", "rename"), ("Ctrl-N, /new", "new conversation")]),
         .init("Other", [("F1, ?", "this help"), ("Ctrl-Q, Ctrl-D (empty draft)", "quit")]),

@@ -48,9 +48,15 @@ public final class ChatApp {
         var expires: Double?
     }
 
+    /// What the open list overlay lists.
+    enum ListPurpose { case conversations, fewShots }
+    var listPurpose = ListPurpose.conversations
+    var fewShotEditor: FewShotEditor?
+
     /// A confirmation the user has been asked for.
     enum PendingAction {
         case deleteConversation(ConversationID)
+        case deleteFewShot(String)
         case fork(MessageID, text: String)
         case quit
     }
@@ -145,6 +151,11 @@ public final class ChatApp {
     public func render() {
         needsRedraw = false
         if buffer.size != device.size { buffer.resize(to: device.size) }
+        if let fewShotEditor {
+            let cursor = fewShotEditor.draw(in: Painter(buffer))
+            device.present(buffer, cursor: cursor)
+            return
+        }
         model.showPanel = !bare && panelVisible
         model.transcript = transcriptModel()
         model.panel = accounting.panelModel(state: state, draft: editor.text, turn: turn)

@@ -28,6 +28,8 @@ final class AppHarness {
         let session = ChatSession(transport: CurlTransport(), store: store, endpoint: endpoint, model: model)
         let themes = ThemeCatalog.load(environment: ["HOME": directory.path, "XDG_CONFIG_HOME": directory.path], preferred: nil)
         app = ChatApp(device: device, session: session, store: store, themes: themes)
+        app.fewShots = FewShotLibrary(directory: directory.appendingPathComponent("fewshot").path,
+                                      versionsDirectory: directory.appendingPathComponent("versions").path)
     }
 
     deinit { server.stop() }
@@ -42,6 +44,14 @@ final class AppHarness {
     }
 
     func step(_ count: Int = 3) { for _ in 0..<count { app.step(timeout: 0.01) } }
+
+    /// Presses Esc alone: the decoder waits a moment to tell it from an Alt- prefix.
+    func pressEscape() {
+        device.press([27])
+        app.step(timeout: 0)  // handle everything queued before the Esc first
+        let start = Date()
+        while Date().timeIntervalSince(start) < 0.08 { app.step(timeout: 0.01) }
+    }
 
     /// Types text and presses Enter.
     func send(_ text: String) {

@@ -70,6 +70,33 @@ public struct FewShotLibrary: Sendable {
         return set
     }
 
+    /// Removes a set's file. Its archived versions stay, so conversations that use it keep
+    /// their exact prefix.
+    public func delete(_ name: String) throws(FileProblem) {
+        let target = path(of: name)
+        guard exists(name) else { throw FileProblem(path: target, line: nil, column: nil, message: "there is no set named `\(name)`") }
+        if let set = try? load(name) { try? archive(set) }
+        do {
+            try FileManager.default.removeItem(atPath: target)
+        } catch {
+            throw FileProblem(path: target, line: nil, column: nil, message: "cannot be removed: \(error.localizedDescription)")
+        }
+    }
+
+    /// Saves the set under a new name and removes the old file.
+    @discardableResult
+    public func rename(_ name: String, to newName: String) throws(FileProblem) -> FewShotSet {
+        if let problem = Self.nameProblem(newName) { throw FileProblem(path: path(of: newName), line: nil, column: nil, message: problem) }
+        guard !exists(newName) else {
+            throw FileProblem(path: path(of: newName), line: nil, column: nil, message: "a set named `\(newName)` already exists")
+        }
+        var set = try load(name)
+        set.name = newName
+        try save(set)
+        try delete(name)
+        return set
+    }
+
     /// Keeps a copy of this version (once per content version).
     public func archive(_ set: FewShotSet) throws(FileProblem) {
         let target = archivePath(name: set.name, version: set.contentVersion)
