@@ -63,6 +63,12 @@ let package = Package(
         .executableTarget(name: "tokenizer-bench", dependencies: ["Tokenizer"]),
         .executableTarget(name: "store-crash-writer", dependencies: ["Store", "ChatCore"]),
         .executableTarget(name: "emulator-bench", dependencies: ["Emulator", "EmulatorServer", "ChatWire", "CurlTransport"]),
+        // Cache-efficiency workloads through ChatSession against the emulator (docs/BENCHMARKS.md).
+        .target(
+            name: "Workloads",
+            dependencies: ["App", "ChatCore", "ChatWire", "CurlTransport", "Emulator", "EmulatorServer", "Store"]
+        ),
+        .executableTarget(name: "workload-bench", dependencies: ["Workloads", "ChatCore"]),
 
         .target(name: "TestSupport", dependencies: ["ChatWire"]),
 
@@ -75,6 +81,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "AppTests", dependencies: ["App", "ChatCore", "ChatWire", "CurlTransport", "Emulator", "EmulatorServer", "Store", "TerminalUI", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workloads", "App", "ChatCore"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "EmulatorServer", "ChatCore", "ChatWire", "CurlTransport", "Tokenizer", "TestSupport"]),
     ]
 )

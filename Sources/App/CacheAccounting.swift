@@ -205,7 +205,7 @@ final class CacheAccounting {
 
 extension ChatSession {
     /// Renders messages with this session's model and thinking mode.
-    func render(_ messages: [ChatMessage], generationPrompt: Bool) -> RenderedPrompt {
+    public func render(_ messages: [ChatMessage], generationPrompt: Bool) -> RenderedPrompt {
         let entry = ModelTemplates.template(forModel: model)
         return template.render(messages: messages.map(TemplateMessage.init(chat:)), family: entry.family,
                                thinking: effectiveThinking, addGenerationPrompt: generationPrompt)

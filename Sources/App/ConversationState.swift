@@ -50,12 +50,7 @@ public struct ConversationState: Sendable {
             if let question = messages.last(where: { $0.role == .user }) { result.append(.user(question.content)) }
             return result
         }
-        for message in messages {
-            switch message.state {
-            case .complete: break
-            case .interrupted: if message.content.isEmpty { continue }
-            case .streaming, .failed: continue
-            }
+        for message in messages where Self.isSent(message) {
             switch message.role {
             case .system: result.append(.system(message.content))
             case .user: result.append(.user(message.content))

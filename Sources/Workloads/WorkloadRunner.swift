@@ -1,0 +1,194 @@
+import App
+import ChatCore
+import ChatWire
+import CurlTransport
+import Emulator
+import EmulatorServer
+import Foundation
+import Store
+
+/// One request of a workload, as measured.
+public struct RequestRecord: Codable, Sendable, Hashable {
+    public var index: Int
+    /// What the request was ("question 3", "summary", "fork"...).
+    public var note: String
+    /// The server's `prompt_tokens`.
+    public var promptTokens: Int
+    /// Our own render of the same request (must equal `promptTokens`).
+    public var localPromptTokens: Int
+    public var hitTokens: Int
+    /// The most the cache model's rules allow (`CacheCeiling`).
+    public var ceiling: Int
+    /// The longest prefix shared with anything sent before, in whole units.
+    public var ideal: Int
+    /// `CachePredictor`'s prediction, made before sending.
+    public var predicted: Int
+    public var completionTokens: Int
+    public var cost: Double
+    public var costWithoutCache: Double
+}
+
+public struct WorkloadError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Drives `App.ChatSession` — the code the TUI sends with — against an in-process emulator,
+/// and measures every request: hit, ceiling, prediction and cost.
+///
+/// Single-threaded: requests run on the session's `CurlTransport`, polled here. Several may
+/// be in flight at once (`start`, then `wait`).
+public final class WorkloadRunner {
+    /// The model sent (non-thinking, so prompts stay byte-stable).
+    public static let model = "deepseek-v4-flash"
+    /// Costs are priced at this instant, so that runs compare: a weekday peak hour after
+    /// the September 2026 price change.
+    public static let priceDate = Date(timeIntervalSince1970: 1_790_841_600)  // 2026-10-01 08:00 UTC
+
+    public let kind: CacheModelKind
+    public let session: ChatSession
+    public private(set) var predictor: CachePredictor
+    public private(set) var ceiling: CacheCeiling
+    public private(set) var records: [RequestRecord] = []
+    public let server: EmulatorServer
+    let storeDirectory: String?
+
+    /// A request in flight.
+    public final class Flight {
+        public let turn: Turn
+        let record: Int
+        let ceilingIndex: Int
+        public internal(set) var done = false
+        init(turn: Turn, record: Int, ceilingIndex: Int) {
+            self.turn = turn
+            self.record = record
+            self.ceilingIndex = ceilingIndex
+        }
+    }
+    private var flights: [ObjectIdentifier: Flight] = [:]
+    private var failures: [String] = []
+    /// Called when a request ends (after it is recorded), with the uptime.
+    public var onFinished: ((Flight) -> Void)?
+
+    /// - Parameters:
+    ///   - constructDelay: seconds before a stored unit can be hit (the emulator's `--construct-delay`).
+    ///   - replyTokens: every reply has exactly this many content tokens.
+    ///   - useStore: keep history and ledger in a SQLite store in a temporary directory.
+    public init(kind: CacheModelKind, constructDelay: Double = 0, replyTokens: Int = 120, useStore: Bool = true) throws {
+        self.kind = kind
+        server = EmulatorServer(engine: EmulatorEngine(configuration: EmulatorConfiguration(
+            cacheModel: kind, constructDelay: constructDelay, tokensPerSecond: 0, replyTokens: replyTokens)))
+        try server.start(host: "127.0.0.1", port: 0)
+        var store: ChatStore? = nil
+        if useStore {
+            let directory = NSTemporaryDirectory() + "cachechat-workload-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            store = try ChatStore(path: directory + "/history.sqlite")
+            storeDirectory = directory
+        } else {
+            storeDirectory = nil
+        }
+        let key = "sk-workload-bench"
+        session = ChatSession(transport: CurlTransport(), store: store,
+                              endpoint: Endpoint(baseURL: server.baseURL, apiKey: key,
+                                                 keySource: KeySource(origin: "workload-bench", key: key),
+                                                 displayName: "emulator"),
+                              model: Self.model, thinking: false, clock: FixedDateClock(date: Self.priceDate))
+        predictor = CachePredictor(model: Self.model, kind: kind)
+        ceiling = CacheCeiling(kind: kind)
+        session.onEvent = { [weak self] turn, event in
+            switch event {
+            case .completed, .failed: self?.finish(turn)
+            default: break
+            }
+        }
+    }
+
+    deinit {
+        server.stop()
+        if let storeDirectory { try? FileManager.default.removeItem(atPath: storeDirectory) }
+    }
+
+    // MARK: - Sending
+
+    /// Sends `text` as the next user message of `state` (the TUI's `send`), without waiting.
+    public func start(_ text: String, in state: inout ConversationState, note: String) throws -> Flight {
+        let prompt = session.render(state.requestMessages(adding: text))
+        let predicted = predictor.predict(promptIDs: prompt.ids, now: Date().timeIntervalSince1970).hitTokens
+        let turn = try session.send(text, in: &state, predictedHitTokens: predicted)
+        return register(turn, predicted: predicted, note: note)
+    }
+
+    /// Sends the conversation as it stands (its last message is the user's), without waiting.
+    public func startCurrent(_ state: ConversationState, note: String) throws -> Flight {
+        let prompt = session.render(state.requestMessages)
+        let predicted = predictor.predict(promptIDs: prompt.ids, now: Date().timeIntervalSince1970).hitTokens
+        let turn = try session.sendCurrent(state, predictedHitTokens: predicted)
+        return register(turn, predicted: predicted, note: note)
+    }
+
+    private func register(_ turn: Turn, predicted: Int, note: String) -> Flight {
+        let (index, bound) = ceiling.send(prompt: turn.prompt.ids)
+        records.append(RequestRecord(index: records.count, note: note, promptTokens: 0, localPromptTokens: turn.prompt.ids.count,
+                                     hitTokens: 0, ceiling: bound.ceiling, ideal: bound.ideal, predicted: predicted,
+                                     completionTokens: 0, cost: 0, costWithoutCache: 0))
+        let flight = Flight(turn: turn, record: records.count - 1, ceilingIndex: index)
+        flights[ObjectIdentifier(turn)] = flight
+        // A reply may already have arrived while the call was being set up.
+        if turn.isFinished { finish(turn) }
+        return flight
+    }
+
+    /// Polls until every flight has ended, then throws if any failed.
+    public func wait(_ pending: [Flight], until deadline: Double? = nil) throws {
+        while pending.contains(where: { !$0.done }) {
+            if let deadline, ProcessInfo.processInfo.systemUptime >= deadline { return }
+            session.transport.poll(timeout: 0.02, extraFD: nil)
+        }
+        if !failures.isEmpty { throw WorkloadError(failures.joined(separator: "; ")) }
+    }
+
+    /// Polls the transport once (for schedulers waiting on a clock).
+    public func pollOnce(timeout: Double) { session.transport.poll(timeout: timeout, extraFD: nil) }
+
+    /// Sends, waits and appends the reply to `state`: one round of a chat.
+    @discardableResult
+    public func ask(_ text: String, in state: inout ConversationState, note: String) throws -> Turn {
+        let flight = try start(text, in: &state, note: note)
+        try wait([flight])
+        append(flight.turn, to: &state)
+        return flight.turn
+    }
+
+    /// Appends a finished turn's reply to the conversation, as the TUI does.
+    public func append(_ turn: Turn, to state: inout ConversationState) {
+        state.messages.append(session.replyMessage(for: turn, ordinal: state.messages.count + 1))
+    }
+
+    private func finish(_ turn: Turn) {
+        guard let flight = flights.removeValue(forKey: ObjectIdentifier(turn)) else { return }
+        flight.done = true
+        guard turn.phase == .completed, let usage = turn.reply.usage, let hit = usage.resolvedCacheHitTokens,
+              let promptTokens = usage.resolvedPromptTokens, let cost = turn.cost else {
+            failures.append("request \(flight.record) (\(records[flight.record].note)): \(turn.error?.message ?? "no usage")")
+            onFinished?(flight)
+            return
+        }
+        let sequence = session.cacheSequence(for: turn)
+        predictor.record(sequence: sequence, actualHit: hit, now: Date().timeIntervalSince1970)
+        ceiling.completed(flight.ceilingIndex, sequence: sequence.ids)
+        records[flight.record].promptTokens = promptTokens
+        records[flight.record].hitTokens = hit
+        records[flight.record].completionTokens = usage.completionTokens ?? 0
+        records[flight.record].cost = cost.amount
+        records[flight.record].costWithoutCache = cost.withoutCache
+        onFinished?(flight)
+    }
+}
+
+/// Wall-clock time pinned (prices depend on the hour), monotonic time real.
+struct FixedDateClock: Clock {
+    let date: Date
+    func now() -> Date { date }
+    func uptime() -> Double { ProcessInfo.processInfo.systemUptime }
+}
