@@ -135,7 +135,7 @@ final class CacheAccounting {
 
     private func predictor() -> CachePredictor {
         if let existing = predictors[predictorKey] { return existing }
-        return CachePredictor(model: session.model, prices: session.prices, currency: session.currency)
+        return CachePredictor(model: session.model, kind: session.cacheModel, prices: session.prices, currency: session.currency)
     }
 
     /// Prediction accuracy so far for this endpoint and model.

@@ -13,7 +13,7 @@ extension ChatApp {
         .init("theme", "switch theme: /theme light"),
         .init("export", "export this conversation: /export md|json [PATH]"),
         .init("stats", "totals of the request ledger"),
-        .init("truncate", "plan a cache-friendly cut of old history"),
+        .init("truncate", "plan a cache-friendly cut of old history (/truncate now: even below the limit)"),
         .init("new", "start a new conversation"),
         .init("rename", "rename this conversation: /rename TITLE"),
         .init("delete", "delete this conversation"),
@@ -60,7 +60,7 @@ extension ChatApp {
         case "stats":
             showStats()
         case "truncate":
-            showTruncationPlan()
+            showTruncationPlan(force: argument == "now")
         case "new":
             newConversation()
         case "rename":
@@ -171,8 +171,81 @@ extension ChatApp {
         model.overlay = .dialog(Dialog(title: "Statistics", message: text + ". `cachechat stats --by day` has more.", buttons: ["OK"]))
     }
 
-    func showTruncationPlan() {
-        info("History truncation planning arrives with the ledger's truncation policy.")
+    /// The context window used for truncation: `contextLimit` when set (tests, demos,
+    /// CACHECHAT_CONTEXT_LIMIT), else the model's from `ContextLimits`.
+    var truncationPolicy: TruncationPolicy {
+        TruncationPolicy(contextLimit: contextLimit ?? ContextLimits.builtIn.limit(forModel: session.model))
+    }
+
+    /// `/truncate`: when the conversation nears the window, offer one large cut that keeps
+    /// the pinned prefix, with the predicted miss cost against a sliding window and against
+    /// summarising everything over the next 20 turns.
+    func showTruncationPlan(force: Bool = false) {
+        let policy = truncationPolicy
+        let draft = editor.text.isEmpty ? " " : editor.text
+        guard let (range, plan) = state.blockCut(adding: draft, policy: force ? TruncationPolicy(contextLimit: 1, triggerFraction: 0, targetFraction: 0.5) : policy,
+                                                 render: { self.session.render($0) }) else {
+            let tokens = session.render(state.requestMessages(adding: draft)).ids.count
+            info("The prompt is \(Formatting.grouped(tokens)) of \(Formatting.grouped(policy.contextLimit)) tokens: no cut needed until \(Formatting.grouped(policy.triggerTokens)).")
+            return
+        }
+        let comparison = truncationComparison(policy: policy)
+        pendingAction = .truncate(ordinal: state.messages[range.upperBound - 1].ordinal + 1)
+        model.overlay = .dialog(Dialog(
+            title: "Cut old history once?",
+            message: "Drop \(plan.droppedTurns) oldest turn(s) (\(Formatting.grouped(plan.tokensBefore - plan.tokensAfter)) tokens), keeping the system prompt"
+                + (state.fewShot == nil ? "" : " and the few-shot set") + ": \(Formatting.grouped(plan.tokensBefore)) → \(Formatting.grouped(plan.tokensAfter)) tokens. "
+                + "The next request misses the kept history once; the new prefix then stays cached. " + comparison
+                + " Messages stay in the transcript and the history.",
+            buttons: ["Cut", "Cancel"]))
+    }
+
+    /// Predicted miss tokens and cost of the next 20 turns: block cut, sliding window, summary.
+    func truncationComparison(policy: TruncationPolicy) -> String {
+        let rendered = session.render(state.requestMessages)
+        let pinnedTokens = rendered.spans.filter { !$0.isGenerationPrompt && $0.messageIndex < state.pinned.count }.reduce(0) { $0 + $1.tokenCount }
+        var turns: [TruncationSimulation.Turn] = []
+        var pendingUser = 0
+        for span in rendered.spans where !span.isGenerationPrompt && span.messageIndex >= state.pinned.count {
+            let message = state.requestMessages[span.messageIndex]
+            if message.role == .user { pendingUser = span.tokenCount } else {
+                turns.append(TruncationSimulation.Turn(prompt: pendingUser, reply: span.tokenCount))
+                pendingUser = 0
+            }
+        }
+        guard !turns.isEmpty else { return "" }
+        let average = TruncationSimulation.Turn(prompt: turns.map(\.prompt).reduce(0, +) / turns.count,
+                                                reply: turns.map(\.reply).reduce(0, +) / turns.count)
+        let simulation = TruncationSimulation(pinnedTokens: pinnedTokens, history: turns, policy: policy)
+        let next = Array(repeating: average, count: 20)
+        let block = simulation.run(.blockCut, next: next)
+        let sliding = simulation.run(.slidingWindow, next: next)
+        let summary = simulation.run(.summarise(summaryTokens: 300), next: next)
+        guard let price = session.prices.price(model: session.model, at: clock.now(), currency: session.currency)?.prices else {
+            return "Next 20 turns: \(Formatting.grouped(block.missTokens)) missed tokens vs \(Formatting.grouped(sliding.missTokens)) with a sliding window."
+        }
+        let money = { (value: Double) in Formatting.money(value, currency: self.session.currency) }
+        return "Next 20 turns: block cut \(Formatting.grouped(block.missTokens)) missed tokens (\(money(block.cost(price)))), "
+            + "sliding window \(Formatting.grouped(sliding.missTokens)) (\(money(sliding.cost(price)))), "
+            + "summarise everything \(Formatting.grouped(summary.missTokens)) (\(money(summary.cost(price))))."
+    }
+
+    /// Applies a confirmed cut: requests start at `ordinal` from now on (saved with the conversation).
+    func applyCut(ordinal: Int) {
+        if var conversation = state.conversation {
+            conversation.historyStart = ordinal
+            do {
+                try store?.updateConversation(conversation)
+            } catch {
+                fail("Could not save the cut: \(error)")
+                return
+            }
+            state.conversation = conversation
+        } else {
+            state.cutOrdinal = ordinal
+        }
+        accounting.updatePrediction(state: state, draft: editor.text)
+        info("History cut: requests now start at message \(ordinal). Expect one miss, then hits on the new prefix.")
     }
 
     /// Copies with OSC 52, which terminals (and tmux with set-clipboard on) forward to the clipboard.

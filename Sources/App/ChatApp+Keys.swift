@@ -153,6 +153,13 @@ extension ChatApp {
     /// The draft changed: re-predict its cost and check whether it breaks the cache.
     func draftChanged() {
         accounting.updatePrediction(state: state, draft: editor.text)
+        if let prediction = accounting.prediction, accounting.warning == nil {
+            let policy = truncationPolicy
+            let tokens = prediction.hitTokens + prediction.missTokens
+            if policy.needsTruncation(promptTokens: tokens) {
+                accounting.setWarning("Near the context window (\(Formatting.grouped(tokens)) of \(Formatting.grouped(policy.contextLimit)) tokens): /truncate cuts old history once, cache-friendly.")
+            }
+        }
         needsRedraw = true
     }
 
@@ -181,6 +188,8 @@ extension ChatApp {
             } catch { fail("\(error)") }
         case .fork(let messageID, let text):
             fork(at: messageID, text: text)
+        case .truncate(let ordinal):
+            applyCut(ordinal: ordinal)
         }
     }
 

@@ -13,6 +13,8 @@ public final class ChatApp {
     public let store: ChatStore?
     public let clock: Clock
     let themes: ThemeCatalog
+    /// Overrides the model's context window for truncation (CACHECHAT_CONTEXT_LIMIT).
+    public var contextLimit: Int?
     /// Few-shot sets on disk (nil in tests that do not need them).
     public var fewShots: FewShotLibrary?
 
@@ -58,6 +60,7 @@ public final class ChatApp {
         case deleteConversation(ConversationID)
         case deleteFewShot(String)
         case fork(MessageID, text: String)
+        case truncate(ordinal: Int)
         case quit
     }
 

@@ -16,6 +16,9 @@ public final class ChatSession {
     public var model: String
     /// nil: the model's default.
     public var thinking: Bool?
+    /// How the endpoint caches, for predictions; nil: what DeepSeek does for the model
+    /// (`CachePredictor.defaultCacheModel`). The built-in emulator sets its own.
+    public var cacheModel: CacheModelKind?
     public var prices: PriceTable
     public var currency: Currency
     /// Seconds between checkpoints of a streaming reply to the store.

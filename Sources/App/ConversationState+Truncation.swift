@@ -8,7 +8,7 @@ extension ConversationState {
         if fewShot != nil && fewShotMode == .each {
             return messages.lastIndex(where: { $0.role == .user }).map { [$0] } ?? []
         }
-        return messages.indices.filter { Self.isSent(messages[$0]) }
+        return messages.indices.filter { Self.isSent(messages[$0]) && messages[$0].ordinal >= historyStart }
     }
 
     /// Whether a message of the history goes into requests: complete ones, and interrupted

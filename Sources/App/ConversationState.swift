@@ -10,6 +10,10 @@ public struct ConversationState: Sendable {
     public var pinned: [ChatMessage]
     /// The few-shot set the pinned messages come from, at the version the conversation uses.
     public var fewShot: FewShotSet?
+    /// The first message ordinal requests carry (after a cache-aware cut); 1 sends all.
+    public var historyStart: Int { conversation?.historyStart ?? cutOrdinal ?? 1 }
+    /// A cut made before the conversation was saved.
+    public var cutOrdinal: Int?
     /// `.each`: every request is the pinned set plus the last question only.
     public var fewShotMode: FewShotMode = .pinned
 
@@ -50,7 +54,7 @@ public struct ConversationState: Sendable {
             if let question = messages.last(where: { $0.role == .user }) { result.append(.user(question.content)) }
             return result
         }
-        for message in messages where Self.isSent(message) {
+        for message in messages where Self.isSent(message) && message.ordinal >= historyStart {
             switch message.role {
             case .system: result.append(.system(message.content))
             case .user: result.append(.user(message.content))

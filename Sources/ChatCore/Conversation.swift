@@ -45,6 +45,9 @@ public struct Conversation: Sendable, Equatable, Codable, Identifiable {
     /// How the few-shot set is used: `pinned` (history follows it) or `each` (every request
     /// is the set plus that question only). nil without a set.
     public var fewShotMode: FewShotMode?
+    /// Messages with a lower ordinal were cut from requests (cache-aware truncation); they
+    /// stay stored and shown. nil: everything is sent.
+    public var historyStart: Int?
     public var thinking: Bool
     public var archived: Bool
     public var forkedFrom: ForkOrigin?
@@ -52,7 +55,7 @@ public struct Conversation: Sendable, Equatable, Codable, Identifiable {
     public init(
         id: ConversationID, title: String, created: Date, updated: Date, model: String,
         endpointName: String, systemPrompt: String? = nil, fewShotSetName: String? = nil,
-        fewShotVersion: String? = nil, fewShotMode: FewShotMode? = nil, thinking: Bool = false, archived: Bool = false,
+        fewShotVersion: String? = nil, fewShotMode: FewShotMode? = nil, historyStart: Int? = nil, thinking: Bool = false, archived: Bool = false,
         forkedFrom: ForkOrigin? = nil
     ) {
         self.id = id
@@ -65,6 +68,7 @@ public struct Conversation: Sendable, Equatable, Codable, Identifiable {
         self.fewShotSetName = fewShotSetName
         self.fewShotVersion = fewShotVersion
         self.fewShotMode = fewShotMode
+        self.historyStart = historyStart
         self.thinking = thinking
         self.archived = archived
         self.forkedFrom = forkedFrom

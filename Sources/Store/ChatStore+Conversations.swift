@@ -33,11 +33,12 @@ extension ChatStore {
         try write { db in
             try db.execute(sql: """
                 UPDATE conversation SET title = ?, model = ?, endpoint_name = ?, system_prompt = ?,
-                    few_shot_set = ?, few_shot_version = ?, few_shot_mode = ?, thinking = ?, archived = ?
+                    few_shot_set = ?, few_shot_version = ?, few_shot_mode = ?, history_start = ?, thinking = ?, archived = ?
                 WHERE id = ?
                 """, arguments: [conversation.title, conversation.model,
                                  SecretRedaction.redact(conversation.endpointName), conversation.systemPrompt,
                                  conversation.fewShotSetName, conversation.fewShotVersion, conversation.fewShotMode?.rawValue,
+                                 conversation.historyStart,
                                  conversation.thinking, conversation.archived, conversation.id.rawValue])
             try requireChange(db, "conversation \(conversation.id)")
         }

@@ -8,7 +8,7 @@ import GRDB
 extension Conversation {
     static let selectColumns = """
         c.id, c.title, c.created_at, c.updated_at, c.model, c.endpoint_name, c.system_prompt,
-        c.few_shot_set, c.few_shot_version, c.few_shot_mode, c.thinking, c.archived, c.forked_from_id, c.forked_at_ordinal
+        c.few_shot_set, c.few_shot_version, c.few_shot_mode, c.history_start, c.thinking, c.archived, c.forked_from_id, c.forked_at_ordinal
         """
 
     init(row: Row) throws {
@@ -28,6 +28,7 @@ extension Conversation {
             fewShotSetName: try row.decode(forColumn: "few_shot_set"),
             fewShotVersion: try row.decode(forColumn: "few_shot_version"),
             fewShotMode: (try row.decode(String?.self, forColumn: "few_shot_mode")).flatMap(FewShotMode.init(rawValue:)),
+            historyStart: try row.decode(forColumn: "history_start"),
             thinking: try row.decode(forColumn: "thinking"),
             archived: try row.decode(forColumn: "archived"),
             forkedFrom: fork)

@@ -15,6 +15,9 @@ enum StoreSchema {
         migrator.registerMigration("v2: few-shot mode of a conversation") { db in
             try db.execute(sql: "ALTER TABLE conversation ADD COLUMN few_shot_mode TEXT CHECK (few_shot_mode IN ('pinned', 'each'))")
         }
+        migrator.registerMigration("v3: history cut for cache-aware truncation") { db in
+            try db.execute(sql: "ALTER TABLE conversation ADD COLUMN history_start INTEGER CHECK (history_start >= 1)")
+        }
         return migrator
     }
 

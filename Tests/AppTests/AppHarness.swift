@@ -26,6 +26,7 @@ final class AppHarness {
         device = VirtualDevice(width: width, height: height)
         let endpoint = Endpoint(baseURL: server.baseURL, apiKey: "sk-app-test-key", keySource: nil, displayName: "local emulator")
         let session = ChatSession(transport: CurlTransport(), store: store, endpoint: endpoint, model: model)
+        session.cacheModel = configuration.cacheModel
         let themes = ThemeCatalog.load(environment: ["HOME": directory.path, "XDG_CONFIG_HOME": directory.path], preferred: nil)
         app = ChatApp(device: device, session: session, store: store, themes: themes)
         app.fewShots = FewShotLibrary(directory: directory.appendingPathComponent("fewshot").path,
