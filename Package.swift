@@ -61,6 +61,7 @@ let package = Package(
         ),
 
         .executableTarget(name: "tokenizer-bench", dependencies: ["Tokenizer"]),
+        .executableTarget(name: "tui-bench", dependencies: ["App", "ChatCore", "ChatWire", "CurlTransport", "Emulator", "EmulatorServer", "Store", "TerminalUI"]),
         .executableTarget(name: "store-crash-writer", dependencies: ["Store", "ChatCore"]),
         .executableTarget(name: "emulator-bench", dependencies: ["Emulator", "EmulatorServer", "ChatWire", "CurlTransport"]),
         // Cache-efficiency workloads through ChatSession against the emulator (docs/BENCHMARKS.md).

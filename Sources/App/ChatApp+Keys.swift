@@ -152,6 +152,12 @@ extension ChatApp {
 
     /// The draft changed: re-predict its cost and check whether it breaks the cache.
     func draftChanged() {
+        // Re-predicting renders the whole conversation: do it when typing pauses, not per key.
+        predictionDue = clock.uptime() + 0.12
+        needsRedraw = true
+    }
+
+    func updateDraftPrediction() {
         accounting.updatePrediction(state: state, draft: editor.text)
         if let prediction = accounting.prediction, accounting.warning == nil {
             let policy = truncationPolicy

@@ -10,6 +10,25 @@ extension ChatApp {
 
     /// The transcript: pinned messages, the stored conversation, and the reply in flight.
     func transcriptModel() -> TranscriptModel {
+        if transcriptStale {
+            transcriptBase = baseTranscriptMessages()
+            transcriptStale = false
+        }
+        var messages = transcriptBase
+        appendStreaming(to: &messages)
+        var transcript = TranscriptModel(messages: messages)
+        if let horizonMark, !bare, let index = messages.firstIndex(where: { $0.id == horizonMark.id }) {
+            transcript.horizon = CacheHorizon(messageIndex: index, insideMessage: horizonMark.inside)
+        }
+        if let turn {
+            let phase = turn.reply.content.isEmpty ? (turn.reply.reasoningContent.isEmpty ? "waiting" : "thinking") : "writing"
+            transcript.streaming = StreamingStatus(frame: spinnerFrame, tokensPerSecond: turn.tokensPerSecond(now: clock.uptime()),
+                                                   phase: turn.retryNotice ?? phase)
+        }
+        return transcript
+    }
+
+    private func baseTranscriptMessages() -> [TranscriptMessage] {
         var messages: [TranscriptMessage] = []
         for (index, message) in state.pinned.enumerated() {
             let role: MessageRole = message.role == .system ? .system : message.role == .assistant ? .assistant : .user
@@ -21,6 +40,13 @@ extension ChatApp {
         for message in state.messages {
             messages.append(transcriptMessage(message))
         }
+        if bare {
+            for index in messages.indices { messages[index].cacheMark = .none }
+        }
+        return messages
+    }
+
+    private func appendStreaming(to messages: inout [TranscriptMessage]) {
         if let turn {
             let reply = turn.reply
             messages.append(TranscriptMessage(
@@ -29,19 +55,6 @@ extension ChatApp {
                 reasoning: reply.reasoningContent.isEmpty ? nil : TerminalSanitizer.clean(reply.reasoningContent),
                 reasoningExpanded: reasoningExpanded || reply.content.isEmpty))
         }
-        var transcript = TranscriptModel(messages: messages)
-        if let horizonMark, !bare, let index = messages.firstIndex(where: { $0.id == horizonMark.id }) {
-            transcript.horizon = CacheHorizon(messageIndex: index, insideMessage: horizonMark.inside)
-        }
-        if bare {
-            for index in transcript.messages.indices { transcript.messages[index].cacheMark = .none }
-        }
-        if let turn {
-            let phase = turn.reply.content.isEmpty ? (turn.reply.reasoningContent.isEmpty ? "waiting" : "thinking") : "writing"
-            transcript.streaming = StreamingStatus(frame: spinnerFrame, tokensPerSecond: turn.tokensPerSecond(now: clock.uptime()),
-                                                   phase: turn.retryNotice ?? phase)
-        }
-        return transcript
     }
 
     func transcriptMessage(_ message: StoredMessage) -> TranscriptMessage {

@@ -18,6 +18,11 @@ extension ChatApp {
             return
         }
         let message = text.hasPrefix("//") ? String(text.dropFirst()) : text
+        if predictionDue != nil || accounting.prediction == nil {
+            // The prediction is recorded with the request: make sure it is for this text.
+            predictionDue = nil
+            accounting.updatePrediction(state: state, draft: message)
+        }
         do {
             let sentIDs = requestMessageIDs()
             turn = try session.send(message, in: &state, predictedHitTokens: accounting.prediction?.hitTokens)

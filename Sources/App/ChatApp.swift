@@ -23,16 +23,22 @@ public final class ChatApp {
     var buffer: ScreenBuffer
     var decoder = KeyDecoder()
     var model = ChatScreenModel()
-    var state = ConversationState()
+    var state = ConversationState() { didSet { transcriptStale = true } }
+    /// The transcript's messages without the reply in flight, rebuilt only when something
+    /// they show changed: a keystroke must not touch 2,000 messages.
+    var transcriptBase: [TranscriptMessage] = []
+    var transcriptStale = true
     var turn: Turn?
     var lastTurn: Turn?
     /// Cache marks of the last request, by transcript id.
-    var marks: [Int: CacheMark] = [:]
+    var marks: [Int: CacheMark] = [:] { didSet { transcriptStale = true } }
     /// Where the last request's reused prefix ended: a transcript id, and whether inside it.
-    var horizonMark: (id: Int, inside: Bool)?
+    var horizonMark: (id: Int, inside: Bool)? { didSet { transcriptStale = true } }
     var notice: Notice?
-    var bare = false
-    var reasoningExpanded = false
+    var bare = false { didSet { transcriptStale = true } }
+    var reasoningExpanded = false { didSet { transcriptStale = true } }
+    /// When the draft last changed; its prediction runs once typing pauses.
+    var predictionDue: Double?
     var needsRedraw = true
     var spinnerFrame = 0
     var escapeDeadline: Double?
@@ -106,6 +112,7 @@ public final class ChatApp {
         var wait = timeout
         if turn != nil { wait = min(wait, 0.08) }
         if let deadline = escapeDeadline { wait = min(wait, max(0, deadline - clock.uptime())) }
+        if let due = predictionDue { wait = min(wait, max(0, due - clock.uptime())) }
         let ready = session.transport.poll(timeout: wait, extraFDs: device.pollDescriptors)
         _ = ready
         for event in device.takeEvents() { handleDeviceEvent(event) }
@@ -126,6 +133,10 @@ public final class ChatApp {
         if turn != nil {
             spinnerFrame += 1
             needsRedraw = true
+        }
+        if let due = predictionDue, clock.uptime() >= due {
+            predictionDue = nil
+            updateDraftPrediction()
         }
         if let expires = notice?.expires, clock.uptime() > expires {
             notice = nil

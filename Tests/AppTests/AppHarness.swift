@@ -46,6 +46,12 @@ final class AppHarness {
 
     func step(_ count: Int = 3) { for _ in 0..<count { app.step(timeout: 0.01) } }
 
+    /// Steps for a while: lets timers (the draft's prediction, Esc) fire.
+    func settle(_ seconds: Double = 0.2) {
+        let start = Date()
+        while Date().timeIntervalSince(start) < seconds { app.step(timeout: 0.01) }
+    }
+
     /// Presses Esc alone: the decoder waits a moment to tell it from an Alt- prefix.
     func pressEscape() {
         device.press([27])

@@ -19,7 +19,7 @@ struct AppTruncationTests {
             #expect(harness.run(until: { !harness.app.isBusy && harness.app.conversationState.messages.count == count + 2 }))
         }
         harness.device.type("next")
-        harness.step()
+        harness.settle()
         #expect(harness.app.screenModel.panel.warning?.contains("context window") == true)
         harness.device.press([21])  // clear the draft (Ctrl-U)
         harness.send("/truncate")
