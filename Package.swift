@@ -19,6 +19,10 @@ let package = Package(
             name: "CCurlShim",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        .target(
+            name: "CCursesShim",
+            linkerSettings: [.linkedLibrary("ncursesw")]
+        ),
 
         // Pure Swift cores.
         .target(name: "Tokenizer", resources: [.copy("Resources/deepseek-v4.vocab")]),
@@ -39,6 +43,7 @@ let package = Package(
 
         // Backends.
         .target(name: "CurlTransport", dependencies: ["ChatWire", "CCurlShim"]),
+        .target(name: "CursesTerminal", dependencies: ["TerminalUI", "CCursesShim"]),
         .target(
             name: "Store",
             dependencies: [
@@ -56,6 +61,7 @@ let package = Package(
             ]
         ),
 
+        .executableTarget(name: "curses-demo", dependencies: ["CursesTerminal", "TerminalUI"]),
         .executableTarget(name: "tokenizer-bench", dependencies: ["Tokenizer"]),
         .executableTarget(name: "store-crash-writer", dependencies: ["Store", "ChatCore"]),
         .executableTarget(name: "emulator-bench", dependencies: ["Emulator", "EmulatorServer", "ChatWire", "CurlTransport"]),
@@ -70,6 +76,7 @@ let package = Package(
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalUI", "curses-demo"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "EmulatorServer", "ChatCore", "ChatWire", "CurlTransport", "Tokenizer", "TestSupport"]),
     ]
 )
