@@ -19,6 +19,10 @@ let package = Package(
             name: "CCurlShim",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        .target(
+            name: "CCursesShim",
+            linkerSettings: [.linkedLibrary("ncursesw")]
+        ),
 
         // Pure Swift cores.
         .target(name: "Tokenizer", resources: [.copy("Resources/deepseek-v4.vocab")]),
@@ -39,6 +43,7 @@ let package = Package(
 
         // Backends.
         .target(name: "CurlTransport", dependencies: ["ChatWire", "CCurlShim"]),
+        .target(name: "CursesTerminal", dependencies: ["TerminalUI", "CCursesShim"]),
         .target(
             name: "Store",
             dependencies: [
@@ -53,13 +58,15 @@ let package = Package(
         .executableTarget(
             name: "cachechat",
             dependencies: [
-                "App", "ChatCore", "ChatWire", "CurlTransport", "Emulator", "EmulatorServer", "Store", "Tokenizer",
+                "App", "ChatCore", "ChatWire", "CurlTransport", "CursesTerminal", "Emulator", "EmulatorServer", "Store",
+                "TerminalUI", "Tokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The sample few-shot sets (the repository's fewshot/ is a link to this folder).
             resources: [.copy("Resources/fewshot")]
         ),
 
+        .executableTarget(name: "curses-demo", dependencies: ["CursesTerminal", "TerminalUI"]),
         .executableTarget(name: "tokenizer-bench", dependencies: ["Tokenizer"]),
         .executableTarget(name: "tui-bench", dependencies: ["App", "ChatCore", "ChatWire", "CurlTransport", "Emulator", "EmulatorServer", "Store", "TerminalUI"]),
         .executableTarget(name: "store-crash-writer", dependencies: ["Store", "ChatCore"]),
@@ -83,6 +90,7 @@ let package = Package(
         .testTarget(name: "AppTests", dependencies: ["App", "ChatCore", "ChatWire", "CurlTransport", "Emulator", "EmulatorServer", "Store", "TerminalUI", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workloads", "App", "ChatCore"]),
+        .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalUI", "curses-demo"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "EmulatorServer", "ChatCore", "ChatWire", "CurlTransport", "Tokenizer", "TestSupport"]),
     ]
 )
