@@ -97,6 +97,15 @@ public final class ChatApp {
         render()
     }
 
+    /// Shows a warning in the status bar (start-up problems the caller found).
+    public func showWarning(_ text: String) { warn(text) }
+
+    /// Starts a conversation with a few-shot set (`cachechat --fewshot NAME [--each]`).
+    public func startWithFewShot(_ name: String, each: Bool) {
+        useFewShot(name, mode: each ? .each : .pinned)
+        if needsRedraw { render() }
+    }
+
     /// True while a reply is on its way.
     public var isBusy: Bool { turn != nil }
     /// The conversation on screen.

@@ -11,7 +11,8 @@ struct Cachechat: ParsableCommand {
             CACHECHAT_MODEL, then $XDG_CONFIG_HOME/cachechat/config.toml. See README.md.
             """,
         version: "cachechat 0.1.0",
-        subcommands: [AskCommand.self, FewShotCommand.self, ServeCommand.self, TokenizeCommand.self, StatsCommand.self, HistoryCommand.self]
+        subcommands: [ChatCommand.self, AskCommand.self, FewShotCommand.self, ServeCommand.self, TokenizeCommand.self, StatsCommand.self, HistoryCommand.self],
+        defaultSubcommand: ChatCommand.self
     )
 
     /// Maps argument-parser's own exit codes onto ours (usage errors are 2, not 64).

@@ -1,0 +1,85 @@
+import App
+import ArgumentParser
+import ChatCore
+import ChatWire
+import CurlTransport
+import CursesTerminal
+import EmulatorServer
+import Foundation
+import Store
+
+/// `cachechat` with no subcommand: the interactive client.
+struct ChatCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chat",
+        abstract: "Open the interactive chat client (the default when no command is given).",
+        discussion: "F1 inside shows every key. With nothing configured it runs on the built-in local emulator."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "Colour theme: dark, light, high-contrast, monochrome, or one of yours (default: CACHECHAT_THEME or dark).")
+    var theme: String?
+
+    @Option(name: .customLong("fewshot"), help: ArgumentHelp("Start a conversation with this few-shot set pinned.", valueName: "NAME"))
+    var fewShot: String?
+
+    @Flag(help: "With --fewshot: send each question as the set plus that question only.")
+    var each = false
+
+    @Option(name: .customLong("cache-model"), help: "How the endpoint caches, for predictions: v3 or v4 (default: DeepSeek's rule for the model).")
+    var cacheModel: CacheModelKindArgument?
+
+    func run() throws {
+        guard Terminal.stdinIsTerminal && Terminal.stdoutIsTerminal else {
+            throw CLIError.usage("The chat client needs a terminal. For scripts use `cachechat ask` (see --help).")
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let (settings, config) = try connection.resolveWithConfig()
+        var localServer: EmulatorServer? = nil
+        let endpoint: Endpoint
+        var cacheKind = cacheModel?.kind
+        if let baseURL = settings.baseURL {
+            endpoint = Endpoint(baseURL: baseURL, apiKey: settings.apiKey, keySource: settings.keySource, displayName: settings.profile)
+        } else {
+            let (server, local) = try LocalEmulator.start()
+            localServer = server
+            endpoint = local
+            cacheKind = cacheKind ?? server.engine.configuration.cacheModel
+        }
+        defer { localServer?.stop() }
+
+        let store: ChatStore?
+        var startupWarning: String? = nil
+        do {
+            store = try ChatStore.openDefault(environment: environment)
+        } catch {
+            store = nil
+            startupWarning = "History is off: \(error)"
+        }
+        let session = ChatSession(transport: CurlTransport(), store: store, endpoint: endpoint, model: settings.model,
+                                  prices: PriceTable.builtIn.overriding(with: config.priceOverrides),
+                                  currency: config.currency ?? .usd)
+        session.cacheModel = cacheKind
+        let themes = ThemeCatalog.load(environment: environment, preferred: theme ?? environment["CACHECHAT_THEME"])
+
+        let terminal = CursesTerminal()
+        do {
+            try terminal.start()
+        } catch {
+            throw CLIError.usage("Cannot start the terminal UI: \(error)")
+        }
+        let device = CursesDevice(terminal: terminal)
+        let app = ChatApp(device: device, session: session, store: store, themes: themes)
+        app.fewShots = FewShotLibrary(environment: environment)
+        if let limit = environment["CACHECHAT_CONTEXT_LIMIT"].flatMap(Int.init) { app.contextLimit = limit }
+        app.start()
+        if let startupWarning { app.showWarning(startupWarning) }
+        if let fewShot { app.startWithFewShot(fewShot, each: each) }
+        while !app.isFinished { app.step(timeout: 1) }
+        terminal.stop()
+        if let signal = device.terminationSignal, signal != SIGHUP || !terminal.inputClosed {
+            CursesTerminal.exit(bySignal: signal)
+        }
+    }
+}
