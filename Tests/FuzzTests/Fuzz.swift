@@ -5,7 +5,7 @@ import Testing
 /// mutations of valid seed inputs, and a driver that stops a target at its first failure
 /// and prints the input as a Swift literal, ready to become a regression test.
 ///
-/// `CACHECHAT_FUZZ_RUNS` sets the inputs per target (default 3000, about 10 s for the whole suite in a debug build on 2 cores), `CACHECHAT_FUZZ_SEED`
+/// `CACHECHAT_FUZZ_RUNS` sets the inputs per target (default 3000: 4–10 s for the whole suite in a debug build on 2 cores, depending on load), `CACHECHAT_FUZZ_SEED`
 /// the seed (default below); both are printed, so any failure reproduces exactly.
 /// `CACHECHAT_FUZZ_CRASH_DIR` keeps each target's current input on disk (see `crashDirectory`).
 enum Fuzz {
