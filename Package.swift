@@ -91,6 +91,7 @@ let package = Package(
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workloads", "App", "ChatCore"]),
         .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalUI", "curses-demo"]),
+        .testTarget(name: "FuzzTests", dependencies: ["ChatCore", "ChatWire", "Store", "TerminalUI", "Tokenizer"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "EmulatorServer", "ChatCore", "ChatWire", "CurlTransport", "Tokenizer", "TestSupport"]),
     ]
 )

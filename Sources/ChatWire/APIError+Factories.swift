@@ -69,11 +69,12 @@ extension APIError {
     }
 
     /// "3 s", "1.5 s", "2 min".
+    /// `%.0f`, not `Int(_:)`: a hostile `Retry-After: 99999999999999999999` is past Int.max.
     static func formatSeconds(_ seconds: Double) -> String {
         if seconds >= 120, seconds.truncatingRemainder(dividingBy: 60) == 0 {
-            return "\(Int(seconds / 60)) min"
+            return String(format: "%.0f min", seconds / 60)
         }
-        if seconds.rounded() == seconds { return "\(Int(seconds)) s" }
+        if seconds.rounded() == seconds { return String(format: "%.0f s", seconds) }
         return String(format: "%.1f s", seconds)
     }
 

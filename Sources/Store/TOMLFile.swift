@@ -1,3 +1,4 @@
+import ChatCore
 import Foundation
 import TOMLKit
 
@@ -11,6 +12,9 @@ public struct TOMLFile {
     public init(path: String, text: String) throws(FileProblem) {
         self.path = path
         self.text = text
+        if let broken = TOMLCrashGuard.problem(in: text) {
+            throw FileProblem(path: path, line: broken.line, column: broken.column, message: broken.message)
+        }
         do {
             root = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
@@ -148,6 +152,23 @@ public struct FileProblem: Error, Equatable, CustomStringConvertible {
         var location = path
         if let line { location += ":\(line)" }
         if let line, let column, line > 0 { location += ":\(column)" }
-        return "\(location): \(message)"
+        return "\(location): \(Self.visible(message))"
+    }
+
+    /// The message with control, bidi and invisible characters (which it may quote from
+    /// the file) written as escapes: `"#f6f8f\t"` says what is wrong, a raw ESC would act.
+    static func visible(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out.append("\n")
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case _ where TerminalSanitizer.isAllowedOnScreen(scalar) && !(0xE0000...0xE007F).contains(scalar.value):
+                out.unicodeScalars.append(scalar)
+            default: out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            }
+        }
+        return out
     }
 }

@@ -8,7 +8,8 @@ import Foundation
 import Store
 import TerminalUI
 
-/// A ChatApp on a virtual device, talking to an in-process emulator, with a temporary store.
+/// A ChatApp on a virtual device, talking to an in-process emulator (or to `baseURL`, e.g. a
+/// `ScriptedHTTPServer`), with a temporary store.
 final class AppHarness {
     let device: VirtualDevice
     let server: EmulatorServer
@@ -17,14 +18,14 @@ final class AppHarness {
     let directory: URL
 
     init(width: Int = 120, height: Int = 40, configuration: EmulatorConfiguration = EmulatorConfiguration(cacheModel: .v4, tokensPerSecond: 0),
-         model: String = "deepseek-chat") throws {
+         model: String = "deepseek-chat", baseURL: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("cachechat-app-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         server = EmulatorServer(engine: EmulatorEngine(configuration: configuration))
         try server.start(host: "127.0.0.1", port: 0)
         store = try ChatStore(path: directory.appendingPathComponent("history.sqlite").path)
         device = VirtualDevice(width: width, height: height)
-        let endpoint = Endpoint(baseURL: server.baseURL, apiKey: "sk-app-test-key", keySource: nil, displayName: "local emulator")
+        let endpoint = Endpoint(baseURL: baseURL ?? server.baseURL, apiKey: "sk-app-test-key", keySource: nil, displayName: "local emulator")
         let session = ChatSession(transport: CurlTransport(), store: store, endpoint: endpoint, model: model)
         session.cacheModel = configuration.cacheModel
         let themes = ThemeCatalog.load(environment: ["HOME": directory.path, "XDG_CONFIG_HOME": directory.path], preferred: nil)

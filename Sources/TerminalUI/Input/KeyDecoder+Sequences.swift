@@ -94,7 +94,10 @@ extension KeyDecoder {
         case 127, 8: return .key(.backspace, modifiers)
         case 27: return .key(.escape, modifiers)
         default:
-            guard code >= 0x20, let scalar = Unicode.Scalar(UInt32(code)) else { return nil }
+            // Digits come from the terminal (or a paste without bracketing): a code past
+            // UInt32 must not trap, and a C1 control must not become a character.
+            guard code >= 0x20, !(0x7F...0x9F).contains(code), let value = UInt32(exactly: code),
+                  let scalar = Unicode.Scalar(value) else { return nil }
             var mods = modifiers
             var character = Character(scalar)
             // Shift is already in the character's case for letters.

@@ -74,7 +74,8 @@ public final class MarkdownRenderer {
             return listItem(depth: depth, marker: marker, text: text, width: width)
         case .quote(let text):
             let bar = StyledLine("│ ", Style(.quote))
-            guard width > 2 else { return [bar] }
+            // Too narrow for the bar: the quoted text alone (a bar would be wider than the line).
+            guard width > 2 else { return MarkdownRenderer.renderUncached(text, width: width) }
             let inner = MarkdownRenderer.renderUncached(text, width: width - 2)
             return inner.map { line in
                 var out = bar
@@ -119,8 +120,9 @@ public final class MarkdownRenderer {
         var state = SyntaxHighlighter.State.normal
         let bg = ColorSlot.codeBackground
         var out: [StyledLine] = []
-        if !language.isEmpty && width > language.count + 2 {
-            let label = TextWrap.pad("", to: width - language.count - 1) + language + " "
+        let languageWidth = DisplayWidth.of(language)  // cells, not characters: "中文" is 4 wide
+        if !language.isEmpty && width > languageWidth + 2 {
+            let label = TextWrap.pad("", to: width - languageWidth - 1) + language + " "
             out.append(StyledLine([StyledSpan(label, Style(.dimText, background: bg))], fill: bg))
         }
         let inner = max(1, width - 1)
