@@ -43,7 +43,7 @@ extension ChatStore {
                                              ELSE COALESCE(reasoning_content, '') || ?2 END
                 WHERE id = ?3 AND state = 'streaming'
                 """)
-            try statement.execute(arguments: [content, reasoning, id.rawValue])
+            try statement.execute(arguments: [StorableText.clean(content), StorableText.clean(reasoning), id.rawValue])
             if db.changesCount == 0 { try throwNotStreaming(db, id) }
         }
     }
@@ -119,7 +119,7 @@ extension ChatStore {
                 UPDATE message SET state = ?, state_detail = ?, writer_pid = NULL,
                     content = COALESCE(?, content), reasoning_content = COALESCE(?, reasoning_content)
                 WHERE id = ? AND state = 'streaming'
-                """, arguments: [stateName, detail, content, reasoning, id.rawValue])
+                """, arguments: [stateName, detail, content.map(StorableText.clean), reasoning.map(StorableText.clean), id.rawValue])
             if db.changesCount == 0 { try throwNotStreaming(db, id) }
             let conversation = try Int64.fetchOne(db, sql: "SELECT conversation_id FROM message WHERE id = ?",
                                                   arguments: [id.rawValue])!
@@ -140,7 +140,8 @@ extension ChatStore {
         try db.execute(sql: """
             INSERT INTO message (conversation_id, ordinal, role, content, reasoning_content, created_at, state, model, writer_pid)
             VALUES (?1, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM message WHERE conversation_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-            """, arguments: [conversation.rawValue, role.rawValue, content, reasoning, now(), state, model, writer])
+            """, arguments: [conversation.rawValue, role.rawValue, StorableText.clean(content), reasoning.map(StorableText.clean),
+                             now(), state, model, writer])
         let id = db.lastInsertedRowID
         try touchConversation(db, conversation.rawValue)
         return MessageID(id)
@@ -168,5 +169,14 @@ extension ChatStore {
         throw StoreError(.invalidState, path: path, message: """
             Message \(id) is not a reply being written (it is \(message.state.columns.0)); it cannot be changed.
             """)
+    }
+}
+
+/// SQLite TEXT read back through GRDB stops at the first NUL, so a reply with a NUL in it
+/// would silently lose its end. NUL carries no meaning in chat text: it is stored as
+/// U+FFFD (the replacement character), and everything after it is kept.
+enum StorableText {
+    static func clean(_ text: String) -> String {
+        text.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text
     }
 }
