@@ -87,6 +87,13 @@ extension ChatApp {
 
     private func handleOverlay(_ event: KeyEvent) {
         guard let overlay = model.overlay else { return }
+        // Esc then a key typed at once reads as Alt-key; overlays bind no Alt keys, so it
+        // is the Esc that closes them followed by the key.
+        if case .char(let character, [.alt]) = event {
+            handleOverlay(.key(.escape, []))
+            handle(.char(character, []))
+            return
+        }
         needsRedraw = true
         switch overlay {
         case .help(var help):
