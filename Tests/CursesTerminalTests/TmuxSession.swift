@@ -37,10 +37,19 @@ final class TmuxSession {
         let command = (["env"] + assignments + ["sh", script.path, demo.path, "--pid-file", pidFile.path] + arguments)
             .map { $0.contains("=") ? $0 : Self.quoted($0) }.joined(separator: " ")
         try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "demo", command])
+        serverPID = pid_t(try tmux(["display-message", "-p", "#{pid}"]).trimmingCharacters(in: .whitespacesAndNewlines))
     }
+
+    /// The tmux server, killed outright if `kill-server` leaves it behind (tmux 3.3a does,
+    /// now and then, on this machine).
+    private var serverPID: pid_t?
 
     deinit {
         _ = try? tmux(["kill-server"])
+        if let serverPID, serverPID > 1 {
+            for _ in 0..<4 where kill(serverPID, 0) == 0 { Thread.sleep(forTimeInterval: 0.05) }
+            if kill(serverPID, 0) == 0 { kill(serverPID, SIGKILL) }
+        }
         try? FileManager.default.removeItem(at: directory)
     }
 
