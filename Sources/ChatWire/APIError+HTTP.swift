@@ -41,7 +41,7 @@ extension APIError {
         case .rateLimited:
             message = "The server is rate-limiting this account (429\(quoted)). \(retryHint)"
         case .serverError:
-            message = "The server had an internal error (\(status)). This is usually temporary. \(retryHint)"
+            message = "The server had an internal error (\(status)\(quoted)). This is usually temporary. \(retryHint)"
         case .overloaded:
             message = "The server is overloaded (503) and cannot take the request now. \(retryHint)"
         default:

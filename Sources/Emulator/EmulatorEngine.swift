@@ -27,8 +27,14 @@ public final class EmulatorEngine: @unchecked Sendable {
         }
     }
 
+    /// Writes replies instead of the built-in responder (`--upstream`): given the request,
+    /// returns the reasoning and the content, or throws a message for a 502.
+    public typealias Generator = @Sendable (ChatRequest) throws -> Responder.Output
+    private let generator: Generator?
+
     public init(configuration: EmulatorConfiguration, tokenizer: DeepSeekTokenizer = .shared,
-                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }, generator: Generator? = nil) {
+        self.generator = generator
         self.configuration = configuration
         self.tokenizer = tokenizer
         self.template = ChatTemplate(tokenizer: tokenizer)
@@ -61,8 +67,17 @@ public final class EmulatorEngine: @unchecked Sendable {
         let effort = request.reasoningEffort.flatMap(ReasoningEffort.init(rawValue:))
         let prompt = template.render(messages: messages, family: model.family, thinking: thinking, reasoningEffort: effort)
 
-        let output = responder.reply(to: request.messages.map { ($0.role.rawValue, $0.content ?? "") }, thinking: thinking,
+        let output: Responder.Output
+        if let generator {
+            do {
+                output = try generator(request)
+            } catch {
+                return .deepSeekError(502, "The upstream server failed: \(error)", type: "server_error")
+            }
+        } else {
+            output = responder.reply(to: request.messages.map { ($0.role.rawValue, $0.content ?? "") }, thinking: thinking,
                                      minimumLength: configuration.replyTokens.map { $0 * 6 })
+        }
         var reasoningIDs = thinking ? tokenizer.encode(output.reasoning) : []
         var contentIDs = tokenizer.encode(output.content)
         if let fixed = configuration.replyTokens, contentIDs.count > fixed { contentIDs.removeLast(contentIDs.count - fixed) }

@@ -7,6 +7,11 @@ public struct Responder: Sendable {
     public struct Output: Sendable, Equatable {
         public var reasoning: String
         public var content: String
+
+        public init(reasoning: String, content: String) {
+            self.reasoning = reasoning
+            self.content = content
+        }
     }
 
     /// - Parameters:

@@ -25,9 +25,24 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var emulator: EmulatorOptions
 
+    @Option(help: ArgumentHelp("Forward generation to this OpenAI-compatible base URL; the emulator still does the cache accounting (key: CACHECHAT_UPSTREAM_API_KEY).", valueName: "URL"))
+    var upstream: String?
+
+    @Option(name: .customLong("upstream-model"), help: "Model id to ask the upstream server for (default: the request's).")
+    var upstreamModel: String?
+
     func run() throws {
         let configuration = try emulator.configuration()
-        let server = EmulatorServer(engine: EmulatorEngine(configuration: configuration), eventLoopThreads: 2)
+        var generator: EmulatorEngine.Generator? = nil
+        if let upstream {
+            guard upstream.hasPrefix("http://") || upstream.hasPrefix("https://") else {
+                throw CLIError.usage("--upstream must be an http:// or https:// base URL")
+            }
+            let key = ProcessInfo.processInfo.environment["CACHECHAT_UPSTREAM_API_KEY"]
+            generator = UpstreamGenerator.make(baseURL: String(upstream.reversed().drop { $0 == "/" }.reversed()),
+                                               apiKey: key, model: upstreamModel)
+        }
+        let server = EmulatorServer(engine: EmulatorEngine(configuration: configuration, generator: generator), eventLoopThreads: 2)
         do {
             try server.start(host: host, port: port)
         } catch {
@@ -35,7 +50,8 @@ struct ServeCommand: ParsableCommand {
         }
         let cache = configuration.cacheModel.rawValue
         let storage = configuration.dataDirectory.map { "cache in \($0)" } ?? "cache in memory"
-        print("cachechat emulator listening on \(server.baseURL) (cache model \(cache), unit \(configuration.cache.unit), \(storage))")
+        print("cachechat emulator listening on \(server.baseURL) (cache model \(cache), unit \(configuration.cache.unit), \(storage)"
+              + (upstream.map { ", generation from \($0)" } ?? "") + ")")
         print("Try: DEEPSEEK_BASE_URL=\(server.baseURL) DEEPSEEK_API_KEY=sk-anything cachechat ask \"Hello\"")
         fflushStandardOutput()
         let done = DispatchSemaphore(value: 0)

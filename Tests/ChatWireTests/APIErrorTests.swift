@@ -81,7 +81,7 @@ import Testing
     @Test func serverErrors() {
         let e500 = error(500, deepSeekBody("Server error"))
         #expect(e500.kind == .serverError)
-        #expect(e500.message.contains("internal error (500)"))
+        #expect(e500.message.contains("internal error (500: Server error)"))
         #expect(e500.isRetryable)
         let e503 = error(503, deepSeekBody("Server overloaded"), retryAfter: "5")
         #expect(e503.kind == .overloaded)
