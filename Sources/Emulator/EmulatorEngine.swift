@@ -63,7 +63,7 @@ public final class EmulatorEngine: @unchecked Sendable {
 
         let model = ModelTemplates.template(forModel: request.model)
         let thinking = request.thinking.map(\.isEnabled) ?? model.thinkingByDefault
-        let messages = request.messages.map(Self.templateMessage)
+        let messages = request.messages.map(TemplateMessage.init(chat:))
         let effort = request.reasoningEffort.flatMap(ReasoningEffort.init(rawValue:))
         let prompt = template.render(messages: messages, family: model.family, thinking: thinking, reasoningEffort: effort)
 
@@ -219,21 +219,6 @@ public final class EmulatorEngine: @unchecked Sendable {
             return "Invalid reasoning_effort value `\(effort)`, use `high` or `max`."
         }
         return nil
-    }
-
-    static func templateMessage(_ message: ChatMessage) -> TemplateMessage {
-        let role: TemplateRole
-        switch message.role.rawValue {
-        case "system": role = .system
-        case "assistant": role = .assistant
-        case "tool": role = .tool
-        default: role = .user
-        }
-        let calls = (message.toolCalls ?? []).map {
-            TemplateToolCall(id: $0.id, name: $0.name, arguments: $0.arguments)
-        }
-        return TemplateMessage(role: role, content: message.content ?? "", reasoningContent: message.reasoningContent,
-                               toolCalls: calls, toolCallID: message.toolCallID)
     }
 
     static func bearerKey(_ authorization: String?) -> String? {

@@ -76,7 +76,7 @@ struct TokenizeCommand: ParsableCommand {
         let model = ModelTemplates.template(forModel: request.model)
         let family = template?.family ?? model.family
         let useThinking = thinking ?? request.thinking.map(\.isEnabled) ?? model.thinkingByDefault
-        let messages = request.messages.map(TemplateMessage.init(wire:))
+        let messages = request.messages.map(TemplateMessage.init(chat:))
         let rendered = ChatTemplate(tokenizer: tokenizer).render(messages: messages, family: family, thinking: useThinking)
         let report = SpanReport(template: family.rawValue, thinking: useThinking, promptTokens: rendered.ids.count,
                                 spans: rendered.spans)
@@ -144,21 +144,6 @@ struct SpanReport: Encodable {
         try container.encode(span.contentStart, forKey: .contentStart)
         try container.encode(span.contentEnd, forKey: .contentEnd)
         try container.encode(span.tokenCount - (span.contentEnd - span.contentStart), forKey: .templateTokens)
-    }
-}
-
-extension TemplateMessage {
-    /// The template's view of a wire message.
-    init(wire message: ChatMessage) {
-        let role: TemplateRole = switch message.role.rawValue {
-        case "system": .system
-        case "assistant": .assistant
-        case "tool": .tool
-        default: .user
-        }
-        self.init(role: role, content: message.content ?? "", reasoningContent: message.reasoningContent,
-                  toolCalls: (message.toolCalls ?? []).map { TemplateToolCall(id: $0.id, name: $0.name, arguments: $0.arguments) },
-                  toolCallID: message.toolCallID)
     }
 }
 
