@@ -153,11 +153,35 @@ final class CacheAccounting {
         let messages = state.requestMessages(adding: draft).map(TemplateMessage.init(chat:))
         let entry = ModelTemplates.template(forModel: session.model)
         let rendered = counter.render(messages: messages, family: entry.family, thinking: session.effectiveThinking)
-        let predicted = predictor().predict(promptIDs: rendered.ids, now: session.clock.now().timeIntervalSince1970)
+        let predicted = predictor().predict(prefixHashes: hashes(for: rendered.ids), now: session.clock.now().timeIntervalSince1970)
         prediction = CachePanelModel.Prediction(hitTokens: predicted.hitTokens, missTokens: predicted.missTokens,
                                                 cost: predicted.cost?.amount)
         warning = Self.warning(previous: lastRequest_messages, current: messages, pinned: state.pinned.count,
                                previousIDs: lastSequence, currentIDs: rendered.ids)
+    }
+
+    private var hashedIDs: [Int] = []
+    private var hashed: [PrefixHash] = [.empty]
+
+    /// Prefix hashes of `ids`, reusing those of the previous prediction up to where the ids
+    /// differ: after a keystroke only the draft's tokens are hashed again.
+    private func hashes(for ids: [Int]) -> [PrefixHash] {
+        let limit = min(ids.count, hashedIDs.count)
+        var common = 0
+        ids.withUnsafeBufferPointer { new in
+            hashedIDs.withUnsafeBufferPointer { old in
+                while common < limit && new[common] == old[common] { common += 1 }
+            }
+        }
+        hashed.removeSubrange((common + 1)...)
+        hashed.reserveCapacity(ids.count + 1)
+        var hash = hashed[common]
+        for id in ids[common...] {
+            hash = hash.appending(id)
+            hashed.append(hash)
+        }
+        hashedIDs = ids
+        return hashed
     }
 
     /// The request-diff warning for the panel: where and why the draft breaks the cache.

@@ -103,6 +103,12 @@ public struct CachePredictor: Sendable {
         return predicted
     }
 
+    /// `predict(promptIDs:now:)` for a prompt whose prefix hashes the caller already has
+    /// (`PrefixHash.prefixes(of:)`, `count + 1` of them): the per-keystroke path reuses them.
+    public func predict(prefixHashes hashes: [PrefixHash], now: Double) -> Prediction {
+        prediction(hit: cache.peek(hashes, now: now), promptLength: hashes.count - 1, now: now)
+    }
+
     private func prediction(hit: Int, promptLength: Int, now: Double) -> Prediction {
         let miss = promptLength - hit
         let usage = Usage(promptTokens: promptLength, completionTokens: 0, cacheHitTokens: hit, cacheMissTokens: miss)
