@@ -23,11 +23,24 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).")
     var port = 8787
 
+    @Option(name: .customLong("log-file"),
+            help: ArgumentHelp("Append one JSON line per request when its response has ended (- for standard error).", valueName: "PATH"))
+    var logFile: String?
+
     @OptionGroup var emulator: EmulatorOptions
 
     func run() throws {
         let configuration = try emulator.configuration()
-        let server = EmulatorServer(engine: EmulatorEngine(configuration: configuration), eventLoopThreads: 2)
+        var requestLog: RequestLog? = nil
+        if let logFile {
+            do {
+                requestLog = try RequestLog.file(logFile)
+            } catch {
+                throw CLIError.usage("--log-file: \(error)")
+            }
+        }
+        let server = EmulatorServer(engine: EmulatorEngine(configuration: configuration), eventLoopThreads: 2,
+                                    requestLog: requestLog)
         do {
             try server.start(host: host, port: port)
         } catch {
