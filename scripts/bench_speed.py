@@ -725,7 +725,8 @@ def main():
 
     print()
     print(f"Machine: {info.get('nproc')} cores, {info.get('Model name', '?')}, {info.get('memory_gib')} GiB, "
-          f"Linux {info.get('kernel')}; load before {', '.join(f'{x:.2f}' for x in info['load_before'])}")
+          f"Linux {info.get('kernel')}; load average before {', '.join(f'{x:.2f}' for x in info['load_before'])}, "
+          f"after {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"Versions: " + ", ".join(f"{n} {results[n].get('version', '?')}" for n in order if n in results))
     print(f"Reply: {args.reply_tokens:,} tokens at {args.speed:,.0f} tokens/s; {COLS}x{ROWS} tmux; "
           f"launch = median of {args.runs} after a warm-up; × = ratio to cachechat")
