@@ -12,7 +12,8 @@ launch      spawn (tmux respawn-pane) until the pane shows a non-empty frame tha
 settled     the last time the frame changed during the 2 s after launch (a client that
             shows a partial frame for 50 ms before its real one is caught here).
 idle RSS    VmRSS summed over the client's process tree, 2 s after launch.
-stream      (chat clients) one question typed and sent; the emulator streams an
+stream      (chat clients; median of --stream-runs, each a fresh start with fresh state)
+            one question typed and sent; the emulator streams an
             N-token reply at S tokens/s and logs when it wrote the last byte
             (`ended_mono`, CLOCK_MONOTONIC = time.monotonic()). "last token after
             server" is the time from that until the pane first shows the reply's end:
@@ -638,6 +639,7 @@ def main():
     parser.add_argument("--weechat", default=shutil.which("weechat"))
     parser.add_argument("--clients", default="cachechat,weechat,oterm,elia")
     parser.add_argument("--runs", type=int, default=3, help="measured launches per client (after one warm-up)")
+    parser.add_argument("--stream-runs", type=int, default=3, help="streamed replies per chat client (median)")
     parser.add_argument("--speed", type=float, default=2000)
     parser.add_argument("--reply-tokens", type=int, default=5000)
     parser.add_argument("--launch-timeout", type=float, default=60)
@@ -701,23 +703,36 @@ def main():
                 result["error"] = f"{type(error).__name__}: {error}"
                 print(f"{name}: failed: {result['error']}", flush=True)
             if client.chat and "error" not in result:
-                try:
-                    state = tempfile.mkdtemp(prefix=f"{name}-stream-", dir=workdir)
-                    measured = stream(tmux, client, state, log, question, timeouts)
-                    measured["rss_after_mib"] = measured.pop("rss_after_kib") / 1024
-                    result.update(measured)
-                    print(f"{name} stream: last token {measured['last_token_s']:.2f} s after the server finished "
-                          f"(by {measured['by']}; busy until {measured['cpu_busy_until_after_server_s']:.2f} s), "
-                          f"mean CPU {measured['mean_cpu_pct']:.0f}%, RSS after {measured['rss_after_mib']:.1f} MiB, "
-                          f"server stream {measured['server_stream_s']:.2f} s"
-                          + (f", stored reply complete: {measured['stored_reply_complete']}" if "stored_reply_complete" in measured else "")
-                          + (f", later requests: {measured['requests_after']}" if measured["requests_after"] else ""), flush=True)
-                except Failed as failure:
-                    result["stream_error"] = str(failure)
-                    print(f"{name} stream: failed: {failure}", flush=True)
-                except Exception as error:
-                    result["stream_error"] = f"{type(error).__name__}: {error}"
-                    print(f"{name} stream: failed: {result['stream_error']}", flush=True)
+                streams = []
+                for run in range(args.stream_runs):
+                    try:
+                        state = tempfile.mkdtemp(prefix=f"{name}-stream-", dir=workdir)
+                        measured = stream(tmux, client, state, log, question, timeouts)
+                        measured["rss_after_mib"] = measured.pop("rss_after_kib") / 1024
+                        streams.append(measured)
+                        print(f"{name} stream {run + 1}: last token {measured['last_token_s']:.2f} s after the server "
+                              f"finished (by {measured['by']}; busy until {measured['cpu_busy_until_after_server_s']:.2f} s), "
+                              f"mean CPU {measured['mean_cpu_pct']:.0f}%, RSS after {measured['rss_after_mib']:.1f} MiB, "
+                              f"server stream {measured['server_stream_s']:.2f} s"
+                              + (f", stored reply complete: {measured['stored_reply_complete']}"
+                                 if "stored_reply_complete" in measured else "")
+                              + (f", later requests: " + ", ".join(f"{r['request']} at +{r['after_server_s']:.2f} s"
+                                                                   for r in measured["requests_after"])
+                                 if measured["requests_after"] else ""), flush=True)
+                    except Failed as failure:
+                        result["stream_error"] = str(failure)
+                        print(f"{name} stream {run + 1}: failed: {failure}", flush=True)
+                        break
+                    except Exception as error:
+                        result["stream_error"] = f"{type(error).__name__}: {error}"
+                        print(f"{name} stream {run + 1}: failed: {result['stream_error']}", flush=True)
+                        break
+                if streams:
+                    result.pop("stream_error", None)
+                    result["streams"] = streams
+                    for key in ("last_token_s", "mean_cpu_pct", "rss_after_mib"):
+                        result[key] = statistics.median(m[key] for m in streams)
+                    result["by"] = "screen" if all(m["by"] == "screen" for m in streams) else "cpu"
             tmux.close()
     finally:
         emulator.terminate()
@@ -729,7 +744,8 @@ def main():
           f"after {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"Versions: " + ", ".join(f"{n} {results[n].get('version', '?')}" for n in order if n in results))
     print(f"Reply: {args.reply_tokens:,} tokens at {args.speed:,.0f} tokens/s; {COLS}x{ROWS} tmux; "
-          f"launch = median of {args.runs} after a warm-up; × = ratio to cachechat")
+          f"launch = median of {args.runs} after a warm-up, stream figures median of {args.stream_runs}; "
+          f"× = ratio to cachechat")
     print()
     print(table(results, order))
     if args.json:
