@@ -342,10 +342,12 @@ class WeeChat(Client):
 
 
 def run_text(argv):
+    """The first line a command prints, for versions."""
     try:
-        return subprocess.run(argv, capture_output=True, text=True, timeout=60).stdout
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=60).stdout.strip()
+        return out.split("\n")[0][:40] or "?"
     except Exception as error:
-        return f"? ({error})"
+        return f"? ({type(error).__name__})"
 
 
 # ---------------------------------------------------------------- measurements
@@ -374,7 +376,7 @@ def launch(tmux, client, state, timeout):
         if polls % 10 == 0:
             _, dead, status = tmux.pane()
             if dead:
-                raise pane_failure(tmux, f"exited with status {status} while starting")
+                raise pane_failure(tmux, "exited while starting" + (f" (status {status})" if status else ""))
         if screen.strip():
             if screen != frame:
                 frame, first = screen, now
@@ -384,7 +386,7 @@ def launch(tmux, client, state, timeout):
     stable = first - t0
     pid, dead, status = tmux.pane()
     if dead:
-        raise pane_failure(tmux, f"exited with status {status} while starting")
+        raise pane_failure(tmux, "exited while starting" + (f" (status {status})" if status else ""))
     return {"pid": pid, "t0": t0, "launch_s": stable, "frame": frame}
 
 
@@ -596,6 +598,10 @@ def fmt_ratio(value, base, floor=None):
     return f"{r:,.0f}×" if r >= 10 else f"{r:.1f}×"
 
 
+def cell(text):
+    return " ".join(str(text).replace("|", "/").split())
+
+
 def table(results, order):
     base = results.get("cachechat", {})
     bl = base.get("launch_ms"); bi = base.get("idle_rss_mib"); bs = base.get("last_token_s"); ba = base.get("rss_after_mib")
@@ -607,12 +613,12 @@ def table(results, order):
         if r is None:
             continue
         if "error" in r and "launch_ms" not in r:
-            rows.append(f"| {name} | {r.get('version', '')} | failed: {r['error']} |||||||||| |")
+            rows.append("| " + " | ".join([name, r.get("version", ""), "failed: " + cell(r["error"])] + [""] * 9) + " |")
             continue
         cells = [name, r.get("version", ""), f"{r['launch_ms']:,.0f}", fmt_ratio(r["launch_ms"], bl),
                  f"{r['settled_ms']:,.0f}", f"{r['idle_rss_mib']:.1f}", fmt_ratio(r["idle_rss_mib"], bi)]
         if "stream_error" in r:
-            cells += [f"failed: {r['stream_error']}", "", "", "", ""]
+            cells += ["failed: " + cell(r["stream_error"]), "", "", "", ""]
         elif "last_token_s" in r:
             mark = " (cpu)" if r["by"] == "cpu" else ""
             cells += [f"{r['last_token_s']:.2f}{mark}",
