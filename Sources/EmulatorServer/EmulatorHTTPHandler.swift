@@ -21,11 +21,15 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
     private var keepAliveTask: Scheduled<Void>?
     private var headSent = false
     private static let maxBody = 64 * 1024 * 1024
+    private let requestLog: RequestLog?
+    /// The request being answered, for the request log.
+    private var logEntry: RequestLog.Entry?
 
-    init(engine: EmulatorEngine, threadPool: NIOThreadPool, limiter: ConcurrencyLimiter) {
+    init(engine: EmulatorEngine, threadPool: NIOThreadPool, limiter: ConcurrencyLimiter, requestLog: RequestLog? = nil) {
         self.engine = engine
         self.threadPool = threadPool
         self.limiter = limiter
+        self.requestLog = requestLog
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -41,6 +45,12 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
             body.writeBuffer(&chunk)
         case .end:
             guard let head else { return }
+            if requestLog != nil {
+                logEntry = RequestLog.Entry(
+                    method: head.method.rawValue, path: String(head.uri.prefix { $0 != "?" }), status: 0,
+                    stream: false, bytes: 0, outcome: "", startedMonotonic: RequestLog.monotonicNow(),
+                    endedMonotonic: 0, endedUnix: 0)
+            }
             route(context, head)
             self.head = nil
         }
@@ -122,6 +132,10 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
             }
             onDone()
         case .reply(let reply, let stream):
+            logEntry?.stream = stream
+            logEntry?.model = reply.model
+            logEntry?.completionTokens = reply.usage.completionTokens
+            if logEntry != nil { logEntry?.replyTail = String(reply.content.suffix(400)) }
             if !headSent { sendHead(context, status: 200, contentType: stream ? "text/event-stream" : "application/json") }
             let steps = stream ? script.streamSteps(for: reply) : script.bodySteps(for: reply)
             run(context, steps[...], onDone: onDone)
@@ -132,6 +146,7 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
         var remaining = steps
         while let step = remaining.first {
             guard context.channel.isActive else {
+                logFinished("client_gone")
                 onDone()
                 return
             }
@@ -167,11 +182,13 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
         for (name, value) in extra { headers.add(name: name, value: value) }
         if let contentLength { headers.add(name: "Content-Length", value: String(contentLength)) }
         let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: headers)
+        logEntry?.status = status
         context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
         headSent = true
     }
 
     private func writeBytes(_ context: ChannelHandlerContext, _ bytes: [UInt8]) {
+        logEntry?.bytes += bytes.count
         var buffer = context.channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
@@ -188,6 +205,7 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
         keepAliveTask?.cancel()
         if reset {
             // An abortive close (RST), like a proxy or server dying mid-reply.
+            logFinished("reset")
             let value = linger(l_onoff: 1, l_linger: 0)
             if let provider = context.channel as? SocketOptionProvider {
                 provider.setSoLinger(value).whenComplete { _ in context.close(promise: nil) }
@@ -196,7 +214,20 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
             }
             return
         }
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [self] result in
+            if case .failure = result { logFinished("client_gone") } else { logFinished("complete") }
+            context.close(promise: nil)
+        }
+    }
+
+    /// Writes the request's log line, once, when its response has ended.
+    private func logFinished(_ outcome: String) {
+        guard let requestLog, var entry = logEntry else { return }
+        logEntry = nil
+        entry.outcome = outcome
+        entry.endedMonotonic = RequestLog.monotonicNow()
+        entry.endedUnix = RequestLog.unixNow()
+        requestLog.record(entry)
     }
 
     static func wantsStream(_ bytes: [UInt8]) -> Bool {

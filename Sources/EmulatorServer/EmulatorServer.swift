@@ -11,6 +11,7 @@ public final class EmulatorServer: @unchecked Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let threadPool: NIOThreadPool
     private let limiter: ConcurrencyLimiter
+    private let requestLog: RequestLog?
     private var channel: Channel?
 
     /// The bound port, after `start`.
@@ -18,8 +19,10 @@ public final class EmulatorServer: @unchecked Sendable {
     public private(set) var host = "127.0.0.1"
     public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
 
-    public init(engine: EmulatorEngine, eventLoopThreads: Int = 1) {
+    /// `requestLog`, when given, gets one line per request as its response ends.
+    public init(engine: EmulatorEngine, eventLoopThreads: Int = 1, requestLog: RequestLog? = nil) {
         self.engine = engine
+        self.requestLog = requestLog
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, eventLoopThreads))
         threadPool = NIOThreadPool(numberOfThreads: 2)
         limiter = ConcurrencyLimiter(limit: engine.configuration.maxConcurrent)
@@ -28,13 +31,13 @@ public final class EmulatorServer: @unchecked Sendable {
     /// Binds and starts serving; port 0 picks a free port.
     public func start(host: String = "127.0.0.1", port: Int = 8787) throws {
         threadPool.start()
-        let engine = self.engine, pool = threadPool, limiter = self.limiter
+        let engine = self.engine, pool = threadPool, limiter = self.limiter, requestLog = self.requestLog
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
-                    channel.pipeline.addHandler(EmulatorHTTPHandler(engine: engine, threadPool: pool, limiter: limiter))
+                    channel.pipeline.addHandler(EmulatorHTTPHandler(engine: engine, threadPool: pool, limiter: limiter, requestLog: requestLog))
                 }
             }
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)

@@ -23,6 +23,10 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).")
     var port = 8787
 
+    @Option(name: .customLong("log-file"),
+            help: ArgumentHelp("Append one JSON line per request when its response has ended (- for standard error).", valueName: "PATH"))
+    var logFile: String?
+
     @OptionGroup var emulator: EmulatorOptions
 
     @Option(help: ArgumentHelp("Forward generation to this OpenAI-compatible base URL; the emulator still does the cache accounting (key: CACHECHAT_UPSTREAM_API_KEY).", valueName: "URL"))
@@ -42,7 +46,16 @@ struct ServeCommand: ParsableCommand {
             generator = UpstreamGenerator.make(baseURL: String(upstream.reversed().drop { $0 == "/" }.reversed()),
                                                apiKey: key, model: upstreamModel)
         }
-        let server = EmulatorServer(engine: EmulatorEngine(configuration: configuration, generator: generator), eventLoopThreads: 2)
+        var requestLog: RequestLog? = nil
+        if let logFile {
+            do {
+                requestLog = try RequestLog.file(logFile)
+            } catch {
+                throw CLIError.usage("--log-file: \(error)")
+            }
+        }
+        let server = EmulatorServer(engine: EmulatorEngine(configuration: configuration, generator: generator), eventLoopThreads: 2,
+                                    requestLog: requestLog)
         do {
             try server.start(host: host, port: port)
         } catch {

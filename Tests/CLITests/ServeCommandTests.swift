@@ -40,6 +40,49 @@ struct ServeCommandTests {
         #expect(stderr.contains("stopped"))
     }
 
+    @Test func logFileGetsALinePerResponse() throws {
+        let home = try CachechatProcess.temporaryHome()
+        let logPath = home.appendingPathComponent("requests.jsonl").path
+        let process = Process()
+        process.executableURL = CachechatProcess.binary
+        process.arguments = ["serve", "--port", "0", "--memory", "--speed", "0", "--reply-tokens", "30", "--log-file", logPath]
+        process.environment = CachechatProcess.environment(home: home)
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        defer {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+        }
+        var banner = Data()
+        let deadline = Date().addingTimeInterval(20)
+        while !banner.contains(UInt8(ascii: "\n")) && Date() < deadline {
+            banner.append(output.fileHandleForReading.availableData)
+        }
+        let line = String(decoding: banner, as: UTF8.self)
+        let url = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }.map(String.init))
+        let env = CachechatProcess.environment(home: home, extra: ["DEEPSEEK_BASE_URL": url, "DEEPSEEK_API_KEY": "sk-serve-log-1234"])
+        let asked = try CachechatProcess.run(["ask", "--json", "--model", "deepseek-chat", "Why log?"], environment: env)
+        #expect(asked.status == 0)
+        var log = ""
+        let logDeadline = Date().addingTimeInterval(5)
+        while !log.contains("\n") && Date() < logDeadline {
+            log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+            usleep(20_000)
+        }
+        let entry = try #require(JSONSerialization.jsonObject(with: Data(log.utf8.prefix { $0 != 10 })) as? [String: Any])
+        #expect(entry["status"] as? Int == 200)
+        #expect(entry["outcome"] as? String == "complete")
+        #expect(entry["completion_tokens"] as? Int == 31)
+        #expect(entry["ended_mono"] is Double)
+        #expect(asked.stdout.contains("\"completion_tokens\":31"))
+
+        let bad = try CachechatProcess.run(["serve", "--log-file", home.appendingPathComponent("missing/dir/log").path],
+                                           environment: CachechatProcess.environment(home: home))
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--log-file"))
+    }
+
     @Test func badFlagsAreUsageErrors() throws {
         let home = try CachechatProcess.temporaryHome()
         let result = try CachechatProcess.run(["serve", "--fault", "explode=1"], environment: CachechatProcess.environment(home: home))

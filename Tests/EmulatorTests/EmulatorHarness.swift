@@ -12,12 +12,21 @@ final class EmulatorHarness: @unchecked Sendable {
     let server: EmulatorServer
     var baseURL: String { server.baseURL }
 
+    private let ownsServer: Bool
+
     init(_ configuration: EmulatorConfiguration) throws {
         server = EmulatorServer(engine: EmulatorEngine(configuration: configuration))
+        ownsServer = true
         try server.start(host: "127.0.0.1", port: 0)
     }
 
-    deinit { server.stop() }
+    /// A harness over a server the test started (and stops) itself.
+    init(server: EmulatorServer) throws {
+        self.server = server
+        ownsServer = false
+    }
+
+    deinit { if ownsServer { server.stop() } }
 
     struct Outcome {
         var reply: Reply

@@ -177,6 +177,73 @@ struct EmulatorServerTests {
         let contentEvents = outcome.events.filter { if case .stream(.content) = $0 { return true } else { return false } }
         #expect(contentEvents.count > 5)
     }
+
+    @Test func requestLogMarksTheEndOfEachResponse() throws {
+        let lines = LockedBox<[String]>()
+        lines.value = []
+        let log = RequestLog { line in lines.value = (lines.value ?? []) + [line] }
+        let server = EmulatorServer(engine: EmulatorEngine(configuration: EmulatorConfiguration(tokensPerSecond: 500, replyTokens: 60)),
+                                    requestLog: log)
+        try server.start(host: "127.0.0.1", port: 0)
+        defer { server.stop() }
+        let harness = try EmulatorHarness(server: server)
+        let before = RequestLog.monotonicNow()
+        let outcome = harness.send(EmulatorHarness.request(Self.question, model: "deepseek-chat"))
+        let received = RequestLog.monotonicNow()
+        #expect(outcome.error == nil)
+        #expect(raw(harness, path: "/v1/chat/completions", body: "{}", key: nil).status == 401)
+
+        let deadline = Date().addingTimeInterval(5)
+        while (lines.value ?? []).count < 2 && Date() < deadline { usleep(10_000) }
+        let entries = try (lines.value ?? []).map { try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        try #require(entries.count == 2)
+        let stream = entries[0]
+        #expect(stream["path"] as? String == "/chat/completions")
+        #expect(stream["method"] as? String == "POST")
+        #expect(stream["status"] as? Int == 200)
+        #expect(stream["stream"] as? Bool == true)
+        #expect(stream["outcome"] as? String == "complete")
+        #expect(stream["model"] as? String == "deepseek-chat")
+        #expect(stream["completion_tokens"] as? Int == outcome.usage.completionTokens)
+        let tail = try #require(stream["reply_tail"] as? String)
+        #expect(tail.count == min(400, outcome.reply.content.count))
+        #expect(outcome.reply.content.hasSuffix(tail))
+        let started = try #require(stream["started_mono"] as? Double), ended = try #require(stream["ended_mono"] as? Double)
+        // 60 tokens at 500/s: the end is logged at least ~0.1 s after the start, and about when
+        // the client had the whole reply (the log line is written once the last write has
+        // completed, which may be a moment after the client read it).
+        #expect(started >= before && ended >= started + 0.1 && ended <= received + 0.5)
+        #expect(abs((stream["ended_unix"] as? Double ?? 0) - Date().timeIntervalSince1970) < 60)
+        #expect((stream["bytes"] as? Int ?? 0) > tail.utf8.count)
+        let refused = entries[1]
+        #expect(refused["path"] as? String == "/v1/chat/completions")
+        #expect(refused["status"] as? Int == 401)
+        #expect(refused["reply_tail"] == nil)
+    }
+
+    @Test func requestLogFileAppendsLines() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("emulator-log-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let server = EmulatorServer(engine: EmulatorEngine(configuration: EmulatorConfiguration(tokensPerSecond: 0)),
+                                    requestLog: try RequestLog.file(path))
+        try server.start(host: "127.0.0.1", port: 0)
+        defer { server.stop() }
+        let harness = try EmulatorHarness(server: server)
+        #expect(raw(harness, path: "/models", method: "GET").status == 200)
+        #expect(raw(harness, path: "/nope", method: "GET").status == 404)
+        let deadline = Date().addingTimeInterval(5)
+        var text = ""
+        while Date() < deadline {
+            text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            if text.split(separator: "\n").count >= 2 { break }
+            usleep(10_000)
+        }
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first?.contains("\"path\":\"/models\"") == true)
+        #expect(lines.last?.contains("\"status\":404") == true)
+        #expect(throws: RequestLogError.self) { try RequestLog.file("/nonexistent-dir/x/log.jsonl") }
+    }
 }
 
 final class LockedBox<Value>: @unchecked Sendable {

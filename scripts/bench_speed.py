@@ -1,0 +1,770 @@
+#!/usr/bin/env python3
+"""cachechat against other terminal chat clients, on the same emulator, in one run.
+
+Run through scripts/bench_speed.sh, which builds cachechat in release and installs the
+other clients. Every client runs in its own tmux server at 120x40 and talks to one
+`cachechat serve --speed S --reply-tokens N --log-file LOG`. Measured per client:
+
+launch      spawn (tmux respawn-pane) until the pane shows a non-empty frame that then
+            stays unchanged for 50 ms (captures every ~10 ms); the time is that of the
+            first capture showing the frame. Median of --runs launches, after one
+            unmeasured warm-up launch (first-run files, caches).
+settled     the last time the frame changed during the 2 s after launch (a client that
+            shows a partial frame for 50 ms before its real one is caught here).
+idle RSS    VmRSS summed over the client's process tree, 2 s after launch.
+stream      (chat clients; median of --stream-runs, each a fresh start with fresh state)
+            one question typed and sent; the emulator streams an
+            N-token reply at S tokens/s and logs when it wrote the last byte
+            (`ended_mono`, CLOCK_MONOTONIC = time.monotonic()). "last token after
+            server" is the time from that until the pane first shows the reply's end:
+            the last "Part K" heading of the reply followed by every line after it,
+            exactly (compared letters, digits, '.' and ','; markdown and borders
+            ignored), so a partial last line does not count. A client whose view
+            stops following the reply never shows its end; then the time is the last
+            moment its process tree was busy (over 20% of a core in a 0.25 s window)
+            before 5 s of quiet, marked "(cpu)".
+mean CPU    utime+stime of the client's process tree from pressing send to the
+            reply's end on screen, over that wall time (100% = one core).
+RSS after   VmRSS of the tree at the end of the stream measurement.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+COLS, ROWS = 120, 40
+ELIA_SYSTEM = "You are a helpful assistant named Elia."
+QUESTIONS = ["Describe cache", "Why Rome?", "Explain latency", "Describe memory", "Why tea?", "Tell me about rivers",
+             "Describe streams", "Explain terminal", "Why Swift?", "Describe benchmark"]
+
+
+# ---------------------------------------------------------------- processes
+
+def proc_children():
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    return children
+
+
+def process_tree(pid):
+    children = proc_children()
+    tree, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        tree.append(p)
+        todo.extend(children.get(p, []))
+    return tree
+
+
+def cpu_ticks(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total
+
+
+def rss_kib(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+# ---------------------------------------------------------------- tmux
+
+class Tmux:
+    """One tmux server and session per client; the pane is respawned for each run."""
+
+    def __init__(self, name, workdir, env):
+        self.socket = f"bench-speed-{os.getpid()}-{name}"
+        self.env = env
+        conf = os.path.join(workdir, f"tmux-{name}.conf")
+        term = "tmux-256color" if subprocess.run(["infocmp", "tmux-256color"], capture_output=True).returncode == 0 \
+            else "screen-256color"
+        with open(conf, "w") as f:
+            f.write(f"set -g default-terminal {term}\nset -g remain-on-exit on\nset -g status off\n"
+                    "set -g history-limit 100\nset -sg escape-time 0\n")
+        self.run("-f", conf, "new-session", "-d", "-x", str(COLS), "-y", str(ROWS), "-s", "b", "sleep 86400")
+
+    def run(self, *args, check=True):
+        result = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, env=self.env,
+                                timeout=20)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"tmux {' '.join(args)}: {result.stderr.strip()}")
+        return result.stdout
+
+    def respawn(self, command):
+        self.run("respawn-pane", "-k", "-t", "b", command)
+
+    def capture(self):
+        return self.run("capture-pane", "-p", "-t", "b")
+
+    def pane(self):
+        out = self.run("display-message", "-p", "-t", "b", "#{pane_pid} #{pane_dead} #{pane_dead_status}").split()
+        return int(out[0]), out[1] == "1", (out[2] if len(out) > 2 else "")
+
+    def keys(self, *keys, literal=False):
+        self.run("send-keys", "-t", "b", *(["-l"] if literal else []), *keys)
+
+    def close(self):
+        try:
+            pid, dead, _ = self.pane()
+            if not dead:
+                stop_tree(pid)
+        except Exception:
+            pass
+        self.run("kill-server", check=False)
+
+
+def stop_tree(pid, grace=3.0):
+    tree = process_tree(pid)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for p in tree:
+            try:
+                os.kill(p, sig)
+            except OSError:
+                pass
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and any(os.path.exists(f"/proc/{p}") and not zombie(p) for p in tree):
+            time.sleep(0.05)
+
+
+def zombie(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+        return stat[stat.rindex(")") + 2] == "Z"
+    except OSError:
+        return True
+
+
+def shell_command(argv, env):
+    quoted = " ".join(shlex_quote(a) for a in argv)
+    assignments = " ".join(f"{k}={shlex_quote(v)}" for k, v in env.items())
+    return f"exec env {assignments} {quoted}"
+
+
+def shlex_quote(s):
+    import shlex
+    return shlex.quote(str(s))
+
+
+# ---------------------------------------------------------------- screen matching
+
+def normalize(text):
+    return re.sub(r"[^a-z0-9.,]", "", text.lower())
+
+
+def crop_panel(lines):
+    """Cuts every line at a vertical rule (a side panel) right of column 40, if there is one."""
+    counts = {}
+    for line in lines:
+        for c in range(40, len(line)):
+            if line[c] == "│":
+                counts[c] = counts.get(c, 0) + 1
+    ruled = sorted(c for c, n in counts.items() if n >= 0.6 * len(lines))
+    if not ruled:
+        return lines
+    return [line[:ruled[0]] for line in lines]
+
+
+def end_target(reply_tail):
+    """The reply's last "## Part K" heading and everything after it, or None when the tail
+    cannot identify the end (no heading, a code block, or a last line not ending a sentence)."""
+    at = reply_tail.rfind("## Part ")
+    if at < 0:
+        return None
+    block = reply_tail[at:]
+    if "```" in block or not block.rstrip().endswith("."):
+        return None
+    lines = [l for l in block.split("\n") if l.strip()]
+    heading = normalize(lines[0])
+    body = normalize("".join(lines[1:]))
+    if not body:
+        return None
+    return heading, body
+
+
+def shows_end(screen, target):
+    heading, body = target
+    lines = crop_panel(screen.split("\n"))
+    norm = [normalize(l) for l in lines]
+    found = None
+    for i, n in enumerate(norm):
+        if n == heading or (n.startswith(heading) and not n[len(heading):][:1].isdigit()):
+            found = i
+    if found is None:
+        return False
+    return "".join(norm[found + 1:]).startswith(body)
+
+
+# ---------------------------------------------------------------- clients
+
+class Client:
+    name = ""
+    chat = True
+    submit = ["Enter"]
+    quit_keys = []
+
+    def __init__(self, args, url, workdir):
+        self.args, self.url, self.workdir = args, url, workdir
+
+    def prepare(self, state):
+        """Writes config into a fresh state directory; returns (argv, env)."""
+        raise NotImplementedError
+
+    def version(self):
+        return "?"
+
+    def stored_reply(self, state):
+        """The last reply as the client saved it, where that can be read."""
+        return None
+
+
+class Cachechat(Client):
+    name = "cachechat"
+    quit_keys = ["C-q"]
+
+    def prepare(self, state):
+        env = {"HOME": state, "XDG_DATA_HOME": f"{state}/data", "XDG_CONFIG_HOME": f"{state}/config",
+               "DEEPSEEK_BASE_URL": self.url, "DEEPSEEK_API_KEY": "sk-bench"}
+        return [self.args.cachechat, "--model", "deepseek-chat"], env
+
+    def version(self):
+        return run_text([self.args.cachechat, "--version"]).strip().replace("cachechat ", "")
+
+
+class Oterm(Client):
+    name = "oterm"
+    quit_keys = ["C-q"]
+
+    def python(self):
+        return os.path.join(os.path.dirname(self.args.oterm), "python")
+
+    def prepare(self, state):
+        data = f"{state}/oterm"
+        os.makedirs(data, exist_ok=True)
+        # The splash screen is an animation, switched off; the endpoint is oterm's
+        # documented `openaiCompatible` provider.
+        with open(f"{data}/config.json", "w") as f:
+            json.dump({"theme": "textual-dark", "splash-screen": False,
+                       "openaiCompatible": {"emulator": {"base_url": self.url + "/v1", "api_key": "sk-bench"}}}, f)
+        env = {"HOME": state, "XDG_DATA_HOME": f"{state}/data", "XDG_CONFIG_HOME": f"{state}/config",
+               "OTERM_DATA_DIR": data}
+        # One saved chat on that provider, so oterm opens on it (no model picker to drive).
+        seed = ("import asyncio\nfrom oterm.store.store import Store\nfrom oterm.types import ChatModel\n"
+                "async def main():\n    s = await Store.get_store()\n"
+                "    await s.save_chat(ChatModel(name='bench', model='deepseek-chat', provider='openai-compat/emulator'))\n"
+                "asyncio.run(main())\n")
+        result = subprocess.run([self.python(), "-c", seed], env={**os.environ, **env}, capture_output=True, text=True,
+                                timeout=120)
+        if result.returncode != 0:
+            raise RuntimeError("could not create oterm's chat: " + result.stderr.strip()[-300:])
+        return [self.args.oterm], env
+
+    def stored_reply(self, state):
+        import sqlite3
+        try:
+            with sqlite3.connect(f"{state}/oterm/store.db") as db:
+                row = db.execute("SELECT text FROM message WHERE author = 'assistant' ORDER BY id DESC LIMIT 1").fetchone()
+            return row[0] if row else ""
+        except Exception:
+            return None
+
+    def version(self):
+        return run_text([self.python(), "-c", "import importlib.metadata as m; print(m.version('oterm'))"]).strip()
+
+
+class Elia(Client):
+    name = "elia"
+    submit = ["C-j"]
+    quit_keys = ["Escape"]
+
+    def prepare(self, state):
+        config = f"{state}/config/elia"
+        os.makedirs(config, exist_ok=True)
+        with open(f"{config}/config.toml", "w") as f:
+            f.write(f'default_model = "emulator"\nsystem_prompt = "{ELIA_SYSTEM}"\n\n[[models]]\nid = "emulator"\n'
+                    f'name = "openai/deepseek-chat"\ndisplay_name = "deepseek-chat (emulator)"\nprovider = "emulator"\n'
+                    f'api_base = "{self.url}/v1"\napi_key = "sk-bench"\n')
+        # litellm would otherwise fetch its model price list from the network when it loads.
+        env = {"HOME": state, "XDG_DATA_HOME": f"{state}/data", "XDG_CONFIG_HOME": f"{state}/config",
+               "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+        return [self.args.elia], env
+
+    def version(self):
+        python = os.path.join(os.path.dirname(self.args.elia), "python")
+        return run_text([python, "-c", "import importlib.metadata as m; print(m.version('elia-chat'))"]).strip()
+
+
+class WeeChat(Client):
+    name = "weechat"
+    chat = False
+    quit_keys = ["/quit", "Enter"]
+
+    def prepare(self, state):
+        return [self.args.weechat, "--dir", f"{state}/weechat"], {"HOME": state}
+
+    def version(self):
+        return run_text([self.args.weechat, "--version"]).strip()
+
+
+def run_text(argv):
+    """The first line a command prints, for versions."""
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=60).stdout.strip()
+        return out.split("\n")[0][:40] or "?"
+    except Exception as error:
+        return f"? ({type(error).__name__})"
+
+
+# ---------------------------------------------------------------- measurements
+
+class Failed(Exception):
+    pass
+
+
+def pane_failure(tmux, what):
+    screen = "\n".join(l for l in tmux.capture().split("\n") if l.strip())
+    return Failed(f"{what}; the pane shows: {screen[-400:]!r}" if screen else f"{what}; the pane is empty")
+
+
+def launch(tmux, client, state, timeout):
+    """Spawns the client and waits for its stable frame; returns a dict of measurements."""
+    argv, env = client.prepare(state)
+    t0 = time.monotonic()
+    tmux.respawn(shell_command(argv, env))
+    frame, first, polls = None, None, 0
+    while True:
+        now = time.monotonic()
+        if now - t0 > timeout:
+            raise pane_failure(tmux, f"no stable frame within {timeout:.0f} s")
+        screen = tmux.capture()
+        polls += 1
+        if polls % 10 == 0:
+            _, dead, status = tmux.pane()
+            if dead:
+                raise pane_failure(tmux, "exited while starting" + (f" (status {status})" if status else ""))
+        if screen.strip():
+            if screen != frame:
+                frame, first = screen, now
+            elif now - first >= 0.05:
+                break
+        time.sleep(0.01)
+    stable = first - t0
+    pid, dead, status = tmux.pane()
+    if dead:
+        raise pane_failure(tmux, "exited while starting" + (f" (status {status})" if status else ""))
+    return {"pid": pid, "t0": t0, "launch_s": stable, "frame": frame}
+
+
+def idle(tmux, started, seconds=2.0):
+    pid, t0, frame = started["pid"], started["t0"], started["frame"]
+    tree = process_tree(pid)
+    ticks0, w0 = cpu_ticks(tree), time.monotonic()
+    last_change = started["launch_s"]
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        screen = tmux.capture()
+        if screen != frame and screen.strip():
+            frame, last_change = screen, time.monotonic() - t0
+        time.sleep(0.1)
+    tree = process_tree(pid)
+    late = None
+    if frame != started["frame"]:
+        pairs = zip(started["frame"].split("\n"), frame.split("\n"))
+        late = next(([a.strip()[:80], b.strip()[:80]] for a, b in pairs if a != b), None)
+    return {"settled_s": last_change, "late_change": late, "idle_rss_kib": rss_kib(tree),
+            "idle_cpu_pct": 100.0 * (cpu_ticks(tree) - ticks0) / CLK_TCK / (time.monotonic() - w0)}
+
+
+def quit_client(tmux, client, pid):
+    try:
+        for key in client.quit_keys:
+            tmux.keys(key, literal=key.startswith("/"))
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if tmux.pane()[1]:
+                return
+            time.sleep(0.05)
+    except Exception:
+        pass
+    stop_tree(pid)
+
+
+class RequestLogReader:
+    def __init__(self, path):
+        self.path, self.offset = path, 0
+
+    def skip_to_end(self):
+        self.offset = os.path.getsize(self.path) if os.path.exists(self.path) else 0
+
+    def new_entries(self):
+        if not os.path.exists(self.path):
+            return []
+        with open(self.path, "rb") as f:
+            f.seek(self.offset)
+            data = f.read()
+        complete = data[:data.rfind(b"\n") + 1]
+        self.offset += len(complete)
+        return [json.loads(line) for line in complete.decode().splitlines() if line.strip()]
+
+
+def stream(tmux, client, state, log, question, timeouts):
+    started = launch(tmux, client, state, timeouts.launch)
+    time.sleep(1.5)  # let it finish start-up work (model lookups, history) before typing
+    pid = started["pid"]
+    tmux.keys(question, literal=True)
+    time.sleep(0.5)
+    log.skip_to_end()
+    tree = process_tree(pid)
+    samples = [(time.monotonic(), cpu_ticks(tree))]
+    t_send = samples[0][0]
+    tmux.keys(*client.submit)
+    entry, target, seen_at = None, None, None
+    others, followups = [], []
+    checked = t_send
+    last_busy = t_send
+    while True:
+        now = time.monotonic()
+        ticks = cpu_ticks(tree)
+        samples.append((now, ticks))
+        # Busy: over 20% of a core in the last 0.25 s.
+        for t_old, ticks_old in reversed(samples):
+            if now - t_old >= 0.25:
+                if 100.0 * (ticks - ticks_old) / CLK_TCK / (now - t_old) > 20:
+                    last_busy = now
+                break
+        if now - checked > 0.5:  # the tree and liveness only twice a second: polling costs CPU too
+            checked = now
+            tree = process_tree(pid)
+            if tmux.pane()[1]:
+                raise pane_failure(tmux, "exited during the reply")
+        for e in log.new_entries():
+            if entry is None and e.get("method") == "POST" and e.get("path", "").endswith("chat/completions"):
+                if e.get("status") != 200 or e.get("outcome") != "complete":
+                    raise pane_failure(tmux, f"the emulator answered {e.get('status')} ({e.get('outcome')})")
+                entry = e
+                target = end_target(entry.get("reply_tail", ""))
+            elif entry is None:
+                others.append(f"{e.get('method')} {e.get('path')} {e.get('status')}")
+            else:
+                followups.append({"request": f"{e.get('method')} {e.get('path')} {e.get('status')}",
+                                  "after_server_s": e["ended_mono"] - entry["ended_mono"]})
+        if entry is None:
+            if now - t_send > timeouts.request:
+                raise pane_failure(tmux, f"no chat request reached the emulator within {timeouts.request:.0f} s"
+                                   + (f" (it saw: {', '.join(others)})" if others else ""))
+            time.sleep(0.025)
+            continue
+        server_end = entry["ended_mono"]
+        if seen_at is None and target is not None and shows_end(tmux.capture(), target):
+            seen_at = time.monotonic()
+        if seen_at is not None and (now - max(seen_at, last_busy) >= 3 or now - seen_at > 10):
+            break
+        if seen_at is None and now - last_busy >= 5 and now - server_end >= 5:
+            break  # idle for 5 s and the end is still not on screen: it will not come
+        if now - server_end > timeouts.reply:
+            raise pane_failure(tmux, f"the reply's end was not on screen {timeouts.reply:.0f} s after the server finished")
+        time.sleep(0.025)
+    cpu_done = max(last_busy, server_end)
+    end = seen_at if seen_at is not None else cpu_done
+    ticks_end = interpolate(samples, end)
+    result = {
+        "last_token_s": end - server_end, "by": "screen" if seen_at is not None else "cpu",
+        "cpu_busy_until_after_server_s": cpu_done - server_end,
+        "mean_cpu_pct": 100.0 * (ticks_end - samples[0][1]) / CLK_TCK / (end - t_send),
+        "rss_after_kib": rss_kib(process_tree(pid)),
+        "server_stream_s": server_end - entry["started_mono"],
+        "send_to_server_end_s": server_end - t_send,
+        "completion_tokens": entry.get("completion_tokens"),
+        "end_detectable": target is not None,
+        "requests_before": others,
+        "requests_after": followups,
+    }
+    stop_tree(pid)
+    stored = client.stored_reply(state)
+    if stored is not None:
+        result["stored_reply_complete"] = stored.rstrip().endswith(entry.get("reply_tail", "").rstrip())
+    return result
+
+
+def interpolate(samples, t):
+    for (t1, c1), (t2, c2) in zip(samples, samples[1:]):
+        if t1 <= t <= t2:
+            return c1 + (c2 - c1) * ((t - t1) / (t2 - t1) if t2 > t1 else 0)
+    return samples[-1][1]
+
+
+# ---------------------------------------------------------------- emulator
+
+def start_emulator(cachechat, speed, reply_tokens, log_path, workdir):
+    argv = [cachechat, "serve", "--port", "0", "--memory", "--speed", str(speed), "--reply-tokens", str(reply_tokens)]
+    if log_path:
+        argv += ["--log-file", log_path]
+    out = open(os.path.join(workdir, f"serve-{speed}.out"), "w+")
+    process = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "HOME": workdir})
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        out.seek(0)
+        match = re.search(r"http://[0-9.]+:\d+", out.read())
+        if match:
+            return process, match.group(0)
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    process.kill()
+    out.seek(0)
+    raise SystemExit(f"bench_speed: the emulator did not start: {out.read()[-500:]}")
+
+
+def reply_text(url, messages):
+    body = json.dumps({"model": "deepseek-chat", "stream": False, "messages": messages}).encode()
+    request = urllib.request.Request(url + "/chat/completions", body,
+                                     {"Authorization": "Bearer sk-bench", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)["choices"][0]["message"]["content"]
+
+
+def pick_question(url):
+    """A question whose reply ends in a way the screen check can recognise, for every
+    request shape the clients send (a bare user message; elia adds its system prompt)."""
+    for question in QUESTIONS:
+        shapes = [[{"role": "user", "content": question}],
+                  [{"role": "system", "content": ELIA_SYSTEM}, {"role": "user", "content": question}]]
+        if all(end_target(reply_text(url, shape)[-400:]) for shape in shapes):
+            return question
+    raise SystemExit("bench_speed: no candidate question gives a recognisable reply end")
+
+
+# ---------------------------------------------------------------- report
+
+def machine():
+    info = {"nproc": os.cpu_count(), "kernel": platform.release()}
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        for key in ("Model name", "Vendor ID", "CPU family", "Model", "Thread(s) per core", "Hypervisor vendor"):
+            m = re.search(rf"^{re.escape(key)}:\s*(.+)$", lscpu, re.M)
+            if m:
+                info[key] = m.group(1).strip()
+    except OSError:
+        pass
+    with open("/proc/meminfo") as f:
+        info["memory_gib"] = round(int(f.readline().split()[1]) / 1024 / 1024, 1)
+    info["load_before"] = os.getloadavg()
+    return info
+
+
+def fmt_ratio(value, base, floor=None):
+    if value is None or base is None:
+        return ""
+    if floor is not None and base < floor:
+        return f"≥{value / floor:,.0f}×" if value / floor >= 10 else f"≥{value / floor:.1f}×"
+    if base <= 0:
+        return ""
+    r = value / base
+    return f"{r:,.0f}×" if r >= 10 else f"{r:.1f}×"
+
+
+def cell(text):
+    return " ".join(str(text).replace("|", "/").split())
+
+
+def table(results, order):
+    base = results.get("cachechat", {})
+    bl = base.get("launch_ms"); bi = base.get("idle_rss_mib"); bs = base.get("last_token_s"); ba = base.get("rss_after_mib")
+    rows = ["| client | version | launch ms (median) | × | settled ms | idle RSS MiB | × | last token after server s | × "
+            "| mean CPU % | RSS after MiB | × |",
+            "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for name in order:
+        r = results.get(name)
+        if r is None:
+            continue
+        if "error" in r and "launch_ms" not in r:
+            rows.append("| " + " | ".join([name, r.get("version", ""), "failed: " + cell(r["error"])] + [""] * 9) + " |")
+            continue
+        cells = [name, r.get("version", ""), f"{r['launch_ms']:,.0f}", fmt_ratio(r["launch_ms"], bl),
+                 f"{r['settled_ms']:,.0f}", f"{r['idle_rss_mib']:.1f}", fmt_ratio(r["idle_rss_mib"], bi)]
+        if "stream_error" in r:
+            cells += ["failed: " + cell(r["stream_error"]), "", "", "", ""]
+        elif "last_token_s" in r:
+            mark = " (cpu)" if r["by"] == "cpu" else ""
+            cells += [f"{r['last_token_s']:.2f}{mark}",
+                      "1×" if name == "cachechat" else fmt_ratio(r["last_token_s"], bs, floor=0.03),
+                      f"{r['mean_cpu_pct']:.0f}", f"{r['rss_after_mib']:.1f}", fmt_ratio(r["rss_after_mib"], ba)]
+        else:
+            cells += ["—", "", "", "", ""]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+# ---------------------------------------------------------------- main
+
+class Timeouts:
+    def __init__(self, args):
+        self.launch, self.request, self.reply = args.launch_timeout, 60.0, args.reply_timeout
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cachechat", required=True)
+    parser.add_argument("--oterm")
+    parser.add_argument("--elia")
+    parser.add_argument("--weechat", default=shutil.which("weechat"))
+    parser.add_argument("--clients", default="cachechat,weechat,oterm,elia")
+    parser.add_argument("--runs", type=int, default=3, help="measured launches per client (after one warm-up)")
+    parser.add_argument("--stream-runs", type=int, default=3, help="streamed replies per chat client (median)")
+    parser.add_argument("--speed", type=float, default=2000)
+    parser.add_argument("--reply-tokens", type=int, default=5000)
+    parser.add_argument("--launch-timeout", type=float, default=60)
+    parser.add_argument("--reply-timeout", type=float, default=240)
+    parser.add_argument("--json", help="write every measurement here")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="bench-speed-")
+    log_path = os.path.join(workdir, "requests.jsonl")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+           "HOME": workdir, "TMPDIR": workdir}
+    info = machine()
+    emulator, url = start_emulator(args.cachechat, args.speed, args.reply_tokens, log_path, workdir)
+    calibration, calibration_url = start_emulator(args.cachechat, 0, args.reply_tokens, None, workdir)
+    try:
+        question = pick_question(calibration_url)
+    finally:
+        calibration.terminate()
+        calibration.wait()
+    print(f"emulator {url}: {args.reply_tokens:,} tokens at {args.speed:,.0f}/s; question {question!r}", flush=True)
+
+    kinds = {"cachechat": Cachechat, "oterm": Oterm, "elia": Elia, "weechat": WeeChat}
+    order = [c.strip() for c in args.clients.split(",") if c.strip()]
+    results = {}
+    log = RequestLogReader(log_path)
+    timeouts = Timeouts(args)
+    try:
+        for name in order:
+            client = kinds[name](args, url, workdir)
+            result = results[name] = {}
+            binary = {"cachechat": args.cachechat, "oterm": args.oterm, "elia": args.elia, "weechat": args.weechat}[name]
+            if not binary or not os.path.exists(binary):
+                result["error"] = f"not installed ({binary or 'no path given'})"
+                print(f"{name}: {result['error']}", flush=True)
+                continue
+            result["version"] = client.version()
+            tmux = Tmux(name, workdir, env)
+            try:
+                state = tempfile.mkdtemp(prefix=f"{name}-launch-", dir=workdir)
+                launches = []
+                for run in range(args.runs + 1):
+                    started = launch(tmux, client, state, timeouts.launch)
+                    measured = {**idle(tmux, started), "launch_s": started["launch_s"]}
+                    quit_client(tmux, client, started["pid"])
+                    if run > 0:
+                        launches.append(measured)
+                    label = "warm-up" if run == 0 else f"run {run}"
+                    print(f"{name} {label}: stable {measured['launch_s'] * 1000:,.0f} ms, settled "
+                          f"{measured['settled_s'] * 1000:,.0f} ms, idle RSS {measured['idle_rss_kib'] / 1024:.1f} MiB, "
+                          f"idle CPU {measured['idle_cpu_pct']:.1f}%", flush=True)
+                result["launches"] = launches
+                result["launch_ms"] = statistics.median(m["launch_s"] for m in launches) * 1000
+                result["settled_ms"] = statistics.median(m["settled_s"] for m in launches) * 1000
+                result["idle_rss_mib"] = statistics.median(m["idle_rss_kib"] for m in launches) / 1024
+                result["idle_cpu_pct"] = statistics.median(m["idle_cpu_pct"] for m in launches)
+            except Failed as failure:
+                result["error"] = str(failure)
+                print(f"{name}: failed: {failure}", flush=True)
+            except Exception as error:
+                result["error"] = f"{type(error).__name__}: {error}"
+                print(f"{name}: failed: {result['error']}", flush=True)
+            if client.chat and "error" not in result:
+                streams = []
+                for run in range(args.stream_runs):
+                    try:
+                        state = tempfile.mkdtemp(prefix=f"{name}-stream-", dir=workdir)
+                        measured = stream(tmux, client, state, log, question, timeouts)
+                        measured["rss_after_mib"] = measured.pop("rss_after_kib") / 1024
+                        streams.append(measured)
+                        print(f"{name} stream {run + 1}: last token {measured['last_token_s']:.2f} s after the server "
+                              f"finished (by {measured['by']}; busy until {measured['cpu_busy_until_after_server_s']:.2f} s), "
+                              f"mean CPU {measured['mean_cpu_pct']:.0f}%, RSS after {measured['rss_after_mib']:.1f} MiB, "
+                              f"server stream {measured['server_stream_s']:.2f} s"
+                              + (f", stored reply complete: {measured['stored_reply_complete']}"
+                                 if "stored_reply_complete" in measured else "")
+                              + (f", later requests: " + ", ".join(f"{r['request']} at +{r['after_server_s']:.2f} s"
+                                                                   for r in measured["requests_after"])
+                                 if measured["requests_after"] else ""), flush=True)
+                    except Failed as failure:
+                        result["stream_error"] = str(failure)
+                        print(f"{name} stream {run + 1}: failed: {failure}", flush=True)
+                        break
+                    except Exception as error:
+                        result["stream_error"] = f"{type(error).__name__}: {error}"
+                        print(f"{name} stream {run + 1}: failed: {result['stream_error']}", flush=True)
+                        break
+                if streams:
+                    result.pop("stream_error", None)
+                    result["streams"] = streams
+                    for key in ("last_token_s", "mean_cpu_pct", "rss_after_mib"):
+                        result[key] = statistics.median(m[key] for m in streams)
+                    result["by"] = "screen" if all(m["by"] == "screen" for m in streams) else "cpu"
+            tmux.close()
+    finally:
+        emulator.terminate()
+        emulator.wait()
+
+    print()
+    print(f"Machine: {info.get('nproc')} cores, {info.get('Model name', '?')}, {info.get('memory_gib')} GiB, "
+          f"Linux {info.get('kernel')}; load average before {', '.join(f'{x:.2f}' for x in info['load_before'])}, "
+          f"after {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"Versions: " + ", ".join(f"{n} {results[n].get('version', '?')}" for n in order if n in results))
+    print(f"Reply: {args.reply_tokens:,} tokens at {args.speed:,.0f} tokens/s; {COLS}x{ROWS} tmux; "
+          f"launch = median of {args.runs} after a warm-up, stream figures median of {args.stream_runs}; "
+          f"× = ratio to cachechat")
+    print()
+    print(table(results, order))
+    if args.json:
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+        with open(args.json, "w") as f:
+            json.dump({"machine": info, "question": question, "speed": args.speed, "reply_tokens": args.reply_tokens,
+                       "results": results}, f, indent=2, default=str)
+        print(f"\nAll measurements: {args.json}")
+    if not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+    else:
+        print(f"Kept {workdir}")
+
+
+if __name__ == "__main__":
+    main()
