@@ -40,6 +40,8 @@ public final class ChatApp {
     /// When the draft last changed; its prediction runs once typing pauses.
     var predictionDue: Double?
     var needsRedraw = true
+    var lastRender = -Double.infinity
+    var lastSpinner = -Double.infinity
     var spinnerFrame = 0
     var escapeDeadline: Double?
     var pendingAction: PendingAction?
@@ -122,6 +124,7 @@ public final class ChatApp {
         if turn != nil { wait = min(wait, 0.08) }
         if let deadline = escapeDeadline { wait = min(wait, max(0, deadline - clock.uptime())) }
         if let due = predictionDue { wait = min(wait, max(0, due - clock.uptime())) }
+        if needsRedraw { wait = min(wait, max(0, lastRender + Self.frameInterval - clock.uptime())) }
         let ready = session.transport.poll(timeout: wait, extraFDs: device.pollDescriptors)
         _ = ready
         for event in device.takeEvents() { handleDeviceEvent(event) }
@@ -134,13 +137,20 @@ public final class ChatApp {
             for event in decoder.flushPending() { handle(event) }
         }
         tick()
-        if needsRedraw { render() }
+        // While a reply streams, chunks arrive every few milliseconds: paint at most 60
+        // frames a second. Input is painted at once.
+        if needsRedraw && (bytes.isEmpty == false || turn == nil || clock.uptime() - lastRender >= Self.frameInterval) {
+            render()
+        }
     }
+
+    static let frameInterval = 1.0 / 60
 
     /// Called every loop iteration: spinner, notice expiry.
     func tick() {
-        if turn != nil {
+        if turn != nil, clock.uptime() - lastSpinner >= 0.1 {
             spinnerFrame += 1
+            lastSpinner = clock.uptime()
             needsRedraw = true
         }
         if let due = predictionDue, clock.uptime() >= due {
@@ -173,6 +183,7 @@ public final class ChatApp {
 
     public func render() {
         needsRedraw = false
+        lastRender = clock.uptime()
         if buffer.size != device.size { buffer.resize(to: device.size) }
         if let fewShotEditor {
             let cursor = fewShotEditor.draw(in: Painter(buffer))
