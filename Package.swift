@@ -70,6 +70,8 @@ let package = Package(
         .executableTarget(name: "tokenizer-bench", dependencies: ["Tokenizer"]),
         .executableTarget(name: "tui-bench", dependencies: ["App", "ChatCore", "ChatWire", "CurlTransport", "Emulator", "EmulatorServer", "Store", "TerminalUI"]),
         .executableTarget(name: "store-crash-writer", dependencies: ["Store", "ChatCore"]),
+        // A long headless conversation that samples its own memory and descriptors (docs/FAULTS.md).
+        .executableTarget(name: "soak", dependencies: ["App", "ChatCore", "ChatWire", "CurlTransport", "Store", "TerminalUI"]),
         .executableTarget(name: "emulator-bench", dependencies: ["Emulator", "EmulatorServer", "ChatWire", "CurlTransport"]),
         // Cache-efficiency workloads through ChatSession against the emulator (docs/BENCHMARKS.md).
         .target(
@@ -86,7 +88,7 @@ let package = Package(
                                                        .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "Tokenizer"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "soak", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AppTests", dependencies: ["App", "ChatCore", "ChatWire", "CurlTransport", "Emulator", "EmulatorServer", "Store", "TerminalUI", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workloads", "App", "ChatCore"]),

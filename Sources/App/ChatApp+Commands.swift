@@ -89,6 +89,10 @@ extension ChatApp {
             model.overlay = .help(Self.help)
         case "quit", "q", "exit":
             requestQuit()
+        case "crash-test" where crashTestEnabled:
+            // Tests only (CACHECHAT_TEST_TRAP=1): a Swift runtime trap, to check that the
+            // terminal is restored and nothing secret is printed when the program crashes.
+            fatalError("cachechat: deliberate crash for tests (/crash-test with CACHECHAT_TEST_TRAP=1)")
         default:
             fail("Unknown command /\(name). Type / and Tab to see the commands.")
             consumed = false

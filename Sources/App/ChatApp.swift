@@ -15,6 +15,9 @@ public final class ChatApp {
     let themes: ThemeCatalog
     /// Overrides the model's context window for truncation (CACHECHAT_CONTEXT_LIMIT).
     public var contextLimit: Int?
+    /// `/crash-test` traps (fatalError) when set; hidden, for the crash-restoration tests
+    /// (`CACHECHAT_TEST_TRAP=1`, docs/FAULTS.md).
+    public var crashTestEnabled = false
     /// Few-shot sets on disk (nil in tests that do not need them).
     public var fewShots: FewShotLibrary?
 

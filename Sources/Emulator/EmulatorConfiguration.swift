@@ -11,6 +11,11 @@ public struct EmulatorConfiguration: Sendable {
     public var replyTokens: Int?
     public var usagePlacement: UsagePlacement
     public var faults: [FaultPlan]
+    /// A file of fault plans, one per line, read before every request. Plans in it at start
+    /// join `faults`; when its text changes, its plans replace all current ones and their
+    /// counting starts again. Lets a test switch faults without restarting the server
+    /// (`serve --fault-file`).
+    public var faultFile: String?
     /// Requests served at once; later ones wait (streams get `: keep-alive` meanwhile).
     public var maxConcurrent: Int
     public var keepAliveInterval: Double

@@ -15,6 +15,7 @@ public final class EmulatorEngine: @unchecked Sendable {
     private let lock = NSLock()
     private var accounts: [String: Account] = [:]
     private var faults: FaultSchedule
+    private var faultFileText: String?
 
     final class Account {
         var cache: PrefixCache
@@ -39,7 +40,29 @@ public final class EmulatorEngine: @unchecked Sendable {
         self.tokenizer = tokenizer
         self.template = ChatTemplate(tokenizer: tokenizer)
         self.clock = clock
-        self.faults = FaultSchedule(configuration.faults)
+        var plans = configuration.faults
+        if let path = configuration.faultFile {
+            // Plans in the file at start join `faults`; a later change replaces them all.
+            let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            faultFileText = text
+            plans += (try? Self.faultPlans(in: text)) ?? []
+        }
+        self.faults = FaultSchedule(plans)
+    }
+
+    /// Rereads `configuration.faultFile` (under the lock); a changed text replaces the plans.
+    private func reloadFaultFile() throws {
+        guard let path = configuration.faultFile else { return }
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        guard text != faultFileText else { return }
+        faultFileText = text
+        faults = FaultSchedule(try Self.faultPlans(in: text))
+    }
+
+    /// One plan per line; blank lines and `#` comments are skipped.
+    static func faultPlans(in text: String) throws -> [FaultPlan] {
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        return try lines.filter { !$0.isEmpty && !$0.hasPrefix("#") }.map(FaultPlan.parse)
     }
 
     // MARK: - Endpoints
@@ -49,7 +72,15 @@ public final class EmulatorEngine: @unchecked Sendable {
         guard let key = Self.bearerKey(authorization) else {
             return .deepSeekError(401, "Authentication Fails, Your api key: **** is invalid", type: "authentication_error")
         }
-        let injected = lock.withLock { faults.next() }
+        let injected: [FaultPlan.Kind]
+        do {
+            injected = try lock.withLock {
+                try reloadFaultFile()
+                return faults.next()
+            }
+        } catch {
+            return .deepSeekError(500, "Emulator fault file: \(error)")
+        }
         for fault in injected {
             if case .status(let code, let retryAfter) = fault { return Self.statusFault(code, retryAfter: retryAfter, key: key) }
         }

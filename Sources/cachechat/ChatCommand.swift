@@ -73,8 +73,11 @@ struct ChatCommand: ParsableCommand {
         let app = ChatApp(device: device, session: session, store: store, themes: themes)
         app.fewShots = FewShotLibrary(environment: environment)
         if let limit = environment["CACHECHAT_CONTEXT_LIMIT"].flatMap(Int.init) { app.contextLimit = limit }
+        app.crashTestEnabled = environment["CACHECHAT_TEST_TRAP"] == "1"
         app.start()
-        if let startupWarning { app.showWarning(startupWarning) }
+        // Printed to stderr too, but the TUI's screen hides that until it quits.
+        let warnings = config.warnings + [startupWarning].compactMap { $0 }
+        if !warnings.isEmpty { app.showWarning(warnings.joined(separator: " ")) }
         if let fewShot { app.startWithFewShot(fewShot, each: each) }
         while !app.isFinished { app.step(timeout: 1) }
         terminal.stop()

@@ -56,6 +56,17 @@ struct ServeCommand: ParsableCommand {
         }
         let server = EmulatorServer(engine: EmulatorEngine(configuration: configuration, generator: generator), eventLoopThreads: 2,
                                     requestLog: requestLog)
+        // Before the URL is printed: a client that stops the server as soon as it has read
+        // the URL must not find SIGTERM ignored with no handler yet (it was lost).
+        let done = DispatchSemaphore(value: 0)
+        var sources: [DispatchSourceSignal] = []
+        for signalNumber in [SIGINT, SIGTERM] {
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { done.signal() }
+            source.resume()
+            sources.append(source)
+            signal(signalNumber, SIG_IGN)
+        }
         do {
             try server.start(host: host, port: port)
         } catch {
@@ -67,15 +78,6 @@ struct ServeCommand: ParsableCommand {
               + (upstream.map { ", generation from \($0)" } ?? "") + ")")
         print("Try: DEEPSEEK_BASE_URL=\(server.baseURL) DEEPSEEK_API_KEY=sk-anything cachechat ask \"Hello\"")
         fflushStandardOutput()
-        let done = DispatchSemaphore(value: 0)
-        var sources: [DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { done.signal() }
-            source.resume()
-            sources.append(source)
-        }
         done.wait()
         server.stop()
         Terminal.errorLine("cachechat emulator stopped")
@@ -117,6 +119,10 @@ struct EmulatorOptions: ParsableArguments {
     @Option(name: .customLong("fault"), help: "Inject a fault, e.g. status=429,retry-after=1,every=3 (see docs/EMULATOR.md).")
     var faults: [String] = []
 
+    @Option(name: .customLong("fault-file"),
+            help: "A file of fault plans, one per line, reread before each request (changing it restarts their counting).")
+    var faultFile: String?
+
     func configuration() throws -> EmulatorConfiguration {
         let plans: [FaultPlan]
         do {
@@ -127,11 +133,13 @@ struct EmulatorOptions: ParsableArguments {
         let directory = memoryOnly ? nil : dataDirectory
             ?? Paths.dataDirectory(environment: ProcessInfo.processInfo.environment) + "/emulator"
         if let unit, unit <= 0 { throw CLIError.usage("--unit must be a positive number of tokens") }
-        return EmulatorConfiguration(
+        var configuration = EmulatorConfiguration(
             cacheModel: cacheModel.kind, unit: unit, ttl: try DurationArgument.seconds(ttl, flag: "--ttl"),
             constructDelay: try DurationArgument.seconds(constructDelay, flag: "--construct-delay"),
             dataDirectory: directory, tokensPerSecond: max(0, speed), replyTokens: replyTokens,
             usagePlacement: usageChunk.placement, faults: plans, maxConcurrent: maxConcurrent)
+        configuration.faultFile = faultFile
+        return configuration
     }
 }
 

@@ -1,0 +1,115 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `cachechat ask` through every case of `FaultMatrix`: the real binary against a real
+/// `cachechat serve` started with the case's `--fault` plan, in a private HOME each.
+@Suite("Fault matrix: cachechat ask")
+struct FaultMatrixTests {
+    static let key = "sk-matrix-5e1d7c90b3-abcd"
+
+    /// The reply the fault-free server gives to `FaultMatrix.question` (deterministic).
+    static let fullReply: Result<String, Error> = Result {
+        let server = try EmulatorProcess(arguments: FaultMatrix.serverArguments)
+        defer { server.stop() }
+        let home = try CachechatProcess.temporaryHome()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let result = try CachechatProcess.run(["ask", "--model", "deepseek-chat", FaultMatrix.question],
+                                              environment: environment(home: home, baseURL: server.baseURL))
+        guard result.status == 0, !result.stdout.isEmpty else {
+            throw EmulatorProcess.Failure(description: "baseline ask failed: \(result.status) \(result.stderr)")
+        }
+        return result.stdout
+    }
+
+    static func environment(home: URL, baseURL: String) -> [String: String] {
+        CachechatProcess.environment(home: home, extra: ["DEEPSEEK_BASE_URL": baseURL, "DEEPSEEK_API_KEY": key])
+    }
+
+    /// A loopback port nothing listens on (bound, then closed).
+    static func closedPort() throws -> Int {
+        let server = try EmulatorProcess()
+        let port = server.port
+        server.stop()
+        return port
+    }
+
+    @Test(arguments: FaultMatrix.cases)
+    func askShowsWhatTheTableSays(_ item: FaultCase) throws {
+        let full = try Self.fullReply.get()
+        var server: EmulatorProcess? = nil
+        let baseURL: String
+        if let plan = item.plan {
+            server = try EmulatorProcess(faults: [plan], arguments: FaultMatrix.serverArguments)
+            baseURL = server!.baseURL
+        } else {
+            baseURL = "http://127.0.0.1:\(try Self.closedPort())"
+        }
+        defer { server?.stop() }
+        let home = try CachechatProcess.temporaryHome()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let env = Self.environment(home: home, baseURL: baseURL)
+
+        let result = try CachechatProcess.run(["ask", "--model", "deepseek-chat", FaultMatrix.question], environment: env)
+        #expect(result.status == item.exitCode, "\(item): stderr \(result.stderr)")
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.last?.hasPrefix("cachechat: ") == true && lines.last?.contains(item.askMessage) == true,
+                "\(item): stderr \(result.stderr)")
+        let retries = lines.filter { $0.contains("retrying in") }
+        #expect(retries.count == item.retries, "\(item): stderr \(result.stderr)")
+        if let notice = item.retryNotice { #expect(retries.allSatisfy { $0.contains(notice.prefix(12)) } && retries.first?.contains(notice) == true) }
+        switch item.reply {
+        case .none: #expect(result.stdout.isEmpty, "\(item)")
+        case .full: #expect(result.stdout == full, "\(item)")
+        case .partial:
+            #expect(!result.stdout.isEmpty && result.stdout.count < full.count && full.hasPrefix(result.stdout), "\(item): \(result.stdout)")
+            #expect(result.stderr.contains("[reply interrupted]"), "\(item)")
+        }
+        #expect(!result.stderr.contains(Self.key) && !result.stdout.contains(Self.key))
+
+        // The database: the question, the reply in its state with exactly what was shown,
+        // one ledger row for the turn (retries included), an intact file.
+        let database = try HistoryDatabase(home: home)
+        #expect(try database.integrityCheck() == ["ok"])
+        let messages = try database.messages()
+        #expect(messages.map(\.role) == ["user", "assistant"], "\(item)")
+        #expect(messages.first?.content == FaultMatrix.question)
+        let reply = try #require(messages.last)
+        let state = [reply.state, reply.detail].compactMap { $0 }.joined(separator: " ")
+        if item.messageState == "failed" {
+            #expect(reply.state == "failed" && reply.detail == lines.last.map { String($0.dropFirst("cachechat: ".count)) },
+                    "\(item): \(state)")
+        } else {
+            #expect(state == item.messageState, "\(item)")
+        }
+        #expect(reply.content == result.stdout, "\(item): the stored reply is not what was shown")
+        let requests = try database.requests()
+        #expect(requests.count == 1, "\(item): \(requests)")
+        #expect(requests.first.map(HistoryDatabase.ledger) == item.ledger, "\(item)")
+        #expect(requests.first?.message == reply.id)
+
+        // --json: one object, the same exit status, the partial reply in `content`.
+        let json = try CachechatProcess.run(["ask", "--json", "--model", "deepseek-chat", FaultMatrix.question], environment: env)
+        #expect(json.status == item.exitCode, "\(item): \(json.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let content = object["content"] as? String ?? ""
+        if item.exitCode == 0 {
+            #expect(object["error"] is NSNull && content == full, "\(item)")
+        } else {
+            let error = try #require(object["error"] as? [String: Any], "\(item)")
+            #expect((error["message"] as? String)?.contains(item.askMessage) == true, "\(item): \(error)")
+            #expect(item.reply == .partial ? (!content.isEmpty && full.hasPrefix(content)) : content.isEmpty, "\(item)")
+        }
+        #expect(!json.stdout.contains(Self.key) && !json.stderr.contains(Self.key))
+        #expect(try database.requests().count == 2)
+        #expect(try database.integrityCheck() == ["ok"])
+    }
+
+    /// docs/FAULTS.md shows exactly the table the tests assert.
+    @Test func docsMirrorTheTable() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/FAULTS.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        #expect(text.contains(FaultMatrix.markdown), "docs/FAULTS.md is out of date; the table should be:\n\(FaultMatrix.markdown)")
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import GRDB
+
+/// Reads the history database a `cachechat` process wrote under a test's HOME, with plain
+/// SQL (not through the Store), so the tests check what is really in the file.
+struct HistoryDatabase {
+    struct Message: Equatable {
+        var id: Int64
+        var conversation: Int64
+        var ordinal: Int
+        var role: String
+        var content: String
+        var state: String
+        var detail: String?
+    }
+
+    struct Request: Equatable {
+        var id: Int64
+        var message: Int64?
+        var outcome: String
+        var detail: String?
+    }
+
+    static func path(home: URL) -> String { home.appendingPathComponent("data/cachechat/history.sqlite").path }
+
+    let queue: DatabaseQueue
+
+    init(home: URL) throws {
+        queue = try DatabaseQueue(path: Self.path(home: home))
+    }
+
+    func integrityCheck() throws -> [String] {
+        try queue.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") }
+    }
+
+    func messages() throws -> [Message] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, conversation_id, ordinal, role, content, state, state_detail FROM message
+                ORDER BY conversation_id, ordinal
+                """).map {
+                Message(id: $0["id"], conversation: $0["conversation_id"], ordinal: $0["ordinal"], role: $0["role"],
+                        content: $0["content"], state: $0["state"], detail: $0["state_detail"])
+            }
+        }
+    }
+
+    func requests() throws -> [Request] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, message_id, outcome, outcome_detail FROM request ORDER BY id").map {
+                Request(id: $0["id"], message: $0["message_id"], outcome: $0["outcome"], detail: $0["outcome_detail"])
+            }
+        }
+    }
+
+    /// `ok`, `error http-429`, `interrupted connection lost`: outcome and detail in one string.
+    static func ledger(_ request: Request) -> String {
+        [request.outcome, request.detail].compactMap { $0 }.joined(separator: " ")
+    }
+}
