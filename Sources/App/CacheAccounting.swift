@@ -211,7 +211,7 @@ final class CacheAccounting {
         case .messageRemoved: "message removed"
         case .roleChanged: "role changed"
         case .volatileValue(let value): "changing \(value) in the prefix"
-        case .templateReRender: "thinking mode re-renders the last turn"
+        case .templateReRender: "the previous turn renders differently now (thinking mode, or a reply that was not kept)"
         }
     }
 
