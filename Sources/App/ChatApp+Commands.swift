@@ -19,7 +19,7 @@ extension ChatApp {
         .init("delete", "delete this conversation"),
         .init("regen", "regenerate the last reply"),
         .init("edit", "edit user message N as a fork: /edit [N]"),
-        .init("copy", "copy the last reply (or /copy code) with OSC 52"),
+        .init("copy", "copy the last reply, /copy N a message, /copy [N] code its last code block (OSC 52)"),
         .init("panel", "show or hide the cache panel"),
         .init("bare", "hide panel and marks for selecting text"),
         .init("help", "keys and commands"),
@@ -80,7 +80,8 @@ extension ChatApp {
         case "edit":
             askToEdit(ordinal: Int(argument))
         case "copy":
-            copyLast(code: argument == "code")
+            let words = argument.split(separator: " ").map(String.init)
+            copyLast(code: words.contains("code"), ordinal: words.compactMap { Int($0) }.first)
         case "panel":
             panelVisible.toggle()
         case "bare":
@@ -172,6 +173,9 @@ extension ChatApp {
             + (summary.hitRatio.map { " (\(Formatting.percent($0)))" } ?? "")
             + ", \(Formatting.grouped(summary.completionTokens)) output"
             + (cost.map { ", cost \(Formatting.money($0.cost, currency: session.currency)), saved \(Formatting.money($0.saved, currency: session.currency))" } ?? "")
+            + (summary.prediction.exactShare.map { share in
+                ". Hit predictions: \(Formatting.percent(share)) exact over \(summary.prediction.requests) requests, mean error \(Int((summary.prediction.meanAbsoluteError ?? 0).rounded())) tokens"
+            } ?? "")
         model.overlay = .dialog(Dialog(title: "Statistics", message: text + ". `cachechat stats --by day` has more.", buttons: ["OK"]))
     }
 
@@ -253,9 +257,10 @@ extension ChatApp {
     }
 
     /// Copies with OSC 52, which terminals (and tmux with set-clipboard on) forward to the clipboard.
-    func copyLast(code: Bool) {
-        guard let reply = state.messages.last(where: { $0.role == .assistant })?.content, !reply.isEmpty else {
-            info("There is no reply to copy.")
+    func copyLast(code: Bool, ordinal: Int? = nil) {
+        let source = ordinal.map { n in state.messages.first { $0.ordinal == n } } ?? state.messages.last(where: { $0.role == .assistant })
+        guard let reply = source?.content, !reply.isEmpty else {
+            info(ordinal.map { "There is no message \($0) to copy." } ?? "There is no reply to copy.")
             return
         }
         var text = reply

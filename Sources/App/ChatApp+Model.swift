@@ -23,7 +23,7 @@ extension ChatApp {
         if let turn {
             let phase = turn.reply.content.isEmpty ? (turn.reply.reasoningContent.isEmpty ? "waiting" : "thinking") : "writing"
             transcript.streaming = StreamingStatus(frame: spinnerFrame, tokensPerSecond: turn.tokensPerSecond(now: clock.uptime()),
-                                                   phase: turn.retryNotice ?? phase)
+                                                   phase: turn.retryCountdown(now: clock.uptime()) ?? phase)
         }
         return transcript
     }
@@ -104,7 +104,9 @@ extension ChatApp {
                                            StatusBarModel.Item(session.model),
                                            StatusBarModel.Item(session.effectiveThinking ? "thinking on" : "thinking off")]
         if let title = state.conversation?.title { left.append(StatusBarModel.Item(TerminalSanitizer.clean(title))) }
-        if let notice {
+        if let countdown = turn?.retryCountdown(now: clock.uptime()) {
+            left.insert(StatusBarModel.Item("⟳ " + countdown, accent: true), at: 0)
+        } else if let notice {
             let prefix = notice.level == .error ? "⚠ " : notice.level == .warning ? "! " : ""
             left.insert(StatusBarModel.Item(prefix + notice.text, accent: notice.level != .info), at: 0)
         }

@@ -70,7 +70,7 @@ extension ChatApp {
         case .completed, .failed:
             finishTurn(turn)
         case .retrying:
-            if let notice = turn.retryNotice { warn(notice) }
+            break  // the status bar counts down from turn.retry
         case .stream:
             break
         }

@@ -124,8 +124,10 @@ public final class ChatSession {
         switch event {
         case .retrying(let attempt, let delay, let reason):
             turn.retryNotice = "\(reason): retrying in \(Int(delay.rounded(.up))) s (attempt \(attempt + 1))"
+            turn.retry = (reason, attempt + 1, uptime + delay)
         case .stream(let streamEvent):
             turn.retryNotice = nil
+            turn.retry = nil
             turn.reply = turn.call?.reply ?? turn.reply
             switch streamEvent {
             case .content(let text), .reasoning(let text):

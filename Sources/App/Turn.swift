@@ -26,6 +26,15 @@ public final class Turn {
     /// Reasoning and content deltas received, a proxy for generated tokens while streaming.
     public internal(set) var deltaCount = 0
     public internal(set) var retryNotice: String?
+    /// While waiting to retry (429, 503, a refused connection): why, which attempt comes, and when.
+    public internal(set) var retry: (reason: String, attempt: Int, at: Double)?
+
+    /// "HTTP 429: retrying in 3 s (attempt 2)", counting down; nil when not waiting.
+    public func retryCountdown(now uptime: Double) -> String? {
+        guard let retry else { return nil }
+        let seconds = max(0, Int((retry.at - uptime).rounded(.up)))
+        return "\(retry.reason): retrying in \(seconds) s (attempt \(retry.attempt))"
+    }
     /// The stored reply, when the session saves.
     public internal(set) var messageID: MessageID?
     public internal(set) var ledgerEntry: LedgerEntry?

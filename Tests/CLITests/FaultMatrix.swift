@@ -27,11 +27,11 @@ struct FaultCase: Sendable, CustomStringConvertible {
     /// How many times the request is retried, and the retry notice (ask's stderr, the TUI's status bar).
     var retries: Int
     var retryNotice: String?
-    /// The TUI's status bar while it waits to retry (the delay rounded up to whole seconds).
+    /// The TUI's status bar while it waits to retry: it counts the seconds down.
     var tuiRetryNotice: String? {
         guard let retryNotice else { return nil }
-        if retryNotice.hasPrefix("HTTP") { return "! " + String(retryNotice.prefix(8)) + ": retrying in 1 s (attempt 2)" }
-        return "Couldn't connect to server: retrying in 1 s (attempt 2)"
+        if retryNotice.hasPrefix("HTTP") { return "⟳ " + String(retryNotice.prefix(8)) + ": retrying in" }
+        return "Couldn't connect to server: retrying in"
     }
     /// The TUI's status bar once the turn has ended.
     var status: String
@@ -124,7 +124,7 @@ enum FaultMatrix {
         for item in cases {
             let plan = item.plan.map { "`\($0)`" } ?? "(no server)"
             let retries = item.retries == 0 ? "none"
-                : "\(item.retries): `\(item.retryNotice ?? "")…` (TUI: `\(item.tuiRetryNotice ?? "")`)"
+                : "\(item.retries): `\(item.retryNotice ?? "")…` (TUI, counting down: `\(item.tuiRetryNotice ?? "") N s (attempt 2)`)"
             let transcript = !item.marked ? "reply" : item.errorInTranscript ? "`■ interrupted` + `⚠ message`" : "`■ interrupted`"
             let cells = [item.name, plan, "`\(item.askMessage)…`", "\(item.exitCode)", retries, "`\(item.status)…`",
                          transcript, item.reply.rawValue, "`\(item.messageState)`", "`\(item.ledger)`"]
