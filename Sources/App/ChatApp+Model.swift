@@ -6,6 +6,7 @@ import TerminalUI
 extension ChatApp {
     /// Transcript ids for messages that are not stored rows.
     static let streamingID = Int.max - 1
+    static let welcomeID = Int.min + 1
     static func pinnedID(_ index: Int) -> Int { -1 - index }
 
     /// The transcript: pinned messages, the stored conversation, and the reply in flight.
@@ -40,6 +41,15 @@ extension ChatApp {
         for message in state.messages {
             messages.append(transcriptMessage(message))
         }
+        if messages.isEmpty {
+            messages.append(TranscriptMessage(
+                id: Self.welcomeID, role: .system, name: "cachechat",
+                text: "Connected to **\(TerminalSanitizer.clean(session.endpoint.displayName))** with `\(session.model)`. "
+                    + "Type a message and press Enter. After each reply the gutter shows which messages the prompt cache served "
+                    + "(● reused, ◐ partly, ○ not) and the panel on the right adds up what it saved; while you type, it predicts "
+                    + "the next request's hit and cost.\n\nF1 lists every key, `/` opens the commands, Ctrl-O your conversations, "
+                    + "`/fewshot` your few-shot sets."))
+        }
         if bare {
             for index in messages.indices { messages[index].cacheMark = .none }
         }
@@ -53,6 +63,7 @@ extension ChatApp {
                 id: Self.streamingID, revision: turn.deltaCount, role: .assistant, name: session.model,
                 time: Self.time(turn.startedAt), text: TerminalSanitizer.clean(reply.content),
                 reasoning: reply.reasoningContent.isEmpty ? nil : TerminalSanitizer.clean(reply.reasoningContent),
+                reasoningTokens: reply.usage?.reasoningTokens,
                 reasoningExpanded: reasoningExpanded || reply.content.isEmpty))
         }
     }
@@ -79,7 +90,16 @@ extension ChatApp {
             role: role, name: role == .user ? "You" : role == .system ? "System" : message.model ?? session.model,
             time: Self.time(message.created), text: text,
             reasoning: message.reasoningContent.flatMap { $0.isEmpty ? nil : TerminalSanitizer.clean($0) },
+            reasoningTokens: message.reasoningContent.flatMap { $0.isEmpty ? nil : reasoningTokenCount(message.id, $0) },
             reasoningExpanded: reasoningExpanded, interrupted: interrupted, cacheMark: mark(for: id))
+    }
+
+    /// Reasoning tokens of a stored reply, counted once per message.
+    func reasoningTokenCount(_ id: MessageID, _ text: String) -> Int {
+        if let known = reasoningTokens[id] { return known }
+        let count = session.template.tokenizer.encode(text).count
+        reasoningTokens[id] = count
+        return count
     }
 
     /// Transcript ids of the messages of the current request, in request order.

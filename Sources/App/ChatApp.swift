@@ -31,6 +31,7 @@ public final class ChatApp {
     /// they show changed: a keystroke must not touch 2,000 messages.
     var transcriptBase: [TranscriptMessage] = []
     var transcriptStale = true
+    var reasoningTokens: [MessageID: Int] = [:]
     var turn: Turn?
     var lastTurn: Turn?
     /// Cache marks of the last request, by transcript id.
