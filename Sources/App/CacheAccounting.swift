@@ -62,9 +62,8 @@ final class CacheAccounting {
     // MARK: - After a turn
 
     /// The last request's messages and cache sequence, for the draft's request diff.
-    private(set) var lastRequest_messages: [TemplateMessage] = []
+    private(set) var lastRequestMessages: [TemplateMessage] = []
     private(set) var lastSequence: [Int] = []
-    private(set) var lastPinnedCount = 0
     private var tally = ReusedPrefixTally()
     private(set) var lastReuse: ReuseMap?
 
@@ -86,9 +85,8 @@ final class CacheAccounting {
         predictor.record(sequence: turn.phase == .completed ? sequence : CacheSequence(ids: turn.prompt.ids, promptLength: turn.prompt.ids.count),
                          actualHit: hit, now: now)
         predictors[predictorKey] = predictor
-        lastRequest_messages = messages
+        lastRequestMessages = messages
         lastSequence = turn.phase == .completed ? sequence.ids : turn.prompt.ids
-        lastPinnedCount = turn.pinnedCount
         let map = ReuseMap(prompt: turn.prompt, hitTokens: hit, serverPromptTokens: usage.resolvedPromptTokens)
         lastReuse = map
         if hit > 0 { tally.record(ReusedPrefix(map: map, pinnedMessageCount: turn.pinnedCount)) }
@@ -117,9 +115,8 @@ final class CacheAccounting {
                 reply: TemplateMessage(role: .assistant, content: reply.content, reasoningContent: reply.reasoningContent),
                 family: entry.family, thinking: session.effectiveThinking)
             predictor.record(sequence: sequence, actualHit: hit, now: ledgerEntry.time.timeIntervalSince1970)
-            lastRequest_messages = messages
+            lastRequestMessages = messages
             lastSequence = sequence.ids
-            lastPinnedCount = state.pinned.count
         }
         predictors[predictorKey] = predictor
     }
@@ -156,7 +153,7 @@ final class CacheAccounting {
         let predicted = predictor().predict(prefixHashes: hashes(for: rendered.ids), now: session.clock.now().timeIntervalSince1970)
         prediction = CachePanelModel.Prediction(hitTokens: predicted.hitTokens, missTokens: predicted.missTokens,
                                                 cost: predicted.cost?.amount)
-        warning = Self.warning(previous: lastRequest_messages, current: messages, pinned: state.pinned.count,
+        warning = Self.warning(previous: lastRequestMessages, current: messages, pinned: state.pinned.count,
                                previousIDs: lastSequence, currentIDs: rendered.ids)
     }
 

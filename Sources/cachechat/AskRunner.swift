@@ -43,13 +43,3 @@ struct AskRunner {
                           totalSeconds: turn.totalSeconds ?? 0, cost: turn.cost, conversation: state.conversation?.id)
     }
 }
-
-extension ChatStreamEvent {
-    /// Reasoning or answer text: what "time to first token" waits for.
-    var isText: Bool {
-        switch self {
-        case .content(let text), .reasoning(let text): return !text.isEmpty
-        default: return false
-        }
-    }
-}
