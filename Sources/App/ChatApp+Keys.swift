@@ -214,7 +214,7 @@ extension ChatApp {
                           ("/", "command line (on an empty draft)"), ("//text", "send text starting with /")]),
         .init("Replies", [("Esc, Ctrl-C", "stop the reply (kept, marked interrupted)"), ("F5, /regen", "regenerate the last reply"),
                           ("F2, Alt-R", "show or fold reasoning"), ("/edit [N]", "edit user message N as a fork"),
-                          ("/copy [code]", "copy the last reply or code block (OSC 52)")]),
+                          ("/copy [N] [code]", "copy the last reply (or message N), or its last code block (OSC 52)")]),
         .init("View", [("PgUp / PgDn, wheel", "scroll"), ("Shift-Up / Shift-Down", "scroll a line"),
                        ("Ctrl-Home / Ctrl-End", "top / bottom"), ("F3", "cache panel"), ("F4", "bare mode for selecting text"),
                        ("Ctrl-L", "repaint")]),
