@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "cachechat",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "cachechat", targets: ["cachechat"]),
     ],
@@ -44,22 +44,21 @@ let package = Package(
         // Backends.
         .target(name: "CurlTransport", dependencies: ["ChatWire", "CCurlShim"]),
         .target(name: "CursesTerminal", dependencies: ["TerminalUI", "CCursesShim"]),
-        .target(
-            name: "Store",
-            dependencies: [
-                "ChatCore", "ChatWire", "TerminalUI",
-                .product(name: "TOMLKit", package: "TOMLKit"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-            ]
-        ),
+        // Conversations, messages and the request ledger in SQLite (ChatCore's `ChatHistory`).
+        .target(name: "History", dependencies: ["ChatCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Files people edit: config.toml, few-shot sets (TOML), and the TOML reader themes use.
+        .target(name: "Config", dependencies: ["ChatCore", "ChatWire", .product(name: "TOMLKit", package: "TOMLKit")]),
 
-        .target(name: "App", dependencies: ["ChatCore", "ChatWire", "Store", "TerminalUI", "Tokenizer"]),
+        // The chat client: value state, update, view and a runtime over protocols only
+        // (HTTPTransport, TerminalDevice, ChatHistory, Clock).
+        .target(name: "App", dependencies: ["ChatCore", "ChatWire", "Config", "TerminalUI", "Tokenizer",
+                                    .product(name: "TOMLKit", package: "TOMLKit")]),
 
         .executableTarget(
             name: "cachechat",
             dependencies: [
-                "App", "ChatCore", "ChatWire", "CurlTransport", "CursesTerminal", "Emulator", "EmulatorServer", "Store",
-                "TerminalUI", "Tokenizer",
+                "App", "ChatCore", "ChatWire", "Config", "CurlTransport", "CursesTerminal", "Emulator", "EmulatorServer",
+                "History", "TerminalUI", "Tokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The sample few-shot sets (the repository's fewshot/ is a link to this folder).
@@ -68,15 +67,16 @@ let package = Package(
 
         .executableTarget(name: "curses-demo", dependencies: ["CursesTerminal", "TerminalUI"]),
         .executableTarget(name: "tokenizer-bench", dependencies: ["Tokenizer"]),
-        .executableTarget(name: "tui-bench", dependencies: ["App", "ChatCore", "ChatWire", "CurlTransport", "Emulator", "EmulatorServer", "Store", "TerminalUI"]),
-        .executableTarget(name: "store-crash-writer", dependencies: ["Store", "ChatCore"]),
+        .executableTarget(name: "tui-bench", dependencies: ["App", "ChatCore", "ChatWire", "Config", "CurlTransport", "Emulator",
+                                                           "EmulatorServer", "History", "TerminalUI", "Tokenizer"]),
+        .executableTarget(name: "store-crash-writer", dependencies: ["History", "ChatCore"]),
         // A long headless conversation that samples its own memory and descriptors (docs/FAULTS.md).
-        .executableTarget(name: "soak", dependencies: ["App", "ChatCore", "ChatWire", "CurlTransport", "Store", "TerminalUI"]),
+        .executableTarget(name: "soak", dependencies: ["App", "ChatCore", "ChatWire", "Config", "CurlTransport", "History", "TerminalUI"]),
         .executableTarget(name: "emulator-bench", dependencies: ["Emulator", "EmulatorServer", "ChatWire", "CurlTransport"]),
         // Cache-efficiency workloads through ChatSession against the emulator (docs/BENCHMARKS.md).
         .target(
             name: "Workloads",
-            dependencies: ["App", "ChatCore", "ChatWire", "CurlTransport", "Emulator", "EmulatorServer", "Store"]
+            dependencies: ["App", "ChatCore", "ChatWire", "CurlTransport", "Emulator", "EmulatorServer", "History"]
         ),
         .executableTarget(name: "workload-bench", dependencies: ["Workloads", "ChatCore"]),
 
@@ -84,16 +84,17 @@ let package = Package(
 
         .testTarget(name: "ChatWireTests", dependencies: ["ChatWire", "TestSupport"]),
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "ChatWire", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "ChatCore", "store-crash-writer",
-                                                       .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "ChatCore", "TestSupport", "store-crash-writer",
+                                                         .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "ChatCore", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "soak", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "AppTests", dependencies: ["App", "ChatCore", "ChatWire", "CurlTransport", "Emulator", "EmulatorServer", "Store", "TerminalUI", "TestSupport"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "ChatCore", "ChatWire", "Config", "Emulator", "History", "TerminalUI", "TestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workloads", "App", "ChatCore"]),
         .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalUI", "curses-demo"]),
-        .testTarget(name: "FuzzTests", dependencies: ["ChatCore", "ChatWire", "Store", "TerminalUI", "Tokenizer"]),
+        .testTarget(name: "FuzzTests", dependencies: ["ChatCore", "ChatWire", "Config", "App", "TerminalUI", "Tokenizer"]),
         .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "EmulatorServer", "ChatCore", "ChatWire", "CurlTransport", "Tokenizer", "TestSupport"]),
     ]
 )

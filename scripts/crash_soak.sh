@@ -10,4 +10,4 @@ seed="${2:-$RANDOM$RANDOM}"
 echo "crash soak: $kills kills, seed $seed (replay: scripts/crash_soak.sh $kills $seed)"
 swift build --build-tests
 CACHECHAT_CRASH_KILLS="$kills" CACHECHAT_CRASH_SEED="$seed" \
-  swift test --skip-build --filter 'CrashSafetyTests|StoreTests.CrashTests'
+  swift test --skip-build --filter 'CrashSafetyTests|HistoryTests.CrashTests'

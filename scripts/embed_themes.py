@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Sources/Store/BundledThemes.swift from themes/*.toml, so the shipped themes are
+"""Writes Sources/App/BundledThemes.swift from themes/*.toml, so the shipped themes are
 part of the binary (no resource folder to lose when the binary is copied elsewhere).
 Run it after editing a theme; a test fails while the two disagree."""
 import json
@@ -16,4 +16,4 @@ lines = [
 for path in sorted((root / "themes").glob("*.toml")):
     lines.append(f"        ({json.dumps(path.stem)}, {json.dumps(path.read_text(encoding='utf-8'), ensure_ascii=False)}),")
 lines += ["    ]", "}", ""]
-(root / "Sources/Store/BundledThemes.swift").write_text("\n".join(lines), encoding="utf-8")
+(root / "Sources/App/BundledThemes.swift").write_text("\n".join(lines), encoding="utf-8")

@@ -1,16 +1,26 @@
 import ChatCore
 import Foundation
-import Store
 import TerminalUI
 
 /// The few-shot set editor: the system prompt and every shot in a list, the selected one
 /// in a multi-line editor, each with its token count, where the cacheable prefix ends,
 /// and — live, against the saved version — what the edit will cost the cache.
-final class FewShotEditor {
-    enum Outcome { case stay, close, use(FewShotMode) }
+///
+/// A value, like the rest of the App's state: saving is an effect (`Outcome.save`) whose
+/// result comes back through `saved(_:)` or `saveFailed(_:)`.
+public struct FewShotEditor {
+    enum Outcome { case stay, close, use(FewShotMode), save(FewShotSet) }
 
-    let library: FewShotLibrary
-    let session: ChatSession
+    /// What the editor needs to count tokens and price an edit.
+    struct Context {
+        var template: ChatTemplate
+        var model: String
+        var prices: PriceTable
+        var currency: Currency
+        var now: Date
+    }
+
+    let context: Context
     private(set) var saved: FewShotSet
     private(set) var working: FewShotSet
     private var undoStack: [FewShotSet] = []
@@ -23,13 +33,12 @@ final class FewShotEditor {
     let conversationsUsing: Int
     private var confirmingClose = false
 
-    init(set: FewShotSet, library: FewShotLibrary, session: ChatSession, conversationsUsing: Int) {
-        self.library = library
-        self.session = session
+    init(set: FewShotSet, context: Context, conversationsUsing: Int) {
+        self.context = context
         self.saved = set
         self.working = set
         self.conversationsUsing = conversationsUsing
-        layout = FewShotLayout(set: set, model: set.model ?? session.model, template: session.template)
+        layout = FewShotLayout(set: set, model: set.model ?? context.model, template: context.template)
         recompute()
     }
 
@@ -45,34 +54,33 @@ final class FewShotEditor {
         return (index - 1) % 2 == 0 ? shot.user : shot.assistant
     }
 
-    private func setItemText(_ index: Int, _ value: String) {
+    private mutating func setItemText(_ index: Int, _ value: String) {
         if index == 0 { working.system = value; return }
         if (index - 1) % 2 == 0 { working.shots[(index - 1) / 2].user = value } else { working.shots[(index - 1) / 2].assistant = value }
     }
 
-    private func recompute() {
-        let model = working.model ?? session.model
-        layout = FewShotLayout(set: working, model: model, template: session.template)
+    private mutating func recompute() {
+        let model = working.model ?? context.model
+        layout = FewShotLayout(set: working, model: model, template: context.template)
         impact = isDirty ? FewShotImpact.compute(from: saved, to: working, model: model,
                                                  cacheModel: CachePredictor.defaultCacheModel(forModel: model),
-                                                 template: session.template, prices: session.prices,
-                                                 currency: session.currency, at: session.clock.now(),
+                                                 template: context.template, prices: context.prices,
+                                                 currency: context.currency, at: context.now,
                                                  conversations: conversationsUsing) : nil
     }
 
-    private func pushUndo() {
+    private mutating func pushUndo() {
         undoStack.append(working)
         if undoStack.count > 200 { undoStack.removeFirst() }
     }
 
     // MARK: - Keys
 
-    func handle(_ event: KeyEvent) -> Outcome {
+    mutating func handle(_ event: KeyEvent) -> Outcome {
         status = nil
         switch event {
         case .char("s", [.ctrl]):
-            save()
-            return .stay
+            return .save(working)
         case .char("z", [.ctrl]), .char("_", [.ctrl]):
             undo()
             return .stay
@@ -82,7 +90,7 @@ final class FewShotEditor {
         return handleList(event)
     }
 
-    private func handleText(_ event: KeyEvent) -> Outcome {
+    private mutating func handleText(_ event: KeyEvent) -> Outcome {
         switch event {
         case .key(.escape, _), .key(.tab, []):
             editingText = false
@@ -99,7 +107,7 @@ final class FewShotEditor {
         return .stay
     }
 
-    private func handleList(_ event: KeyEvent) -> Outcome {
+    private mutating func handleList(_ event: KeyEvent) -> Outcome {
         switch event {
         case .key(.up, []), .char("k", []): selection = max(0, selection - 1)
         case .key(.down, []), .char("j", []): selection = min(itemCount - 1, selection + 1)
@@ -148,12 +156,12 @@ final class FewShotEditor {
         return .stay
     }
 
-    private func needsSave() -> Outcome {
+    private mutating func needsSave() -> Outcome {
         status = "Save the set first (Ctrl-S): conversations pin a saved version."
         return .stay
     }
 
-    private func moveShot(by offset: Int) {
+    private mutating func moveShot(by offset: Int) {
         guard let shot = shotIndex, working.shots.indices.contains(shot + offset) else { return }
         pushUndo()
         working.shots.swapAt(shot, shot + offset)
@@ -161,7 +169,7 @@ final class FewShotEditor {
         recompute()
     }
 
-    private func undo() {
+    private mutating func undo() {
         guard let previous = undoStack.popLast() else {
             status = "Nothing to undo."
             return
@@ -172,16 +180,15 @@ final class FewShotEditor {
         recompute()
     }
 
-    func save() {
-        do {
-            _ = try library.save(working)
-            try library.archive(working)
-            saved = working
-            recompute()
-            status = "Saved \(working.name) (version \(working.contentVersion))."
-        } catch {
-            status = "Could not save: \(error)"
-        }
+    /// The set was written (and archived).
+    mutating func saved(_ set: FewShotSet) {
+        saved = set
+        recompute()
+        status = "Saved \(set.name) (version \(set.contentVersion))."
+    }
+
+    mutating func saveFailed(_ problem: String) {
+        status = "Could not save: \(problem)"
     }
 
     // MARK: - Drawing

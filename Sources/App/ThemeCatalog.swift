@@ -1,5 +1,4 @@
 import Foundation
-import Store
 import TerminalUI
 
 /// The themes the user can switch between, and the problems found loading them.
@@ -45,18 +44,5 @@ public struct ThemeCatalog: Sendable {
             }
         }
         return ThemeCatalog(themes: themes, names: names, problems: problems, defaultName: chosen)
-    }
-}
-
-extension ChatApp {
-    /// Applies a theme live, degraded to what the terminal can show.
-    @discardableResult
-    func applyTheme(named name: String) -> Bool {
-        guard let theme = themes.themes[name] else { return false }
-        themeName = name
-        device.setPalette(Palette.dark.applying(theme).degraded(to: device.colorDepth))
-        device.invalidate()
-        needsRedraw = true
-        return true
     }
 }

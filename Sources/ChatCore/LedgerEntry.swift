@@ -49,6 +49,12 @@ public struct LedgerEntry: Sendable, Equatable, Codable {
     public var secondsToFirstToken: Double?
     public var totalSeconds: Double?
     public var outcome: Outcome
+    /// True when the token counts are ours, not the server's: a request that ended after
+    /// the first byte without usage is billed for its prompt and for what was generated,
+    /// so we record our own count of both rather than nothing.
+    public var estimated: Bool
+    /// What the request carried (nil for rows written before this was kept).
+    public var plan: PlanRecord?
 
     public init(
         id: Int64? = nil, time: Date, endpointHost: String, endpointName: String, model: String,
@@ -57,7 +63,8 @@ public struct LedgerEntry: Sendable, Equatable, Codable {
         completionTokens: Int? = nil, reasoningTokens: Int? = nil,
         cost: Double? = nil, costWithoutCache: Double? = nil, currency: String? = nil,
         predictedHitTokens: Int? = nil, localPromptTokens: Int? = nil,
-        secondsToFirstToken: Double? = nil, totalSeconds: Double? = nil, outcome: Outcome = .ok
+        secondsToFirstToken: Double? = nil, totalSeconds: Double? = nil, outcome: Outcome = .ok,
+        estimated: Bool = false, plan: PlanRecord? = nil
     ) {
         self.id = id
         self.time = time
@@ -79,11 +86,24 @@ public struct LedgerEntry: Sendable, Equatable, Codable {
         self.secondsToFirstToken = secondsToFirstToken
         self.totalSeconds = totalSeconds
         self.outcome = outcome
+        self.estimated = estimated
+        self.plan = plan
     }
 
     /// What the cache saved on this request, when both costs are known.
     public var saved: Double? {
         guard let cost, let costWithoutCache else { return nil }
         return costWithoutCache - cost
+    }
+}
+
+extension LedgerEntry.Outcome {
+    /// The outcome's name and detail, as the database and exports write them.
+    public var columns: (String, String?) {
+        switch self {
+        case .ok: ("ok", nil)
+        case .interrupted(let reason): ("interrupted", reason)
+        case .error(let kind): ("error", kind)
+        }
     }
 }

@@ -59,6 +59,8 @@ public struct StatsSummary: Sendable, Equatable {
     /// One total per currency seen, sorted by currency code.
     public var costs: [CostTotal] = []
     public var prediction = PredictionAccuracy()
+    /// Requests whose token counts are our own estimate (ended without the server's usage).
+    public var estimatedRequests = 0
 
     public init(group: String? = nil) { self.group = group }
 
@@ -75,6 +77,7 @@ public struct StatsSummary: Sendable, Equatable {
     /// Adds one request.
     public mutating func add(_ entry: LedgerEntry) {
         requests += 1
+        if entry.estimated { estimatedRequests += 1 }
         let hit = entry.hitTokens ?? 0, miss = entry.missTokens ?? 0
         promptTokens += entry.promptTokens ?? (hit + miss)
         hitTokens += hit

@@ -65,3 +65,15 @@ public struct StoredMessage: Sendable, Equatable, Codable, Identifiable {
         self.parentID = parentID
     }
 }
+
+extension StoredMessage.State {
+    /// The state's name and detail, as the database and exports write them.
+    public var columns: (String, String?) {
+        switch self {
+        case .complete: ("complete", nil)
+        case .streaming: ("streaming", nil)
+        case .interrupted(let reason): ("interrupted", reason)
+        case .failed(let message): ("failed", message)
+        }
+    }
+}

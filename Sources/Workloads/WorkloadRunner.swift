@@ -5,7 +5,9 @@ import CurlTransport
 import Emulator
 import EmulatorServer
 import Foundation
-import Store
+import Config
+import History
+import Tokenizer
 
 /// One request of a workload, as measured.
 public struct RequestRecord: Codable, Sendable, Hashable {
@@ -33,11 +35,11 @@ public struct WorkloadError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// Drives `App.ChatSession` — the code the TUI sends with — against an in-process emulator,
-/// and measures every request: hit, ceiling, prediction and cost.
+/// Drives `App.RequestRunner` — the code the TUI and `ask` send with — against an
+/// in-process emulator, and measures every request: hit, ceiling, prediction and cost.
 ///
-/// Single-threaded: requests run on the session's `CurlTransport`, polled here. Several may
-/// be in flight at once (`start`, then `wait`).
+/// Single-threaded: requests run on a `CurlTransport`, polled here. Several may be in
+/// flight at once (`start`, then `wait`).
 public final class WorkloadRunner {
     /// The model sent (non-thinking, so prompts stay byte-stable).
     public static let model = "deepseek-v4-flash"
@@ -46,28 +48,31 @@ public final class WorkloadRunner {
     public static let priceDate = Date(timeIntervalSince1970: 1_790_841_600)  // 2026-10-01 08:00 UTC
 
     public let kind: CacheModelKind
-    public let session: ChatSession
+    public let runner: RequestRunner
+    public let template = ChatTemplate(tokenizer: DeepSeekTokenizer.shared)
+    public var history: ChatHistory? { runner.history }
     public private(set) var predictor: CachePredictor
     public private(set) var ceiling: CacheCeiling
     public private(set) var records: [RequestRecord] = []
     public let server: EmulatorServer
     let storeDirectory: String?
+    private var unsavedSerial = 1
 
     /// A request in flight.
     public final class Flight {
-        public let turn: Turn
+        public let plan: RequestPlan
         let record: Int
         let ceilingIndex: Int
-        public internal(set) var done = false
-        init(turn: Turn, record: Int, ceilingIndex: Int) {
-            self.turn = turn
+        public internal(set) var result: TurnResult?
+        public var done: Bool { result != nil }
+        init(plan: RequestPlan, record: Int, ceilingIndex: Int) {
+            self.plan = plan
             self.record = record
             self.ceilingIndex = ceilingIndex
         }
     }
-    private var flights: [ObjectIdentifier: Flight] = [:]
     private var failures: [String] = []
-    /// Called when a request ends (after it is recorded), with the uptime.
+    /// Called when a request ends (after it is recorded).
     public var onFinished: ((Flight) -> Void)?
 
     /// - Parameters:
@@ -89,19 +94,12 @@ public final class WorkloadRunner {
             storeDirectory = nil
         }
         let key = "sk-workload-bench"
-        session = ChatSession(transport: CurlTransport(), store: store,
-                              endpoint: Endpoint(baseURL: server.baseURL, apiKey: key,
-                                                 keySource: KeySource(origin: "workload-bench", key: key),
-                                                 displayName: "emulator"),
-                              model: Self.model, thinking: false, clock: FixedDateClock(date: Self.priceDate))
+        runner = RequestRunner(transport: CurlTransport(), history: store,
+                               endpoint: Endpoint(baseURL: server.baseURL, apiKey: key,
+                                                  keySource: KeySource(origin: "workload-bench", key: key), displayName: "emulator"),
+                               clock: FixedDateClock(date: Self.priceDate), tokenizer: DeepSeekTokenizer.shared)
         predictor = CachePredictor(model: Self.model, kind: kind)
         ceiling = CacheCeiling(kind: kind)
-        session.onEvent = { [weak self] turn, event in
-            switch event {
-            case .completed, .failed: self?.finish(turn)
-            default: break
-            }
-        }
     }
 
     deinit {
@@ -109,33 +107,39 @@ public final class WorkloadRunner {
         if let storeDirectory { try? FileManager.default.removeItem(atPath: storeDirectory) }
     }
 
+    /// A new conversation as the workloads send it (the model, thinking off).
+    public static func conversation(systemPrompt: String? = nil, fewShot: FewShotSet? = nil,
+                                    mode: FewShotMode = .pinned) -> ConversationState {
+        ConversationState(model: model, thinking: false, systemPrompt: systemPrompt, fewShot: fewShot, fewShotMode: mode)
+    }
+
+    /// The request `state` makes when asked `text`.
+    public func plan(_ text: String, in state: ConversationState) -> RequestPlan {
+        RequestPlan(state, question: .draft(text), renderer: template)
+    }
+
     // MARK: - Sending
 
-    /// Sends `text` as the next user message of `state` (the TUI's `send`), without waiting.
+    /// Saves `text` as the next user message of `state` and sends (the TUI's send), without waiting.
     public func start(_ text: String, in state: inout ConversationState, note: String) throws -> Flight {
-        let prompt = session.render(state.requestMessages(adding: text))
-        let predicted = predictor.predict(promptIDs: prompt.ids, now: Date().timeIntervalSince1970).hitTokens
-        let turn = try session.send(text, in: &state, predictedHitTokens: predicted)
-        return register(turn, predicted: predicted, note: note)
+        _ = runner.saveQuestion(text, in: &state, unsavedSerial: unsavedSerial)
+        unsavedSerial += 1
+        return startCurrent(state, note: note)
     }
 
     /// Sends the conversation as it stands (its last message is the user's), without waiting.
-    public func startCurrent(_ state: ConversationState, note: String) throws -> Flight {
-        let prompt = session.render(state.requestMessages)
-        let predicted = predictor.predict(promptIDs: prompt.ids, now: Date().timeIntervalSince1970).hitTokens
-        let turn = try session.sendCurrent(state, predictedHitTokens: predicted)
-        return register(turn, predicted: predicted, note: note)
-    }
-
-    private func register(_ turn: Turn, predicted: Int, note: String) -> Flight {
-        let (index, bound) = ceiling.send(prompt: turn.prompt.ids)
-        records.append(RequestRecord(index: records.count, note: note, promptTokens: 0, localPromptTokens: turn.prompt.ids.count,
-                                     hitTokens: 0, ceiling: bound.ceiling, ideal: bound.ideal, predicted: predicted,
+    public func startCurrent(_ state: ConversationState, note: String) -> Flight {
+        var plan = RequestPlan(state, question: .lastUserMessage, renderer: template)
+        plan.prediction = predictor.predict(promptIDs: plan.prompt.ids, now: Date().timeIntervalSince1970)
+        let (index, bound) = ceiling.send(prompt: plan.prompt.ids)
+        records.append(RequestRecord(index: records.count, note: note, promptTokens: 0, localPromptTokens: plan.prompt.ids.count,
+                                     hitTokens: 0, ceiling: bound.ceiling, ideal: bound.ideal,
+                                     predicted: plan.prediction?.hitTokens ?? 0,
                                      completionTokens: 0, cost: 0, costWithoutCache: 0))
-        let flight = Flight(turn: turn, record: records.count - 1, ceilingIndex: index)
-        flights[ObjectIdentifier(turn)] = flight
-        // A reply may already have arrived while the call was being set up.
-        if turn.isFinished { finish(turn) }
+        let flight = Flight(plan: plan, record: records.count - 1, ceilingIndex: index)
+        runner.start(plan) { [weak self, flight] event in
+            if case .finished(let result) = event { self?.finish(flight, result) }
+        }
         return flight
     }
 
@@ -143,38 +147,45 @@ public final class WorkloadRunner {
     public func wait(_ pending: [Flight], until deadline: Double? = nil) throws {
         while pending.contains(where: { !$0.done }) {
             if let deadline, ProcessInfo.processInfo.systemUptime >= deadline { return }
-            session.transport.poll(timeout: 0.02, extraFD: nil)
+            runner.transport.poll(timeout: 0.02, extraFD: nil)
         }
         if !failures.isEmpty { throw WorkloadError(failures.joined(separator: "; ")) }
     }
 
     /// Polls the transport once (for schedulers waiting on a clock).
-    public func pollOnce(timeout: Double) { session.transport.poll(timeout: timeout, extraFD: nil) }
+    public func pollOnce(timeout: Double) { runner.transport.poll(timeout: timeout, extraFD: nil) }
 
     /// Sends, waits and appends the reply to `state`: one round of a chat.
     @discardableResult
-    public func ask(_ text: String, in state: inout ConversationState, note: String) throws -> Turn {
+    public func ask(_ text: String, in state: inout ConversationState, note: String) throws -> Flight {
         let flight = try start(text, in: &state, note: note)
         try wait([flight])
-        append(flight.turn, to: &state)
-        return flight.turn
+        append(flight, to: &state)
+        return flight
     }
 
-    /// Appends a finished turn's reply to the conversation, as the TUI does.
-    public func append(_ turn: Turn, to state: inout ConversationState) {
-        state.messages.append(session.replyMessage(for: turn, ordinal: state.messages.count + 1))
+    /// Appends a finished flight's reply to the conversation, as the TUI does.
+    public func append(_ flight: Flight, to state: inout ConversationState) {
+        guard let result = flight.result else { return }
+        if let stored = result.storedReply {
+            state.messages.append(HistoryMessage(stored))
+        } else {
+            state.messages.append(HistoryMessage(id: .unsaved(unsavedSerial), ordinal: state.nextOrdinal, role: .assistant,
+                                                 content: result.reply.content, created: Self.priceDate))
+            unsavedSerial += 1
+        }
     }
 
-    private func finish(_ turn: Turn) {
-        guard let flight = flights.removeValue(forKey: ObjectIdentifier(turn)) else { return }
-        flight.done = true
-        guard turn.phase == .completed, let usage = turn.reply.usage, let hit = usage.resolvedCacheHitTokens,
-              let promptTokens = usage.resolvedPromptTokens, let cost = turn.cost else {
-            failures.append("request \(flight.record) (\(records[flight.record].note)): \(turn.error?.message ?? "no usage")")
+    private func finish(_ flight: Flight, _ result: TurnResult) {
+        flight.result = result
+        guard result.outcome == .completed, let usage = result.usage, let hit = usage.resolvedCacheHitTokens,
+              let promptTokens = usage.resolvedPromptTokens, let cost = result.cost else {
+            failures.append("request \(flight.record) (\(records[flight.record].note)): \(result.error?.message ?? "no usage")")
             onFinished?(flight)
             return
         }
-        let sequence = session.cacheSequence(for: turn)
+        let sequence = flight.plan.cacheSequence(replyContent: result.reply.content, reasoning: result.reply.reasoningContent,
+                                                 template: template)
         predictor.record(sequence: sequence, actualHit: hit, now: Date().timeIntervalSince1970)
         ceiling.completed(flight.ceilingIndex, sequence: sequence.ids)
         records[flight.record].promptTokens = promptTokens

@@ -2,7 +2,8 @@ import App
 import ChatCore
 import ChatWire
 import Foundation
-import Store
+import Config
+import History
 
 /// The benchmark's workloads (a)–(g). Sizes are parameters so that the tests can run
 /// small versions of the same scripts.
@@ -32,7 +33,7 @@ public enum Workloads {
         Workload(id: "a", title: "long document, \(questions) questions") { runner in
             let document = Corpus.handbook(sections: sections)
             for (i, question) in Corpus.handbookQuestions(questions).enumerated() {
-                var state = ConversationState(pinned: [.system(documentSystem)])
+                var state = WorkloadRunner.conversation(systemPrompt: documentSystem)
                 try runner.ask(document + "\n\nQuestion: " + question, in: &state, note: "question \(i + 1)")
             }
             return WorkloadNotes(lines: ["document: \(runner.records.first?.localPromptTokens ?? 0) prompt tokens with the first question"])
@@ -42,7 +43,7 @@ public enum Workloads {
     /// (b) A chat of `turns` rounds.
     public static func chat(turns: Int) -> Workload {
         Workload(id: "b", title: "\(turns)-turn chat") { runner in
-            var state = ConversationState(pinned: [.system(Corpus.assistantSystem)])
+            var state = WorkloadRunner.conversation(systemPrompt: Corpus.assistantSystem)
             for (i, text) in Corpus.chatMessages(turns).enumerated() {
                 try runner.ask(text, in: &state, note: "turn \(i + 1)")
             }
@@ -54,7 +55,7 @@ public enum Workloads {
     public static func fewShot(questions: Int, setPath: String) -> Workload {
         Workload(id: "c", title: "few-shot, \(questions) questions", replyTokens: 40) { runner in
             let set = try FewShotFile.load(path: setPath)
-            var state = ConversationState(fewShot: set, fewShotMode: .each)
+            var state = WorkloadRunner.conversation(fewShot: set, mode: .each)
             for (i, question) in historyQuestions(questions).enumerated() {
                 try runner.ask(question, in: &state, note: "question \(i + 1)")
             }
@@ -95,62 +96,67 @@ public enum Workloads {
         }
         return Workload(id: id, title: "\(turns)-turn chat in \(contextLimit / 1024)K, \(strategy.rawValue)", replyTokens: 200) { runner in
             let policy = TruncationPolicy(contextLimit: contextLimit)
-            let session = runner.session
-            var state = ConversationState(pinned: [.system(Corpus.assistantSystem)])
-            var full = state  // the whole conversation, never cut: sizes for the simulation
+            var state = WorkloadRunner.conversation(systemPrompt: Corpus.assistantSystem)
             var cuts = 0, largest = 0
+            var summaries: Set<Int> = []  // ordinals of summary requests and replies, not part of the chat
             for (i, text) in Corpus.chatMessages(turns, seed: 23).enumerated() {
                 switch strategy {
                 case .blockCut:
-                    if let cut = state.blockCut(adding: text, policy: policy, render: session.render) {
-                        state = state.truncated(dropping: cut.range)
+                    if let cut = state.blockCut(adding: text, policy: policy, renderer: runner.template) {
+                        state = state.cut(at: cut.ordinal)
                         cuts += 1
                     }
                 case .slidingWindow:
                     var dropped = false
-                    while session.render(state.requestMessages(adding: text)).ids.count > policy.triggerTokens,
-                          let end = oldestTurnEnd(state) {
-                        state = state.truncated(dropping: 0..<end)
+                    while runner.plan(text, in: state).prompt.ids.count > policy.triggerTokens, let next = nextTurnStart(state) {
+                        state.historyStart = next
                         dropped = true
                     }
                     if dropped { cuts += 1 }
                 case .summarise:
-                    if session.render(state.requestMessages(adding: text)).ids.count > policy.triggerTokens {
+                    if runner.plan(text, in: state).prompt.ids.count > policy.triggerTokens {
+                        let question = state.nextOrdinal
                         try runner.ask(summaryInstruction, in: &state, note: "summary")
-                        state = state.truncated(dropping: 0..<(state.messages.count - 2))
+                        state.historyStart = question
+                        summaries.formUnion([question, question + 1])
                         cuts += 1
                     }
                 }
-                let turn = try runner.ask(text, in: &state, note: "turn \(i + 1)")
-                largest = max(largest, turn.prompt.ids.count)
-                full.messages.append(state.messages[state.messages.count - 2])
-                full.messages.append(state.messages[state.messages.count - 1])
+                let flight = try runner.ask(text, in: &state, note: "turn \(i + 1)")
+                largest = max(largest, flight.plan.prompt.ids.count)
             }
             var notes = WorkloadNotes(lines: ["\(cuts) cuts; largest prompt \(largest) tokens (limit \(contextLimit), trigger \(policy.triggerTokens), target \(policy.targetTokens))"],
                                       figures: ["cuts": Double(cuts), "largest_prompt": Double(largest)])
-            if strategy == .blockCut { simulate(full, policy: policy, session: session, into: &notes) }
+            if strategy == .blockCut {
+                // The whole conversation, never cut: sizes for the simulation.
+                var full = state
+                full.historyStart = 1
+                full.messages.removeAll { summaries.contains($0.ordinal) }
+                simulate(full, policy: policy, runner: runner, into: &notes)
+            }
             return notes
         }
     }
 
-    /// End (exclusive) of the oldest whole turn in `state.messages`, or nil when only one turn is left.
-    static func oldestTurnEnd(_ state: ConversationState) -> Int? {
-        guard let next = state.messages.indices.dropFirst().first(where: { state.messages[$0].role == .user }) else { return nil }
-        return next
+    /// The ordinal of the user message after the first one requests still carry (the next
+    /// turn), or nil when only one turn is left.
+    static func nextTurnStart(_ state: ConversationState) -> Int? {
+        let carried = state.sentMessages
+        return carried.dropFirst().first { $0.role == .user }?.ordinal
     }
 
     /// `TruncationSimulation` over the measured turn sizes: the three strategies' prompt costs.
-    static func simulate(_ full: ConversationState, policy: TruncationPolicy, session: ChatSession, into notes: inout WorkloadNotes) {
-        let rendered = session.render(full.requestMessages, generationPrompt: false)
-        let sizes = full.requestMessages.indices.map { rendered.span(ofMessage: $0)?.tokenCount ?? 0 }
-        let pinned = sizes.prefix(full.pinned.count).reduce(0, +)
-        let history = sizes.dropFirst(full.pinned.count)
+    static func simulate(_ full: ConversationState, policy: TruncationPolicy, runner: WorkloadRunner, into notes: inout WorkloadNotes) {
+        let plan = RequestPlan(full, question: .lastUserMessage, renderer: runner.template)
+        let sizes = plan.itemTokens.items
+        let pinned = sizes.prefix(plan.pinnedCount).reduce(0, +)
+        let history = sizes.dropFirst(plan.pinnedCount)
         let turns = stride(from: history.startIndex, to: history.endIndex - 1, by: 2).map {
             TruncationSimulation.Turn(prompt: history[$0], reply: history[$0 + 1])
         }
-        let instruction = session.render([.user(summaryInstruction)], generationPrompt: false).ids.count
+        let instruction = runner.template.render([.user(summaryInstruction)], settings: plan.settings, addGenerationPrompt: false).ids.count
         let simulation = TruncationSimulation(pinnedTokens: pinned, history: [], policy: policy)
-        guard let price = session.prices.price(model: session.model, at: WorkloadRunner.priceDate, currency: .usd)?.prices else { return }
+        guard let price = runner.runner.prices.price(model: WorkloadRunner.model, at: WorkloadRunner.priceDate, currency: .usd)?.prices else { return }
         let replyOutput = Double(turns.reduce(0) { $0 + $1.reply }) * price.output / 1_000_000
         for (name, strategy) in [("block", TruncationSimulation.Strategy.blockCut), ("slide", .slidingWindow),
                                  ("summary", .summarise(summaryTokens: 200, instructionTokens: instruction))] {
@@ -167,14 +173,14 @@ public enum Workloads {
     /// (e) A chat, then an early user message edited: the conversation forks before it and continues.
     public static func editFork(turns: Int, editAt userTurn: Int, continueFor more: Int) -> Workload {
         Workload(id: "e", title: "edit turn \(userTurn) of \(turns), fork, \(more) more") { runner in
-            var state = ConversationState(pinned: [.system(Corpus.assistantSystem)])
+            var state = WorkloadRunner.conversation(systemPrompt: Corpus.assistantSystem)
             let texts = Corpus.chatMessages(turns + more, seed: 31)
             for (i, text) in texts.prefix(turns).enumerated() { try runner.ask(text, in: &state, note: "turn \(i + 1)") }
             // The user message of turn `userTurn` (1-based): index 2 * (userTurn - 1).
             let target = state.messages[2 * (userTurn - 1)]
             var fork: ConversationState
-            if let store = runner.session.store, let conversation = state.conversation {
-                let forked = try store.forkConversation(conversation.id, atOrdinal: target.ordinal, title: "edit")
+            if let store = runner.history, let conversation = state.id {
+                let forked = try store.forkConversation(conversation, atOrdinal: target.ordinal, title: "edit")
                 fork = ConversationState.restore(forked, messages: try store.messages(in: forked.id)) { _, _ in nil }
             } else {
                 fork = state
@@ -205,14 +211,14 @@ public enum Workloads {
             var offset = 0
             var previous: FewShotSet? = nil
             for (name, set) in versions {
-                var state = ConversationState(fewShot: set, fewShotMode: .each)
+                var state = WorkloadRunner.conversation(fewShot: set, mode: .each)
                 for (i, question) in historyQuestions(questionsPerVersion, offset: offset).enumerated() {
-                    let turn = try runner.ask(question, in: &state, note: "\(name), question \(i + 1)")
+                    let flight = try runner.ask(question, in: &state, note: "\(name), question \(i + 1)")
                     if i == 0, let previous {
-                        let impact = FewShotImpact.compute(from: previous, to: set, question: question, model: runner.session.model,
-                                                           thinking: false, cacheModel: runner.kind, template: runner.session.template,
+                        let impact = FewShotImpact.compute(from: previous, to: set, question: question, model: WorkloadRunner.model,
+                                                           thinking: false, cacheModel: runner.kind, template: runner.template,
                                                            at: WorkloadRunner.priceDate)
-                        let hit = turn.reply.usage?.resolvedCacheHitTokens ?? -1
+                        let hit = flight.result?.usage?.resolvedCacheHitTokens ?? -1
                         notes.lines.append("\(name): FewShotImpact predicted \(impact.hitAfter) hit, actual \(hit)")
                         notes.figures["impact_error_\(name)"] = Double(impact.hitAfter - hit)
                     }
@@ -242,17 +248,17 @@ public enum Workloads {
             let warmups = fixedWarmups ?? WarmupScheduler<Int>.recommendedWarmups(for: runner.kind)
             let document = Corpus.handbook(sections: sections, seed: 41)
             let texts = Corpus.handbookQuestions(questions + 3).suffix(questions).map { document + "\n\nQuestion: " + $0 }
-            var states = texts.map { _ in ConversationState(pinned: [.system(documentSystem)]) }
+            var states = texts.map { _ in WorkloadRunner.conversation(systemPrompt: documentSystem) }
             let uptime = { ProcessInfo.processInfo.systemUptime }
-            let prompts = states.indices.map { runner.session.render(states[$0].requestMessages(adding: texts[$0])).ids }
+            let prompts = states.indices.map { runner.plan(texts[$0], in: states[$0]).prompt.ids }
             let worth = WarmupScheduler<Int>.worthWarming(prompts, unit: runner.kind.defaultUnit)
-            let box = SchedulerBox(WarmupScheduler(Array(states.indices), constructDelay: constructDelay, warmups: worth ? warmups : 0))
-            runner.onFinished = { _ in box.scheduler.finished(now: uptime()) }
+            var scheduler = WarmupScheduler(Array(states.indices), constructDelay: constructDelay, warmups: worth ? warmups : 0)
+            runner.onFinished = { _ in scheduler.finished(now: uptime()) }
             defer { runner.onFinished = nil }
             var flights: [WorkloadRunner.Flight] = []
             let started = uptime()
-            while !box.scheduler.isDrained || flights.contains(where: { !$0.done }) {
-                for i in box.scheduler.due(now: uptime()) {
+            while !scheduler.isDrained || flights.contains(where: { !$0.done }) {
+                for i in scheduler.due(now: uptime()) {
                     flights.append(try runner.start(texts[i], in: &states[i], note: "question \(i + 1) at +\(String(format: "%.2f", uptime() - started)) s"))
                 }
                 runner.pollOnce(timeout: 0.01)
@@ -263,8 +269,4 @@ public enum Workloads {
         }
     }
 
-    final class SchedulerBox: @unchecked Sendable {
-        var scheduler: WarmupScheduler<Int>
-        init(_ scheduler: WarmupScheduler<Int>) { self.scheduler = scheduler }
-    }
 }

@@ -1,11 +1,13 @@
 import ArgumentParser
 import ChatCore
 import ChatWire
+import Tokenizer
 import App
 import CurlTransport
 import EmulatorServer
 import Foundation
-import Store
+import Config
+import History
 
 struct AskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -89,29 +91,30 @@ struct AskCommand: ParsableCommand {
         defer { localServer?.stop() }
 
         let store = noSave ? nil : HistoryStore.openForWriting()
-        var state = try HistoryStore.conversation(in: store, id: conversationID, continueLast: continueLast)
-        if state.conversation == nil, let system { state.pinned = [.system(system)] }
+        let restored = try HistoryStore.conversation(in: store, id: conversationID, continueLast: continueLast)
+        // A continued conversation keeps its model and thinking mode unless flags say otherwise.
+        let model = connection.model == nil ? restored?.model ?? settings.model : settings.model
+        var state = restored ?? ConversationState(model: model, thinking: config.defaultThinking(profile: settings.profile),
+                                                  systemPrompt: system)
+        state.model = model
         if let set {
             // Both modes start every request with the set's exact prefix; `--pinned` only
             // differs once there is more than one round (the TUI keeps the history after it).
-            state = ConversationState(fewShot: set)
+            state = ConversationState(model: model, thinking: state.thinking, fewShot: set, fewShotMode: .pinned)
             try? FewShotLibrary(environment: ProcessInfo.processInfo.environment).archive(set)
             if !json {
                 Terminal.errorLine("cachechat: few-shot set `\(set.name)` (\(set.shots.count) shots, version \(set.contentVersion)"
                     + (pinned ? ", pinned" : "") + ")")
             }
         }
-        // A continued conversation keeps its model unless --model says otherwise.
-        let model = connection.model == nil ? state.conversation?.model ?? settings.model : settings.model
-        var thinkingSetting: Bool? = thinking.map { $0 == .on }
-        if thinkingSetting == nil, let conversation = state.conversation { thinkingSetting = conversation.thinking }
-        let session = ChatSession(transport: CurlTransport(), store: store, endpoint: endpoint, model: model,
-                                  thinking: thinkingSetting, prices: PriceTable.builtIn.overriding(with: config.priceOverrides),
-                                  currency: config.currency ?? .usd)
+        if let thinking { state.thinking = thinking == .on }
+        let runner = RequestRunner(transport: CurlTransport(), history: store, endpoint: endpoint,
+                                   prices: PriceTable.builtIn.overriding(with: config.priceOverrides),
+                                   currency: config.currency ?? .usd, tokenizer: DeepSeekTokenizer.shared)
         let options = RequestOptions(stream: !noStream, maxTokens: maxTokens, temperature: temperature, userID: settings.userID)
         let printer = ReplyPrinter(json: json, showReasoning: showReasoning, stream: !noStream)
-        let outcome = try AskRunner(session: session, printer: printer).run(question, in: &state, options: options)
-        printer.finish(outcome: outcome, model: session.model)
+        let outcome = AskRunner(runner: runner, printer: printer).run(question, in: &state, options: options)
+        printer.finish(outcome: outcome, model: state.model)
         if let error = outcome.error { throw ExitStatus(error) }
     }
 

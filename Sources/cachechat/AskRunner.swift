@@ -1,7 +1,7 @@
 import App
 import ChatCore
 import ChatWire
-import CurlTransport
+import Tokenizer
 import Foundation
 
 /// How one `ask` ended.
@@ -14,32 +14,40 @@ struct AskOutcome {
     var conversation: ConversationID?
 }
 
-/// Runs one turn through the same `ChatSession` the TUI uses, on the calling thread:
-/// the transport's poll loop, with SIGINT and SIGTERM arriving through the same poll so
-/// that cancelling is immediate.
+/// Runs one turn through the same `RequestRunner` the TUI sends with, on the calling
+/// thread: the transport's poll loop, with SIGINT and SIGTERM arriving through the same
+/// poll so that cancelling is immediate.
 struct AskRunner {
-    let session: ChatSession
+    let runner: RequestRunner
     let printer: ReplyPrinter
 
-    func run(_ question: String, in state: inout ConversationState, options: RequestOptions) throws -> AskOutcome {
+    func run(_ question: String, in state: inout ConversationState, options: RequestOptions) -> AskOutcome {
         InterruptSignal.install()
+        if let problem = runner.saveQuestion(question, in: &state, unsavedSerial: 1) {
+            Terminal.errorLine("cachechat: warning: \(problem)")
+        }
+        let plan = RequestPlan(state, question: .lastUserMessage, options: options,
+                               renderer: ChatTemplate(tokenizer: DeepSeekTokenizer.shared))
         let printer = self.printer
-        session.onEvent = { _, event in
+        let attempts = runner.retry.maxAttempts
+        let run = runner.start(plan) { event in
             switch event {
             case .retrying(let attempt, let delay, let reason):
-                printer.retrying(attempt: attempt, of: options.retry.maxAttempts, delay: delay, reason: reason)
-            case .stream(let streamEvent):
-                printer.stream(streamEvent)
+                printer.retrying(nextAttempt: attempt, of: attempts, delay: delay, reason: reason)
+            case .delta(let content, let reasoning):
+                if !reasoning.isEmpty { printer.stream(.reasoning(reasoning)) }
+                if !content.isEmpty { printer.stream(.content(content)) }
             default:
                 break
             }
         }
-        let turn = try session.send(question, in: &state, options: options)
-        while !turn.isFinished {
-            let signalled = session.transport.poll(timeout: 1, extraFD: InterruptSignal.readEnd)
-            if signalled && InterruptSignal.drain() { session.cancel(turn) }
+        runner.wait(for: run) {
+            let signalled = runner.transport.poll(timeout: 1, extraFD: InterruptSignal.readEnd)
+            if signalled && InterruptSignal.drain() { runner.cancel(run) }
         }
-        return AskOutcome(reply: turn.reply, error: turn.error, secondsToFirstToken: turn.secondsToFirstToken,
-                          totalSeconds: turn.totalSeconds ?? 0, cost: turn.cost, conversation: state.conversation?.id)
+        let result = run.result!
+        if let problem = result.saveProblem { Terminal.errorLine("cachechat: warning: \(problem)") }
+        return AskOutcome(reply: result.reply, error: result.error, secondsToFirstToken: result.secondsToFirstToken,
+                          totalSeconds: result.totalSeconds, cost: result.cost, conversation: state.id)
     }
 }

@@ -6,7 +6,8 @@ import CurlTransport
 import CursesTerminal
 import EmulatorServer
 import Foundation
-import Store
+import Config
+import History
 
 /// `cachechat` with no subcommand: the interactive client.
 struct ChatCommand: ParsableCommand {
@@ -49,19 +50,28 @@ struct ChatCommand: ParsableCommand {
         }
         defer { localServer?.stop() }
 
-        let store: ChatStore?
-        var startupWarning: String? = nil
+        // With history off (the database cannot be opened), conversations live in memory:
+        // everything works for this session and nothing is written.
+        let history: ChatHistory
+        var historyOff: String?
+        var historyError: String?
         do {
-            store = try ChatStore.openDefault(environment: environment)
+            history = try ChatStore.openDefault(environment: environment)
         } catch {
-            store = nil
-            startupWarning = "History is off: \(error)"
+            history = InMemoryHistory()
+            historyOff = "not saved"
+            historyError = "History is off for this session (nothing is saved): \(error)"
+            Terminal.errorLine("cachechat: \(historyError!)")
         }
-        let session = ChatSession(transport: CurlTransport(), store: store, endpoint: endpoint, model: settings.model,
-                                  prices: PriceTable.builtIn.overriding(with: config.priceOverrides),
-                                  currency: config.currency ?? .usd)
-        session.cacheModel = cacheKind
         let themes = ThemeCatalog.load(environment: environment, preferred: theme ?? environment["CACHECHAT_THEME"])
+        let appEnvironment = AppEnvironment(
+            endpointName: endpoint.displayName, endpointIdentity: endpoint.displayName + "|" + endpoint.baseURL,
+            maskedKey: endpoint.keySource?.maskedKey ?? "", cacheModel: cacheKind,
+            prices: PriceTable.builtIn.overriding(with: config.priceOverrides), currency: config.currency ?? .usd,
+            options: RequestOptions(userID: settings.userID), defaultModel: settings.model,
+            defaultThinking: config.defaultThinking(profile: settings.profile),
+            contextLimit: environment["CACHECHAT_CONTEXT_LIMIT"].flatMap(Int.init), themeNames: themes.names,
+            crashTestEnabled: environment["CACHECHAT_TEST_TRAP"] == "1")
 
         let terminal = CursesTerminal()
         do {
@@ -70,16 +80,15 @@ struct ChatCommand: ParsableCommand {
             throw CLIError.usage("Cannot start the terminal UI: \(error)")
         }
         let device = CursesDevice(terminal: terminal)
-        let app = ChatApp(device: device, session: session, store: store, themes: themes)
-        app.fewShots = FewShotLibrary(environment: environment)
-        if let limit = environment["CACHECHAT_CONTEXT_LIMIT"].flatMap(Int.init) { app.contextLimit = limit }
-        app.crashTestEnabled = environment["CACHECHAT_TEST_TRAP"] == "1"
-        app.start()
+        let runtime = AppRuntime(device: device, transport: CurlTransport(), history: history, historyOffReason: historyOff,
+                                 clock: SystemClock(), environment: appEnvironment, endpoint: endpoint, themes: themes,
+                                 fewShots: FewShotLibrary(environment: environment))
+        runtime.start()
         // Printed to stderr too, but the TUI's screen hides that until it quits.
-        let warnings = config.warnings + [startupWarning].compactMap { $0 }
-        if !warnings.isEmpty { app.showWarning(warnings.joined(separator: " ")) }
-        if let fewShot { app.startWithFewShot(fewShot, each: each) }
-        while !app.isFinished { app.step(timeout: 1) }
+        let warnings = config.warnings + [historyError].compactMap { $0 }
+        if !warnings.isEmpty { runtime.showWarning(warnings.joined(separator: " ")) }
+        if let fewShot { runtime.startWithFewShot(fewShot, each: each) }
+        while !runtime.isFinished { runtime.step(timeout: 1) }
         terminal.stop()
         if let signal = device.terminationSignal, signal != SIGHUP || !terminal.inputClosed {
             CursesTerminal.exit(bySignal: signal)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Store
+import Config
+import History
 
 /// Flags shared by every command that talks to an endpoint.
 struct ConnectionOptions: ParsableArguments {

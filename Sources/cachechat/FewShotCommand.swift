@@ -1,7 +1,8 @@
 import ArgumentParser
 import ChatCore
 import Foundation
-import Store
+import Config
+import History
 
 /// `cachechat fewshot …`: few-shot sets in `$XDG_CONFIG_HOME/cachechat/fewshot/`.
 struct FewShotCommand: ParsableCommand {

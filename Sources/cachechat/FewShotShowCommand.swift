@@ -1,7 +1,8 @@
 import ArgumentParser
 import ChatCore
 import Foundation
-import Store
+import Config
+import History
 
 struct FewShotShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,8 @@
 import App
 import ChatCore
 import Foundation
-import Store
+import Config
+import History
 
 /// Opening the history database from the CLI, with the messages people need when it fails.
 enum HistoryStore {
@@ -25,9 +26,9 @@ enum HistoryStore {
         }
     }
 
-    /// The conversation to continue, or a new empty one.
-    static func conversation(in store: ChatStore?, id: Int64?, continueLast: Bool) throws -> ConversationState {
-        guard let store, id != nil || continueLast else { return ConversationState() }
+    /// The conversation to continue, or nil for a new one.
+    static func conversation(in store: ChatStore?, id: Int64?, continueLast: Bool) throws -> ConversationState? {
+        guard let store, id != nil || continueLast else { return nil }
         let conversation: Conversation
         if let id {
             guard let found = try store.conversation(ConversationID(id)) else {
@@ -43,8 +44,8 @@ enum HistoryStore {
         let messages = try store.messages(in: conversation.id)
         let library = FewShotLibrary(environment: ProcessInfo.processInfo.environment)
         let state = ConversationState.restore(conversation, messages: messages) { library.archivedVersion(name: $0, version: $1) }
-        if let name = conversation.fewShotSetName, state.fewShot == nil {
-            throw CLIError.usage("Conversation \(conversation.id) uses few-shot set `\(name)` version \(conversation.fewShotVersion ?? "?"), "
+        if let missing = state.missingFewShot {
+            throw CLIError.usage("Conversation \(conversation.id) uses few-shot set `\(missing.name)` version \(missing.version ?? "?"), "
                 + "which is no longer on disk; its exact prefix cannot be rebuilt.")
         }
         return state

@@ -1,8 +1,10 @@
 import ChatWire
 import Emulator
 import EmulatorServer
+import ChatCore
 import Foundation
-import Store
+import Config
+import History
 
 /// The built-in endpoint: when nothing names a server or a key, cachechat starts the
 /// emulator in-process on a free loopback port and talks to it through the normal

@@ -21,9 +21,9 @@ final class ReplyPrinter {
         self.stream = stream
     }
 
-    func retrying(attempt: Int, of maximum: Int, delay: Double, reason: String) {
+    func retrying(nextAttempt: Int, of maximum: Int, delay: Double, reason: String) {
         let seconds = delay < 1 ? String(format: "%.1f", delay) : String(Int(delay.rounded()))
-        Terminal.errorLine("cachechat: \(TerminalSanitizer.clean(reason)); retrying in \(seconds) s (attempt \(attempt + 1) of \(maximum))")
+        Terminal.errorLine("cachechat: \(TerminalSanitizer.clean(reason)); retrying in \(seconds) s (attempt \(nextAttempt) of \(maximum))")
     }
 
     func stream(_ event: ChatStreamEvent) {

@@ -4,7 +4,8 @@ import Dispatch
 import Emulator
 import EmulatorServer
 import Foundation
-import Store
+import Config
+import History
 
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

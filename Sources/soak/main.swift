@@ -1,4 +1,4 @@
-// A long conversation simulation, headless through the real App code (ChatApp on a
+// A long conversation simulation, headless through the real App code (AppRuntime on a
 // HeadlessDevice, CurlTransport, the SQLite store) against an emulator running in another
 // process, so that this process's memory and file descriptors are the client's alone.
 //
@@ -13,7 +13,8 @@ import ChatCore
 import ChatWire
 import CurlTransport
 import Foundation
-import Store
+import Config
+import History
 import TerminalUI
 
 var options: [String: String] = [:]
@@ -56,9 +57,9 @@ func openDescriptors() -> Int {
 let store = try ChatStore(path: directory.appendingPathComponent("history.sqlite").path)
 let device = HeadlessDevice()
 let endpoint = Endpoint(baseURL: baseURL, apiKey: "sk-soak", keySource: nil, displayName: "soak")
-let session = ChatSession(transport: CurlTransport(), store: store, endpoint: endpoint, model: "deepseek-chat")
-let app = ChatApp(device: device, session: session, store: store,
-                  themes: ThemeCatalog.load(environment: ["HOME": directory.path], preferred: nil))
+let environment = AppEnvironment(endpointName: "soak", endpointIdentity: "soak|" + baseURL, defaultModel: "deepseek-chat")
+let app = AppRuntime(device: device, transport: CurlTransport(), history: store, clock: SystemClock(), environment: environment,
+                     endpoint: endpoint, themes: ThemeCatalog.load(environment: ["HOME": directory.path], preferred: nil), fewShots: nil)
 app.start()
 
 let started = ProcessInfo.processInfo.systemUptime
@@ -78,17 +79,17 @@ for turn in 1...max(1, turns) {
     device.type("Question \(turn): how does the prefix cache treat message \(turn % 7)?")
     device.input += [13]  // Enter
     app.step(timeout: 0)
-    guard app.isBusy else {
-        FileHandle.standardError.write(Data("soak: turn \(turn) was not sent (draft: \(app.draft))\n".utf8))
+    guard app.state.isBusy else {
+        FileHandle.standardError.write(Data("soak: turn \(turn) was not sent (draft: \(app.state.editor.text))\n".utf8))
         exit(1)
     }
     let deadline = ProcessInfo.processInfo.systemUptime + 60
-    while app.isBusy && ProcessInfo.processInfo.systemUptime < deadline { app.step(timeout: 0.05) }
-    if app.isBusy {
+    while app.state.isBusy && ProcessInfo.processInfo.systemUptime < deadline { app.step(timeout: 0.05) }
+    if app.state.isBusy {
         FileHandle.standardError.write(Data("soak: turn \(turn) did not finish in 60 s\n".utf8))
         exit(1)
     }
-    if app.conversationState.messages.last?.state != .complete { failures += 1 }
+    if app.state.conversation.messages.last?.state != .complete { failures += 1 }
     if turn % sampleEvery == 0 { sample(turn) }
 }
 let summary = try store.stats()

@@ -16,7 +16,7 @@
 // soon as it begins it, so the crash test can show that its check catches lost commits.
 import ChatCore
 import Foundation
-import Store
+import History
 
 struct SplitMix64: RandomNumberGenerator {
     var state: UInt64

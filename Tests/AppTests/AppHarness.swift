@@ -1,70 +1,138 @@
 import App
 import ChatCore
 import ChatWire
-import CurlTransport
+import Config
 import Emulator
-import EmulatorServer
 import Foundation
-import Store
 import TerminalUI
+import TestSupport
 
-/// A ChatApp on a virtual device, talking to an in-process emulator (or to `baseURL`, e.g. a
-/// `ScriptedHTTPServer`), with a temporary store.
+/// The App on its in-memory twins: a `HeadlessSession` whose transport is the emulator
+/// engine in process (or a script), with an in-memory history and a manual clock. Nothing
+/// here opens a socket, writes SQLite or sleeps; time moves only when the session waits
+/// for something, straight to when it happens.
 final class AppHarness {
-    let device: VirtualDevice
-    let server: EmulatorServer
-    let store: ChatStore
-    let app: ChatApp
-    let directory: URL
+    /// 2026-12-01 09:00:00 UTC, a Tuesday.
+    static let start = Date(timeIntervalSince1970: 1_796_115_600)
 
-    init(width: Int = 120, height: Int = 40, configuration: EmulatorConfiguration = EmulatorConfiguration(cacheModel: .v4, tokensPerSecond: 0),
-         model: String = "deepseek-chat", baseURL: String? = nil) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("cachechat-app-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        server = EmulatorServer(engine: EmulatorEngine(configuration: configuration))
-        try server.start(host: "127.0.0.1", port: 0)
-        store = try ChatStore(path: directory.appendingPathComponent("history.sqlite").path)
-        device = VirtualDevice(width: width, height: height)
-        let endpoint = Endpoint(baseURL: baseURL ?? server.baseURL, apiKey: "sk-app-test-key", keySource: nil, displayName: "local emulator")
-        let session = ChatSession(transport: CurlTransport(), store: store, endpoint: endpoint, model: model)
-        session.cacheModel = configuration.cacheModel
-        let themes = ThemeCatalog.load(environment: ["HOME": directory.path, "XDG_CONFIG_HOME": directory.path], preferred: nil)
-        app = ChatApp(device: device, session: session, store: store, themes: themes)
-        app.fewShots = FewShotLibrary(directory: directory.appendingPathComponent("fewshot").path,
-                                      versionsDirectory: directory.appendingPathComponent("versions").path)
+    let clock: ManualClock
+    let history: InMemoryHistory
+    let engine: EmulatorEngine
+    let session: HeadlessSession
+    let folder: TemporaryFolder
+    let fewShots: FewShotLibrary
+
+    init(width: Int = 120, height: Int = 40,
+         configuration: EmulatorConfiguration = EmulatorConfiguration(cacheModel: .v4, tokensPerSecond: 0),
+         model: String = "deepseek-chat", contextLimit: Int? = nil, defaultThinking: Bool? = nil,
+         respond: ((HTTPRequest) -> [InMemoryTransport.Step])? = nil) throws {
+        let clock = ManualClock(date: Self.start, uptime: 1_000)
+        self.clock = clock
+        history = InMemoryHistory(now: { clock.now() })
+        engine = EmulatorEngine(configuration: configuration, clock: { clock.now().timeIntervalSince1970 })
+        let transport = respond.map { InMemoryTransport(clock: clock, respond: $0) } ?? EmulatorTransport.make(engine: engine, clock: clock)
+        folder = try TemporaryFolder()
+        fewShots = FewShotLibrary(directory: folder.url.appendingPathComponent("fewshot").path,
+                                  versionsDirectory: folder.url.appendingPathComponent("versions").path)
+        let themes = ThemeCatalog.load(environment: ["HOME": folder.url.path, "XDG_CONFIG_HOME": folder.url.path], preferred: nil)
+        let environment = AppEnvironment(endpointName: "local emulator", endpointIdentity: "test", maskedKey: "sk-…test",
+                                         cacheModel: configuration.cacheModel, defaultModel: model, defaultThinking: defaultThinking,
+                                         contextLimit: contextLimit, themeNames: themes.names, timeZone: TimeZone(identifier: "UTC")!)
+        let endpoint = Endpoint(baseURL: "http://emulator.test", apiKey: "sk-app-test-key", keySource: nil, displayName: "local emulator")
+        session = HeadlessSession(width: width, height: height, clock: clock, transport: transport, history: history,
+                                  environment: environment, endpoint: endpoint, themes: themes, fewShots: fewShots)
+        session.runtime.exportDirectory = folder.url.path
     }
 
-    deinit { server.stop() }
+    var runtime: AppRuntime { session.runtime }
+    var state: AppState { session.state }
+    var device: HeadlessDevice { session.device }
+    var transport: InMemoryTransport { session.transport }
+    var messages: [HistoryMessage] { state.conversation.messages }
+    var screenModel: ChatScreenModel? { runtime.screenModel }
+    var panel: CachePanelModel? { runtime.screenModel?.panel }
+    var ledger: [LedgerEntry] { (try? history.ledgerEntries()) ?? [] }
+    /// The screen as text.
+    var text: String { session.screen }
+    /// The screen framed, for golden files.
+    var frame: String { device.screen.framedSnapshot() }
 
-    /// Steps the loop until `condition` holds (or the timeout).
-    @discardableResult
-    func run(until condition: () -> Bool, timeout: Double = 20) -> Bool {
-        let start = Date()
-        while !condition() && Date().timeIntervalSince(start) < timeout { app.step(timeout: 0.02) }
-        app.step(timeout: 0)
-        return condition()
+    func start() {
+        runtime.start()
+        session.settle()
     }
 
-    func step(_ count: Int = 3) { for _ in 0..<count { app.step(timeout: 0.01) } }
-
-    /// Steps for a while: lets timers (the draft's prediction, Esc) fire.
-    func settle(_ seconds: Double = 0.2) {
-        let start = Date()
-        while Date().timeIntervalSince(start) < seconds { app.step(timeout: 0.01) }
-    }
-
-    /// Presses Esc alone: the decoder waits a moment to tell it from an Alt- prefix.
-    func pressEscape() {
-        device.press([27])
-        app.step(timeout: 0)  // handle everything queued before the Esc first
-        let start = Date()
-        while Date().timeIntervalSince(start) < 0.08 { app.step(timeout: 0.01) }
-    }
-
-    /// Types text and presses Enter.
+    /// Types `text`, presses Enter and waits until everything it started has finished.
     func send(_ text: String) {
-        device.type(text)
-        device.press([13])
-        step()
+        session.type(text)
+        session.press([13])
+        session.settle()
     }
+
+    /// Types without sending, and waits for the draft's prediction.
+    func type(_ text: String) {
+        session.type(text)
+        session.settle()
+    }
+
+    /// Presses keys (raw bytes) and settles.
+    func press(_ bytes: [UInt8]) {
+        session.press(bytes)
+        session.settle()
+    }
+
+    /// A key by name.
+    func press(_ key: Key) { press(key.bytes) }
+
+    enum Key {
+        case enter, escape, ctrlN, ctrlO, ctrlQ, ctrlU, ctrlD, ctrlC, f1, f2, f3, f4, f5, tab, down, up, left, right, pageUp
+        var bytes: [UInt8] {
+            switch self {
+            case .enter: [13]
+            case .escape: [27]
+            case .ctrlN: [14]
+            case .ctrlO: [15]
+            case .ctrlQ: [17]
+            case .ctrlU: [21]
+            case .ctrlD: [4]
+            case .ctrlC: [3]
+            case .f1: Array("\u{1B}OP".utf8)
+            case .f2: Array("\u{1B}OQ".utf8)
+            case .f3: Array("\u{1B}OR".utf8)
+            case .f4: Array("\u{1B}OS".utf8)
+            case .f5: Array("\u{1B}[15~".utf8)
+            case .tab: [9]
+            case .down: Array("\u{1B}[B".utf8)
+            case .up: Array("\u{1B}[A".utf8)
+            case .left: Array("\u{1B}[D".utf8)
+            case .right: Array("\u{1B}[C".utf8)
+            case .pageUp: Array("\u{1B}[5~".utf8)
+            }
+        }
+    }
+
+    /// Runs until `condition` holds (simulated time).
+    @discardableResult
+    func run(until condition: () -> Bool) -> Bool { session.run(until: condition) }
+
+    /// The cache mark the transcript shows on a message.
+    func mark(_ id: TranscriptID) -> CacheMark? {
+        guard let index = transcriptIndex(id) else { return nil }
+        return screenModel?.transcript.messages[index].cacheMark
+    }
+
+    /// Where the transcript shows a message.
+    func transcriptIndex(_ id: TranscriptID) -> Int? {
+        let key: TranscriptKey = switch id {
+        case .pinned(let index): TranscriptKey(kind: 1, value: Int64(index))
+        case .stored(let message): TranscriptKey(kind: 2, value: message.rawValue)
+        case .unsaved(let serial): TranscriptKey(kind: 3, value: Int64(serial))
+        case .draft: TranscriptKey(kind: 4, value: 0)
+        case .streaming: TranscriptKey(kind: 5, value: 0)
+        case .welcome: TranscriptKey(kind: 6, value: 0)
+        }
+        return screenModel?.transcript.messages.firstIndex { $0.key == key }
+    }
+
+    static let context = String(repeating: "Prefix caching bills repeated prompt prefixes at a fraction of the price. ", count: 12)
 }

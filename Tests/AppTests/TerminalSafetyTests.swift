@@ -2,6 +2,7 @@ import App
 import ChatCore
 import Foundation
 import TerminalUI
+import ChatWire
 import TestSupport
 import Testing
 
@@ -27,15 +28,11 @@ enum HostileReply {
 
 @Suite("Terminal safety: a hostile reply never reaches the terminal raw")
 struct TerminalSafetyTests {
-    @Test func chatAppShowsAHostileReplyWithoutAControlCharacter() throws {
-        let server = try ScriptedHTTPServer { _, _ in
-            HTTPScript.stream(DeepSeekEvents.reply(HostileReply.deltas), pause: 0.005)
-        }
-        defer { server.stop() }
-        let harness = try AppHarness(baseURL: server.baseURL)
-        harness.app.start()
+    @Test func theAppShowsAHostileReplyWithoutAControlCharacter() throws {
+        let harness = try AppHarness { _ in InMemoryTransport.streamedReply(HostileReply.deltas, secondsPerDelta: 0.005) }
+        harness.start()
         harness.send("Say something nasty")
-        #expect(harness.run(until: { !harness.app.isBusy && harness.app.conversationState.messages.count == 2 }))
+        #expect(harness.messages.count == 2)
 
         // Every cell of every frame that reached the (virtual) terminal, and what it was sent.
         for (y, row) in harness.device.screen.grid.enumerated() {
@@ -49,14 +46,14 @@ struct TerminalSafetyTests {
             #expect(!sequence.contains("pwned") && !sequence.contains("SGVsbG8="), "a reply reached a control write: \(sequence.debugDescription)")
         }
         // The text around the sequences is still there, on screen.
-        let screen = harness.device.text.replacingOccurrences(of: "\n", with: " ")
+        let screen = harness.text.replacingOccurrences(of: "\n", with: " ")
         for word in HostileReply.visibleWords {
             #expect(screen.contains(word), "\(word) is not on screen:\n\(harness.device.screen.framedSnapshot())")
         }
         #expect(!screen.contains("pwned") && !screen.contains("SGVsbG8") && !screen.contains("half-title"))
         // The stored reply keeps the raw bytes (sanitising is for display only), except NUL,
         // stored as U+FFFD because SQLite text read back stops at a NUL.
-        let stored = try #require(harness.app.conversationState.messages.last)
+        let stored = try #require(harness.messages.last)
         #expect(stored.content == HostileReply.deltas.joined().replacingOccurrences(of: "\u{0}", with: "\u{FFFD}"))
     }
 }

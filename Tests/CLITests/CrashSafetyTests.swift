@@ -120,7 +120,7 @@ struct CrashSafetyTests {
         // The last run was killed right after sending, at most 0.6 s in: the reopened
         // conversation ends with that reply, marked.
         if last.role == "assistant" && last.state == "interrupted" {
-            #expect(screen.contains { $0.contains("■ interrupted") }, "the interrupted reply is not marked:\n\(screen.joined(separator: "\n"))")
+            #expect(screen.contains { $0.contains("■ cachechat stopped before this reply finished") }, "the interrupted reply is not marked:\n\(screen.joined(separator: "\n"))")
         }
         #expect(screen.contains { $0.contains("TUI question \(kills - 1)") })
         try tui.send("C-q")
@@ -180,7 +180,7 @@ struct CrashSafetyTests {
         if ending.signal != nil {
             let reply = try #require(try database.messages().last)
             #expect(reply.role == "assistant" && reply.state == "interrupted", "\(ending): \(reply)")
-            #expect(try database.requests().map(HistoryDatabase.ledger) == ["interrupted cancelled"], "\(ending)")
+            #expect(try database.requests().map(HistoryDatabase.ledger) == ["interrupted stopped"], "\(ending)")
         }
     }
 }

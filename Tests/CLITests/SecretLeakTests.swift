@@ -48,7 +48,7 @@ struct SecretLeakTests {
         try server.setFaults(["status=401"])
         try tui.type("This one is rejected")
         try tui.send("Enter")
-        try tui.waitFor("⚠ The server rejected the API key sk-…lmno")
+        try tui.waitFor("⚠ Failed: The server rejected the API key sk-…lmno")
         try server.setFaults([])
         for format in ["md", "json"] {
             try tui.type("/export \(format) \(home.appendingPathComponent("tui-export.\(format)").path)")

@@ -1,7 +1,8 @@
 import ChatCore
 @testable import ChatWire
 import Foundation
-@testable import Store
+@testable import Config
+@testable import App
 import Testing
 @testable import TerminalUI
 

@@ -1,6 +1,7 @@
 import ChatCore
 import Foundation
-@testable import Store
+@testable import Config
+@testable import App
 import Testing
 
 @Suite("Fuzz: TOML loaders (config, themes, few-shot sets) and messages JSON")

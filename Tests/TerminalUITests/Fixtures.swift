@@ -16,12 +16,12 @@ enum Fixtures {
         styles ? terminal.framedSnapshot() + "\n\n" + terminal.styleSnapshot() : terminal.framedSnapshot()
     }
 
-    static let messages: [TranscriptMessage] = [
-        TranscriptMessage(id: 1, role: .system, name: "System", time: "09:00",
+    static var messages: [TranscriptMessage] { [
+        TranscriptMessage(key: TranscriptKey(kind: 2, value: 1), role: .system, name: "System", time: "09:00",
                           text: "You are a helpful assistant. Answer briefly.", cacheMark: .reused),
-        TranscriptMessage(id: 2, role: .user, name: "You", time: "09:01",
+        TranscriptMessage(key: TranscriptKey(kind: 2, value: 2), role: .user, name: "You", time: "09:01",
                           text: "用中文解释一下缓存命中。日本語でも:キャッシュとは?", cacheMark: .reused),
-        TranscriptMessage(id: 3, role: .assistant, name: "deepseek-chat", time: "09:01",
+        TranscriptMessage(key: TranscriptKey(kind: 2, value: 3), role: .assistant, name: "deepseek-chat", time: "09:01",
                           text: """
                           **缓存命中**是指请求的前缀与之前的请求相同。
 
@@ -31,9 +31,9 @@ enum Fixtures {
                           """,
                           reasoning: "The user asks in Chinese and Japanese; answer in Chinese.", reasoningTokens: 1234,
                           cacheMark: .partial(reused: 30, total: 60)),
-        TranscriptMessage(id: 4, role: .user, name: "You", time: "09:02",
+        TranscriptMessage(key: TranscriptKey(kind: 2, value: 4), role: .user, name: "You", time: "09:02",
                           text: "Show me a `swift` example.", cacheMark: .notReused),
-        TranscriptMessage(id: 5, role: .assistant, name: "deepseek-chat", time: "09:02",
+        TranscriptMessage(key: TranscriptKey(kind: 2, value: 5), role: .assistant, name: "deepseek-chat", time: "09:02",
                           text: """
                           Here:
 
@@ -41,11 +41,13 @@ enum Fixtures {
                           let hits = 42 // cached
                           print("ok")
                           ```
-                          """, interrupted: true),
-    ]
+                          """, notes: [MessageNote("■ interrupted", .info)]),
+    ] }
 
-    static let transcript = TranscriptModel(messages: messages, horizon: CacheHorizon(messageIndex: 2, insideMessage: true),
-                                            streaming: StreamingStatus(frame: 3, tokensPerSecond: 41.75, phase: "writing"))
+    static var transcript: TranscriptModel {
+        TranscriptModel(messages: messages, horizon: CacheHorizon(messageIndex: 2, insideMessage: true),
+                        streaming: StreamingStatus(frame: 3, tokensPerSecond: 41.75, phase: "writing"))
+    }
 
     static let panel = CachePanelModel(
         conversation: CacheTotals(hitTokens: 38_400, missTokens: 5_120, outputTokens: 2_048, cost: 0.0123, costWithoutCache: 0.0421),
@@ -54,7 +56,7 @@ enum Fixtures {
         hitRatioHistory: [0, 0.5, 0.8, 0.9, 0.95, 1.0, 0.2, 0.88],
         reusedPrefixes: [.init(label: "system + 4 shots", tokens: 3_840, uses: 12), .init(label: "system", tokens: 512, uses: 30)],
         prediction: .init(hitTokens: 4_352, missTokens: 64, cost: 0.0009),
-        warning: "Draft breaks the cache at message 3 (edited)")
+        warnings: ["Draft breaks the cache at message 3 (edited)"])
 
     static let status = StatusBarModel(
         left: [.init("api.deepseek.com"), .init("deepseek-chat", accent: true), .init("thinking: off")],

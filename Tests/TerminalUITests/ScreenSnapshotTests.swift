@@ -78,7 +78,6 @@ import Testing
             _ = editor.handle(.char(c))
             model.transcript.streaming?.frame = step
             model.transcript.messages[4].text += step % 3 == 0 ? " 增加" : " more"
-            model.transcript.messages[4].revision += 1
             terminal.present(buffer, cursor: screen.render(model, editor: editor, into: buffer))
             let fresh = VirtualTerminal(size: size)
             let freshBuffer = ScreenBuffer(size: size)

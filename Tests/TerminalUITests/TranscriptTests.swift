@@ -7,7 +7,7 @@ import Foundation
         // ~1M tokens: 2,000 messages of ~2,000 characters (≈ 500 tokens each).
         let paragraph = String(repeating: "The cache saves money when the prefix repeats. ", count: 20)
         let messages = (0..<count).map { i in
-            TranscriptMessage(id: i, role: i % 2 == 0 ? .user : .assistant, name: i % 2 == 0 ? "You" : "deepseek-chat",
+            TranscriptMessage(key: TranscriptKey(kind: 2, value: Int64(i)), role: i % 2 == 0 ? .user : .assistant, name: i % 2 == 0 ? "You" : "deepseek-chat",
                               time: "10:00", text: "Message \(i)\n\n" + paragraph + "\n\n```swift\nlet x = \(i)\n```\n\n" + paragraph,
                               cacheMark: i < count - 2 ? .reused : .notReused)
         }
@@ -33,7 +33,6 @@ import Foundation
         #expect(scrolled != before)
         // New text arrives at the bottom: the scrolled view does not move.
         model.messages[19].text += "\n\nMore streamed text."
-        model.messages[19].revision += 1
         model.streaming = StreamingStatus(frame: 1)
         let after = Fixtures.screen(size) { view.draw(model, in: $0); return nil }.textSnapshot()
         #expect(after == scrolled)

@@ -73,14 +73,19 @@ struct WorkloadTests {
 
     @Test func blockCutDropsWholeTurnsAfterThePinnedMessages() throws {
         let runner = try WorkloadRunner(kind: .v4, useStore: false)
-        var state = ConversationState(pinned: [.system("Be brief.")])
+        var state = WorkloadRunner.conversation(systemPrompt: "Be brief.")
         for i in 0..<6 { try runner.ask("Question \(i): " + String(repeating: "word ", count: 60), in: &state, note: "") }
         let policy = TruncationPolicy(contextLimit: 1200)
-        let cut = try #require(state.blockCut(adding: "Next?", policy: policy, render: runner.session.render))
-        #expect(cut.range.lowerBound == 0)
-        #expect(state.messages[cut.range.upperBound].role == .user)
-        let after = state.truncated(dropping: cut.range)
+        let cut = try #require(state.blockCut(adding: "Next?", policy: policy, renderer: runner.template))
+        let first = try #require(state.messages.first { $0.ordinal == cut.ordinal })
+        #expect(first.role == .user)
+        #expect(cut.ordinal > 1)
+        let after = state.cut(at: cut.ordinal)
         #expect(after.pinned == state.pinned)
-        #expect(runner.session.render(after.requestMessages(adding: "Next?")).ids.count <= policy.targetTokens)
+        #expect(after.messages == state.messages, "a cut keeps every message; requests start later")
+        let plan = runner.plan("Next?", in: after)
+        #expect(plan.items.first?.part == .system)
+        #expect(plan.items.dropFirst().first?.id == first.id, "the kept history starts with the cut's first message")
+        #expect(plan.prompt.ids.count <= policy.targetTokens)
     }
 }

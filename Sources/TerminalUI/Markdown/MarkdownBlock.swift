@@ -25,12 +25,24 @@ public enum MarkdownBlock: Hashable, Sendable {
 /// block as text arrives; ``MarkdownRenderer`` caches the others.
 public enum MarkdownParser {
     public static func parse(_ text: String) -> [MarkdownBlock] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        parse(lines: lines(of: text)).map(\.block)
+    }
+
+    /// The text's lines (a trailing `\r` dropped); the last one is what follows the last newline.
+    static func lines(of text: String) -> [Substring] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             line.hasSuffix("\r") ? line.dropLast() : line
         }
-        var blocks: [MarkdownBlock] = []
+    }
+
+    /// Blocks with the lines each one consumed. A block's extent depends only on its own
+    /// lines and the line after it, which is what lets a streaming reply commit finished
+    /// blocks and parse only the rest (`StreamingMarkdown`).
+    static func parse(lines: [Substring]) -> [(block: MarkdownBlock, lines: Range<Int>)] {
+        var blocks: [(block: MarkdownBlock, lines: Range<Int>)] = []
         var i = 0
         while i < lines.count {
+            let start = i
             let line = lines[i]
             let trimmed = line.drop { $0 == " " }
             let indent = line.count - trimmed.count
@@ -50,17 +62,17 @@ public enum MarkdownParser {
                     code.append(String(lines[i].dropFirst(min(indent, lines[i].prefix { $0 == " " }.count))))
                     i += 1
                 }
-                blocks.append(.code(language: language.lowercased(), lines: code, closed: closed))
+                blocks.append((.code(language: language.lowercased(), lines: code, closed: closed), start..<i))
                 continue
             }
             if let level = headingLevel(trimmed) {
                 let text = trimmed.dropFirst(level).trimmingSpaces()
-                blocks.append(.heading(level: level, text: String(text.trimmingTrailing("#").trimmingSpaces())))
+                blocks.append((.heading(level: level, text: String(text.trimmingTrailing("#").trimmingSpaces())), start..<(i + 1)))
                 i += 1
                 continue
             }
             if isRule(trimmed) {
-                blocks.append(.rule)
+                blocks.append((.rule, start..<(i + 1)))
                 i += 1
                 continue
             }
@@ -74,7 +86,7 @@ public enum MarkdownParser {
                     quoted.append(rest)
                     i += 1
                 }
-                blocks.append(.quote(quoted.joined(separator: "\n")))
+                blocks.append((.quote(quoted.joined(separator: "\n")), start..<i))
                 continue
             }
             if let (marker, content) = listMarker(trimmed) {
@@ -84,7 +96,7 @@ public enum MarkdownParser {
                     text += " " + next
                     i += 1
                 }
-                blocks.append(.listItem(depth: indent / 2, marker: marker, text: text))
+                blocks.append((.listItem(depth: indent / 2, marker: marker, text: text), start..<i))
                 continue
             }
             var text = String(trimmed)
@@ -93,7 +105,7 @@ public enum MarkdownParser {
                 text += " " + next
                 i += 1
             }
-            blocks.append(.paragraph(text))
+            blocks.append((.paragraph(text), start..<i))
         }
         return blocks
     }

@@ -35,8 +35,7 @@ public final class MarkdownRenderer {
         var lines: [StyledLine] = []
         var previous: MarkdownBlock?
         for block in MarkdownParser.parse(text) {
-            // Blocks are separated by a blank line, except items of the same list.
-            if let previous, !(previous.isListItem && block.isListItem) { lines.append(StyledLine()) }
+            if Self.separated(previous, block) { lines.append(StyledLine()) }
             lines.append(contentsOf: cachedBlock(block, width: width))
             previous = block
         }
@@ -44,7 +43,19 @@ public final class MarkdownRenderer {
         return lines
     }
 
-    private func cachedBlock(_ block: MarkdownBlock, width: Int) -> [StyledLine] {
+    /// Blocks are separated by a blank line, except items of the same list.
+    static func separated(_ previous: MarkdownBlock?, _ block: MarkdownBlock) -> Bool {
+        guard let previous else { return false }
+        return !(previous.isListItem && block.isListItem)
+    }
+
+    /// Text shown as typed: every line kept, with its indentation; long lines wrap.
+    public static func verbatim(_ text: String, width: Int, style: Style = Style(.text)) -> [StyledLine] {
+        guard width > 0 else { return [] }
+        return TextWrap.wrap(StyledLine(text.replacingTabs(), style), width: width)
+    }
+
+    func cachedBlock(_ block: MarkdownBlock, width: Int) -> [StyledLine] {
         let key = Key(hash: block.hashValue, length: 0, width: width)
         if let hit = blockCache[key] { return hit }
         let lines = renderBlock(block, width: width)

@@ -12,36 +12,58 @@ struct DisplayLine {
     var fullWidth = false
 }
 
-extension TranscriptView {
-    /// The rows of one message: cached layout + gutter marks + cache horizon + spinner.
-    func displayLines(_ index: Int, model: TranscriptModel, width: Int) -> [DisplayLine] {
-        let message = model.messages[index]
-        let layout = cache.layout(message, width: max(1, width - TranscriptView.gutterWidth))
-        let (headMark, bodyMark) = TranscriptView.marks(message.cacheMark)
-        var rows: [DisplayLine] = []
-        rows.reserveCapacity(layout.lines.count + 2)
-        for (i, line) in layout.lines.enumerated() {
-            let gutter: DisplayLine.Gutter = i == 0 ? headMark : (i < layout.bodyEnd ? bodyMark : .empty)
-            rows.append(DisplayLine(gutter: gutter, line: line))
+/// The rows of one message, addressed without building them all: the cached layout plus
+/// gutter marks, the cache horizon and the streaming spinner. Drawing the bottom of a
+/// 40,000-token reply touches the rows on screen only.
+struct MessageRows {
+    let lines: any MessageLines
+    let head: DisplayLine.Gutter
+    let body: DisplayLine.Gutter
+    /// Rows inserted before line `before`, in order.
+    let extras: [(before: Int, row: DisplayLine)]
+
+    var count: Int { lines.count + extras.count }
+
+    subscript(index: Int) -> DisplayLine {
+        var offset = 0
+        for extra in extras {
+            let position = extra.before + offset
+            if index == position { return extra.row }
+            if index < position { break }
+            offset += 1
         }
-        let isLast = index == model.messages.count - 1
-        if isLast, let streaming = model.streaming {
-            rows.insert(DisplayLine(gutter: .empty, line: TranscriptView.spinnerLine(streaming)), at: max(0, rows.count - 1))
+        let i = index - offset
+        let gutter: DisplayLine.Gutter = i == 0 ? head : (i < lines.bodyEnd ? body : .empty)
+        return DisplayLine(gutter: gutter, line: lines[i])
+    }
+}
+
+extension TranscriptView {
+    /// The rows of message `index` at `width`.
+    func rows(_ index: Int, model: TranscriptModel, width: Int) -> MessageRows {
+        let message = model.messages[index]
+        let lines = cache.layout(message, width: max(1, width - TranscriptView.gutterWidth))
+        let (head, body) = TranscriptView.marks(message.cacheMark)
+        var extras: [(before: Int, row: DisplayLine)] = []
+        let beforeTrailingBlank = max(0, lines.count - 1)
+        if index == model.messages.count - 1, let streaming = model.streaming {
+            extras.append((beforeTrailingBlank, DisplayLine(gutter: .empty, line: TranscriptView.spinnerLine(streaming))))
         }
         if let horizon = model.horizon, horizon.messageIndex == index {
-            let line = DisplayLine(gutter: .empty, line: TranscriptView.horizonLine(width: width), fullWidth: true)
+            let row = DisplayLine(gutter: .empty, line: TranscriptView.horizonLine(width: width), fullWidth: true)
             if horizon.insideMessage {
-                var at = layout.bodyStart
+                var at = lines.bodyStart
                 if case .partial(let reused, let total) = message.cacheMark, total > 0 {
-                    let bodyLines = layout.bodyEnd - layout.bodyStart
+                    let bodyLines = lines.bodyEnd - lines.bodyStart
                     at += min(bodyLines, Int((Double(bodyLines) * Double(reused) / Double(total)).rounded()))
                 }
-                rows.insert(line, at: min(at, rows.count))
+                extras.append((min(at, lines.count), row))
+                extras.sort { $0.before < $1.before }
             } else {
-                rows.insert(line, at: max(0, rows.count - 1))
+                extras.append((beforeTrailingBlank, row))
             }
         }
-        return rows
+        return MessageRows(lines: lines, head: head, body: body, extras: extras)
     }
 
     static func marks(_ mark: CacheMark) -> (DisplayLine.Gutter, DisplayLine.Gutter) {

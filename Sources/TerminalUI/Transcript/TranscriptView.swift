@@ -12,8 +12,8 @@ public final class TranscriptView {
     /// Where the view is scrolled to.
     public enum Position: Hashable, Sendable {
         case bottom
-        /// The top row shows line `line` of message `index` (whose id is `id`).
-        case anchored(index: Int, id: Int, line: Int)
+        /// The top row shows line `line` of message `index` (whose key is `key`).
+        case anchored(index: Int, key: TranscriptKey, line: Int)
     }
 
     /// Width of the gutter with the cache marks.
@@ -24,6 +24,12 @@ public final class TranscriptView {
     /// Width of the last draw.
     public private(set) var lastWidth = 80
     let cache: MessageLayoutCache
+    private struct Signature: Equatable {
+        var count: Int
+        var first: TranscriptKey?
+        var last: TranscriptKey?
+    }
+    private var lastSignature: Signature?
 
     /// - Parameter markdown: shared renderer (its block cache makes streaming incremental).
     public init(markdown: MarkdownRenderer = MarkdownRenderer()) {
@@ -35,6 +41,8 @@ public final class TranscriptView {
 
     /// Message layouts built so far (cache misses), for tests and benchmarks.
     public var layoutsBuilt: Int { cache.layoutsBuilt }
+    /// Bytes of streaming replies parsed and wrapped so far, for tests and benchmarks.
+    public var streamingBytesLaidOut: Int { cache.streamingBytesLaidOut }
 
     /// Jumps back to the newest text.
     public func scrollToBottom() { position = .bottom }
@@ -52,7 +60,7 @@ public final class TranscriptView {
         case .mouse(let mouse) where mouse.kind == .wheelDown: delta = 3
         case .key(.home, [.ctrl]):
             let old = position
-            position = model.messages.isEmpty ? .bottom : .anchored(index: 0, id: model.messages[0].id, line: 0)
+            position = model.messages.isEmpty ? .bottom : .anchored(index: 0, key: model.messages[0].key, line: 0)
             return old == position ? .handled : .changed
         case .key(.end, [.ctrl]):
             let old = position
@@ -73,13 +81,13 @@ public final class TranscriptView {
         var top = topLine(model: model, width: width)
         if lines < 0 {
             top = move(top, by: lines, model: model, width: width)
-            position = .anchored(index: top.index, id: model.messages[top.index].id, line: top.line)
+            position = .anchored(index: top.index, key: model.messages[top.index].key, line: top.line)
         } else if lines > 0 {
             top = move(top, by: lines, model: model, width: width)
             if linesBelow(top, model: model, width: width, limit: pageHeight + 1) <= pageHeight {
                 position = .bottom
             } else {
-                position = .anchored(index: top.index, id: model.messages[top.index].id, line: top.line)
+                position = .anchored(index: top.index, key: model.messages[top.index].key, line: top.line)
             }
         }
     }
@@ -91,26 +99,43 @@ public final class TranscriptView {
         lastWidth = painter.width
         guard painter.width > 0, painter.height > 0, !model.messages.isEmpty else { return }
         let width = painter.width
+        let signature = Signature(count: model.messages.count, first: model.messages.first?.key, last: model.messages.last?.key)
+        if signature != lastSignature {
+            // Another conversation, or messages added or removed: drop layouts no longer shown.
+            cache.retain(only: Set(model.messages.map(\.key)))
+            lastSignature = signature
+        }
         var rows: [DisplayLine] = []
+        rows.reserveCapacity(painter.height)
         if case .anchored = position, let start = validAnchor(model),
            linesBelow(start, model: model, width: width, limit: painter.height + 1) > painter.height {
             var cursor = start
             while rows.count < painter.height, cursor.index < model.messages.count {
-                let lines = displayLines(cursor.index, model: model, width: width)
-                rows.append(contentsOf: lines[min(cursor.line, lines.count)...].prefix(painter.height - rows.count))
+                let message = self.rows(cursor.index, model: model, width: width)
+                var i = min(cursor.line, message.count)
+                while i < message.count && rows.count < painter.height {
+                    rows.append(message[i])
+                    i += 1
+                }
                 cursor = (cursor.index + 1, 0)
             }
-
         }
         if rows.isEmpty {
             // Not anchored, or the anchor is within a page of the end: follow the bottom.
             position = .bottom
             var index = model.messages.count - 1
-            while rows.count < painter.height && index >= 0 {
-                rows.insert(contentsOf: displayLines(index, model: model, width: width), at: 0)
+            var reversed: [DisplayLine] = []
+            reversed.reserveCapacity(painter.height)
+            while reversed.count < painter.height && index >= 0 {
+                let message = self.rows(index, model: model, width: width)
+                var i = message.count - 1
+                while i >= 0 && reversed.count < painter.height {
+                    reversed.append(message[i])
+                    i -= 1
+                }
                 index -= 1
             }
-            if rows.count > painter.height { rows.removeFirst(rows.count - painter.height) }
+            rows = reversed.reversed()
         }
         for (y, row) in rows.enumerated() {
             painter.text(row.gutter.text, at: Point(x: 0, y: y), Style(row.gutter.slot))
@@ -127,9 +152,9 @@ public final class TranscriptView {
     typealias LinePosition = (index: Int, line: Int)
 
     private func validAnchor(_ model: TranscriptModel) -> LinePosition? {
-        guard case .anchored(let index, let id, let line) = position else { return nil }
-        if index < model.messages.count, model.messages[index].id == id { return (index, line) }
-        if let found = model.messages.firstIndex(where: { $0.id == id }) { return (found, line) }
+        guard case .anchored(let index, let key, let line) = position else { return nil }
+        if index < model.messages.count, model.messages[index].key == key { return (index, line) }
+        if let found = model.messages.firstIndex(where: { $0.key == key }) { return (found, line) }
         return nil
     }
 
@@ -139,7 +164,7 @@ public final class TranscriptView {
             return anchor
         }
         let last = model.messages.count - 1
-        let end: LinePosition = (last, displayLines(last, model: model, width: width).count - 1)
+        let end: LinePosition = (last, rows(last, model: model, width: width).count - 1)
         return move(end, by: -(pageHeight - 1), model: model, width: width)
     }
 
@@ -152,10 +177,10 @@ public final class TranscriptView {
             remaining += line + 1
             if index == 0 { line = 0; break }
             index -= 1
-            line = displayLines(index, model: model, width: width).count - 1
+            line = rows(index, model: model, width: width).count - 1
         }
         while remaining > 0 {
-            let count = displayLines(index, model: model, width: width).count
+            let count = rows(index, model: model, width: width).count
             if line + remaining < count { line += remaining; remaining = 0; break }
             remaining -= count - line
             if index == model.messages.count - 1 { line = count - 1; break }
@@ -170,7 +195,7 @@ public final class TranscriptView {
         var total = 0
         var index = start.index, skip = start.line
         while index < model.messages.count && total < limit {
-            total += max(0, displayLines(index, model: model, width: width).count - skip)
+            total += max(0, rows(index, model: model, width: width).count - skip)
             skip = 0
             index += 1
         }

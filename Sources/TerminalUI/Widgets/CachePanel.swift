@@ -46,11 +46,11 @@ public enum CachePanel {
         let sym = m.currencySymbol
         var out: [(Int, [StyledLine])] = []
         out.append((0, [title("Cache", width: width)]))
-        if let warning = m.warning {
-            out.append((1, TextWrap.wrap(StyledLine("⚠ " + warning, Style(.warning)), width: width)))
+        if !m.warnings.isEmpty {
+            out.append((1, m.warnings.flatMap { TextWrap.wrap(StyledLine("⚠ " + $0, Style(.warning)), width: width) }))
         }
         if let last = m.lastRequest {
-            var lines = [title("Last request", width: width)]
+            var lines = [title(last.estimated ? "Last request (estimated)" : "Last request", width: width)]
             lines.append(Meter.bar(hit: last.hitTokens, miss: last.missTokens, width: width))
             lines.append(pair("hit", Format.thousands(last.hitTokens), .cacheHit, "miss", Format.thousands(last.missTokens), .cacheMiss, width: width))
             lines.append(row("first token", Format.duration(last.timeToFirstToken), width: width))
@@ -60,6 +60,7 @@ public enum CachePanel {
             var lines = [title("Draft", width: width)]
             lines.append(pair("hit", Format.thousands(p.hitTokens), .cacheHit, "miss", Format.thousands(p.missTokens), .cacheMiss, width: width))
             lines.append(row("est. cost", Format.cost(p.cost, symbol: sym), width: width))
+            if let note = m.note { lines += TextWrap.wrap(StyledLine("ⓘ " + note, Style(.dimText)), width: width) }
             out.append((3, lines))
         }
         out.append((4, totals("Conversation", m.conversation, sym, width: width)))

@@ -40,12 +40,15 @@ public struct CachePanelModel: Hashable, Sendable {
         public var outputTokens: Int
         /// Seconds from sending to the first streamed token.
         public var timeToFirstToken: Double?
+        /// The counts are ours: the request ended without the server's usage.
+        public var estimated: Bool
 
-        public init(hitTokens: Int, missTokens: Int, outputTokens: Int, timeToFirstToken: Double? = nil) {
+        public init(hitTokens: Int, missTokens: Int, outputTokens: Int, timeToFirstToken: Double? = nil, estimated: Bool = false) {
             self.hitTokens = hitTokens
             self.missTokens = missTokens
             self.outputTokens = outputTokens
             self.timeToFirstToken = timeToFirstToken
+            self.estimated = estimated
         }
     }
 
@@ -82,20 +85,23 @@ public struct CachePanelModel: Hashable, Sendable {
     public var hitRatioHistory: [Double]
     public var reusedPrefixes: [ReusedPrefix]
     public var prediction: Prediction?
-    /// A request-diff warning, e.g. "Draft breaks the cache at message 3 (edited)".
-    public var warning: String?
+    /// Warnings about the draft: where and why it breaks the cache, the context window.
+    public var warnings: [String]
+    /// Something worth knowing that is not a problem (thinking mode's usual lag).
+    public var note: String?
     public var currencySymbol: String
 
     public init(conversation: CacheTotals = CacheTotals(), allTime: CacheTotals = CacheTotals(),
                 lastRequest: LastRequest? = nil, hitRatioHistory: [Double] = [], reusedPrefixes: [ReusedPrefix] = [],
-                prediction: Prediction? = nil, warning: String? = nil, currencySymbol: String = "$") {
+                prediction: Prediction? = nil, warnings: [String] = [], note: String? = nil, currencySymbol: String = "$") {
         self.conversation = conversation
         self.allTime = allTime
         self.lastRequest = lastRequest
         self.hitRatioHistory = hitRatioHistory
         self.reusedPrefixes = reusedPrefixes
         self.prediction = prediction
-        self.warning = warning
+        self.warnings = warnings
+        self.note = note
         self.currencySymbol = currencySymbol
     }
 }

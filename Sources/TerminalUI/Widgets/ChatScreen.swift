@@ -7,7 +7,7 @@ public enum Overlay: Sendable {
 }
 
 /// Everything on the chat screen except the editor (which the App owns and edits).
-public struct ChatScreenModel: Sendable {
+public struct ChatScreenModel {
     public var transcript: TranscriptModel
     public var panel: CachePanelModel
     public var status: StatusBarModel

@@ -2,9 +2,10 @@
 /// command names. Named `CommandLineBar` so it does not shadow Swift's `CommandLine`
 /// in modules that import TerminalUI.
 ///
-/// Tab completes the command name (the longest common prefix; pressing Tab again cycles
-/// through the candidates); Enter submits (read ``text``); Esc cancels; Backspace on an
-/// empty line cancels too. Editing keys are the ``InputEditor``'s.
+/// Tab completes the command name, and after it the argument from the command's list
+/// (the longest common prefix; pressing Tab again cycles through the candidates); Enter
+/// submits (read ``text``); Esc cancels; Backspace on an empty line cancels too. Editing
+/// keys are the ``InputEditor``'s.
 public struct CommandLineBar: Sendable {
     public struct Command: Hashable, Sendable {
         /// Without the slash: "model".
@@ -18,21 +19,36 @@ public struct CommandLineBar: Sendable {
     }
 
     public var commands: [Command]
+    /// Values each command's argument can take, by command name.
+    public var argumentCompletions: [String: [String]]
     public private(set) var editor = InputEditor(maxHeight: 1)
-    private var cycle: (candidates: [String], index: Int)?
+    /// Tab pressed again cycles: the candidates, the one shown, and what comes before them.
+    private var cycle: (candidates: [String], index: Int, lead: String, trailing: String)?
 
-    public init(commands: [Command], text: String = "/") {
+    public init(commands: [Command], text: String = "/", argumentCompletions: [String: [String]] = [:]) {
         self.commands = commands
+        self.argumentCompletions = argumentCompletions
         editor.setText(text)
     }
 
     /// The line, starting with "/".
     public var text: String { editor.text }
 
-    /// Commands whose name starts with what is typed (all of them for a bare "/").
+    /// Commands whose name starts with what is typed (all of them for a bare "/"); after
+    /// the name, the argument values that start with what is typed.
     public var candidates: [Command] {
-        guard let word = commandWord, !text.contains(" ") else { return [] }
+        guard let word = commandWord else { return [] }
+        if let argument = argumentPrefix {
+            return (argumentCompletions[word] ?? []).filter { $0.hasPrefix(argument) && $0 != argument }
+                .map { Command($0, "") }
+        }
         return commands.filter { $0.name.hasPrefix(word) }
+    }
+
+    /// The text after "/name ", when a name and a space were typed.
+    private var argumentPrefix: String? {
+        guard let word = commandWord, text.hasPrefix("/" + word + " ") else { return nil }
+        return String(text.dropFirst(word.count + 2))
     }
 
     private var commandWord: String? {
@@ -61,25 +77,28 @@ public struct CommandLineBar: Sendable {
     private mutating func complete() -> HandleResult {
         if var cycle {
             cycle.index = (cycle.index + 1) % cycle.candidates.count
-            editor.setText("/" + cycle.candidates[cycle.index] + " ")
+            editor.setText(cycle.lead + cycle.candidates[cycle.index] + cycle.trailing)
             self.cycle = cycle
             return .changed
         }
+        // What comes before the completed word: "/" for names, "/name " for arguments.
+        let lead = argumentPrefix == nil ? "/" : "/" + (commandWord ?? "") + " "
+        let trailing = argumentPrefix == nil ? " " : ""
         let names = candidates.map(\.name)
         guard let first = names.first else { return .handled }
         if names.count == 1 {
-            editor.setText("/" + first + " ")
+            editor.setText(lead + first + trailing)
             return .changed.union(.textChanged)
         }
         var prefix = first
         for name in names.dropFirst() {
             while !name.hasPrefix(prefix) { prefix.removeLast() }
         }
-        if "/" + prefix != text {
-            editor.setText("/" + prefix)
+        if lead + prefix != text {
+            editor.setText(lead + prefix)
         } else {
-            cycle = (names, 0)
-            editor.setText("/" + names[0] + " ")
+            cycle = (names, 0, lead, trailing)
+            editor.setText(lead + names[0] + trailing)
         }
         return .changed.union(.textChanged)
     }
@@ -94,7 +113,8 @@ public struct CommandLineBar: Sendable {
         for (index, command) in shown.enumerated() {
             let y = lineRow - shown.count + index
             painter.fill(Rect(x: 0, y: y, width: painter.width, height: 1), Style(.text, background: .dialogBackground))
-            let end = painter.text(" /" + command.name, at: Point(x: 0, y: y), Style(.helpKey, background: .dialogBackground))
+            let end = painter.text((argumentPrefix == nil ? " /" : " ") + command.name, at: Point(x: 0, y: y),
+                                   Style(.helpKey, background: .dialogBackground))
             painter.truncated("  " + command.summary, at: Point(x: end, y: y), width: painter.width - end,
                               Style(.helpText, background: .dialogBackground))
         }

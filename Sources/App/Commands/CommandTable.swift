@@ -1,0 +1,178 @@
+import ChatCore
+import TerminalUI
+
+/// One command of the chat client: its name, arguments, help, argument completion, the
+/// keys bound to it, and what it does. The one table serves the keys, the command line,
+/// Tab completion and the help overlay, so they cannot disagree.
+struct AppCommand: Sendable {
+    var name: String
+    var aliases: [String] = []
+    /// "[N] [code]", "on|off": shown in help and the command line.
+    var arguments: String = ""
+    var summary: String
+    /// Keys that run it, as help shows them ("F5").
+    var keys: [KeyBinding] = []
+    /// Values Tab offers for the argument.
+    var completions: @Sendable (AppState, AppEnvironment) -> [String] = { _, _ in [] }
+    /// Left out of help and completion (`/crash-test`).
+    var hidden = false
+    /// Runs with the text after the name (trimmed).
+    var run: @Sendable (AppLogic, inout AppState, String) -> [Effect]
+}
+
+/// A key bound to a command.
+struct KeyBinding: Sendable {
+    var label: String
+    var matches: @Sendable (KeyEvent) -> Bool
+    /// The argument the command gets.
+    var argument = ""
+
+    static func function(_ number: Int) -> KeyBinding {
+        KeyBinding(label: "F\(number)") { if case .key(.function(number), _) = $0 { true } else { false } }
+    }
+
+    static func ctrl(_ letter: Character) -> KeyBinding {
+        KeyBinding(label: "Ctrl-" + letter.uppercased()) { if case .char(letter, [.ctrl]) = $0 { true } else { false } }
+    }
+
+    static func alt(_ letter: Character) -> KeyBinding {
+        KeyBinding(label: "Alt-" + letter.uppercased()) { if case .char(letter, [.alt]) = $0 { true } else { false } }
+    }
+}
+
+extension AppLogic {
+    /// Every command, in the order help lists them.
+    static let commands: [AppCommand] = [
+        AppCommand(name: "model", arguments: "ID", summary: "switch the model (each model has its own cache)",
+                   completions: { _, environment in environment.knownModels }) { logic, state, argument in
+            logic.setModel(&state, argument)
+        },
+        AppCommand(name: "thinking", arguments: "on|off", summary: "thinking mode of this conversation",
+                   completions: { _, _ in ["on", "off"] }) { logic, state, argument in
+            logic.setThinking(&state, argument)
+        },
+        AppCommand(name: "system", arguments: "TEXT", summary: "set the system prompt (empty clears it)") { logic, state, argument in
+            logic.setSystemPrompt(&state, argument)
+        },
+        AppCommand(name: "fewshot", arguments: "[list|edit|new|dup|rename|delete|use NAME [each]|off]",
+                   summary: "few-shot sets: Enter edits, ^U uses pinned, ^E one question each",
+                   completions: { _, _ in ["list", "edit", "new", "dup", "rename", "delete", "use", "off"] }) { logic, state, argument in
+            logic.fewShotCommand(&state, argument)
+        },
+        AppCommand(name: "truncate", arguments: "[now]", summary: "cut old history once, cache-friendly (now: even below the limit)",
+                   completions: { _, _ in ["now"] }) { logic, state, argument in
+            logic.showTruncationPlan(&state, force: argument == "now")
+        },
+        AppCommand(name: "regen", aliases: ["regenerate"], summary: "regenerate the last reply (after a failure: retry)",
+                   keys: [.function(5)]) { logic, state, _ in
+            logic.regenerate(&state)
+        },
+        AppCommand(name: "edit", arguments: "[N]", summary: "edit user message N (default: the last) as a fork") { logic, state, argument in
+            logic.askToEdit(&state, argument)
+        },
+        AppCommand(name: "copy", arguments: "[N] [code]", summary: "copy the last reply or message N, or its last code block (OSC 52)",
+                   completions: { _, _ in ["code"] }) { logic, state, argument in
+            logic.copy(&state, argument)
+        },
+        AppCommand(name: "new", summary: "start a new conversation", keys: [.ctrl("n")]) { logic, state, _ in
+            logic.newConversation(&state)
+        },
+        AppCommand(name: "open", summary: "list conversations: type to search, Enter opens, ^D deletes, ^R renames",
+                   keys: [.ctrl("o")]) { logic, state, _ in
+            logic.openConversationList(&state)
+        },
+        AppCommand(name: "rename", arguments: "TITLE", summary: "rename this conversation") { logic, state, argument in
+            logic.renameCurrent(&state, argument)
+        },
+        AppCommand(name: "delete", summary: "delete this conversation (its requests stay in the ledger)") { logic, state, _ in
+            logic.askToDeleteCurrent(&state)
+        },
+        AppCommand(name: "export", arguments: "md|json [PATH]", summary: "export this conversation",
+                   completions: { _, _ in ["md", "json"] }) { logic, state, argument in
+            logic.export(&state, argument)
+        },
+        AppCommand(name: "stats", summary: "totals of the request ledger") { logic, state, _ in
+            logic.requireIdle(&state) { [.stats] }
+        },
+        AppCommand(name: "theme", arguments: "NAME", summary: "switch the colour theme",
+                   completions: { _, environment in environment.themeNames }) { logic, state, argument in
+            logic.setTheme(&state, argument)
+        },
+        AppCommand(name: "reasoning", summary: "show or fold reasoning", keys: [.function(2), .alt("r")]) { _, state, _ in
+            state.view.reasoningExpanded.toggle()
+            return []
+        },
+        AppCommand(name: "panel", summary: "show or hide the cache panel", keys: [.function(3)]) { logic, state, _ in
+            state.view.panel.toggle()
+            logic.info(&state, state.view.panel ? "Cache panel shown (it folds away below 100 columns)." : "Cache panel hidden.")
+            return []
+        },
+        AppCommand(name: "bare", summary: "no panel or marks, for selecting text with the mouse", keys: [.function(4)]) { logic, state, _ in
+            state.view.bare.toggle()
+            logic.info(&state, state.view.bare ? "Bare mode: no panel or marks; select text with the mouse. F4 to leave." : "Bare mode off.")
+            return []
+        },
+        AppCommand(name: "repaint", summary: "repaint the screen", keys: [.ctrl("l")]) { _, _, _ in [.repaint] },
+        AppCommand(name: "help", summary: "keys and commands", keys: [.function(1)]) { logic, state, _ in
+            state.overlay = .help(logic.helpOverlay())
+            return []
+        },
+        AppCommand(name: "quit", aliases: ["q", "exit"], summary: "leave cachechat (a reply in flight is stopped and kept)",
+                   keys: [.ctrl("q")]) { logic, state, _ in
+            logic.requestQuit(&state)
+        },
+        AppCommand(name: "crash-test", summary: "a deliberate crash (tests only)", hidden: true) { logic, state, _ in
+            guard logic.environment.crashTestEnabled else {
+                logic.fail(&state, "Unknown command /crash-test. Type / and Tab to see the commands.")
+                return []
+            }
+            return [.crash]
+        },
+    ]
+
+    /// The command named `name` (or one of its aliases).
+    static func command(named name: String) -> AppCommand? {
+        commands.first { $0.name == name || $0.aliases.contains(name) }
+    }
+
+    /// The command line's view of the table.
+    func commandLine(text: String = "/", state: AppState) -> CommandLineBar {
+        let visible = Self.commands.filter { !$0.hidden }
+        var completions: [String: [String]] = [:]
+        for command in visible { completions[command.name] = command.completions(state, environment) }
+        return CommandLineBar(commands: visible.map { CommandLineBar.Command($0.name, $0.arguments.isEmpty ? $0.summary : "\($0.arguments) — \($0.summary)") },
+                              text: text, argumentCompletions: completions)
+    }
+
+    /// Runs a `/command` typed in the editor or the command line. The draft is cleared
+    /// only when the command was understood.
+    func runCommandLine(_ state: inout AppState, _ line: String) -> [Effect] {
+        let body = line.drop { $0 == "/" }
+        let name = String(body.prefix { $0 != " " })
+        let argument = body.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+        guard let command = Self.command(named: name), !command.hidden || environment.crashTestEnabled else {
+            fail(&state, "Unknown command /\(name). Type / and Tab to see the commands.")
+            return []
+        }
+        if state.editor.text.hasPrefix("/") && !state.editor.text.hasPrefix("//") {
+            state.editor.setText("")
+            state.draft = nil
+        }
+        return command.run(self, &state, argument)
+    }
+
+    /// Runs `body` unless a reply is streaming.
+    func requireIdle(_ state: inout AppState, _ body: () -> [Effect]) -> [Effect] {
+        guard isIdle(&state) else { return [] }
+        return body()
+    }
+
+    /// False (with a word to the user) while a reply is streaming.
+    func isIdle(_ state: inout AppState) -> Bool {
+        guard state.turn == nil else {
+            info(&state, "Wait for the reply (or press Esc to stop it) first.")
+            return false
+        }
+        return true
+    }
+}

@@ -1,0 +1,303 @@
+import ChatCore
+import ChatWire
+import Foundation
+import TerminalUI
+
+extension AppLogic {
+    /// Writes the conversation's rules to its stored row (once it has one).
+    func persistRules(_ state: AppState) -> [Effect] {
+        state.conversation.updatedRecord.map { [.updateConversation($0)] } ?? []
+    }
+
+    /// The draft's prediction is stale: redo it now.
+    func repredict(_ state: inout AppState) {
+        state.predictionDue = state.editor.isEmpty ? nil : now
+        if state.editor.isEmpty { state.draft = nil }
+    }
+
+    func setModel(_ state: inout AppState, _ name: String) -> [Effect] {
+        guard !name.isEmpty else {
+            info(&state, "Model: \(state.conversation.model). /model ID switches (Tab lists the known ones).")
+            return []
+        }
+        state.conversation.model = name
+        let known = environment.prices.price(model: name, at: clock.now(), currency: environment.currency) != nil
+        info(&state, "Model: \(name). Each model has its own cache: the next request starts cold."
+             + (known ? "" : " No price is known for it: tokens are shown without cost."))
+        repredict(&state)
+        return persistRules(state)
+    }
+
+    func setThinking(_ state: inout AppState, _ argument: String) -> [Effect] {
+        let effective = state.conversation.settings().effectiveThinking
+        switch argument.lowercased() {
+        case "on": state.conversation.thinking = true
+        case "off": state.conversation.thinking = false
+        default:
+            info(&state, "Thinking is \(effective ? "on" : "off"). Use /thinking on or /thinking off.")
+            return []
+        }
+        info(&state, state.conversation.thinking == true
+             ? "Thinking on. Its reasoning is not sent back, so reuse ends near your previous question: expected, not a miss you caused."
+             : "Thinking off.")
+        repredict(&state)
+        return persistRules(state)
+    }
+
+    func setSystemPrompt(_ state: inout AppState, _ text: String) -> [Effect] {
+        guard state.conversation.fewShot == nil else {
+            fail(&state, "This conversation uses a few-shot set, which has its own system prompt. /fewshot off starts one without it.")
+            return []
+        }
+        state.conversation.systemPrompt = text.isEmpty ? nil : text
+        if state.exchange != nil {
+            warn(&state, "System prompt changed. It starts the prompt, so the next request misses the cache from its first token.")
+        } else {
+            info(&state, text.isEmpty ? "System prompt cleared." : "System prompt set.")
+        }
+        repredict(&state)
+        return persistRules(state)
+    }
+
+    func setTheme(_ state: inout AppState, _ name: String) -> [Effect] {
+        guard !name.isEmpty else {
+            info(&state, "Themes: \(environment.themeNames.joined(separator: ", ")) (now \(state.themeName)).")
+            return []
+        }
+        guard environment.themeNames.contains(name) else {
+            fail(&state, "No theme named `\(name)`. Themes: \(environment.themeNames.joined(separator: ", ")).")
+            return []
+        }
+        return [.applyTheme(name)]
+    }
+
+    // MARK: - Conversations
+
+    /// A fresh conversation with this one's model, thinking mode and pinned prefix (the
+    /// system prompt, or the whole few-shot set in the same mode). Created in the history
+    /// with its first message.
+    func newConversation(_ state: inout AppState) -> [Effect] {
+        guard isIdle(&state) else { return [] }
+        let old = state.conversation
+        state.conversation = ConversationState(model: old.model, thinking: old.thinking, reasoningEffort: old.reasoningEffort,
+                                               systemPrompt: old.systemPrompt, fewShot: old.fewShot, fewShotMode: old.fewShotMode)
+        resetConversationView(&state)
+        info(&state, "New conversation. The first message gives it its title."
+             + (old.fewShot.map { " Few-shot set `\($0.name)` stays pinned; /fewshot off drops it." } ?? ""))
+        return [.refreshTotals(nil)]
+    }
+
+    /// Everything that belonged to the previous conversation goes.
+    func resetConversationView(_ state: inout AppState) {
+        state.exchange = nil
+        state.draft = nil
+        state.editor.history = state.conversation.messages.filter { $0.role == .user }.map(\.content)
+        state.totals.conversation = StatsSummary()
+        state.totals.recent = []
+        repredict(&state)
+    }
+
+    func openConversationList(_ state: inout AppState) -> [Effect] {
+        requireIdle(&state) { [.listConversations] }
+    }
+
+    func showConversationList(_ state: inout AppState, _ rows: [ConversationSummary]) {
+        let items = rows.map { row in
+            ListPanel.Item(id: String(row.conversation.id.rawValue), title: TerminalSanitizer.clean(row.conversation.title),
+                           detail: "\(row.messageCount) msgs · \(day(row.conversation.updated))")
+        }
+        state.listPurpose = .conversations
+        var list = ListPanel(title: "Conversations — type to search, Enter open, ^D delete, ^R rename", items: items)
+        if let current = state.conversation.id, let index = items.firstIndex(where: { $0.id == String(current.rawValue) }) {
+            for _ in 0..<index { _ = list.handle(.key(.down, [])) }
+        }
+        state.overlay = .list(list)
+    }
+
+    func renameCurrent(_ state: inout AppState, _ title: String) -> [Effect] {
+        guard !title.isEmpty else {
+            info(&state, "Use /rename TITLE.")
+            return []
+        }
+        guard let id = state.conversation.id else {
+            info(&state, "Send a first message before naming the conversation.")
+            return []
+        }
+        return [.rename(id, title)]
+    }
+
+    func askToDeleteCurrent(_ state: inout AppState) -> [Effect] {
+        guard let record = state.conversation.record else {
+            info(&state, "Nothing to delete: this conversation has not been saved.")
+            return []
+        }
+        askToDelete(&state, record)
+        return []
+    }
+
+    func askToDelete(_ state: inout AppState, _ record: Conversation) {
+        state.pending = .deleteConversation(record.id)
+        state.overlay = .dialog(Dialog(
+            title: "Delete conversation?",
+            message: "“\(TerminalSanitizer.clean(record.title))” and its messages will be deleted. Its requests stay in the ledger (they were paid for).",
+            buttons: ["Delete", "Keep"], focused: 1, destructive: true))
+    }
+
+    func export(_ state: inout AppState, _ argument: String) -> [Effect] {
+        let parts = argument.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let id = state.conversation.id else {
+            info(&state, "Nothing to export yet.")
+            return []
+        }
+        let format: HistoryExportFormat
+        switch parts.first {
+        case nil, "md", "markdown": format = .markdown
+        case "json": format = .json
+        default:
+            fail(&state, "Unknown export format `\(parts[0])`: use /export md [PATH] or /export json [PATH].")
+            return []
+        }
+        return [.export(id, format, path: parts.count > 1 ? parts[1] : nil)]
+    }
+
+    // MARK: - Messages
+
+    /// `/copy [N] [code]`: message N (as numbered in the transcript) or the last reply, or
+    /// the last code block in it.
+    func copy(_ state: inout AppState, _ argument: String) -> [Effect] {
+        var ordinal: Int?
+        var code = false
+        for word in argument.split(separator: " ") {
+            if word == "code" {
+                code = true
+            } else if let number = Int(word) {
+                ordinal = number
+            } else {
+                fail(&state, "/copy takes a message number and/or `code`, not “\(word)”: /copy, /copy 3, /copy code, /copy 3 code.")
+                return []
+            }
+        }
+        let source: HistoryMessage?
+        if let ordinal {
+            source = state.conversation.messages.first { $0.ordinal == ordinal }
+            guard source != nil else {
+                let count = state.conversation.messages.count
+                fail(&state, count == 0 ? "There are no messages to copy yet." : "There is no message \(ordinal): messages are numbered 1 to \(state.conversation.messages.last?.ordinal ?? count).")
+                return []
+            }
+        } else {
+            source = state.conversation.messages.last { $0.role == .assistant && !$0.content.isEmpty }
+        }
+        guard let text = source?.content, !text.isEmpty else {
+            info(&state, ordinal == nil ? "There is no reply to copy." : "Message \(ordinal!) is empty.")
+            return []
+        }
+        if code {
+            guard let block = Self.lastCodeBlock(in: text) else {
+                info(&state, ordinal.map { "Message \($0) has no code block." } ?? "The last reply has no code block.")
+                return []
+            }
+            return [.copy(block, what: "code")]
+        }
+        return [.copy(text, what: ordinal.map { "message \($0)" } ?? "the last reply")]
+    }
+
+    static func lastCodeBlock(in text: String) -> String? {
+        var blocks: [[String]] = []
+        var current: [String]?
+        for line in text.components(separatedBy: "\n") {
+            if line.trimmingCharacters(in: .whitespaces).hasPrefix("```") {
+                if let block = current { blocks.append(block); current = nil } else { current = [] }
+            } else if current != nil {
+                current!.append(line)
+            }
+        }
+        if let current { blocks.append(current) }
+        return blocks.last.map { $0.joined(separator: "\n") }
+    }
+
+    /// `/edit [N]`: editing an earlier user message forks the conversation; first say what
+    /// that costs in cache.
+    func askToEdit(_ state: inout AppState, _ argument: String) -> [Effect] {
+        let messages = state.conversation.messages
+        let target: HistoryMessage
+        if argument.isEmpty {
+            guard let last = messages.last(where: { $0.role == .user }) else {
+                info(&state, "There is no message of yours to edit yet.")
+                return []
+            }
+            target = last
+        } else {
+            guard let number = Int(argument) else {
+                fail(&state, "/edit takes a message number (as shown in the transcript), not “\(argument)”.")
+                return []
+            }
+            guard let found = messages.first(where: { $0.ordinal == number }) else {
+                fail(&state, "There is no message \(number).")
+                return []
+            }
+            guard found.role == .user else {
+                fail(&state, "Message \(number) is a reply; /edit edits your own messages (regenerate a reply with F5).")
+                return []
+            }
+            target = found
+        }
+        // The fork keeps what comes before the message: cached tokens after it are lost.
+        var lost = 0
+        if let exchange = state.exchange, let hit = exchange.hitTokens, let index = exchange.plan.index(of: target.id),
+           let span = exchange.plan.prompt.span(ofMessage: index) {
+            lost = max(0, hit - span.start)
+        }
+        var costText = ""
+        if let price = environment.prices.price(model: state.conversation.model, at: clock.now(), currency: environment.currency) {
+            let extra = Double(lost) * (price.prices.cacheMiss - price.prices.cacheHit) / 1_000_000
+            costText = " (about \(Formatting.money(extra, currency: environment.currency)) more than a hit)"
+        }
+        state.pending = .fork(target.id)
+        state.overlay = .dialog(Dialog(
+            title: "Edit message \(target.ordinal) as a fork?",
+            message: "A new conversation keeps the \(target.ordinal - 1) messages before it, and the original stays as it is. "
+                + "Up to \(Formatting.grouped(lost)) tokens that were reused after that point will miss on the next request\(costText).",
+            buttons: ["Fork and edit", "Cancel"]))
+        return []
+    }
+
+    func fork(_ state: inout AppState, at id: TranscriptID) -> [Effect] {
+        guard let message = state.conversation.messages.first(where: { $0.id == id }) else { return [] }
+        if let record = state.conversation.record {
+            return [.fork(record.id, atOrdinal: message.ordinal, title: "\(record.title) (edit)", draft: message.content)]
+        }
+        state.conversation.messages = state.conversation.messages.filter { $0.ordinal < message.ordinal }
+        state.exchange = nil
+        state.editor.setText(message.content)
+        info(&state, "Forked. Edit the message and press Enter to send it.")
+        repredict(&state)
+        return []
+    }
+
+    // MARK: - Quitting
+
+    func requestQuit(_ state: inout AppState) -> [Effect] {
+        if state.turn != nil {
+            state.pending = .quit
+            state.overlay = .dialog(Dialog(title: "Quit?", message: "A reply is still streaming. Stop it, keep the part received, and quit?",
+                                           buttons: ["Quit", "Stay"]))
+            return []
+        }
+        return quitNow(&state)
+    }
+
+    /// Stops a reply in flight (kept, marked stopped) and leaves.
+    func quitNow(_ state: inout AppState) -> [Effect] {
+        state.isFinished = true
+        return state.turn.map { [.cancel(token: $0.token)] } ?? []
+    }
+
+    /// "2026-12-05 14:02" in the environment's time zone.
+    func day(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = environment.timeZone
+        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", p.year ?? 0, p.month ?? 0, p.day ?? 0, p.hour ?? 0, p.minute ?? 0)
+    }
+}

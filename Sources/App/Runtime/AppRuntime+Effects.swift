@@ -1,0 +1,183 @@
+import ChatCore
+import ChatWire
+import Config
+import Foundation
+import TerminalUI
+
+extension AppRuntime {
+    /// Performs one effect; what it produced comes back through `dispatch`.
+    func perform(_ effect: Effect) {
+        switch effect {
+        case .openLatest:
+            do {
+                if let latest = try history.listConversations(includeArchived: false, limit: 1).first {
+                    perform(.openConversation(latest.conversation.id))
+                } else {
+                    dispatch(.result(.openedEmpty))
+                }
+            } catch {
+                dispatch(.result(.failure("Could not read the history: \(error)")))
+                dispatch(.result(.openedEmpty))
+            }
+        case .openConversation(let id):
+            dispatch(.result(open(id)))
+        case .saveQuestion(let text, let conversation, let create, let ordinal, let serial):
+            let saved = RequestRunner.saveQuestion(text, conversation: conversation, create: create, history: history,
+                                                   ordinal: ordinal, serial: serial, now: clock.now())
+            dispatch(.result(.questionSaved(saved.message, record: saved.record, problem: saved.problem)))
+        case .send(let plan, let token):
+            runs[token] = runner.start(plan) { [weak self] event in
+                if case .finished = event { self?.runs[token] = nil }
+                self?.dispatch(.turn(token: token, event))
+            }
+        case .cancel(let token):
+            if let run = runs[token] { runner.cancel(run) }
+        case .deleteMessage(let id):
+            attempt("Could not remove the old reply") {
+                try history.deleteLastMessage(id)
+                return .messageDeleted(id)
+            }
+        case .updateConversation(let record):
+            attempt("Could not save the conversation's settings (they apply until you leave it)") {
+                try history.updateConversation(record)
+                return nil
+            }
+        case .rename(let id, let title):
+            attempt("Could not rename") {
+                try history.renameConversation(id, to: title)
+                return .renamed(id, title)
+            }
+        case .deleteConversation(let id):
+            attempt("Could not delete") {
+                try history.deleteConversation(id)
+                return .conversationDeleted(id)
+            }
+        case .fork(let id, let ordinal, let title, let draft):
+            attempt("Could not fork") {
+                let fork = try history.forkConversation(id, atOrdinal: ordinal, title: title)
+                guard case .opened(let state, _, _, let problem) = open(fork.id) else { return .failure("Could not open the fork.") }
+                if let problem { dispatch(.result(.failure(problem))) }
+                return .forked(state, draft: draft)
+            }
+        case .refreshTotals(let id):
+            attempt("Could not read the ledger") {
+                let conversation = try id.map { try history.ledgerTotals(LedgerFilter(conversation: $0)) } ?? StatsSummary()
+                let recent = try id.map { try history.recentLedgerEntries(LedgerFilter(conversation: $0), limit: 60) } ?? []
+                return .totals(conversation: conversation, allTime: try history.ledgerTotals(LedgerFilter()), recent: recent)
+            }
+        case .listConversations:
+            attempt("Could not list the conversations") {
+                .conversationList(try history.listConversations(includeArchived: false, limit: 500))
+            }
+        case .export(let id, let format, let path):
+            let target = path ?? exportDirectory + "/cachechat-\(id).\(format == .json ? "json" : "md")"
+            attempt("Could not export to \(target)") {
+                try history.export(id, format: format).write(toFile: target, atomically: true, encoding: .utf8)
+                return .info("Exported to \(target).")
+            }
+        case .stats:
+            attempt("Could not read the ledger") { .statistics(try history.ledgerTotals(LedgerFilter())) }
+        case .copy(let text, let what):
+            let encoded = Data(text.utf8).base64EncodedString()
+            device.writeControl("\u{1B}]52;c;\(encoded)\u{07}")
+            dispatch(.result(.info("Sent \(what) (\(text.count) characters) to the terminal's clipboard (OSC 52).")))
+        case .applyTheme(let name):
+            applyTheme(name)
+            dispatch(.result(.themeApplied(name)))
+        case .loadFewShot(let name, let mode):
+            withLibrary { library in
+                let set = try library.load(name)
+                try library.archive(set)
+                return .fewShotLoaded(set, mode)
+            }
+        case .listFewShots:
+            withLibrary { library in
+                .fewShotList(library.names().map { name in
+                    if let set = try? library.load(name) {
+                        return (name, "\(set.shots.count) shots · v\(set.contentVersion.prefix(6))" + (set.description.isEmpty ? "" : " · \(set.description)"))
+                    }
+                    return (name, "broken file: /fewshot edit \(name) shows why")
+                })
+            }
+        case .editFewShot(let name):
+            withLibrary { library in
+                let set = try library.load(name)
+                let using = (try? history.fewShotUsage(name: name))?.values.reduce(0, +) ?? 0
+                return .fewShotForEditing(set, conversationsUsing: using)
+            }
+        case .saveFewShot(let set, _):
+            withLibrary { library in
+                _ = try library.save(set)
+                try library.archive(set)
+                return .fewShotSaved(set)
+            }
+        case .fewShotFile(let operation):
+            withLibrary { library in try fewShotFile(operation, library) }
+        case .repaint:
+            device.invalidate()
+        case .crash:
+            // Tests only (CACHECHAT_TEST_TRAP=1): a Swift runtime trap, to check that the
+            // terminal is restored and nothing secret is printed when the program crashes.
+            fatalError("cachechat: deliberate crash for tests (/crash-test with CACHECHAT_TEST_TRAP=1)")
+        }
+    }
+
+    /// Reads a conversation with what its panel and marks need.
+    func open(_ id: ConversationID) -> EffectResult {
+        do {
+            guard let record = try history.conversation(id) else { return .failure("Conversation \(id) no longer exists.") }
+            let messages = try history.messages(in: id)
+            let library = fewShots
+            let conversation = ConversationState.restore(record, messages: messages) { name, version in
+                library?.archivedVersion(name: name, version: version)
+            }
+            var problem: String?
+            if let missing = conversation.missingFewShot {
+                problem = "Few-shot set `\(missing.name)` version \(missing.version ?? "?") is gone; this conversation is sent without it."
+            }
+            let recent = try history.recentLedgerEntries(LedgerFilter(conversation: id), limit: 60)
+            return .opened(conversation, lastRequest: recent.last, recent: recent, problem: problem)
+        } catch {
+            return .failure("Could not read conversation \(id) from the history: \(error)")
+        }
+    }
+
+    private func fewShotFile(_ operation: FewShotFileOperation, _ library: FewShotLibrary) throws -> EffectResult {
+        switch operation {
+        case .create(let name):
+            guard !library.exists(name) else { return .failure("A set named `\(name)` exists; /fewshot edit \(name).") }
+            let set = FewShotSet(name: name, system: "You are a helpful assistant. Answer like the examples.",
+                                 shots: [FewShotSet.Shot(user: "Example question", assistant: "Example answer")])
+            _ = try library.save(set)
+            return .fewShotForEditing(set, conversationsUsing: 0)
+        case .duplicate(let name, let newName):
+            guard !library.exists(newName) else { return .failure("A set named `\(newName)` exists.") }
+            var set = try library.load(name)
+            set.name = newName
+            _ = try library.save(set)
+            return .info("Duplicated `\(name)` as `\(newName)`.")
+        case .rename(let name, let newName):
+            _ = try library.rename(name, to: newName)
+            return .info("Renamed `\(name)` to `\(newName)`. Conversations keep the version they started with.")
+        case .delete(let name):
+            try library.delete(name)
+            return .info("Few-shot set `\(name)` deleted (its versions stay archived).")
+        }
+    }
+
+    private func attempt(_ what: String, _ body: () throws -> EffectResult?) {
+        do {
+            if let result = try body() { dispatch(.result(result)) }
+        } catch {
+            dispatch(.result(.failure("\(what): \(error)")))
+        }
+    }
+
+    private func withLibrary(_ body: (FewShotLibrary) throws -> EffectResult) {
+        guard let fewShots else {
+            dispatch(.result(.failure("Few-shot sets are not available here.")))
+            return
+        }
+        attempt("Few-shot sets") { try body(fewShots) }
+    }
+}

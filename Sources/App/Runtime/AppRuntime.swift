@@ -1,0 +1,186 @@
+import ChatCore
+import ChatWire
+import Config
+import Foundation
+import TerminalUI
+import Tokenizer
+
+/// Runs the App: one loop over one poll (network, keys, signals, timers), events into
+/// `AppLogic.update`, its effects performed here, and a frame painted from `AppView` after
+/// updates (at most 60 a second while a reply streams; input is painted at once).
+///
+/// It owns the backends, all behind protocols with in-memory twins: the terminal
+/// (`TerminalDevice` / `HeadlessDevice`), the transport (`CurlTransport` /
+/// `InMemoryTransport`), the history (`History.ChatStore` / `InMemoryHistory`) and the
+/// clock (`SystemClock` / `ManualClock`).
+public final class AppRuntime {
+    public let device: TerminalDevice
+    public let transport: HTTPTransport
+    public let history: ChatHistory
+    public let clock: Clock
+    public let logic: AppLogic
+    public let view: AppView
+    public let runner: RequestRunner
+    public let fewShots: FewShotLibrary?
+    let themes: ThemeCatalog
+    /// Where `/export` writes when no path is given.
+    public var exportDirectory: String = FileManager.default.currentDirectoryPath
+
+    public private(set) var state: AppState
+    public private(set) var screenModel: ChatScreenModel?
+    public let screen = ChatScreen()
+    var buffer: ScreenBuffer
+    var decoder = KeyDecoder()
+    var escapeDeadline: Double?
+    var needsRender = true
+    var lastRender = -Double.infinity
+    var runs: [Int: RequestRunner.Run] = [:]
+    private var queue: [AppEvent] = []
+    private var dispatching = false
+    /// Frames painted, for tests and benchmarks.
+    public private(set) var frames = 0
+
+    /// Frames a second at most while a reply streams.
+    public static let frameInterval = 1.0 / 60
+    /// How long a lone Esc waits for the rest of an escape sequence.
+    public static let escapeDelay = 0.03
+
+    public init(device: TerminalDevice, transport: HTTPTransport, history: ChatHistory, historyOffReason: String? = nil,
+                clock: Clock, environment: AppEnvironment, endpoint: Endpoint, themes: ThemeCatalog,
+                fewShots: FewShotLibrary?, tokenizer: any TextTokenizer = DeepSeekTokenizer.shared) {
+        self.device = device
+        self.transport = transport
+        self.history = history
+        self.clock = clock
+        self.themes = themes
+        self.fewShots = fewShots
+        logic = AppLogic(environment: environment, clock: clock, tokenizer: tokenizer)
+        view = AppView(logic: logic)
+        runner = RequestRunner(transport: transport, history: history, endpoint: endpoint, clock: clock,
+                               prices: environment.prices, currency: environment.currency, tokenizer: tokenizer)
+        buffer = ScreenBuffer(size: device.size)
+        state = AppState(conversation: logic.emptyConversation())
+        state.historyOffReason = historyOffReason
+        applyTheme(themes.defaultName)
+    }
+
+    /// True once the user quit (or a signal asked to).
+    public var isFinished: Bool { state.isFinished }
+
+    /// Opens the most recent conversation (or a new one) and paints the first frame.
+    public func start() {
+        for problem in themes.problems { dispatch(.result(.warning(problem))) }
+        perform(.openLatest)
+        render()
+    }
+
+    /// Runs until quit.
+    public func run() {
+        start()
+        while !isFinished { step(timeout: 1) }
+    }
+
+    /// Shows a warning in the status bar (start-up problems the caller found).
+    public func showWarning(_ text: String) {
+        dispatch(.result(.warning(text)))
+        renderIfNeeded(force: true)
+    }
+
+    /// Starts a conversation with a few-shot set (`cachechat --fewshot NAME [--each]`).
+    public func startWithFewShot(_ name: String, each: Bool) {
+        perform(.loadFewShot(name, each ? .each : .pinned))
+        renderIfNeeded(force: true)
+    }
+
+    /// Feeds an event through `update` and performs what it asks for. Re-entrant calls (an
+    /// effect's result, a turn event raised while performing) are queued, not nested.
+    public func dispatch(_ event: AppEvent) {
+        queue.append(event)
+        guard !dispatching else { return }
+        dispatching = true
+        while !queue.isEmpty {
+            let next = queue.removeFirst()
+            for effect in logic.update(&state, next) { perform(effect) }
+        }
+        dispatching = false
+        needsRender = true
+    }
+
+    /// One iteration of the loop: wait for input, network, signals or a timer, handle what
+    /// arrived, and paint a frame when something changed.
+    public func step(timeout: Double) {
+        let now = clock.uptime()
+        var wait = timeout
+        if let deadline = logic.nextDeadline(state) { wait = min(wait, max(0, deadline - now)) }
+        if let escapeDeadline { wait = min(wait, max(0, escapeDeadline - now)) }
+        if needsRender { wait = min(wait, max(0, lastRender + Self.frameInterval - now)) }
+        transport.poll(timeout: wait, extraFDs: device.pollDescriptors)
+        for event in device.takeEvents() {
+            switch event {
+            case .resized:
+                device.invalidate()
+                dispatch(.resized)
+            case .terminate(let signal):
+                dispatch(.terminate(signal: signal))
+            }
+        }
+        let bytes = device.readInput()
+        if !bytes.isEmpty {
+            for key in decoder.feed(bytes) { dispatch(.key(key)) }
+            escapeDeadline = decoder.hasPendingEscape ? clock.uptime() + Self.escapeDelay : nil
+        } else if let deadline = escapeDeadline, clock.uptime() >= deadline {
+            escapeDeadline = nil
+            for key in decoder.flushPending() { dispatch(.key(key)) }
+        }
+        if let deadline = logic.nextDeadline(state), clock.uptime() >= deadline { dispatch(.tick) }
+        renderIfNeeded(force: !bytes.isEmpty)
+    }
+
+    /// Paints when something changed: at once after input or when idle, else at most
+    /// `frameInterval` after the last frame (a streaming reply).
+    func renderIfNeeded(force: Bool) {
+        guard needsRender else { return }
+        if force || state.turn == nil || clock.uptime() - lastRender >= Self.frameInterval { render() }
+    }
+
+    /// When the loop next has something to do without input: a timer, a pending Esc, a
+    /// frame to paint (for tests driving a manual clock).
+    public var nextWakeUp: Double? {
+        var times = [logic.nextDeadline(state), escapeDeadline].compactMap { $0 }
+        if needsRender { times.append(lastRender + Self.frameInterval) }
+        return times.min()
+    }
+
+    /// A frame not painted yet, or a lone Esc still waiting for the rest of a sequence.
+    public var hasPendingWork: Bool { needsRender || escapeDeadline != nil }
+
+    /// Paints a frame.
+    public func render() {
+        needsRender = false
+        lastRender = clock.uptime()
+        frames += 1
+        if buffer.size != device.size { buffer.resize(to: device.size) }
+        if let editor = state.fewShotEditor, state.overlay == nil {
+            let cursor = editor.draw(in: Painter(buffer))
+            device.present(buffer, cursor: cursor)
+            return
+        }
+        let model = view.screen(state, now: clock.uptime(), width: buffer.size.width)
+        if state.scrollToBottom {
+            screen.transcriptView.scrollToBottom()
+            state.scrollToBottom = false
+        }
+        for event in state.scrollRequests { _ = screen.transcriptView.handle(event, model: model.transcript) }
+        state.scrollRequests = []
+        let cursor = screen.render(model, editor: state.editor, into: buffer)
+        device.present(buffer, cursor: cursor)
+        screenModel = model
+    }
+
+    func applyTheme(_ name: String) {
+        guard let theme = themes.themes[name] else { return }
+        state.themeName = name
+        device.setPalette(Palette.dark.applying(theme).degraded(to: device.colorDepth))
+        device.invalidate()
+    }
+}

@@ -1,0 +1,102 @@
+import ChatCore
+import Foundation
+import TerminalUI
+
+/// Everything the chat client shows and remembers, as one value.
+///
+/// `AppLogic.update` is the only code that changes it, in answer to an `AppEvent`, and
+/// returns the `Effect`s the runtime must perform (send, save, copy, ...); `AppView` draws
+/// it. Facts live here once: what the last request carried is `exchange.plan`, what is in
+/// flight is `turn`, what the draft would send is `draft.plan`.
+public struct AppState {
+    /// The conversation on screen and the rules of its requests.
+    public var conversation: ConversationState
+    /// The last request of this conversation and what the cache did with it.
+    public var exchange: Exchange?
+    /// The request in flight.
+    public var turn: TurnState?
+    public var editor: InputEditor
+    /// The draft's plan, predicted hit and cost, and warnings (updated when typing pauses).
+    public var draft: DraftState?
+    /// When the draft's prediction is due (uptime); it waits for a pause in typing.
+    public var predictionDue: Double?
+    /// Ledger totals and the recent requests of this conversation, for the panel.
+    public var totals = PanelTotals()
+    /// What the cache predictor knows, per endpoint, model and key.
+    public var predictors: [CachePredictor.Key: CachePredictor] = [:]
+    /// Prefixes reused in this session, most reused first.
+    public var tally = ReusedPrefixTally()
+    public var overlay: Overlay?
+    /// Scrolling keys and wheel events for the transcript, applied by the view at the next
+    /// frame (scroll position is the view's: it depends on the layout).
+    public var scrollRequests: [KeyEvent] = []
+    /// Jump to the newest text at the next frame (after sending, opening a conversation).
+    public var scrollToBottom = false
+    /// What the open dialog asks for.
+    public var pending: PendingAction?
+    /// What the open list lists.
+    public var listPurpose = ListPurpose.conversations
+    public var fewShotEditor: FewShotEditor?
+    public var notice: Notice?
+    public var view = ViewOptions()
+    public var themeName = "dark"
+    /// Identifies the next turn's runner events.
+    public var nextTurnToken = 1
+    /// Numbers the next message the history could not save.
+    public var nextUnsavedSerial = 1
+    /// Advances while a reply streams (the spinner).
+    public var spinnerFrame = 0
+    public var lastSpinnerTick = -Double.infinity
+    /// The user asked to quit; the runtime stops.
+    public var isFinished = false
+    /// Why the history is only in memory (nil when it is saved to disk).
+    public var historyOffReason: String?
+
+    public init(conversation: ConversationState) {
+        self.conversation = conversation
+        editor = InputEditor(placeholder: "Message — Enter sends, Alt-Enter adds a line, F1 for help", maxHeight: 8)
+    }
+
+    /// True while a reply is on its way.
+    public var isBusy: Bool { turn != nil }
+}
+
+/// Display switches.
+public struct ViewOptions: Equatable, Sendable {
+    /// The cache panel (F3).
+    public var panel = true
+    /// No panel and no marks, for selecting text with the mouse (F4).
+    public var bare = false
+    /// Reasoning unfolded (F2, Alt-R).
+    public var reasoningExpanded = false
+}
+
+/// A status-bar message.
+public struct Notice: Equatable, Sendable {
+    public enum Level: Sendable { case info, warning, error }
+    public var text: String
+    public var level: Level
+    /// Uptime after which it goes away; nil stays until replaced or dismissed.
+    public var expires: Double?
+}
+
+/// A confirmation the user has been asked for.
+public enum PendingAction: Equatable, Sendable {
+    case deleteConversation(ConversationID)
+    case deleteFewShot(String)
+    case fork(TranscriptID)
+    case truncate(ordinal: Int)
+    case quit
+}
+
+/// What the list overlay lists.
+public enum ListPurpose: Equatable, Sendable { case conversations, fewShots }
+
+/// Ledger numbers for the panel: this conversation, all time, and its recent requests.
+public struct PanelTotals: Equatable, Sendable {
+    public var conversation = StatsSummary()
+    public var allTime = StatsSummary()
+    /// The conversation's most recent requests, oldest first (the sparkline, the last request).
+    public var recent: [LedgerEntry] = []
+    public init() {}
+}

@@ -1,0 +1,96 @@
+import ChatCore
+import ChatWire
+import Foundation
+import TerminalUI
+
+/// Something that happened, for `AppLogic.update` to answer.
+public enum AppEvent {
+    case key(KeyEvent)
+    case resized
+    /// SIGTERM, SIGINT delivered as a signal, SIGHUP: stop the reply, keep it, leave.
+    case terminate(signal: Int32)
+    /// Time passed: timers may be due (the draft's prediction, a notice, the spinner).
+    case tick
+    /// From the request runner, about the turn with `token`.
+    case turn(token: Int, TurnEvent)
+    /// The result of an effect the runtime performed.
+    case result(EffectResult)
+}
+
+/// What the request runner reports about a turn, in order: `started`, any `retrying`,
+/// `delta`s, then exactly one `finished`.
+public enum TurnEvent {
+    /// The reply's history row (or why it could not be made).
+    case started(replyID: MessageID?, saveProblem: String?)
+    case retrying(attempt: Int, delay: Double, reason: String)
+    /// Text to append.
+    case delta(content: String, reasoning: String)
+    case finished(TurnResult)
+}
+
+/// Work for the runtime. `update` never touches the network, the disk, the clipboard or
+/// the terminal itself; it asks for it, and hears back through `AppEvent.result`.
+public enum Effect {
+    /// Opens the most recent conversation, or starts an empty one.
+    case openLatest
+    case openConversation(ConversationID)
+    /// Saves `text` as the next user message (creating the stored conversation first when
+    /// `create` is given), then the App sends.
+    case saveQuestion(text: String, conversation: ConversationID?, create: ConversationSettings?, ordinal: Int, serial: Int)
+    /// Starts the request; events come back as `.turn(token:…)`.
+    case send(RequestPlan, token: Int)
+    case cancel(token: Int)
+    /// Removes the last reply before regenerating it.
+    case deleteMessage(MessageID)
+    case updateConversation(Conversation)
+    case rename(ConversationID, String)
+    case deleteConversation(ConversationID)
+    case fork(ConversationID, atOrdinal: Int, title: String, draft: String)
+    case refreshTotals(ConversationID?)
+    case listConversations
+    case export(ConversationID, HistoryExportFormat, path: String?)
+    case stats
+    case copy(String, what: String)
+    case applyTheme(String)
+    case loadFewShot(String, FewShotMode)
+    case listFewShots
+    case editFewShot(String)
+    case saveFewShot(FewShotSet, editing: Bool)
+    case fewShotFile(FewShotFileOperation)
+    /// Repaints every cell (Ctrl-L, after a theme change).
+    case repaint
+    /// `/crash-test`: a deliberate trap, for the terminal-restoration tests.
+    case crash
+}
+
+/// `/fewshot dup|rename|delete`.
+public enum FewShotFileOperation: Equatable, Sendable {
+    case duplicate(String, as: String)
+    case rename(String, to: String)
+    case delete(String)
+    case create(String)
+}
+
+/// What an effect produced.
+public enum EffectResult {
+    case opened(ConversationState, lastRequest: LedgerEntry?, recent: [LedgerEntry], problem: String?)
+    case openedEmpty
+    /// The question, stored or (with `problem`) kept in memory only.
+    case questionSaved(HistoryMessage, record: Conversation?, problem: String?)
+    case totals(conversation: StatsSummary, allTime: StatsSummary, recent: [LedgerEntry])
+    case conversationList([ConversationSummary])
+    case fewShotList([(name: String, detail: String)])
+    case fewShotLoaded(FewShotSet, FewShotMode)
+    case fewShotForEditing(FewShotSet, conversationsUsing: Int)
+    case fewShotSaved(FewShotSet)
+    case messageDeleted(MessageID)
+    case forked(ConversationState, draft: String)
+    case conversationDeleted(ConversationID)
+    case renamed(ConversationID, String)
+    case themeApplied(String)
+    case statistics(StatsSummary)
+    /// A finished effect with something to tell the user.
+    case info(String)
+    case warning(String)
+    case failure(String)
+}

@@ -1,0 +1,191 @@
+import ChatCore
+import ChatWire
+import Foundation
+import TerminalUI
+import Tokenizer
+
+/// What does not change while the App runs: the endpoint, prices, options and limits.
+public struct AppEnvironment {
+    /// Shown in the status bar and stored with conversations ("local emulator", a profile).
+    public var endpointName: String
+    /// Keys the cache predictors (endpoint, model and a masked key: each has its own cache).
+    public var endpointIdentity: String
+    public var maskedKey: String
+    /// How the endpoint caches; nil: what DeepSeek does for the model.
+    public var cacheModel: CacheModelKind?
+    public var prices: PriceTable
+    public var currency: Currency
+    /// `max_tokens`, `user_id`, ... for every request.
+    public var options: RequestOptions
+    /// The model of a new conversation.
+    public var defaultModel: String
+    /// Thinking mode of a new conversation (nil: the model's default).
+    public var defaultThinking: Bool?
+    /// Overrides the model's context window for truncation (CACHECHAT_CONTEXT_LIMIT).
+    public var contextLimit: Int?
+    public var themeNames: [String]
+    /// Model ids offered by `/model` completion.
+    public var knownModels: [String]
+    /// `/crash-test` traps (tests only, CACHECHAT_TEST_TRAP=1).
+    public var crashTestEnabled: Bool
+    /// Times on screen are in this zone (tests pin UTC).
+    public var timeZone: TimeZone
+
+    public init(endpointName: String, endpointIdentity: String, maskedKey: String = "", cacheModel: CacheModelKind? = nil,
+                prices: PriceTable = .builtIn, currency: Currency = .usd, options: RequestOptions = RequestOptions(),
+                defaultModel: String, defaultThinking: Bool? = nil, contextLimit: Int? = nil,
+                themeNames: [String] = ["dark"], knownModels: [String]? = nil, crashTestEnabled: Bool = false,
+                timeZone: TimeZone = .current) {
+        self.endpointName = endpointName
+        self.endpointIdentity = endpointIdentity
+        self.maskedKey = maskedKey
+        self.cacheModel = cacheModel
+        self.prices = prices
+        self.currency = currency
+        self.options = options
+        self.defaultModel = defaultModel
+        self.defaultThinking = defaultThinking
+        self.contextLimit = contextLimit
+        self.themeNames = themeNames
+        self.knownModels = knownModels ?? ModelTemplates.table.keys.sorted()
+        self.crashTestEnabled = crashTestEnabled
+        self.timeZone = timeZone
+    }
+}
+
+/// The App's logic: `update` answers events by changing the state and asking for effects.
+///
+/// Deterministic: time comes from `clock`, rendering from `renderer` (a cache that gives
+/// the same ids as rendering from scratch). No I/O happens here.
+public final class AppLogic {
+    public let environment: AppEnvironment
+    public let clock: Clock
+    /// Renders prompts, re-tokenizing only what changed since the last call.
+    let renderer: PromptCounter
+    let template: ChatTemplate
+    /// Prefix hashes of the last prediction, reused up to where the ids differ.
+    private var hashedIDs: [Int] = []
+    private var hashed: [PrefixHash] = [.empty]
+
+    public init(environment: AppEnvironment, clock: Clock, tokenizer: any TextTokenizer) {
+        self.environment = environment
+        self.clock = clock
+        renderer = PromptCounter(tokenizer: tokenizer)
+        template = ChatTemplate(tokenizer: tokenizer)
+    }
+
+    /// A conversation with nothing in it yet, with the configured model and thinking mode.
+    public func emptyConversation(systemPrompt: String? = nil) -> ConversationState {
+        ConversationState(model: environment.defaultModel, thinking: environment.defaultThinking, systemPrompt: systemPrompt)
+    }
+
+    var now: Double { clock.uptime() }
+
+    // MARK: - Dispatch
+
+    /// Answers one event.
+    public func update(_ state: inout AppState, _ event: AppEvent) -> [Effect] {
+        switch event {
+        case .key(let key):
+            return handleKey(&state, key)
+        case .resized:
+            return []
+        case .terminate:
+            return quitNow(&state)
+        case .tick:
+            return tick(&state)
+        case .turn(let token, let turnEvent):
+            guard state.turn?.token == token else { return [] }
+            return handleTurn(&state, turnEvent)
+        case .result(let result):
+            return handleResult(&state, result)
+        }
+    }
+
+    /// Timers: the draft's prediction once typing pauses, notice expiry, the spinner.
+    func tick(_ state: inout AppState) -> [Effect] {
+        if let due = state.predictionDue, now >= due {
+            state.predictionDue = nil
+            updateDraft(&state)
+        }
+        if let expires = state.notice?.expires, now >= expires { state.notice = nil }
+        if state.turn != nil, now - state.lastSpinnerTick >= 0.1 {
+            state.spinnerFrame += 1
+            state.lastSpinnerTick = now
+        }
+        return []
+    }
+
+    /// When the next timer is due (uptime), so the runtime knows how long it may wait.
+    public func nextDeadline(_ state: AppState) -> Double? {
+        var times: [Double] = []
+        if let due = state.predictionDue { times.append(due) }
+        if let expires = state.notice?.expires { times.append(expires) }
+        if state.turn != nil { times.append(state.lastSpinnerTick + 0.1) }
+        return times.min()
+    }
+
+    // MARK: - Notices
+
+    func info(_ state: inout AppState, _ text: String, seconds: Double = 4) {
+        state.notice = Notice(text: text, level: .info, expires: now + seconds)
+    }
+
+    func warn(_ state: inout AppState, _ text: String) {
+        state.notice = Notice(text: text, level: .warning, expires: now + 8)
+    }
+
+    func fail(_ state: inout AppState, _ text: String) {
+        state.notice = Notice(text: text, level: .error, expires: nil)
+    }
+
+    // MARK: - Prediction
+
+    var predictorKeyPrefix: String { environment.endpointIdentity }
+
+    func predictorKey(model: String) -> CachePredictor.Key {
+        CachePredictor.Key(endpoint: environment.endpointIdentity, model: model, maskedKey: environment.maskedKey)
+    }
+
+    func predictor(_ state: AppState, model: String) -> CachePredictor {
+        state.predictors[predictorKey(model: model)]
+            ?? CachePredictor(model: model, kind: environment.cacheModel, prices: environment.prices, currency: environment.currency)
+    }
+
+    /// The plan of `question` in the current conversation, with its predicted hit.
+    func plan(_ state: AppState, question: RequestPlan.Question) -> RequestPlan {
+        let plan = RequestPlan(state.conversation, question: question, options: environment.options, renderer: renderer)
+        return plan.predicted(by: predictor(state, model: plan.settings.model), now: clock.now().timeIntervalSince1970,
+                              hashes: hashes(for: plan.prompt.ids))
+    }
+
+    /// Prefix hashes of `ids`, reusing those of the previous prediction up to where the ids
+    /// differ: after a keystroke only the draft's tokens are hashed again.
+    private func hashes(for ids: [Int]) -> [PrefixHash] {
+        let limit = min(ids.count, hashedIDs.count)
+        var common = 0
+        ids.withUnsafeBufferPointer { new in
+            hashedIDs.withUnsafeBufferPointer { old in
+                while common < limit && new[common] == old[common] { common += 1 }
+            }
+        }
+        hashed.removeSubrange((common + 1)...)
+        hashed.reserveCapacity(ids.count + 1)
+        var hash = hashed[common]
+        for id in ids[common...] {
+            hash = hash.appending(id)
+            hashed.append(hash)
+        }
+        hashedIDs = ids
+        return hashed
+    }
+
+    /// The context window truncation plans against.
+    func contextLimit(model: String) -> Int {
+        environment.contextLimit ?? ContextLimits.builtIn.limit(forModel: model)
+    }
+
+    func truncationPolicy(model: String) -> TruncationPolicy {
+        TruncationPolicy(contextLimit: contextLimit(model: model))
+    }
+}

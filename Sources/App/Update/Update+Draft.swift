@@ -1,0 +1,101 @@
+import ChatCore
+import Foundation
+import TerminalUI
+
+extension AppLogic {
+    /// Seconds of quiet typing before the draft is predicted: predicting renders and hashes
+    /// the whole prompt, so it waits for a pause instead of running per key.
+    public static let predictionDelay = 0.12
+
+    /// The draft changed: predict it once typing pauses.
+    func draftChanged(_ state: inout AppState) {
+        state.predictionDue = now + Self.predictionDelay
+    }
+
+    /// Plans the draft, predicts its hit and cost, checks it against this conversation's
+    /// last request and against the context window.
+    func updateDraft(_ state: inout AppState) {
+        let text = state.editor.text
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, !text.hasPrefix("/") || text.hasPrefix("//") else {
+            state.draft = nil
+            return
+        }
+        let question = text.hasPrefix("//") ? String(text.dropFirst()) : text
+        let plan = plan(state, question: .draft(question))
+        var check: DraftCheck?
+        if let exchange = state.exchange {
+            check = DraftCheck(previous: exchange.plan, reply: exchange.reply, previousSequence: exchange.sequence, draft: plan)
+        }
+        let limit = contextLimit(model: plan.settings.model)
+        let policy = TruncationPolicy(contextLimit: limit)
+        let tokens = plan.prompt.ids.count
+        let context = policy.needsTruncation(promptTokens: tokens) || tokens > limit ? ContextCheck(tokens: tokens, limit: limit) : nil
+        state.draft = DraftState(plan: plan, check: check, context: context, text: text)
+    }
+
+    /// The draft warning in words; its numbers are the Draft line's.
+    func draftWarnings(_ state: AppState) -> [String] {
+        guard let draft = state.draft else { return [] }
+        var warnings: [String] = []
+        if let check = draft.check, check.breaksCache, let prediction = draft.plan.prediction {
+            warnings.append(describe(check, draft: draft.plan, missTokens: prediction.missTokens, state: state))
+        }
+        if let context = draft.context {
+            let numbers = "\(Formatting.grouped(context.tokens)) of \(Formatting.grouped(context.limit)) tokens"
+            warnings.append(context.over
+                ? "Over the context window (\(numbers)): the request would fail. /truncate cuts old history once, cache-friendly."
+                : "Near the context window (\(numbers)): /truncate cuts old history once, cache-friendly.")
+        }
+        return warnings
+    }
+
+    /// A note that is not a warning: thinking mode's usual lag, explained once.
+    func draftNote(_ state: AppState) -> String? {
+        guard let check = state.draft?.check, !check.breaksCache, check.thinkingLag else { return nil }
+        return "Thinking mode: the last reply's reasoning is not sent back, so reuse ends near your previous question. Expected."
+    }
+
+    func describe(_ check: DraftCheck, draft: RequestPlan, missTokens: Int, state: AppState) -> String {
+        var text = "Breaks the cache"
+        if let id = check.firstDifference { text += " at " + label(of: id, in: draft, state: state) }
+        let reasons = check.causes.map(Self.describe)
+        if !reasons.isEmpty { text += " (" + reasons.joined(separator: "; ") + ")" }
+        text += ": \(Formatting.grouped(missTokens)) tokens will miss"
+        if let old = check.previousExcerpt, let new = check.currentExcerpt, !old.isEmpty || !new.isEmpty {
+            text += ". Was “\(old)”, now “\(new)”"
+        }
+        return text
+    }
+
+    /// How a person finds a message: "the system prompt", "shot 2", "message 5".
+    func label(of id: TranscriptID, in plan: RequestPlan, state: AppState) -> String {
+        switch id {
+        case .pinned(let index):
+            if index == 0 { return "the system prompt" }
+            return "shot \((index + 1) / 2)"
+        case .draft: return "your draft"
+        default:
+            if let message = state.conversation.messages.first(where: { $0.id == id }) { return "message \(message.ordinal)" }
+            return "a message"
+        }
+    }
+
+    static func describe(_ cause: DraftCheck.Cause) -> String {
+        switch cause {
+        case .model(let from, let to): "model changed from \(from) to \(to): each model has its own cache"
+        case .systemPrompt: "system prompt changed"
+        case .fewShotSet: "another few-shot set"
+        case .fewShotVersion: "the few-shot set was edited"
+        case .thinking(_, let to): "thinking turned \(to ? "on" : "off"): the end of the last turn renders differently"
+        case .reasoningEffort(let from, let to):
+            "reasoning effort \(from?.rawValue ?? "default") → \(to?.rawValue ?? "default"): max adds a preamble at the start"
+        case .truncationCut(let from, let to): "history cut moved from message \(from) to \(to)"
+        case .earlierMessageEdited: "an earlier message was edited"
+        case .messageRemoved: "a message was removed"
+        case .messageInserted: "a message was inserted"
+        case .roleChanged: "a message changed role"
+        case .volatileValue(let value): "a changing \(value) in the prefix"
+        case .templateReRender: "the last turn renders differently now"
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import ChatCore
+import Foundation
+import TerminalUI
+
+extension AppLogic {
+    /// Routes one key: the few-shot editor or the open overlay first, then the keys bound
+    /// to commands, then the transcript's scrolling keys, then the editor.
+    func handleKey(_ state: inout AppState, _ event: KeyEvent) -> [Effect] {
+        if state.fewShotEditor != nil, state.overlay == nil {
+            if case .char("q", [.ctrl]) = event { return requestQuit(&state) }
+            return handleFewShotEditor(&state, event)
+        }
+        if state.overlay != nil { return handleOverlay(&state, event) }
+        switch event {
+        case .key(.escape, []):
+            if state.turn != nil { return stop(&state) }
+            state.notice = nil
+            return []
+        case .char("c", [.ctrl]):
+            if state.turn != nil { return stop(&state) }
+            info(&state, "Ctrl-Q quits (Ctrl-D on an empty line too). Esc stops a reply.")
+            return []
+        case .char("d", [.ctrl]) where state.editor.isEmpty:
+            return requestQuit(&state)
+        case .char("?", []) where state.editor.isEmpty:
+            state.overlay = .help(helpOverlay())
+            return []
+        case .char("/", []) where state.editor.isEmpty:
+            state.overlay = .command(commandLine(state: state))
+            return []
+        case .mouse, .key(.pageUp, _), .key(.pageDown, _), .key(.up, [.shift]), .key(.down, [.shift]),
+             .key(.home, [.ctrl]), .key(.end, [.ctrl]):
+            state.scrollRequests.append(event)
+            return []
+        default:
+            break
+        }
+        for command in Self.commands {
+            if let binding = command.keys.first(where: { $0.matches(event) }) {
+                return command.run(self, &state, binding.argument)
+            }
+        }
+        let result = state.editor.handle(event)
+        var effects: [Effect] = []
+        if result.contains(.submit) { effects += submit(&state) }
+        if result.contains(.textChanged) { draftChanged(&state) }
+        return effects
+    }
+
+    private func handleOverlay(_ state: inout AppState, _ event: KeyEvent) -> [Effect] {
+        guard let overlay = state.overlay else { return [] }
+        // Esc then a key typed at once reads as Alt-key; overlays bind no Alt keys, so it
+        // is the Esc that closes them followed by the key.
+        if case .char(let character, [.alt]) = event {
+            var effects = handleOverlay(&state, .key(.escape, []))
+            effects += handleKey(&state, .char(character, []))
+            return effects
+        }
+        switch overlay {
+        case .help(var help):
+            let result = help.handle(event)
+            state.overlay = result.contains(.cancel) ? nil : .help(help)
+        case .dialog(var dialog):
+            let result = dialog.handle(event)
+            if result.contains(.confirm) {
+                state.overlay = nil
+                return confirmPending(&state, choice: dialog.focused, dialog: dialog)
+            } else if result.contains(.cancel) {
+                state.overlay = nil
+                state.pending = nil
+            } else {
+                state.overlay = .dialog(dialog)
+            }
+        case .list(var list):
+            if state.listPurpose == .fewShots {
+                if let item = list.selectedItem, let effects = handleFewShotListKey(&state, event, item: item) { return effects }
+                let result = list.handle(event)
+                if result.contains(.confirm), let item = list.selectedItem {
+                    state.overlay = nil
+                    return [.editFewShot(item.id)]
+                }
+                state.overlay = result.contains(.cancel) ? nil : .list(list)
+                return []
+            }
+            switch event {
+            case .key(.delete, _), .char("d", [.ctrl]):
+                if let item = list.selectedItem, let id = Int64(item.id) {
+                    state.pending = .deleteConversation(ConversationID(id))
+                    state.overlay = .dialog(Dialog(title: "Delete conversation?",
+                                                   message: "“\(item.title)” and its messages will be deleted. Its requests stay in the ledger (they were paid for).",
+                                                   buttons: ["Delete", "Keep"], focused: 1, destructive: true))
+                }
+                return []
+            case .char("r", [.ctrl]):
+                if let item = list.selectedItem, Int64(item.id) == state.conversation.id?.rawValue {
+                    state.overlay = .command(commandLine(text: "/rename ", state: state))
+                } else if list.selectedItem != nil {
+                    info(&state, "Open the conversation first (Enter), then /rename TITLE.")
+                }
+                return []
+            default:
+                break
+            }
+            let result = list.handle(event)
+            if result.contains(.confirm), let item = list.selectedItem, let id = Int64(item.id) {
+                state.overlay = nil
+                return requireIdle(&state) { [.openConversation(ConversationID(id))] }
+            }
+            state.overlay = result.contains(.cancel) ? nil : .list(list)
+        case .command(var command):
+            let result = command.handle(event)
+            if result.contains(.submit) {
+                state.overlay = nil
+                return runCommandLine(&state, command.text)
+            }
+            state.overlay = result.contains(.cancel) ? nil : .command(command)
+        }
+        return []
+    }
+
+    /// The dialog was answered with button `choice`.
+    func confirmPending(_ state: inout AppState, choice: Int, dialog: Dialog) -> [Effect] {
+        guard let action = state.pending else { return [] }
+        state.pending = nil
+        // The first button says yes; destructive dialogs open on the last (Keep, Cancel).
+        guard choice == 0 else { return [] }
+        switch action {
+        case .quit: return quitNow(&state)
+        case .deleteConversation(let id): return [.deleteConversation(id)]
+        case .deleteFewShot(let name): return [.fewShotFile(.delete(name))]
+        case .fork(let id): return fork(&state, at: id)
+        case .truncate(let ordinal): return applyCut(&state, ordinal: ordinal)
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import ChatCore
+import Foundation
+import TerminalUI
+
+extension AppLogic {
+    func handleResult(_ state: inout AppState, _ result: EffectResult) -> [Effect] {
+        switch result {
+        case .opened(let conversation, let lastRequest, let recent, let problem):
+            state.conversation = conversation
+            resetConversationView(&state)
+            state.scrollToBottom = true
+            replay(&state, recent: recent)
+            if let lastRequest { state.exchange = rebuildExchange(state, from: lastRequest) }
+            if let problem { warn(&state, problem) }
+            return [.refreshTotals(conversation.id)]
+        case .openedEmpty:
+            state.conversation = emptyConversation(systemPrompt: state.conversation.systemPrompt)
+            resetConversationView(&state)
+            return [.refreshTotals(nil)]
+        case .questionSaved(let message, let record, let problem):
+            return questionSaved(&state, message, record: record, problem: problem)
+        case .totals(let conversation, let allTime, let recent):
+            state.totals.conversation = conversation
+            state.totals.allTime = allTime
+            state.totals.recent = recent
+        case .conversationList(let rows):
+            if rows.isEmpty {
+                info(&state, "No saved conversations yet.")
+            } else {
+                showConversationList(&state, rows)
+            }
+        case .fewShotList(let entries):
+            showFewShotList(&state, entries)
+        case .fewShotLoaded(let set, let mode):
+            return useFewShot(&state, set, mode: mode)
+        case .fewShotForEditing(let set, let using):
+            startEditingFewShot(&state, set, conversationsUsing: using)
+        case .fewShotSaved(let set):
+            if state.fewShotEditor != nil { state.fewShotEditor?.saved(set) } else { info(&state, "Saved few-shot set `\(set.name)`.") }
+        case .messageDeleted(let id):
+            return messageDeleted(&state, id)
+        case .forked(let conversation, let draft):
+            state.conversation = conversation
+            resetConversationView(&state)
+            state.editor.setText(draft)
+            state.scrollToBottom = true
+            info(&state, "Forked. Edit the message and press Enter to send it.")
+            draftChanged(&state)
+            return [.refreshTotals(conversation.id)]
+        case .conversationDeleted(let id):
+            if state.conversation.id == id {
+                let old = state.conversation
+                state.conversation = ConversationState(model: old.model, thinking: old.thinking, systemPrompt: old.systemPrompt,
+                                                       fewShot: old.fewShot, fewShotMode: old.fewShotMode)
+                resetConversationView(&state)
+            }
+            info(&state, "Conversation deleted.")
+            return [.refreshTotals(state.conversation.id)]
+        case .renamed(let id, let title):
+            if state.conversation.id == id { state.conversation.record?.title = title }
+            info(&state, "Renamed to “\(TerminalSanitizer.clean(title))”.")
+        case .themeApplied(let name):
+            state.themeName = name
+            info(&state, "Theme: \(name).")
+        case .statistics(let summary):
+            state.overlay = .dialog(Dialog(title: "Statistics", message: statisticsText(summary), buttons: ["OK"]))
+        case .info(let text):
+            if state.fewShotEditor != nil, text.hasPrefix("Could not save") { state.fewShotEditor?.saveFailed(text) } else { info(&state, text) }
+        case .warning(let text):
+            warn(&state, text)
+        case .failure(let text):
+            if state.fewShotEditor != nil { state.fewShotEditor?.saveFailed(text) } else { fail(&state, text) }
+        }
+        return []
+    }
+
+    func statisticsText(_ summary: StatsSummary) -> String {
+        let currency = environment.currency
+        let cost = summary.cost(in: currency.rawValue)
+        var text = "All time: \(summary.requests) requests, \(Formatting.grouped(summary.hitTokens)) hit / \(Formatting.grouped(summary.missTokens)) miss"
+        if let ratio = summary.hitRatio { text += " (\(Formatting.percent(ratio)))" }
+        text += ", \(Formatting.grouped(summary.completionTokens)) output"
+        if let cost {
+            text += ", cost \(Formatting.money(cost.cost, currency: currency)), saved \(Formatting.money(cost.saved, currency: currency))"
+        }
+        if summary.estimatedRequests > 0 { text += ". \(summary.estimatedRequests) request(s) counted by us (estimated: they ended without usage)" }
+        if let share = summary.prediction.exactShare {
+            text += ". Hit predictions: \(Formatting.percent(share)) exact over \(summary.prediction.requests) requests, mean error \(Int((summary.prediction.meanAbsoluteError ?? 0).rounded())) tokens"
+        }
+        return text + ". `cachechat stats --by day` has more."
+    }
+
+    /// Replays the conversation's last requests into the predictor (with the hits the
+    /// ledger recorded), so the first prediction after opening it is not blind.
+    func replay(_ state: inout AppState, recent: [LedgerEntry]) {
+        for entry in recent.suffix(2) {
+            guard let hit = entry.hitTokens, !entry.estimated, let record = entry.plan,
+                  let plan = RequestPlan(record: record, model: entry.model, conversation: state.conversation.id,
+                                         messages: state.conversation.messages, fewShotVersion: fewShotLookup(state),
+                                         renderer: renderer) else { continue }
+            let reply = entry.message.flatMap { id in state.conversation.messages.first { $0.id == .stored(id) } }
+            let sequence = (reply?.state == .complete).then {
+                plan.cacheSequence(replyContent: reply!.content, reasoning: reply!.reasoningContent, template: template)
+            } ?? CacheSequence(ids: plan.prompt.ids, promptLength: plan.prompt.ids.count)
+            let key = predictorKey(model: entry.model)
+            var predictor = predictor(state, model: entry.model)
+            predictor.record(sequence: sequence, actualHit: hit, now: entry.time.timeIntervalSince1970)
+            state.predictors[key] = predictor
+        }
+    }
+
+    /// The last request of a reopened conversation, rebuilt from its ledger row: marks,
+    /// horizon and the draft warning refer to what was really sent.
+    func rebuildExchange(_ state: AppState, from entry: LedgerEntry) -> Exchange? {
+        guard let record = entry.plan,
+              let plan = RequestPlan(record: record, model: entry.model, conversation: state.conversation.id,
+                                     messages: state.conversation.messages, fewShotVersion: fewShotLookup(state),
+                                     renderer: renderer) else { return nil }
+        let reply = entry.message.flatMap { id in state.conversation.messages.first { $0.id == .stored(id) } }
+        let kept = reply.flatMap { $0.isSent ? $0.templateMessage : nil }
+        guard let hit = entry.hitTokens, !entry.estimated else {
+            return Exchange(plan: plan, reply: kept, sequence: nil, hitTokens: nil, marks: .none)
+        }
+        let sequence = (reply?.state == .complete).then {
+            plan.cacheSequence(replyContent: reply!.content, reasoning: reply!.reasoningContent, template: template).ids
+        } ?? plan.prompt.ids
+        return Exchange(plan: plan, reply: kept, sequence: sequence, hitTokens: hit,
+                        marks: plan.marks(hitTokens: hit, serverPromptTokens: entry.promptTokens))
+    }
+
+    /// Finds the few-shot set at a version: the conversation's own set when it matches.
+    func fewShotLookup(_ state: AppState) -> (String, String) -> FewShotSet? {
+        let current = state.conversation.fewShot
+        return { name, version in
+            guard let current, current.name == name, current.contentVersion == version else { return nil }
+            return current
+        }
+    }
+}
+
+extension Bool {
+    /// `value()` when true, else nil.
+    func then<T>(_ value: () -> T) -> T? { self ? value() : nil }
+}

@@ -1,0 +1,56 @@
+import ChatCore
+import TerminalUI
+
+extension AppView {
+    func panel(_ state: AppState) -> CachePanelModel {
+        let currency = environment.currency
+        var lastRequest: CachePanelModel.LastRequest?
+        if let last = state.totals.recent.last {
+            lastRequest = CachePanelModel.LastRequest(hitTokens: last.hitTokens ?? 0, missTokens: last.missTokens ?? 0,
+                                                      outputTokens: last.completionTokens ?? 0,
+                                                      timeToFirstToken: last.secondsToFirstToken, estimated: last.estimated)
+        }
+        let ratios = state.totals.recent.compactMap { entry -> Double? in
+            guard let hit = entry.hitTokens, let prompt = entry.promptTokens, prompt > 0, !entry.estimated else { return nil }
+            return Double(min(hit, prompt)) / Double(prompt)
+        }
+        var prediction: CachePanelModel.Prediction?
+        if let predicted = state.draft?.plan.prediction {
+            prediction = CachePanelModel.Prediction(hitTokens: predicted.hitTokens, missTokens: predicted.missTokens,
+                                                    cost: predicted.cost?.amount)
+        }
+        return CachePanelModel(
+            conversation: Self.totals(state.totals.conversation, currency: currency),
+            allTime: Self.totals(state.totals.allTime, currency: currency),
+            lastRequest: lastRequest, hitRatioHistory: ratios,
+            reusedPrefixes: state.tally.ranked.prefix(5).map {
+                CachePanelModel.ReusedPrefix(label: $0.label, tokens: $0.tokens, uses: $0.count)
+            },
+            prediction: prediction, warnings: logic.draftWarnings(state), note: logic.draftNote(state), currencySymbol: currency.symbol)
+    }
+
+    static func totals(_ summary: StatsSummary, currency: Currency) -> CacheTotals {
+        let cost = summary.cost(in: currency.rawValue)
+        return CacheTotals(hitTokens: summary.hitTokens, missTokens: summary.missTokens, outputTokens: summary.completionTokens,
+                           cost: cost?.cost, costWithoutCache: cost?.costWithoutCache)
+    }
+
+    func status(_ state: AppState, now: Double) -> StatusBarModel {
+        let conversation = state.conversation
+        var left: [StatusBarModel.Item] = [StatusBarModel.Item(TerminalSanitizer.clean(environment.endpointName), accent: true),
+                                           StatusBarModel.Item(TerminalSanitizer.clean(conversation.model)),
+                                           StatusBarModel.Item(conversation.settings().effectiveThinking ? "thinking on" : "thinking off")]
+        if let title = conversation.record?.title { left.append(StatusBarModel.Item(TerminalSanitizer.clean(title))) }
+        if let reason = state.historyOffReason { left.append(StatusBarModel.Item("history off: \(TerminalSanitizer.clean(reason))")) }
+        if let countdown = state.turn?.retryCountdown(now: now) {
+            left.insert(StatusBarModel.Item("⟳ " + TerminalSanitizer.clean(countdown), accent: true), at: 0)
+        } else if let notice = state.notice {
+            let prefix = notice.level == .error ? "⚠ " : notice.level == .warning ? "! " : ""
+            left.insert(StatusBarModel.Item(prefix + TerminalSanitizer.clean(notice.text), accent: notice.level != .info), at: 0)
+        }
+        let hints: [StatusBarModel.Hint] = state.turn != nil
+            ? [.init("Esc", "stop"), .init("F1", "help")]
+            : [.init("F1", "help"), .init("^O", "chats"), .init("^N", "new"), .init("F3", "panel"), .init("^Q", "quit")]
+        return StatusBarModel(left: left, hints: hints)
+    }
+}

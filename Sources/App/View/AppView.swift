@@ -1,0 +1,225 @@
+import ChatCore
+import Foundation
+import TerminalUI
+import Tokenizer
+
+/// Turns the App's state into what the screen shows.
+///
+/// A function of the state; this class only remembers work it can reuse: the transcript's
+/// finished messages are rebuilt when their inputs differ (compared as values — arrays
+/// and strings compare in O(1) when unchanged), sanitised text is cached per message, and
+/// a streaming reply is sanitised only in its new tail. A keystroke therefore never walks
+/// a 2,000-message conversation.
+public final class AppView {
+    let logic: AppLogic
+    var environment: AppEnvironment { logic.environment }
+    var tokenizer: any TextTokenizer { logic.template.tokenizer }
+
+    public init(logic: AppLogic) {
+        self.logic = logic
+    }
+
+    /// The screen model of `state` (overlay and editor are drawn from the state directly).
+    public func screen(_ state: AppState, now: Double, width: Int) -> ChatScreenModel {
+        ChatScreenModel(transcript: transcript(state, now: now), panel: panel(state), status: status(state, now: now),
+                        showPanel: state.view.panel && !state.view.bare, overlay: state.overlay)
+    }
+
+    // MARK: - Transcript
+
+    private struct BaseInputs: Equatable {
+        var messages: [HistoryMessage]
+        var systemPrompt: String?
+        var fewShot: FewShotSet?
+        var marks: CacheMarks
+        var options: ViewOptions
+        var model: String
+        var isLast: TranscriptID?
+    }
+
+    private var baseInputs: BaseInputs?
+    private var base: [TranscriptMessage] = []
+    private var baseIDs: [TranscriptID] = []
+    private var cleanText: [TranscriptID: (source: String, clean: String)] = [:]
+    private var reasoningCounts: [TranscriptID: (source: String, tokens: Int)] = [:]
+    private var stream: StreamMirror?
+
+    func transcript(_ state: AppState, now: Double) -> TranscriptModel {
+        let conversation = state.conversation
+        let inputs = BaseInputs(messages: conversation.messages, systemPrompt: conversation.systemPrompt,
+                                fewShot: conversation.fewShot, marks: state.view.bare ? .none : (state.exchange?.marks ?? .none),
+                                options: state.view, model: conversation.model, isLast: conversation.messages.last?.id)
+        if inputs != baseInputs {
+            rebuildBase(state)
+            baseInputs = inputs
+        }
+        var messages = base
+        var model = TranscriptModel(messages: messages)
+        if let turn = state.turn {
+            let mirror = stream.flatMap { $0.token == turn.token ? $0 : nil } ?? StreamMirror(token: turn.token)
+            mirror.update(turn)
+            stream = mirror
+            messages.append(TranscriptMessage(
+                key: Self.key(.streaming, token: turn.token), role: .assistant, name: turn.plan.settings.model,
+                time: time(turn.startedAt), text: "", format: .markdown,
+                reasoningExpanded: state.view.reasoningExpanded || turn.content.isEmpty,
+                stream: StreamingBody(content: mirror.content, reasoning: mirror.reasoning),
+                notes: turn.saveProblem.map { [MessageNote("⚠ \(TerminalSanitizer.clean($0))", .warning)] } ?? []))
+            model.streaming = StreamingStatus(frame: state.spinnerFrame, tokensPerSecond: turn.tokensPerSecond(now: now),
+                                              phase: turn.phase(now: now))
+        } else {
+            stream = nil
+        }
+        if messages.isEmpty { messages.append(welcome(state)) }
+        model.messages = messages
+        if !state.view.bare, let horizon = state.exchange?.marks.horizon, let index = baseIDs.firstIndex(of: horizon.id) {
+            model.horizon = CacheHorizon(messageIndex: index, insideMessage: horizon.inside)
+        }
+        return model
+    }
+
+    private func rebuildBase(_ state: AppState) {
+        let conversation = state.conversation
+        let marks = state.view.bare ? CacheMarks.none : (state.exchange?.marks ?? .none)
+        var messages: [TranscriptMessage] = []
+        var ids: [TranscriptID] = []
+        for (index, message) in conversation.pinned.enumerated() {
+            let id = TranscriptID.pinned(index)
+            let role: MessageRole = message.role == .system ? .system : message.role == .assistant ? .assistant : .user
+            let name = role == .system ? (conversation.fewShot.map { "System · few-shot set \($0.name)" } ?? "System")
+                : role == .user ? "Example question" : "Example answer"
+            messages.append(TranscriptMessage(key: Self.key(id), role: role, name: TerminalSanitizer.clean(name),
+                                              text: clean(id, message.content), format: .verbatim,
+                                              cacheMark: Self.mark(marks[id])))
+            ids.append(id)
+        }
+        let last = conversation.messages.last?.id
+        for message in conversation.messages {
+            messages.append(transcriptMessage(message, conversation: conversation, mark: Self.mark(marks[message.id]),
+                                              isLast: message.id == last, reasoningExpanded: state.view.reasoningExpanded))
+            ids.append(message.id)
+        }
+        let live = Set(ids)
+        cleanText = cleanText.filter { live.contains($0.key) }
+        reasoningCounts = reasoningCounts.filter { live.contains($0.key) }
+        base = messages
+        baseIDs = ids
+    }
+
+    private func transcriptMessage(_ message: HistoryMessage, conversation: ConversationState, mark: CacheMark,
+                                   isLast: Bool, reasoningExpanded: Bool) -> TranscriptMessage {
+        let role: MessageRole = switch message.role {
+        case .user: .user
+        case .assistant, .tool: .assistant
+        case .system: .system
+        }
+        var notes: [MessageNote] = []
+        switch message.state {
+        case .complete: break
+        case .streaming: notes.append(MessageNote("… still being written by another cachechat", .info))
+        case .interrupted(let reason):
+            let note: MessageNote = switch reason {
+            case "stopped", "cancelled": MessageNote("■ stopped", .info)
+            case "connection lost": MessageNote("■ connection lost — the part received is kept" + (isLast ? "; F5 asks again" : ""), .warning)
+            case StoredMessage.State.stoppedReason: MessageNote("■ cachechat stopped before this reply finished", .warning)
+            default: MessageNote("■ interrupted: \(TerminalSanitizer.clean(reason))", .warning)
+            }
+            notes.append(note)
+        case .failed(let error):
+            notes.append(MessageNote("✗ failed: \(TerminalSanitizer.clean(error))" + (isLast ? " — F5 retries" : ""), .error))
+        }
+        if case .unsaved = message.id { notes.append(MessageNote("⚠ not saved in the history", .warning)) }
+        let reasoning = message.reasoningContent.flatMap { $0.isEmpty ? nil : $0 }
+        return TranscriptMessage(
+            key: Self.key(message.id), role: role,
+            name: role == .user ? "You" : role == .system ? "System" : TerminalSanitizer.clean(message.model ?? conversation.model),
+            time: time(message.created), text: clean(message.id, message.content),
+            format: role == .assistant ? .markdown : .verbatim,
+            reasoning: reasoning.map { TerminalSanitizer.clean($0) },
+            reasoningTokens: reasoning.map { reasoningTokens(message.id, $0) },
+            reasoningExpanded: reasoningExpanded, notes: notes, cacheMark: mark)
+    }
+
+    private func welcome(_ state: AppState) -> TranscriptMessage {
+        let thinking = state.conversation.settings().effectiveThinking
+        return TranscriptMessage(
+            key: Self.key(.welcome), role: .system, name: "cachechat",
+            text: "Connected to **\(TerminalSanitizer.clean(environment.endpointName))** with `\(TerminalSanitizer.clean(state.conversation.model))`"
+                + (thinking ? " (thinking on)" : "") + ". Type a message and press Enter. After each reply the gutter shows which "
+                + "messages the prompt cache served (● reused, ◐ partly, ○ not) and the cache panel (F3) adds up what it saved; "
+                + "while you type, it predicts the next request's hit and cost."
+                + (thinking ? " In thinking mode a reply's reasoning is not sent back, so each follow-up reuses the prompt up to your previous question: that is expected." : "")
+                + "\n\nF1 lists every key, `/` opens the commands, Ctrl-O your conversations, `/fewshot` your few-shot sets.")
+    }
+
+    /// Sanitised text, cached per message while its source is unchanged.
+    private func clean(_ id: TranscriptID, _ text: String) -> String {
+        if let cached = cleanText[id], cached.source == text { return cached.clean }
+        let cleaned = TerminalSanitizer.clean(text)
+        cleanText[id] = (text, cleaned)
+        return cleaned
+    }
+
+    /// Reasoning tokens of a stored reply, counted once.
+    private func reasoningTokens(_ id: TranscriptID, _ text: String) -> Int {
+        if let cached = reasoningCounts[id], cached.source == text { return cached.tokens }
+        let count = tokenizer.encode(text).count
+        reasoningCounts[id] = (text, count)
+        return count
+    }
+
+    // MARK: - Keys, marks, times
+
+    static func key(_ id: TranscriptID, token: Int = 0) -> TranscriptKey {
+        switch id {
+        case .pinned(let index): TranscriptKey(kind: 1, value: Int64(index))
+        case .stored(let message): TranscriptKey(kind: 2, value: message.rawValue)
+        case .unsaved(let serial): TranscriptKey(kind: 3, value: Int64(serial))
+        case .draft: TranscriptKey(kind: 4, value: 0)
+        case .streaming: TranscriptKey(kind: 5, value: Int64(token))
+        case .welcome: TranscriptKey(kind: 6, value: 0)
+        }
+    }
+
+    static func mark(_ mark: CacheMarks.Mark?) -> CacheMark {
+        switch mark {
+        case .reused?: .reused
+        case .partial(let reused, let total)?: .partial(reused: reused, total: total)
+        case .notReused?: .notReused
+        case nil: .none
+        }
+    }
+
+    /// "14:02" in the environment's time zone.
+    func time(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = environment.timeZone
+        let parts = calendar.dateComponents([.hour, .minute], from: date)
+        return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+    }
+}
+
+/// The streaming reply sanitised for the terminal, one new tail at a time (the sanitizer
+/// is a streaming state machine: an escape sequence split across deltas is still removed).
+final class StreamMirror {
+    let token: Int
+    private var contentSanitizer = TerminalSanitizer()
+    private var reasoningSanitizer = TerminalSanitizer()
+    private var contentRead = 0
+    private var reasoningRead = 0
+    private(set) var content = AppendOnlyText()
+    private(set) var reasoning = AppendOnlyText()
+
+    init(token: Int) { self.token = token }
+
+    func update(_ turn: TurnState) {
+        if turn.content.utf8Count > contentRead {
+            content.append(contentSanitizer.clean(turn.content.suffix(fromUTF8: contentRead)))
+            contentRead = turn.content.utf8Count
+        }
+        if turn.reasoning.utf8Count > reasoningRead {
+            reasoning.append(reasoningSanitizer.clean(turn.reasoning.suffix(fromUTF8: reasoningRead)))
+            reasoningRead = turn.reasoning.utf8Count
+        }
+    }
+}

@@ -1,0 +1,143 @@
+/// Everything one request carries and how it renders, decided once.
+///
+/// Built from a conversation's rules (pinned system prompt or few-shot set and its mode,
+/// the history cut, the history, the question, the model and its options), a plan is
+/// what gets sent (`ChatWire`'s `ChatRequest(plan:)`), what the cache prediction, the
+/// draft warning, the cache marks and horizon, the ledger row and the reuse map describe.
+/// No other code decides which messages a request carries.
+public struct RequestPlan: Sendable, Equatable {
+    /// What part of the prompt an item belongs to.
+    public enum Part: String, Sendable, Codable, Equatable {
+        /// The system prompt (of the conversation or of its few-shot set).
+        case system
+        /// A question or answer of the pinned few-shot set.
+        case shot
+        /// An earlier message of the conversation.
+        case history
+        /// The message being asked (the draft, or the last user message).
+        case question
+    }
+
+    /// One message of the request and where it comes from.
+    public struct Item: Sendable, Equatable {
+        public var id: TranscriptID
+        public var message: TemplateMessage
+        public var part: Part
+
+        public init(id: TranscriptID, message: TemplateMessage, part: Part) {
+            self.id = id
+            self.message = message
+            self.part = part
+        }
+    }
+
+    /// The few-shot set a request was made with.
+    public struct FewShotReference: Sendable, Equatable, Hashable, Codable {
+        public var name: String
+        public var version: String
+        public var mode: FewShotMode
+
+        public init(name: String, version: String, mode: FewShotMode) {
+            self.name = name
+            self.version = version
+            self.mode = mode
+        }
+    }
+
+    public var items: [Item]
+    public var settings: RequestSettings
+    /// The stored conversation, when it has been saved.
+    public var conversation: ConversationID?
+    public var fewShot: FewShotReference?
+    /// The first ordinal the history part carries.
+    public var historyStart: Int
+    /// The request rendered by our template and tokenizer: ids and one span per item.
+    public var prompt: RenderedPrompt
+    /// What the cache predictor expected for this prompt, when it was asked.
+    public var prediction: CachePredictor.Prediction?
+
+    /// The question the plan ends with.
+    public enum Question: Sendable, Equatable {
+        /// Text not in the conversation yet (the draft).
+        case draft(String)
+        /// The conversation's last user message (a send after it was stored, a regenerate).
+        case lastUserMessage
+    }
+
+    /// Builds the request `conversation` makes when asked `question` with `options`.
+    public init(_ conversation: ConversationState, question: Question, options: RequestOptions = RequestOptions(),
+                renderer: some PromptRendering) {
+        var items: [Item] = []
+        if let set = conversation.fewShot {
+            for (index, message) in set.messages.enumerated() {
+                items.append(Item(id: .pinned(index), message: message, part: index == 0 ? .system : .shot))
+            }
+        } else if let system = conversation.systemPrompt {
+            items.append(Item(id: .pinned(0), message: .system(system), part: .system))
+        }
+        var history = conversation.sentMessages
+        var questionItem: Item?
+        switch question {
+        case .draft(let text):
+            if conversation.asksEachQuestionAlone { history = [] }
+            questionItem = Item(id: .draft, message: .user(text), part: .question)
+        case .lastUserMessage:
+            if let last = history.last, last.role == .user {
+                history.removeLast()
+                questionItem = Item(id: last.id, message: last.templateMessage, part: .question)
+            }
+        }
+        items += history.map { Item(id: $0.id, message: $0.templateMessage, part: .history) }
+        if let questionItem { items.append(questionItem) }
+        self.items = items
+        settings = conversation.settings(options)
+        self.conversation = conversation.id
+        fewShot = conversation.fewShot.map {
+            FewShotReference(name: $0.name, version: $0.contentVersion, mode: conversation.fewShotMode)
+        }
+        historyStart = conversation.asksEachQuestionAlone ? 1 : conversation.historyStart
+        prompt = renderer.render(items.map(\.message), settings: settings)
+    }
+
+    /// The messages in request order.
+    public var messages: [TemplateMessage] { items.map(\.message) }
+
+    /// How many leading items are the pinned prefix (system prompt and few-shot set).
+    public var pinnedCount: Int { items.prefix { $0.part == .system || $0.part == .shot }.count }
+
+    /// The index of the item with `id`.
+    public func index(of id: TranscriptID) -> Int? { items.firstIndex { $0.id == id } }
+
+    /// Tokens of each item's span (template tokens included), and the tokens that belong
+    /// to no item (the generation prompt).
+    public var itemTokens: (items: [Int], overhead: Int) {
+        var tokens = [Int](repeating: 0, count: items.count)
+        var overhead = 0
+        for span in prompt.spans {
+            if span.isGenerationPrompt || span.messageIndex >= tokens.count {
+                overhead += span.tokenCount
+            } else {
+                tokens[span.messageIndex] += span.tokenCount
+            }
+        }
+        return (tokens, overhead)
+    }
+
+    /// The same plan with the predictor's expectation for its prompt.
+    public func predicted(by predictor: CachePredictor, now: Double, hashes: [PrefixHash]? = nil) -> RequestPlan {
+        var copy = self
+        copy.prediction = hashes.map { predictor.predict(prefixHashes: $0, now: now) }
+            ?? predictor.predict(promptIDs: prompt.ids, now: now)
+        return copy
+    }
+
+    /// What this request leaves in the server's cache once `reply` came back: the prompt
+    /// followed by the reply as the next request will carry it (`HistoryMessage`'s rule:
+    /// reasoning whenever there is any). The one definition the client records and the
+    /// emulator stores (docs/DECISIONS.md 9).
+    public func cacheSequence(replyContent: String, reasoning: String?, template: ChatTemplate) -> CacheSequence {
+        let reply = TemplateMessage.assistant(replyContent, reasoning: reasoning.flatMap { $0.isEmpty ? nil : $0 })
+        return template.continuation(of: prompt, messages: messages, reply: reply, family: settings.template.family,
+                                     thinking: settings.effectiveThinking, reasoningEffort: settings.renderedEffort)
+    }
+}

@@ -1,0 +1,173 @@
+import ChatCore
+import Foundation
+import TOMLKit
+
+/// `$XDG_CONFIG_HOME/cachechat/config.toml`: named endpoint profiles.
+///
+/// ```toml
+/// profile = "deepseek"            # used when neither --profile nor CACHECHAT_PROFILE is set
+///
+/// [profiles.deepseek]
+/// base_url = "https://api.deepseek.com"
+/// api_key_command = "pass show deepseek"   # run with /bin/sh; its first line is the key
+/// model = "deepseek-v4-flash"
+///
+/// currency = "USD"                # or "CNY": the currency costs are shown in
+///
+/// [prices."deepseek-v4-flash"]    # per 1M tokens; wins over the built-in price list
+/// hit = 0.006
+/// miss = 0.3
+/// output = 1.2
+/// currency = "USD"
+/// off_peak_factor = 0.5
+/// from = "2026-09-01"
+/// ```
+public struct ConfigFile: Equatable {
+    public struct Profile: Equatable {
+        public var name: String
+        public var baseURL: String?
+        public var apiKey: String?
+        public var apiKeyCommand: String?
+        public var model: String?
+        public var userID: String?
+        /// Thinking mode of new conversations with this profile (nil: the top-level setting).
+        public var thinking: Bool?
+
+        public init(name: String, baseURL: String? = nil, apiKey: String? = nil, apiKeyCommand: String? = nil,
+                    model: String? = nil, userID: String? = nil) {
+            self.name = name
+            self.baseURL = baseURL
+            self.apiKey = apiKey
+            self.apiKeyCommand = apiKeyCommand
+            self.model = model
+            self.userID = userID
+        }
+    }
+
+    public var path: String?
+    public var defaultProfile: String?
+    public var profiles: [String: Profile]
+    /// The currency costs are shown in (`currency = "USD"|"CNY"`); nil when not set.
+    public var currency: Currency?
+    /// Thinking mode of new conversations (`thinking = true|false`); nil: the model's default.
+    public var thinking: Bool?
+    /// Rows of `[prices."model-id"]`, for `PriceTable.overriding(with:)`.
+    public var priceOverrides: [PriceEntry] = []
+    /// Problems that do not stop the program (unknown keys, loose permissions).
+    public var warnings: [String]
+
+    public init(path: String? = nil, defaultProfile: String? = nil, profiles: [String: Profile] = [:], warnings: [String] = []) {
+        self.path = path
+        self.defaultProfile = defaultProfile
+        self.profiles = profiles
+        self.warnings = warnings
+    }
+
+    /// The config file's location under `XDG_CONFIG_HOME` (default `~/.config`).
+    public static func defaultPath(environment: [String: String]) -> String {
+        Paths.configDirectory(environment: environment) + "/config.toml"
+    }
+
+    /// Loads the file when it exists; a missing file is an empty configuration.
+    public static func load(path: String) throws(FileProblem) -> ConfigFile {
+        guard FileManager.default.fileExists(atPath: path) else { return ConfigFile() }
+        let file = try TOMLFile.load(path)
+        var config = try parse(file)
+        if config.profiles.values.contains(where: { $0.apiKey != nil }), let warning = permissionWarning(path: path) {
+            config.warnings.append(warning)
+        }
+        return config
+    }
+
+    static func parse(_ file: TOMLFile) throws(FileProblem) -> ConfigFile {
+        var config = ConfigFile(path: file.path)
+        for key in file.root.keys {
+            switch key {
+            case "profile":
+                guard let name = file.root[key]?.string else {
+                    throw file.problem("`profile` must be a string naming a [profiles.NAME] table", key: key)
+                }
+                config.defaultProfile = name
+            case "profiles":
+                guard let table = file.root[key]?.table else {
+                    throw file.problem("`profiles` must be a table of [profiles.NAME] sections", key: key)
+                }
+                for name in table.keys {
+                    guard let section = table[name]?.table else {
+                        throw file.problem("profile `\(name)` must be a table ([profiles.\(name)])", key: name, section: "profiles")
+                    }
+                    config.profiles[name] = try parseProfile(name: name, table: section, file: file, warnings: &config.warnings)
+                }
+            case "currency":
+                guard let text = file.root[key]?.string, let currency = Currency(rawValue: text.uppercased()) else {
+                    throw file.problem("`currency` must be \"USD\" or \"CNY\"", key: key)
+                }
+                config.currency = currency
+            case "prices":
+                config.priceOverrides = try parsePrices(file)
+            case "thinking":
+                guard let value = file.root[key]?.bool else {
+                    throw file.problem("`thinking` must be true or false (the thinking mode of new conversations)", key: key)
+                }
+                config.thinking = value
+            default:
+                config.warnings.append(file.problem("unknown setting `\(key)` ignored", key: key).description)
+            }
+        }
+        if let name = config.defaultProfile, config.profiles[name] == nil {
+            throw file.problem("`profile = \"\(name)\"` names no [profiles.\(name)] table", key: "profile")
+        }
+        return config
+    }
+
+    private static func parseProfile(name: String, table: TOMLTable, file: TOMLFile, warnings: inout [String]) throws(FileProblem) -> Profile {
+        var profile = Profile(name: name)
+        let section = "profiles.\(name)"
+        for key in table.keys {
+            if key == "thinking" {
+                guard let value = table[key]?.bool else {
+                    throw file.problem("`thinking` in [\(section)] must be true or false", key: key, section: section)
+                }
+                profile.thinking = value
+                continue
+            }
+            guard let value = table[key]?.string else {
+                if ["base_url", "api_key", "api_key_command", "model", "user_id"].contains(key) {
+                    throw file.problem("`\(key)` in [\(section)] must be a string", key: key, section: section)
+                }
+                warnings.append(file.problem("unknown setting `\(key)` in [\(section)] ignored", key: key, section: section).description)
+                continue
+            }
+            switch key {
+            case "base_url": profile.baseURL = value
+            case "api_key": profile.apiKey = value
+            case "api_key_command": profile.apiKeyCommand = value
+            case "model": profile.model = value
+            case "user_id": profile.userID = value
+            default:
+                warnings.append(file.problem("unknown setting `\(key)` in [\(section)] ignored", key: key, section: section).description)
+            }
+        }
+        if profile.apiKey != nil && profile.apiKeyCommand != nil {
+            throw file.problem("[\(section)] sets both `api_key` and `api_key_command`; keep one", key: "api_key_command", section: section)
+        }
+        return profile
+    }
+
+    /// A key in a file others can read is a leak waiting to happen: say so, with the fix.
+    static func permissionWarning(path: String) -> String? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue else { return nil }
+        guard mode & 0o077 != 0 else { return nil }
+        return "\(path) holds an API key and is readable by others (mode \(String(mode & 0o777, radix: 8))). "
+            + "Run `chmod 600 \(path)`, or move the key to `api_key_command`."
+    }
+}
+
+extension ConfigFile {
+    /// The thinking mode new conversations start with under `profile`: the profile's
+    /// setting, else the top-level one; nil leaves the model's default.
+    public func defaultThinking(profile: String?) -> Bool? {
+        profile.flatMap { profiles[$0]?.thinking } ?? thinking
+    }
+}

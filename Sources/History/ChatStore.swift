@@ -1,0 +1,169 @@
+import ChatCore
+import Foundation
+import GRDB
+
+/// The conversation history and request ledger: one SQLite file in WAL mode.
+///
+/// The one type the app uses for persistence. Every method is synchronous and runs one
+/// short transaction; the store is safe to share between threads and between processes
+/// (several cachechat sessions may use the same file).
+///
+/// Durability: WAL with `synchronous = NORMAL`. A commit is atomic and survives the process
+/// being killed at any instant (kill -9 loses at most the reply in flight, whose last
+/// checkpoint is kept); only a power cut or kernel crash can drop the last few commits,
+/// and even then the file stays consistent. FULL would fsync on every commit, which the
+/// reply checkpoints (up to 4 a second) should not pay for.
+///
+/// Secrets: there is no column for an API key. Callers pass endpoint display names and
+/// hosts only; anything that looks like a key in them is redacted before it is written.
+public final class ChatStore: Sendable {
+    /// How long a write waits for another process's transaction before giving up.
+    public static let defaultBusyTimeout: TimeInterval = 5
+    /// File name inside cachechat's data directory.
+    public static let fileName = "history.sqlite"
+
+    public let path: String
+    public let busyTimeout: TimeInterval
+    let database: DatabaseQueue
+    let now: @Sendable () -> Date
+
+    /// `$XDG_DATA_HOME/cachechat/history.sqlite` (or `~/.local/share/...`).
+    public static func defaultPath(environment: [String: String]) -> String {
+        Paths.dataDirectory(environment: environment) + "/" + fileName
+    }
+
+    /// Opens the database at `path`, creating it (and its folder, private to the user) if
+    /// needed, migrating it to the current schema, and marking replies left `streaming` by
+    /// a process that no longer runs as interrupted.
+    ///
+    /// - Parameters:
+    ///   - busyTimeout: how long to wait for another process's write before failing.
+    ///   - now: the clock for message and conversation dates (tests pin it).
+    /// - Throws: `StoreError` naming the file and what to do.
+    public init(
+        path: String, busyTimeout: TimeInterval = ChatStore.defaultBusyTimeout,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
+        self.path = path
+        self.busyTimeout = busyTimeout
+        self.now = now
+        try Self.prepareFile(at: path)
+        var config = Configuration()
+        config.journalMode = .wal
+        config.busyMode = .timeout(busyTimeout)
+        config.foreignKeysEnabled = true
+        config.label = "cachechat.history"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            db.add(function: TextSearch.containsFunction)
+        }
+        do {
+            database = try DatabaseQueue(path: path, configuration: config)
+            let migrator = StoreSchema.migrator
+            if try database.read(migrator.hasBeenSuperseded) { throw StoreError.newerSchema(path: path) }
+            try migrator.migrate(database)
+            try recoverInterruptedReplies()
+        } catch {
+            throw StoreError.wrapping(error, path: path, busyTimeout: busyTimeout)
+        }
+    }
+
+    /// Same as `init(path:busyTimeout:now:)`.
+    public static func open(
+        at path: String, busyTimeout: TimeInterval = ChatStore.defaultBusyTimeout,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> ChatStore {
+        try ChatStore(path: path, busyTimeout: busyTimeout, now: now)
+    }
+
+    /// Opens the default database for `environment` (see `defaultPath`).
+    public static func openDefault(environment: [String: String]) throws -> ChatStore {
+        try ChatStore(path: defaultPath(environment: environment))
+    }
+
+    /// Marks every reply left `streaming` by a process that is gone as interrupted, keeping
+    /// its last checkpointed text, and records its request in the ledger (outcome
+    /// `interrupted`, usage and cost unknown, endpoint host empty) so that every request
+    /// sent is counted. Runs on open; returns the ids it changed.
+    ///
+    /// A reply whose writer (recorded by pid) still runs belongs to another live cachechat
+    /// session and is left alone. Looking costs a read; the write lock is taken only when
+    /// there is something to mark.
+    @discardableResult
+    public func recoverInterruptedReplies() throws -> [MessageID] {
+        let me = ProcessLiveness.currentPID
+        let stale: [MessageID] = try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, writer_pid FROM message WHERE state = 'streaming'").compactMap { row -> MessageID? in
+                let pid: Int32? = try row.decode(forColumn: "writer_pid")
+                if let pid, pid != me, ProcessLiveness.isAlive(pid) { return nil }
+                return MessageID(try row.decode(Int64.self, forColumn: "id"))
+            }
+        }
+        guard !stale.isEmpty else { return [] }
+        return try write { db in
+            try stale.filter { id in
+                try db.execute(sql: """
+                    UPDATE message SET state = 'interrupted', state_detail = ?, writer_pid = NULL
+                    WHERE id = ? AND state = 'streaming'
+                    """, arguments: [StoredMessage.State.stoppedReason, id.rawValue])
+                guard db.changesCount > 0 else { return false }
+                try db.execute(sql: """
+                    INSERT INTO request (time, endpoint_host, endpoint_name, model, conversation_id, message_id,
+                        outcome, outcome_detail)
+                    SELECT m.created_at, '', c.endpoint_name, COALESCE(m.model, c.model), m.conversation_id, m.id,
+                        'interrupted', ?
+                    FROM message m JOIN conversation c ON c.id = m.conversation_id WHERE m.id = ?
+                    """, arguments: [StoredMessage.State.stoppedReason, id.rawValue])
+                return true
+            }
+        }
+    }
+
+    /// `PRAGMA integrity_check`: `["ok"]` for a healthy file, otherwise SQLite's findings.
+    public func integrityCheck() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
+    /// The names of the applied schema migrations, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try read { db in try StoreSchema.migrator.appliedMigrations(db) }
+    }
+
+    /// Closes the file; later calls fail. Optional: the store also closes when released.
+    public func close() throws {
+        try database.close()
+    }
+
+    // MARK: - Plumbing
+
+    /// One IMMEDIATE write transaction; errors become `StoreError`s about this file.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try database.write(body) } catch { throw StoreError.wrapping(error, path: path, busyTimeout: busyTimeout) }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try database.read(body) } catch { throw StoreError.wrapping(error, path: path, busyTimeout: busyTimeout) }
+    }
+
+    /// Creates the folder (mode 0700) and an empty file (mode 0600): chat history is private.
+    static func prepareFile(at path: String) throws {
+        let files = FileManager.default
+        let folder = (path as NSString).deletingLastPathComponent
+        do {
+            if !folder.isEmpty, !files.fileExists(atPath: folder) {
+                try files.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                          attributes: [.posixPermissions: 0o700])
+            }
+        } catch {
+            throw StoreError(.cannotOpen, path: path, message: """
+                Cannot create the folder \(folder) for the history database \(path). Create it \
+                yourself (mkdir -p \(folder)) or set XDG_DATA_HOME to a writable folder.
+                """, detail: "\(error)")
+        }
+        if !files.fileExists(atPath: path) {
+            // An empty file is a valid empty database; SQLite gives -wal/-shm the same mode.
+            _ = files.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
+    }
+}
+extension ChatStore: ChatHistory {}

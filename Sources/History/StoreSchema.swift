@@ -1,0 +1,94 @@
+import GRDB
+
+/// The history database's schema, as named GRDB migrations. Never edit a shipped
+/// migration: add `v2`, `v3`, ... below it.
+///
+/// Tables: `conversation`, `message` (replies included, with their reasoning) and
+/// `request` (the ledger: one row per request sent). Dates are GRDB's UTC text
+/// (`yyyy-MM-dd HH:mm:ss.SSS`), so they sort and compare as text.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: conversations, messages, request ledger") { db in
+            try db.execute(sql: v1)
+        }
+        migrator.registerMigration("v2: few-shot mode of a conversation") { db in
+            try db.execute(sql: "ALTER TABLE conversation ADD COLUMN few_shot_mode TEXT CHECK (few_shot_mode IN ('pinned', 'each'))")
+        }
+        migrator.registerMigration("v3: history cut for cache-aware truncation") { db in
+            try db.execute(sql: "ALTER TABLE conversation ADD COLUMN history_start INTEGER CHECK (history_start >= 1)")
+        }
+        migrator.registerMigration("v4: what each request carried, and estimated usage") { db in
+            // `plan` is a PlanRecord as JSON: the system prompt or few-shot version, the
+            // message ids and settings of the request, so it can be described and rebuilt.
+            try db.execute(sql: "ALTER TABLE request ADD COLUMN plan TEXT")
+            try db.execute(sql: "ALTER TABLE request ADD COLUMN estimated BOOLEAN NOT NULL DEFAULT 0")
+        }
+        return migrator
+    }
+
+    static let v1 = """
+        CREATE TABLE conversation (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            title TEXT NOT NULL,
+            created_at DATETIME NOT NULL,
+            updated_at DATETIME NOT NULL,
+            model TEXT NOT NULL,
+            endpoint_name TEXT NOT NULL,
+            system_prompt TEXT,
+            few_shot_set TEXT,
+            few_shot_version TEXT,
+            thinking BOOLEAN NOT NULL DEFAULT 0,
+            archived BOOLEAN NOT NULL DEFAULT 0,
+            forked_from_id INTEGER REFERENCES conversation(id) ON DELETE SET NULL,
+            forked_at_ordinal INTEGER
+        );
+        CREATE INDEX conversation_by_activity ON conversation(updated_at);
+        CREATE INDEX conversation_by_fork_source ON conversation(forked_from_id);
+
+        CREATE TABLE message (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            conversation_id INTEGER NOT NULL REFERENCES conversation(id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL CHECK (ordinal >= 1),
+            role TEXT NOT NULL CHECK (role IN ('system', 'user', 'assistant', 'tool')),
+            content TEXT NOT NULL,
+            reasoning_content TEXT,
+            created_at DATETIME NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('complete', 'streaming', 'interrupted', 'failed')),
+            state_detail TEXT,
+            model TEXT,
+            parent_id INTEGER REFERENCES message(id) ON DELETE SET NULL,
+            writer_pid INTEGER,
+            UNIQUE (conversation_id, ordinal)
+        );
+        CREATE INDEX message_by_parent ON message(parent_id);
+        CREATE INDEX message_streaming ON message(state) WHERE state = 'streaming';
+
+        CREATE TABLE request (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            time DATETIME NOT NULL,
+            endpoint_host TEXT NOT NULL,
+            endpoint_name TEXT NOT NULL,
+            model TEXT NOT NULL,
+            conversation_id INTEGER REFERENCES conversation(id) ON DELETE SET NULL,
+            message_id INTEGER REFERENCES message(id) ON DELETE SET NULL,
+            prompt_tokens INTEGER CHECK (prompt_tokens >= 0),
+            cache_hit_tokens INTEGER CHECK (cache_hit_tokens >= 0),
+            cache_miss_tokens INTEGER CHECK (cache_miss_tokens >= 0),
+            completion_tokens INTEGER CHECK (completion_tokens >= 0),
+            reasoning_tokens INTEGER CHECK (reasoning_tokens >= 0),
+            cost REAL,
+            cost_without_cache REAL,
+            currency TEXT,
+            predicted_hit_tokens INTEGER,
+            local_prompt_tokens INTEGER,
+            seconds_to_first_token REAL,
+            total_seconds REAL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'interrupted', 'error')),
+            outcome_detail TEXT
+        );
+        CREATE INDEX request_by_time ON request(time);
+        CREATE INDEX request_by_conversation ON request(conversation_id, time);
+        CREATE INDEX request_by_message ON request(message_id);
+        """
+}

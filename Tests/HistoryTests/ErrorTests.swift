@@ -1,0 +1,67 @@
+import ChatCore
+import Foundation
+import TestSupport
+import GRDB
+import Testing
+@testable import History
+
+@Suite("Errors name the file and say what to do")
+struct ErrorTests {
+    @Test func aFileThatIsNotADatabase() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.url.appendingPathComponent("history.sqlite").path
+        try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: path))
+        #expect { try ChatStore(path: path) } throws: { error in
+            let error = error as! StoreError
+            return error.kind == .damaged && error.message.contains(path) && error.message.contains("mv \(path) \(path).broken")
+        }
+    }
+
+    @Test func aFolderThatCannotBeCreated() throws {
+        let folder = try TemporaryFolder()
+        let file = folder.url.appendingPathComponent("plain-file")
+        try Data("x".utf8).write(to: file)
+        let path = file.path + "/cachechat/history.sqlite"
+        #expect { try ChatStore(path: path) } throws: { error in
+            let error = error as! StoreError
+            return error.kind == .cannotOpen && error.message.contains(path) && error.message.contains("XDG_DATA_HOME")
+        }
+    }
+
+    @Test func aPathThatIsAFolder() throws {
+        let folder = try TemporaryFolder()
+        #expect { try ChatStore(path: folder.url.path) } throws: { error in
+            let error = error as! StoreError
+            return error.kind == .cannotOpen && error.message.contains(folder.url.path)
+        }
+    }
+
+    @Test func lockedByAnotherWriterForTooLong() async throws {
+        let fixture = try StoreFixture()
+        let conversation = try fixture.conversation()
+        // Another connection (as another process would) holds the write lock for a while.
+        let holder = try DatabaseQueue(path: fixture.folder.databasePath)
+        let started = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            try? holder.write { db in
+                try db.execute(sql: "UPDATE conversation SET title = 'held'")
+                started.signal()
+                release.wait()
+            }
+            done.signal()
+        }
+        started.wait()
+        // Opening needs no write lock when there is nothing to migrate or recover; writing does.
+        let impatient = try ChatStore(path: fixture.folder.databasePath, busyTimeout: 0.2)
+        #expect(try impatient.conversation(conversation.id)?.title == "Prefix caching", "readers are not blocked (WAL)")
+        #expect { try impatient.appendMessage(to: conversation.id, content: "blocked") } throws: { error in
+            let error = error as! StoreError
+            return error.kind == .busy && error.message.contains(fixture.folder.databasePath)
+                && error.message.contains("0.2 seconds")
+        }
+        release.signal()
+        done.wait()
+        #expect(try fixture.store.appendMessage(to: conversation.id, content: "now free").ordinal == 1)
+    }
+}
