@@ -5,7 +5,8 @@ extension AppView {
     func panel(_ state: AppState) -> CachePanelModel {
         let currency = environment.currency
         var lastRequest: CachePanelModel.LastRequest?
-        if let last = state.totals.recent.last {
+        // The last request that has token counts (a failure before any text has none).
+        if let last = state.totals.recent.last(where: { $0.hitTokens != nil || $0.missTokens != nil }) {
             lastRequest = CachePanelModel.LastRequest(hitTokens: last.hitTokens ?? 0, missTokens: last.missTokens ?? 0,
                                                       outputTokens: last.completionTokens ?? 0,
                                                       timeToFirstToken: last.secondsToFirstToken, estimated: last.estimated)

@@ -55,7 +55,12 @@ public struct DraftCheck: Sendable, Equatable {
         causes = []
         thinkingLag = false
         let old = previous.settings, new = draft.settings
-        if old.model != new.model { causes.append(.model(from: old.model, to: new.model)) }
+        if old.model != new.model {
+            // Each model has its own cache: nothing else matters (a model with another
+            // default thinking mode or template changes the rest too, for the same reason).
+            causes = [.model(from: old.model, to: new.model)]
+            return
+        }
         if old.effectiveThinking != new.effectiveThinking {
             causes.append(.thinking(from: old.effectiveThinking, to: new.effectiveThinking))
         }

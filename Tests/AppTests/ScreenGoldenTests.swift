@@ -1,0 +1,95 @@
+import App
+import ChatCore
+import ChatWire
+import Emulator
+import Foundation
+import TerminalUI
+import TestSupport
+import Testing
+
+/// The whole composed screen — transcript, panel, editor, status bar — as a person sees it
+/// at each step that matters, against golden files (re-record with RECORD_SNAPSHOTS=1).
+/// Everything is deterministic: the emulator in process, a manual clock at a fixed date,
+/// UTC times, no socket, no sleep.
+@Suite("Whole screens, golden")
+struct ScreenGoldenTests {
+    static let system = "You are a concise assistant. " + String(repeating: "Answer questions about prompt caching precisely. ", count: 6)
+
+    @Test(arguments: [(80, 24), (120, 40)])
+    func firstRun(width: Int, height: Int) throws {
+        let harness = try AppHarness(width: width, height: height)
+        harness.start()
+        Snapshot.assertMatches(harness.frame, named: "\(width)x\(height)")
+    }
+
+    @Test(arguments: [(80, 24), (160, 48)])
+    func threeTurns(width: Int, height: Int) throws {
+        let harness = try AppHarness(width: width, height: height,
+                                     configuration: EmulatorConfiguration(cacheModel: .v4, tokensPerSecond: 0, replyTokens: 40))
+        harness.start()
+        harness.send("/system " + Self.system)
+        harness.send(AppHarness.context + " What is a cache hit?")
+        harness.send("And a miss?")
+        harness.send("Which one is cheaper?")
+        harness.type("One more draft question")
+        Snapshot.assertMatches(harness.frame, named: "\(width)x\(height)")
+    }
+
+    @Test func afterATruncation() throws {
+        let harness = try AppHarness(configuration: EmulatorConfiguration(cacheModel: .v3, tokensPerSecond: 0, replyTokens: 60))
+        harness.start()
+        harness.send("/system " + Self.system)
+        for turn in 1...4 { harness.send("Question \(turn): tell me about prefixes.") }
+        harness.send("/truncate now")
+        Snapshot.assertMatches(harness.frame, named: "dialog")
+        harness.press(.enter)
+        harness.send("After the cut")
+        Snapshot.assertMatches(harness.frame, named: "after")
+    }
+
+    @Test func oneQuestionEach() throws {
+        let harness = try AppHarness(configuration: EmulatorConfiguration(cacheModel: .v3, tokensPerSecond: 0, replyTokens: 12))
+        try harness.fewShots.save(FewShotSet(name: "sentiment", system: String(repeating: "Classify the sentiment of the review. ", count: 6),
+                                             shots: [.init(user: "Review: great value.", assistant: "positive"),
+                                                     .init(user: "Review: stopped working.", assistant: "negative")]))
+        harness.start()
+        harness.send("/fewshot use sentiment each")
+        for question in ["Review: fine.", "Review: broken on arrival.", "Review: superb."] { harness.send(question) }
+        harness.type("Review: next one")
+        Snapshot.assertMatches(harness.frame, named: "120x40")
+    }
+
+    @Test func aFork() throws {
+        let harness = try AppHarness(configuration: EmulatorConfiguration(cacheModel: .v4, tokensPerSecond: 0, replyTokens: 30))
+        harness.start()
+        harness.send("/system " + Self.system)
+        harness.send(AppHarness.context + " First question?")
+        harness.send("Second question?")
+        harness.send("/edit 1")
+        Snapshot.assertMatches(harness.frame, named: "dialog")
+        harness.press(.enter)
+        Snapshot.assertMatches(harness.frame, named: "forked")
+    }
+
+    @Test func aFailure() throws {
+        let harness = try AppHarness { request in
+            request.url.hasSuffix("/chat/completions")
+                ? InMemoryTransport.errorReply(status: 400, message: "Model Not Exist") : InMemoryTransport.notFound
+        }
+        harness.start()
+        harness.send("Hello?")
+        harness.type("my draft survives")
+        Snapshot.assertMatches(harness.frame, named: "120x40")
+    }
+
+    @Test func aStop() throws {
+        let harness = try AppHarness(configuration: EmulatorConfiguration(cacheModel: .v4, tokensPerSecond: 40, replyTokens: 300))
+        harness.start()
+        harness.session.type("Write a long answer please")
+        harness.session.press([13])
+        #expect(harness.run { (harness.state.turn?.deltas ?? 0) >= 30 })
+        Snapshot.assertMatches(harness.frame, named: "streaming")
+        harness.press(.escape)
+        Snapshot.assertMatches(harness.frame, named: "stopped")
+    }
+}
