@@ -3,17 +3,16 @@ import Foundation
 import TestSupport
 @testable import History
 
-/// A clock the test sets by hand.
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var time: Date
+/// A clock the test sets by hand (ChatCore's `ManualClock`, as the store's `now`).
+struct TestClock: Sendable {
+    let manual: ManualClock
 
-    init(_ time: Date = TestClock.date("2026-05-01T10:00:00Z")) { self.time = time }
+    init(_ time: Date = TestClock.date("2026-05-01T10:00:00Z")) { manual = ManualClock(date: time) }
 
-    var now: @Sendable () -> Date { { self.lock.withLock { self.time } } }
+    var now: @Sendable () -> Date { { [manual] in manual.now() } }
 
-    func set(_ date: Date) { lock.withLock { time = date } }
-    func advance(_ seconds: TimeInterval) { lock.withLock { time += seconds } }
+    func set(_ date: Date) { manual.setDate(date) }
+    func advance(_ seconds: TimeInterval) { manual.advance(by: seconds) }
 
     static func date(_ iso: String) -> Date { ISO8601DateFormatter().date(from: iso)! }
 }
