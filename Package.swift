@@ -35,6 +35,7 @@ let package = Package(
             name: "EmulatorServer",
             dependencies: [
                 "Emulator",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -90,11 +91,13 @@ let package = Package(
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "Tokenizer"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "soak", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "AppTests", dependencies: ["App", "ChatCore", "ChatWire", "Config", "Emulator", "History", "TerminalUI", "TestSupport"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "ChatCore", "ChatWire", "Config", "Emulator", "History", "TerminalUI", "TestSupport"],
+                    exclude: ["__Snapshots__"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"], exclude: ["__Snapshots__"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workloads", "App", "ChatCore"]),
-        .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalUI", "curses-demo"]),
+        .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalUI", "TestSupport", "curses-demo"]),
         .testTarget(name: "FuzzTests", dependencies: ["ChatCore", "ChatWire", "Config", "App", "TerminalUI", "Tokenizer"]),
-        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "EmulatorServer", "ChatCore", "ChatWire", "CurlTransport", "Tokenizer", "TestSupport"]),
+        .testTarget(name: "EmulatorTests", dependencies: ["Emulator", "EmulatorServer", "ChatCore", "ChatWire", "CurlTransport", "Tokenizer", "TestSupport",
+                                                          .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
     ]
 )

@@ -1,23 +1,32 @@
 import Emulator
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 
 /// The emulator on a loopback HTTP/1.1 port: DeepSeek's endpoints, faithful streams,
 /// keep-alive comments while a request waits for a free slot.
-public final class EmulatorServer: @unchecked Sendable {
+public final class EmulatorServer: Sendable {
     public let engine: EmulatorEngine
     private let group: MultiThreadedEventLoopGroup
     private let threadPool: NIOThreadPool
     private let limiter: ConcurrencyLimiter
     private let requestLog: RequestLog?
-    private var channel: Channel?
+    private struct Binding {
+        var channel: Channel?
+        var host = "127.0.0.1"
+        var port = 0
+    }
+    private let binding = NIOLockedValueBox(Binding())
 
     /// The bound port, after `start`.
-    public private(set) var port = 0
-    public private(set) var host = "127.0.0.1"
-    public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+    public var port: Int { binding.withLockedValue { $0.port } }
+    public var host: String { binding.withLockedValue { $0.host } }
+    public var baseURL: String {
+        let (host, port) = binding.withLockedValue { ($0.host, $0.port) }
+        return "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+    }
 
     /// `requestLog`, when given, gets one line per request as its response ends.
     public init(engine: EmulatorEngine, eventLoopThreads: Int = 1, requestLog: RequestLog? = nil) {
@@ -27,6 +36,9 @@ public final class EmulatorServer: @unchecked Sendable {
         threadPool = NIOThreadPool(numberOfThreads: 2)
         limiter = ConcurrencyLimiter(limit: engine.configuration.maxConcurrent)
     }
+
+    /// Requests generating now (queued ones wait for a slot).
+    public var activeRequests: Int { limiter.active }
 
     /// Binds and starts serving; port 0 picks a free port.
     public func start(host: String = "127.0.0.1", port: Int = 8787) throws {
@@ -43,56 +55,69 @@ public final class EmulatorServer: @unchecked Sendable {
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: false)
         let bound = try bootstrap.bind(host: host, port: port).wait()
-        channel = bound
-        self.host = host
-        self.port = bound.localAddress?.port ?? port
+        binding.withLockedValue {
+            $0.channel = bound
+            $0.host = host
+            $0.port = bound.localAddress?.port ?? port
+        }
     }
 
     /// Blocks until the server is stopped.
     public func waitUntilClosed() {
+        let channel = binding.withLockedValue { $0.channel }
         try? channel?.closeFuture.wait()
     }
 
     public func stop() {
+        let channel = binding.withLockedValue { binding -> Channel? in
+            defer { binding.channel = nil }
+            return binding.channel
+        }
         try? channel?.close().wait()
-        channel = nil
         try? threadPool.syncShutdownGracefully()
         try? group.syncShutdownGracefully()
     }
 }
 
-/// At most `limit` requests generate at once; the rest wait in arrival order.
-final class ConcurrencyLimiter: @unchecked Sendable {
+/// At most `limit` requests generate at once; the rest wait in arrival order. A waiting
+/// request's start runs on its own event loop (`NIOLoopBound`), where it was queued.
+final class ConcurrencyLimiter: Sendable {
+    private struct State {
+        var active = 0
+        var waiting: [NIOLoopBound<() -> Void>] = []
+    }
     private let limit: Int
-    private let lock = NSLock()
-    private var active = 0
-    private var waiting: [(EventLoop, () -> Void)] = []
+    private let state = NIOLockedValueBox(State())
 
     init(limit: Int) { self.limit = max(1, limit) }
 
-    /// Runs `start` on `loop` now or when a slot frees; returns false when it had to wait.
+    var active: Int { state.withLockedValue { $0.active } }
+
+    /// Runs `start` now (on `loop`, the caller's) or when a slot frees; returns false when
+    /// it had to wait.
     func acquire(on loop: EventLoop, _ start: @escaping () -> Void) -> Bool {
-        lock.lock()
-        if active < limit {
-            active += 1
-            lock.unlock()
-            start()
-            return true
+        let bound = NIOLoopBound(start, eventLoop: loop)
+        let now = state.withLockedValue { state -> Bool in
+            if state.active < limit {
+                state.active += 1
+                return true
+            }
+            state.waiting.append(bound)
+            return false
         }
-        waiting.append((loop, start))
-        lock.unlock()
-        return false
+        if now { start() }
+        return now
     }
 
     func release() {
-        lock.lock()
-        if waiting.isEmpty {
-            active -= 1
-            lock.unlock()
-            return
+        let next = state.withLockedValue { state -> NIOLoopBound<() -> Void>? in
+            if state.waiting.isEmpty {
+                state.active -= 1
+                return nil
+            }
+            return state.waiting.removeFirst()
         }
-        let (loop, start) = waiting.removeFirst()
-        lock.unlock()
-        loop.execute(start)
+        guard let next else { return }
+        next.eventLoop.execute { next.value() }
     }
 }

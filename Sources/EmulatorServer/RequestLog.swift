@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
 import Glibc
@@ -14,8 +15,8 @@ import Darwin
 /// CLOCK_MONOTONIC in seconds (Python's `time.monotonic()` on Linux), `ended_unix` the
 /// wall clock. For replies it also carries the last 400 characters of the content, so
 /// a client's screen can be checked against what was actually sent.
-public final class RequestLog: @unchecked Sendable {
-    private let lock = NSLock()
+public final class RequestLog: Sendable {
+    private let lock = NIOLock()
     private let sink: @Sendable (String) -> Void
 
     /// Lines go to `sink`, one call per line, without the newline.

@@ -171,7 +171,7 @@ struct CrashSafetyTests {
         #expect(try tui.display("#{alternate_on}") == "0", "\(ending): still on the alternate screen")
         #expect(try tui.display("#{cursor_flag}") == "1", "\(ending): cursor left hidden")
         let history = try tui.history()
-        #expect(history.contains("AFTER-CACHECHAT"), "\(ending): the shell did not get the terminal back")
+        #expect(history.contains("AFTER-PROGRAM"), "\(ending): the shell did not get the terminal back")
         #expect(!history.contains(Self.key) && !history.contains("91c4e07a2f"), "\(ending): the key is on the screen")
         if ending.signal == nil { #expect(history.contains("deliberate crash for tests"), "\(ending): no crash message:\n\(history)") }
 

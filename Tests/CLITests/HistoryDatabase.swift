@@ -19,6 +19,8 @@ struct HistoryDatabase {
         var message: Int64?
         var outcome: String
         var detail: String?
+        var hit: Int?
+        var miss: Int?
     }
 
     static func path(home: URL) -> String { home.appendingPathComponent("data/cachechat/history.sqlite").path }
@@ -47,8 +49,11 @@ struct HistoryDatabase {
 
     func requests() throws -> [Request] {
         try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, message_id, outcome, outcome_detail FROM request ORDER BY id").map {
-                Request(id: $0["id"], message: $0["message_id"], outcome: $0["outcome"], detail: $0["outcome_detail"])
+            try Row.fetchAll(db, sql: """
+                SELECT id, message_id, outcome, outcome_detail, cache_hit_tokens, cache_miss_tokens FROM request ORDER BY id
+                """).map {
+                Request(id: $0["id"], message: $0["message_id"], outcome: $0["outcome"], detail: $0["outcome_detail"],
+                        hit: $0["cache_hit_tokens"], miss: $0["cache_miss_tokens"])
             }
         }
     }
@@ -57,4 +62,26 @@ struct HistoryDatabase {
     static func ledger(_ request: Request) -> String {
         [request.outcome, request.detail].compactMap { $0 }.joined(separator: " ")
     }
+}
+
+extension HistoryDatabase {
+    /// The ledger's rows once it holds `count` (the database may not exist yet at first):
+    /// polls the file, the state a finished turn leaves, not the clock.
+    static func waitForRequests(_ count: Int, home: URL, timeout: Double = 60) throws -> [Request] {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last: [Request] = []
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: path(home: home)),
+               let rows = try? HistoryDatabase(home: home).requests() {
+                last = rows
+                if rows.count >= count { return rows }
+            }
+            usleep(20_000)
+        }
+        throw HistoryDatabaseError(description: "the ledger never reached \(count) requests (it has \(last.count))")
+    }
+}
+
+struct HistoryDatabaseError: Error, CustomStringConvertible {
+    var description: String
 }

@@ -65,7 +65,7 @@ struct ServeCommandTests {
         let asked = try CachechatProcess.run(["ask", "--json", "--model", "deepseek-chat", "Why log?"], environment: env)
         #expect(asked.status == 0)
         var log = ""
-        let logDeadline = Date().addingTimeInterval(5)
+        let logDeadline = Date().addingTimeInterval(60)
         while !log.contains("\n") && Date() < logDeadline {
             log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
             usleep(20_000)

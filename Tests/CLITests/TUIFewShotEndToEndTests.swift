@@ -6,36 +6,39 @@ import Testing
 /// with it (each question alone after the set), and read the hit tokens rise in the panel.
 @Suite("TUI few-shot end to end in tmux")
 struct TUIFewShotEndToEndTests {
-    @Test func createASetAddShotsAndAskThreeQuestions() throws {
+    @Test(.enabled(if: TmuxSession.available)) func createASetAddShotsAndAskThreeQuestions() throws {
         let home = try CachechatProcess.temporaryHome()
         var environment = CachechatProcess.environment(home: home)
         environment["TERM"] = "tmux-256color"
-        let tui = try TmuxTerminal(command: [CachechatProcess.binary.path, "--model", "deepseek-chat"], environment: environment)
-        try tui.wait(for: "Enter sends")
-        try tui.type("/fewshot new reviews")
-        try tui.wait(for: "Few-shot set: reviews")
+        let tui = try TmuxSession(arguments: ["--model", "deepseek-chat"], environment: environment)
+        try tui.waitFor("Enter sends")
+        try tui.enter("/fewshot new reviews")
+        try tui.waitFor("Few-shot set: reviews")
         // The system prompt: Enter edits it, Ctrl-U clears the line, then type a long one.
         try tui.send("Enter")
+        try tui.waitFor("(editing")
         try tui.send("C-u")
-        try tui.send(String(repeating: "Classify each product review as positive, negative or mixed, with a short reason. ", count: 8), literal: true)
-        try tui.send("Escape")
-        Thread.sleep(forTimeInterval: 0.2)
+        try tui.type(String(repeating: "Classify each product review as positive, negative or mixed, with a short reason. ", count: 8))
+        // Esc goes back to the list; the next keys must wait for that.
+        try tui.escape(until: "the list") { $0.contains { $0.contains("(Enter to edit)") } }
         // Add two shots and save.
-        try tui.send("a", literal: true)
-        try tui.send("a", literal: true)
-        try tui.wait(for: "3Q")
+        try tui.type("a")
+        try tui.waitFor("2Q")
+        try tui.type("a")
+        try tui.waitFor("3Q")
         try tui.send("C-s")
-        try tui.wait(for: "Saved reviews")
+        try tui.waitFor("Saved reviews")
         // Use it, one question at a time.
-        try tui.send("o", literal: true)
-        try tui.wait(for: "each question is sent as the set plus that question only")
+        try tui.type("o")
+        try tui.waitFor("each question is sent as the set plus that question only")
         var hits: [Int] = []
         for (index, question) in ["Review: great battery.", "Review: broke within a week.", "Review: fine, a bit loud."].enumerated() {
-            try tui.type(question)
-            try waitForRequests(index + 1, environment: environment)
-            Thread.sleep(forTimeInterval: 0.3)
-            let screen = try tui.capture()
-            hits.append(try #require(lastRequestHit(screen), "no numbers in the panel:\n\(screen)"))
+            try tui.enter(question)
+            let last = try #require(try HistoryDatabase.waitForRequests(index + 1, home: home).last)
+            let screen = try tui.waitForScreen("the panel to show request \(index + 1)") { screen in
+                TUIEndToEndTests.lastRequestNumbers(screen).map { $0.hit == last.hit && $0.miss == last.miss } ?? false
+            }
+            hits.append(try #require(TUIEndToEndTests.lastRequestNumbers(screen)?.hit))
         }
         // V4 rules: the second question misses (A+B, A+C) and stores the set's prefix, which
         // the third then hits.
@@ -43,34 +46,11 @@ struct TUIFewShotEndToEndTests {
         #expect(hits[2] > hits[0])
         #expect(hits == hits.sorted())
         try tui.send("C-q")
-        #expect(try tui.wait(for: "EXITED").contains("EXITED 0 TTY same"))
+        let exit = try tui.waitForExit()
+        #expect(exit.status == 0 && exit.ttySame, "\(exit)")
         // The set is on disk, as saved.
         let set = try String(contentsOf: home.appendingPathComponent("config/cachechat/fewshot/reviews.toml"), encoding: .utf8)
         #expect(set.contains("Classify each product review"))
         #expect(set.components(separatedBy: "[[shots]]").count == 4)
-    }
-
-    func waitForRequests(_ count: Int, environment: [String: String]) throws {
-        let start = Date()
-        while Date().timeIntervalSince(start) < 30 {
-            let stats = try CachechatProcess.run(["stats", "--json"], environment: environment)
-            if let object = try? JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any],
-               (object["requests"] as? Int ?? 0) >= count { return }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        Issue.record("the ledger never reached \(count) requests")
-    }
-
-    func lastRequestHit(_ screen: String) -> Int? {
-        let lines = screen.components(separatedBy: "\n")
-        guard let index = lines.firstIndex(where: { $0.contains("Last request") }) else { return nil }
-        for line in lines[index...].prefix(4) where line.contains("hit ") && line.contains("miss ") {
-            let panel = line.components(separatedBy: "│").last ?? line
-            let words = panel.split(separator: " ")
-            if let at = words.firstIndex(of: "hit"), at + 1 < words.count {
-                return Int(words[at + 1].replacingOccurrences(of: ",", with: ""))
-            }
-        }
-        return nil
     }
 }

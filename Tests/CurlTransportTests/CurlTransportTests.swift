@@ -35,11 +35,11 @@ struct CurlTransportTests {
         driver.run(until: { !driver.body.isEmpty })
         #expect(!driver.body.isEmpty)
         let before = driver.events.count
-        let started = Date()
+        // Cancel is immediate: the transfer is gone at once, while the server is still
+        // inside its 10 s pause, and nothing more is reported.
         driver.transport.cancel(driver.id!)
-        driver.transport.poll(timeout: 0.05, extraFD: nil)
-        #expect(Date().timeIntervalSince(started) < 1)
         #expect(driver.transport.activeTransfers == 0)
+        driver.transport.poll(timeout: 0, extraFD: nil)
         #expect(driver.events.count == before)
     }
 
@@ -134,10 +134,11 @@ struct CurlTransportTests {
         let server = try ScriptedHTTPServer { _, _ in [HTTPScript.streamHead(), .pause(5), HTTPScript.endOfChunks] }
         let driver = TransportDriver()
         driver.start(request(server.baseURL, idle: 1))
-        let seconds = driver.run()
+        _ = driver.run()
+        // Failing at all proves the timeout fired during the server's 5 s pause: after it,
+        // the stream ends cleanly.
         let failure = try #require(driver.failure)
         #expect(failure.kind == .idleTimeout)
-        #expect(seconds < 4.5)
     }
 
     @Test func keepAliveCommentsKeepAStreamAlive() throws {

@@ -1,12 +1,29 @@
 import Foundation
-import Testing
 import TerminalUI
+import TestSupport
+import Testing
 
 /// curses-demo under tmux: what a person would see, and the terminal given back intact
 /// after every way the program can end.
 @Suite("CursesTerminal end to end (tmux)", .serialized)
 struct DemoEndToEndTests {
-    static let tmuxAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")
+    static let tmuxAvailable = TmuxSession.available
+
+    /// curses-demo in tmux (`arguments`, `environment` over the driver's defaults).
+    func demo(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> TmuxSession {
+        try TmuxSession(program: try Self.demoBinary(), arguments: arguments, environment: environment)
+    }
+
+    /// `curses-demo`, built next to the test bundle (walking up from the test binary).
+    static func demoBinary() throws -> URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = directory.appendingPathComponent("curses-demo")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        throw TmuxSession.Failure(description: "curses-demo not found near \(CommandLine.arguments[0]); build it (swift build --product curses-demo)")
+    }
 
     /// Waits for the demo's first frame at `width` columns.
     func started(_ session: TmuxSession, width: Int) throws -> [String] {
@@ -17,12 +34,12 @@ struct DemoEndToEndTests {
     /// back with what was there before, termios, cursor, mouse and bracketed paste off.
     func expectRestored(_ session: TmuxSession, statuses: Set<Int>, extra: (([String]) -> Void)? = nil) throws {
         // With history: a crash's backtrace scrolls the start off the visible screen.
-        let screen = try session.waitForScreen("the demo to exit", history: true) { $0.contains { $0.hasPrefix("AFTER-DEMO") } }
-        let after = try #require(screen.first { $0.hasPrefix("AFTER-DEMO") })
+        let screen = try session.waitForScreen("the demo to exit", history: true) { $0.contains { $0.hasPrefix("AFTER-PROGRAM") } }
+        let after = try #require(screen.first { $0.hasPrefix("AFTER-PROGRAM") })
         let status = Int(after.split(separator: " ")[1].dropFirst("status=".count)) ?? -1
         #expect(statuses.contains(status), "exit status: \(after)")
         #expect(after.hasSuffix("tty=same"), "termios not restored: \(after)")
-        #expect(screen.first == "BEFORE-DEMO", "normal screen not back:\n\(screen.joined(separator: "\n"))")
+        #expect(screen.first == "BEFORE-PROGRAM", "normal screen not back:\n\(screen.joined(separator: "\n"))")
         #expect(!screen.contains { $0.contains("curses-demo ─") || $0.contains("CJK:") }, "demo frame left on screen")
         #expect(try session.display("#{alternate_on}") == "0", "still on the alternate screen")
         #expect(try session.display("#{cursor_flag}") == "1", "cursor left hidden")
@@ -35,7 +52,7 @@ struct DemoEndToEndTests {
     }
 
     @Test(.enabled(if: tmuxAvailable)) func drawsWideCharactersInTheirCellsAndEchoesKeys() throws {
-        let session = try TmuxSession()
+        let session = try demo()
         let screen = try started(session, width: 120)
         #expect(screen.count == 40)
         #expect(screen[0].hasPrefix("┌ curses-demo ─") && screen[0].hasSuffix("┐") && Frame.displayWidth(screen[0]) == 120)
@@ -58,7 +75,7 @@ struct DemoEndToEndTests {
     }
 
     @Test(.enabled(if: tmuxAvailable)) func redrawsCleanlyAfterResizeIncludingTinySizes() throws {
-        let session = try TmuxSession()
+        let session = try demo()
         _ = try started(session, width: 120)
         try session.resize(width: 60, height: 20)
         // Wait for the whole frame: capture-pane may run while the redraw is being written.
@@ -76,11 +93,9 @@ struct DemoEndToEndTests {
         #expect(small[18] == Frame.row(" status bar ", width: 60))
         #expect(small[19] == "└" + String(repeating: "─", count: 58) + "┘")
 
-        // Down to nothing and back: the demo must survive and draw a sane frame.
-        for (w, h) in [(1, 1), (2, 2), (3, 1), (1, 5), (10, 3)] {
-            try session.resize(width: w, height: h)
-            Thread.sleep(forTimeInterval: 0.15)
-        }
+        // Down to nothing and back, in a burst of resizes: the demo must survive and draw a
+        // sane frame at the end.
+        for (w, h) in [(1, 1), (2, 2), (3, 1), (1, 5), (10, 3)] { try session.resize(width: w, height: h) }
         try session.resize(width: 40, height: 12)
         let back = try session.waitForScreen("a 40x12 frame") {
             $0.count == 12 && $0[1].contains("size: 40x12") && $0[11].hasPrefix("└")
@@ -96,22 +111,22 @@ struct DemoEndToEndTests {
 
     @Test(.enabled(if: tmuxAvailable), arguments: [(SIGTERM, "TERM"), (SIGHUP, "HUP"), (SIGINT, "INT")])
     func signalShutsDownCleanly(signal: Int32, name: String) throws {
-        let session = try TmuxSession()
+        let session = try demo()
         _ = try started(session, width: 120)
-        let pid = try session.demoPID()
+        let pid = try session.programPID()
         #expect(kill(pid, signal) == 0)
         try expectRestored(session, statuses: [128 + Int(signal)])
     }
 
     @Test(.enabled(if: tmuxAvailable)) func hardSignalRestoresFromTheHandler() throws {
-        let session = try TmuxSession(arguments: ["--hard-signals"])
+        let session = try demo(["--hard-signals"])
         _ = try started(session, width: 120)
-        #expect(kill(try session.demoPID(), SIGTERM) == 0)
+        #expect(kill(try session.programPID(), SIGTERM) == 0)
         try expectRestored(session, statuses: [128 + Int(SIGTERM)])
     }
 
     @Test(.enabled(if: tmuxAvailable)) func fatalErrorRestoresTheTerminalAndShowsTheMessage() throws {
-        let session = try TmuxSession()
+        let session = try demo()
         _ = try started(session, width: 120)
         try session.send("C-t")
         // A Swift trap is SIGILL on x86_64 and SIGTRAP on arm64.
@@ -122,10 +137,21 @@ struct DemoEndToEndTests {
     }
 
     @Test(.enabled(if: tmuxAvailable)) func noColorRunsMonochrome() throws {
-        let session = try TmuxSession(environment: ["NO_COLOR": "1"])
+        let session = try demo(environment: ["NO_COLOR": "1"])
         let screen = try started(session, width: 120)
         #expect(screen[1].contains("depth: monochrome"))
         try session.send("q")
         try expectRestored(session, statuses: [0])
     }
+}
+
+/// Expected rows of the demo's bordered screen.
+enum Frame {
+    /// A row of the box: `│`, `content` padded with blanks to the inner width, `│`.
+    static func row(_ content: String, width: Int) -> String {
+        let pad = width - 2 - DisplayWidth.of(content)
+        return "│" + content + String(repeating: " ", count: max(0, pad)) + "│"
+    }
+
+    static func displayWidth(_ line: String) -> Int { DisplayWidth.of(line) }
 }

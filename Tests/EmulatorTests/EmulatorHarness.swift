@@ -8,14 +8,19 @@ import Tokenizer
 
 /// An emulator on a free loopback port, and a way to send it requests through the
 /// real client stack (ChatCall over CurlTransport).
-final class EmulatorHarness: @unchecked Sendable {
+final class EmulatorHarness: Sendable {
     let server: EmulatorServer
     var baseURL: String { server.baseURL }
 
     private let ownsServer: Bool
 
-    init(_ configuration: EmulatorConfiguration) throws {
-        server = EmulatorServer(engine: EmulatorEngine(configuration: configuration))
+    /// - Parameter clock: the engine's clock (cache lifetimes, construction delays); the
+    ///   system's when nil.
+    init(_ configuration: EmulatorConfiguration, clock: ManualClock? = nil) throws {
+        let engine = clock.map { clock in
+            EmulatorEngine(configuration: configuration, clock: { clock.now().timeIntervalSince1970 })
+        } ?? EmulatorEngine(configuration: configuration)
+        server = EmulatorServer(engine: engine)
         ownsServer = true
         try server.start(host: "127.0.0.1", port: 0)
     }
@@ -36,7 +41,7 @@ final class EmulatorHarness: @unchecked Sendable {
         var hit: Int { reply.usage?.cacheHitTokens ?? -1 }
     }
 
-    func send(_ request: ChatRequest, key: String = "sk-emulator-test-key", timeout: Double = 30,
+    func send(_ request: ChatRequest, key: String = "sk-emulator-test-key", timeout: Double = 120,
               retry: RetryPolicy = .none) -> Outcome {
         let transport = CurlTransport()
         var events: [ChatCallEvent] = []
