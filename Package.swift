@@ -26,9 +26,11 @@ let package = Package(
 
         // Pure Swift cores.
         .target(name: "Tokenizer", resources: [.copy("Resources/deepseek-v4.vocab")]),
-        .target(name: "ChatCore", dependencies: ["Tokenizer"]),
+        // Number formats shared by the cores, the TUI and the CLI.
+        .target(name: "Numbers"),
+        .target(name: "ChatCore", dependencies: ["Tokenizer", "Numbers"]),
         .target(name: "ChatWire", dependencies: ["ChatCore"]),
-        .target(name: "TerminalUI"),
+        .target(name: "TerminalUI", dependencies: ["Numbers"]),
 
         .target(name: "Emulator", dependencies: ["ChatCore", "ChatWire", "Tokenizer"]),
         .target(
@@ -88,12 +90,12 @@ let package = Package(
         .testTarget(name: "HistoryTests", dependencies: ["History", "ChatCore", "TestSupport", "store-crash-writer",
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "ChatCore", "TestSupport"]),
-        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "ChatCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "Tokenizer"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "soak", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "ChatCore", "soak", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AppTests", dependencies: ["App", "ChatCore", "ChatWire", "Config", "Emulator", "History", "TerminalUI", "TestSupport"],
                     exclude: ["__Snapshots__"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"], exclude: ["__Snapshots__"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport", "ChatCore", "Numbers"], exclude: ["__Snapshots__"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workloads", "App", "ChatCore"]),
         .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "TerminalUI", "TestSupport", "curses-demo"]),
         .testTarget(name: "FuzzTests", dependencies: ["ChatCore", "ChatWire", "Config", "App", "TerminalUI", "Tokenizer"]),

@@ -1,3 +1,5 @@
+import ChatCore
+
 /// Writes the emulator's replies: deterministic, readable Markdown derived from the
 /// conversation (the same conversation always gets the same reply), so that tests,
 /// demos and benchmarks are reproducible without a model.
@@ -20,7 +22,7 @@ public struct Responder: Sendable {
     ///     least this many characters (the caller then trims it to a token budget).
     public func reply(to turns: [(role: String, text: String)], thinking: Bool, minimumLength: Int? = nil) -> Output {
         let question = turns.last(where: { $0.role == "user" })?.text ?? turns.last?.text ?? ""
-        var random = SeededRandom(seed: Self.fingerprint(question) ^ UInt64(turns.count) &* 0x9E37_79B9)
+        var random = SplitMix64(seed: Self.fingerprint(question) ^ UInt64(turns.count) &* 0x9E37_79B9)
         let words = Self.keywords(in: question)
         let topic = words.first ?? "your question"
         let userTurns = turns.filter { $0.role == "user" }.count
@@ -42,7 +44,7 @@ public struct Responder: Sendable {
         return Output(reasoning: reasoning, content: content)
     }
 
-    private func bulletList(_ words: [String], _ random: inout SeededRandom) -> String {
+    private func bulletList(_ words: [String], _ random: inout SplitMix64) -> String {
         let count = 3 + Int(random.next() % 3)
         return (0..<count).map { index in
             let word = words.isEmpty ? "the prompt" : words[index % words.count]
@@ -50,7 +52,7 @@ public struct Responder: Sendable {
         }.joined(separator: "\n")
     }
 
-    private func codeBlock(_ words: [String], _ random: inout SeededRandom) -> String {
+    private func codeBlock(_ words: [String], _ random: inout SplitMix64) -> String {
         let name = (words.first ?? "prefix").filter { $0.isLetter }.lowercased()
         let identifier = name.isEmpty ? "prefix" : name
         if random.next() % 2 == 0 {
@@ -67,7 +69,7 @@ public struct Responder: Sendable {
         return text
     }
 
-    private func pick(_ options: [String], _ random: inout SeededRandom) -> String {
+    private func pick(_ options: [String], _ random: inout SplitMix64) -> String {
         options[Int(random.next() % UInt64(options.count))]
     }
 
@@ -123,15 +125,3 @@ public struct Responder: Sendable {
     ]
 }
 
-/// SplitMix64: tiny, fast and deterministic across platforms.
-struct SeededRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

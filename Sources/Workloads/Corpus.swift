@@ -1,22 +1,8 @@
+import ChatCore
 /// The fixed texts the workloads send: Markdown documents of realistic size and lists of
 /// questions, generated deterministically (a fixed-seed generator over fixed phrases), so
 /// that every run sends the same tokens.
 public enum Corpus {
-    /// A small deterministic generator (SplitMix64).
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
-        mutating func number(_ range: ClosedRange<Int>) -> Int {
-            range.lowerBound + Int(next() % UInt64(range.count))
-        }
-    }
 
     static let sites = ["Hallam", "Rotterdam", "Lyon", "Gdańsk", "Oporto", "Tampere", "Brno", "Cork", "Graz", "Aarhus",
                         "Bilbao", "Ghent", "Turin", "Malmö", "Leipzig", "Vilnius"]
@@ -37,7 +23,7 @@ public enum Corpus {
     /// An operations handbook in Markdown: `sections` sections of headings, prose, a list
     /// and a table (about 430 tokens each).
     public static func handbook(sections: Int, seed: UInt64 = 7) -> String {
-        var generator = Generator(state: seed)
+        var generator = SplitMix64(seed: seed)
         var text = "# Northwind Logistics — Warehouse Operations Handbook\n\nRevision 14. This handbook is the reference for every depot in the network. Where a local instruction disagrees with it, the handbook wins until the regional office confirms the exception in writing.\n\n"
         for section in 1...sections {
             let site = sites[(section - 1) % sites.count]
@@ -79,7 +65,7 @@ public enum Corpus {
 
     /// User messages of a long chat: varied, of realistic length (30–60 tokens).
     public static func chatMessages(_ count: Int, seed: UInt64 = 11) -> [String] {
-        var generator = Generator(state: seed)
+        var generator = SplitMix64(seed: seed)
         let openers = ["Next question:", "Follow-up:", "Thanks. Now,", "One more thing:", "Going back to the plan,", "OK."]
         let asks = ["how should we schedule", "what is the cheapest way to handle", "can you draft a rule for",
                     "what could go wrong with", "how would you measure", "give me a short checklist for"]

@@ -18,16 +18,6 @@ import ChatCore
 import Foundation
 import History
 
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 let alphabet: [Character] = Array("abcdefghijklmnopqrstuvwxyz     ,.\n") + ["é", "ß", "前", "缀", "缓", "存", "👍🏽", "🦀", "\"", "\\"]
 
@@ -56,7 +46,7 @@ guard arguments.count == 3, let seed = UInt64(arguments[2]) else {
 let reportEarly = ProcessInfo.processInfo.environment["STORE_CRASH_WRITER_REPORT_EARLY"] == "1"
 
 do {
-    var rng = SplitMix64(state: seed)
+    var rng = SplitMix64(seed: seed)
     let store = try ChatStore(path: arguments[1])
     let conversation = try store.listConversations(includeArchived: true).first?.conversation
         ?? store.createConversation(ConversationSettings(title: "crash test", model: "deepseek-v4-flash",

@@ -1,3 +1,4 @@
+import ChatCore
 import Foundation
 import TestSupport
 import Testing
@@ -41,7 +42,7 @@ struct CrashSafetyTests {
         let home = try CachechatProcess.temporaryHome()
         defer { try? FileManager.default.removeItem(at: home) }
         let env = Self.environment(home: home, server: server)
-        var rng = SeededGenerator(seed: Self.seed)
+        var rng = SplitMix64(seed: Self.seed)
         // A first complete exchange, so that there is something committed to lose.
         #expect(try CachechatProcess.run(["ask", "--model", "deepseek-chat", "Start of the crash conversation"], environment: env).status == 0)
 
@@ -89,7 +90,7 @@ struct CrashSafetyTests {
         let home = try CachechatProcess.temporaryHome()
         defer { try? FileManager.default.removeItem(at: home) }
         let env = Self.environment(home: home, server: server)
-        var rng = SeededGenerator(seed: Self.seed &+ 1)
+        var rng = SplitMix64(seed: Self.seed &+ 1)
         var committed: [Int64: String] = [:]
         let kills = max(3, Self.kills / 4)
         for run in 0..<kills {
@@ -185,15 +186,3 @@ struct CrashSafetyTests {
     }
 }
 
-/// SplitMix64: a seeded generator, so a failing run can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

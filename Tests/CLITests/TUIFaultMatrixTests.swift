@@ -39,7 +39,10 @@ struct TUIFaultMatrixTests {
                 let status = screen.last ?? ""
                 if let notice = item.tuiRetryNotice, status.contains(notice) { sawRetry = true }
                 // The notice replaces the hints when it is long; it appears only once the turn ended.
-                return item.status.hasPrefix("⚠") || item.status.hasPrefix("!") ? status.hasPrefix(" " + item.status) : status.contains(item.status)
+                let ended = item.status.hasPrefix("⚠") || item.status.hasPrefix("!") ? status.hasPrefix(" " + item.status) : status.contains(item.status)
+                // tmux delivers the draft's keys on its own time: the end is when both the
+                // outcome and the draft are on screen (a lost draft times out here).
+                return ended && screen.contains { $0.hasPrefix("› " + draft) }
             }
             let text = screen.joined(separator: "\n")
             if item.retries > 0 { #expect(sawRetry, "\(item): no retry notice in the status bar") }

@@ -1,3 +1,4 @@
+import ChatCore
 import Foundation
 import Testing
 
@@ -104,24 +105,3 @@ private extension String {
     var quotedLiteral: String { "\"" + self + "\"" }
 }
 
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and the same sequence on every machine.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in 0..<bound (0 when bound is 0).
-    mutating func below(_ bound: Int) -> Int {
-        bound <= 0 ? 0 : Int(next() % UInt64(bound))
-    }
-
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-}

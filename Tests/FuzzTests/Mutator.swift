@@ -1,3 +1,4 @@
+import ChatCore
 /// Makes fuzz inputs from valid seeds: 1–6 stacked mutations (bit flips, special bytes,
 /// inserted fragments that parsers care about, deletions, duplications, truncation,
 /// splicing with another seed), or now and then pure noise.

@@ -97,7 +97,7 @@ struct CrashTests {
         let writer = writerURL
         try #require(FileManager.default.isExecutableFile(atPath: writer.path),
                      "build the store-crash-writer product first (swift build): not at \(writer.path)")
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var log = WriterLog()
         var exits = 0
         for run in 0..<kills {
@@ -195,15 +195,3 @@ struct CrashTests {
     }
 }
 
-/// SplitMix64: a small seeded generator so a failing run can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

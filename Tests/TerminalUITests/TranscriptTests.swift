@@ -1,3 +1,4 @@
+import Numbers
 import Testing
 import Foundation
 @testable import TerminalUI
@@ -91,7 +92,7 @@ import Foundation
             terminal.present(buffer, cursor: emptyScreen.render(empty, editor: editor, into: buffer))
         }
         #expect(screen.transcriptView.layoutsBuilt == layoutsAfterFirstFrame, "keystrokes must not re-layout the transcript")
-        print("benchmark: keystroke frame, 2,000 messages (~1M tokens) at 120x40: median \(Format.fixed(frame, decimals: 3)) ms; "
-              + "empty screen \(Format.fixed(baseline, decimals: 3)) ms; ratio \(Format.fixed(frame / max(baseline, 1e-6), decimals: 2))x")
+        print("benchmark: keystroke frame, 2,000 messages (~1M tokens) at 120x40: median \(Formatting.fixed(frame, decimals: 3)) ms; "
+              + "empty screen \(Formatting.fixed(baseline, decimals: 3)) ms; ratio \(Formatting.fixed(frame / max(baseline, 1e-6), decimals: 2))x")
     }
 }

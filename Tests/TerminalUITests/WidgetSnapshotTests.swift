@@ -1,3 +1,4 @@
+import Numbers
 import TestSupport
 import Testing
 @testable import TerminalUI
@@ -114,11 +115,16 @@ import Testing
         #expect(Meter.sparkline([0, 0.5, 1], width: 10) == "▁▅█")
         #expect(Meter.bar(hit: 1, miss: 999, width: 10).text == "█░░░░░░░░░")
         #expect(Meter.bar(hit: 999, miss: 1, width: 10).text == "█████████░")
-        #expect(Format.thousands(1234567) == "1,234,567")
-        #expect(Format.compact(12_345) == "12.3k")
-        #expect(Format.cost(0.01234) == "$0.0123")
-        #expect(Format.cost(nil) == "—")
-        #expect(Format.percent(0.875) == "88%")
-        #expect(Format.duration(0.412) == "412 ms")
+        #expect(Formatting.grouped(1234567) == "1,234,567")
+        #expect(Formatting.compact(12_345) == "12.3k")
+        #expect(Formatting.money(0.01234) == "$0.0123")
+        #expect(Formatting.money(0.0000123) == "$0.0000123", "a small amount is never shown as zero")
+        #expect(Formatting.money(0.042) == "$0.042")
+        #expect(Formatting.money(0) == "$0.00")
+        #expect(Formatting.money(12.345) == "$12.35")
+        #expect(Formatting.money(1_234.5, symbol: "¥") == "¥1,234.50")
+        #expect(Formatting.money(nil) == "—")
+        #expect(Formatting.percent(0.875) == "88%")
+        #expect(Formatting.duration(0.412) == "412 ms")
     }
 }

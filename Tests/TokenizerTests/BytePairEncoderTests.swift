@@ -1,3 +1,4 @@
+import ChatCore
 import Testing
 @testable import Tokenizer
 
@@ -8,7 +9,7 @@ import Testing
 struct BytePairEncoderTests {
     @Test func heapAndLinearAgree() throws {
         let tokenizer = DeepSeekTokenizer.shared
-        var generator = SeededGenerator(state: 99)
+        var generator = SplitMix64(seed: 99)
         let alphabet = Array("aaabbeeeinnorsstt  ĠTHE-_.\u{E9}中".utf8)
         for _ in 0..<300 {
             let length = Int.random(in: 2...BytePairEncoder.linearLimit, using: &generator)

@@ -1,19 +1,9 @@
+import ChatCore
 import Testing
 import Tokenizer
 
-/// Deterministic generator (SplitMix64) so failures reproduce from the seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
-func randomString(_ generator: inout SeededGenerator, length: Int) -> String {
+func randomString(_ generator: inout SplitMix64, length: Int) -> String {
     let fragments = ["<｜User｜>", "<think>", "</think>", "<｜end▁of▁sentence｜>", "\r\n", "  ", "\u{3000}", "'s", "123456"]
     var scalars = String.UnicodeScalarView()
     var text = ""
@@ -43,7 +33,7 @@ struct RoundTripTests {
 
     @Test("Random Unicode strings", arguments: [1, 2, 3, 4])
     func randomStrings(seed: UInt64) {
-        var generator = SeededGenerator(state: seed)
+        var generator = SplitMix64(seed: seed)
         for _ in 0..<300 {
             let text = randomString(&generator, length: Int.random(in: 0..<200, using: &generator))
             #expect(tokenizer.decode(tokenizer.encode(text)) == text, "\(text.debugDescription)")

@@ -86,6 +86,8 @@ public final class RequestRunner {
     /// Seconds between checkpoints of a streaming reply to the history.
     public var checkpointInterval = 0.25
     let tokenizer: any TextTokenizer
+    /// Runs in flight, kept until they finish: a caller may let go of its `Run`.
+    private var inFlight: [ObjectIdentifier: Run] = [:]
 
     public init(transport: HTTPTransport, history: ChatHistory?, endpoint: Endpoint, clock: Clock = SystemClock(),
                 prices: PriceTable = .builtIn, currency: Currency = .usd, retry: RetryPolicy = RetryPolicy(),
@@ -143,6 +145,7 @@ public final class RequestRunner {
     @discardableResult
     public func start(_ plan: RequestPlan, onEvent: @escaping (TurnEvent) -> Void) -> Run {
         let run = Run(plan: plan, startedAt: clock.now(), uptime: clock.uptime(), onEvent: onEvent)
+        inFlight[ObjectIdentifier(run)] = run
         var saveProblem: String?
         if let history, let conversation = plan.conversation {
             do {
@@ -162,6 +165,9 @@ public final class RequestRunner {
         }
         return run
     }
+
+    /// Requests in flight.
+    public var activeRuns: Int { inFlight.count }
 
     /// Stops the reply at once; what arrived is kept and the request recorded as stopped.
     public func cancel(_ run: Run) {
@@ -286,6 +292,7 @@ public final class RequestRunner {
             storedReply: stored, saveProblem: saveProblem, receivedReply: receivedReply,
             secondsToFirstToken: run.firstTokenUptime.map { $0 - run.startedUptime }, totalSeconds: uptime - run.startedUptime)
         run.result = result
+        inFlight[ObjectIdentifier(run)] = nil
         run.onEvent(.finished(result))
     }
 

@@ -1,3 +1,5 @@
+import Numbers
+
 /// The laid-out lines of one message, without gutter or live decorations.
 protocol MessageLines: AnyObject {
     /// Header, reasoning, body, notes and a trailing blank line.
@@ -168,7 +170,7 @@ final class MessageLayoutCache {
     }
 
     static func reasoningHeader(_ message: TranscriptMessage, width: Int) -> [StyledLine] {
-        let tokens = message.reasoningTokens.map { " (" + Format.thousands($0) + " tokens)" } ?? ""
+        let tokens = message.reasoningTokens.map { " (" + Formatting.grouped($0) + " tokens)" } ?? ""
         let arrow = message.reasoningExpanded ? "▾" : "▸"
         return TextWrap.wrap(StyledLine(arrow + " Reasoning" + tokens, Style(.reasoning)), width: width)
     }

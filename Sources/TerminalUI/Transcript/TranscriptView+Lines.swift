@@ -1,3 +1,5 @@
+import Numbers
+
 /// One row of the transcript: gutter mark plus a line of text.
 struct DisplayLine {
     struct Gutter {
@@ -81,7 +83,7 @@ extension TranscriptView {
         var line = StyledLine(spinnerFrames[abs(status.frame) % spinnerFrames.count] + " ", Style(.spinner))
         line.append(status.phase, Style(.dimText))
         if let rate = status.tokensPerSecond {
-            line.append(" · " + Format.fixed(rate, decimals: 1) + " tok/s", Style(.dimText))
+            line.append(" · " + Formatting.fixed(rate, decimals: 1) + " tok/s", Style(.dimText))
         }
         return line
     }

@@ -1,3 +1,5 @@
+import Numbers
+
 /// The cache side panel: last request as a hit/miss bar, conversation and all-time
 /// totals with money saved, a hit-ratio sparkline, reused prefixes, the draft's predicted
 /// cost and a request-diff warning.
@@ -52,14 +54,14 @@ public enum CachePanel {
         if let last = m.lastRequest {
             var lines = [title(last.estimated ? "Last request (estimated)" : "Last request", width: width)]
             lines.append(Meter.bar(hit: last.hitTokens, miss: last.missTokens, width: width))
-            lines.append(pair("hit", Format.thousands(last.hitTokens), .cacheHit, "miss", Format.thousands(last.missTokens), .cacheMiss, width: width))
-            lines.append(row("first token", Format.duration(last.timeToFirstToken), width: width))
+            lines.append(pair("hit", Formatting.grouped(last.hitTokens), .cacheHit, "miss", Formatting.grouped(last.missTokens), .cacheMiss, width: width))
+            lines.append(row("first token", Formatting.duration(last.timeToFirstToken), width: width))
             out.append((2, lines))
         }
         if let p = m.prediction {
             var lines = [title("Draft", width: width)]
-            lines.append(pair("hit", Format.thousands(p.hitTokens), .cacheHit, "miss", Format.thousands(p.missTokens), .cacheMiss, width: width))
-            lines.append(row("est. cost", Format.cost(p.cost, symbol: sym), width: width))
+            lines.append(pair("hit", Formatting.grouped(p.hitTokens), .cacheHit, "miss", Formatting.grouped(p.missTokens), .cacheMiss, width: width))
+            lines.append(row("est. cost", Formatting.money(p.cost, symbol: sym), width: width))
             if let note = m.note { lines += TextWrap.wrap(StyledLine("ⓘ " + note, Style(.dimText)), width: width) }
             out.append((3, lines))
         }
@@ -72,7 +74,7 @@ public enum CachePanel {
         if !m.reusedPrefixes.isEmpty {
             var lines = [title("Reused prefixes", width: width)]
             for prefix in m.reusedPrefixes {
-                let text = prefix.label + " · " + Format.thousands(prefix.tokens) + " tok · ×" + Format.thousands(prefix.uses)
+                let text = prefix.label + " · " + Formatting.grouped(prefix.tokens) + " tok · ×" + Formatting.grouped(prefix.uses)
                 lines.append(StyledLine(TextWrap.truncate(text, to: width), Style(.panelValue)))
             }
             out.append((7, lines))
@@ -83,12 +85,12 @@ public enum CachePanel {
     static func totals(_ name: String, _ t: CacheTotals, _ sym: String, width: Int) -> [StyledLine] {
         [
             title(name, width: width),
-            pair("hit", Format.compact(t.hitTokens), .cacheHit, "miss", Format.compact(t.missTokens), .cacheMiss, width: width),
-            row("output", Format.compact(t.outputTokens), width: width),
-            row("hit ratio", Format.percent(t.hitRatio), width: width),
-            row("cost", Format.cost(t.cost, symbol: sym), width: width),
-            row("no cache", Format.cost(t.costWithoutCache, symbol: sym), width: width),
-            row("saved", Format.cost(t.saved, symbol: sym), width: width, valueSlot: .success),
+            pair("hit", Formatting.compact(t.hitTokens), .cacheHit, "miss", Formatting.compact(t.missTokens), .cacheMiss, width: width),
+            row("output", Formatting.compact(t.outputTokens), width: width),
+            row("hit ratio", Formatting.percent(t.hitRatio), width: width),
+            row("cost", Formatting.money(t.cost, symbol: sym), width: width),
+            row("no cache", Formatting.money(t.costWithoutCache, symbol: sym), width: width),
+            row("saved", Formatting.money(t.saved, symbol: sym), width: width, valueSlot: .success),
         ]
     }
 
