@@ -27,20 +27,8 @@ extension CursesTerminal {
     /// Everything stdin holds right now, without blocking (empty if nothing). Sets
     /// ``inputClosed`` when the terminal has gone away.
     public func readAvailableBytes(limit: Int = 1 << 20) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while bytes.count < limit {
-            var descriptor = pollfd(fd: inputFileDescriptor, events: Int16(POLLIN), revents: 0)
-            guard poll(&descriptor, 1, 0) > 0 else { break }
-            if descriptor.revents & Int16(POLLIN | POLLHUP | POLLERR) == 0 { break }
-            let count = chunk.withUnsafeMutableBytes { read(inputFileDescriptor, $0.baseAddress, $0.count) }
-            if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
-            if count <= 0 {
-                inputClosed = true
-                break
-            }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
+        let (bytes, closed) = Platform.readAvailable(inputFileDescriptor, limit: limit)
+        if closed { inputClosed = true }
         return bytes
     }
 
@@ -48,14 +36,8 @@ extension CursesTerminal {
     public func readSignals() -> TerminalSignals {
         var signals = TerminalSignals()
         guard signalFileDescriptor >= 0 else { return signals }
-        var chunk = [UInt8](repeating: 0, count: 64)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(signalFileDescriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
-            for byte in chunk[0..<count] {
-                if Int32(byte) == SIGWINCH { signals.resized = true } else { signals.termination = Int32(byte) }
-            }
+        for byte in Platform.drain(signalFileDescriptor) {
+            if Int32(byte) == SIGWINCH { signals.resized = true } else { signals.termination = Int32(byte) }
         }
         return signals
     }
@@ -84,6 +66,6 @@ extension CursesTerminal {
     /// how the program ended, as the shell's `$?` of 128 + signal.
     public static func exit(bySignal signal: Int32) -> Never {
         ccs_die_by_signal(signal)
-        Glibc.exit(128 + signal)
+        Platform.exit(128 + signal)
     }
 }

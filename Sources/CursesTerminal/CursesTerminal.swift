@@ -44,7 +44,7 @@ public final class CursesTerminal: Terminal {
     /// The colour depth the screen can show; degrade palettes to it.
     public private(set) var detectedDepth: ColorDepth = .monochrome
     /// Poll it for key bytes, then call ``readAvailableBytes()``.
-    public let inputFileDescriptor: Int32 = STDIN_FILENO
+    public let inputFileDescriptor: Int32 = Platform.standardInput
     /// Poll it for signals (resize, termination), then call ``readSignals()``. -1 when
     /// not started.
     public private(set) var signalFileDescriptor: Int32 = -1
@@ -61,7 +61,7 @@ public final class CursesTerminal: Terminal {
     var needsClear = true
     var cursorVisible: Bool?
     var modes = TerminalModes(modifyOtherKeys: false)
-    let ttyDescriptor: Int32 = STDOUT_FILENO
+    let ttyDescriptor: Int32 = Platform.standardOutput
 
     public init(options: Options = Options()) {
         self.options = options
@@ -73,7 +73,7 @@ public final class CursesTerminal: Terminal {
     /// with our own key decoding, bracketed paste, mouse and modifyOtherKeys on.
     public func start() throws {
         guard !isStarted else { return }
-        guard isatty(STDIN_FILENO) == 1, isatty(ttyDescriptor) == 1 else { throw CursesTerminalError.notATerminal }
+        guard Platform.isTerminal(inputFileDescriptor), Platform.isTerminal(ttyDescriptor) else { throw CursesTerminalError.notATerminal }
         let environment = options.environment ?? Self.processEnvironment()
         LocaleSetup.ensureUTF8()
         modes = TerminalModes(term: environment["TERM"])
@@ -85,9 +85,9 @@ public final class CursesTerminal: Terminal {
         }
         // Handlers go in before curses, so curses leaves SIGWINCH/SIGINT/SIGTERM to us.
         let pipe = ccs_install_signal_handlers(options.gracefulTermination ? 1 : 0)
-        guard pipe >= 0 else { throw CursesTerminalError.signalSetupFailed(errno: errno) }
+        guard pipe >= 0 else { throw CursesTerminalError.signalSetupFailed(errno: Platform.lastError) }
         signalFileDescriptor = pipe
-        if options.captureStderr && isatty(STDERR_FILENO) == 1 { _ = ccs_capture_stderr() }
+        if options.captureStderr && Platform.isTerminal(Platform.standardError) { _ = ccs_capture_stderr() }
 
         guard ccs_newterm() == 0 else {
             ccs_release_stderr()
@@ -156,27 +156,10 @@ public final class CursesTerminal: Terminal {
     }
 
     func writeToTerminal(_ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { write(ttyDescriptor, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            if written <= 0 { return }
-            bytes = bytes.dropFirst(written)
-        }
+        Platform.writeAll(ttyDescriptor, Array(text.utf8))
     }
 
-    static func processEnvironment() -> [String: String] {
-        var result: [String: String] = [:]
-        var pointer = environ
-        while let entry = pointer.pointee {
-            let pair = String(cString: entry)
-            if let equals = pair.firstIndex(of: "=") {
-                result[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
-            }
-            pointer += 1
-        }
-        return result
-    }
+    static func processEnvironment() -> [String: String] { Platform.environment() }
 }
 
 /// curses attribute bits, read once from the shim (they are macros in C).

@@ -4,9 +4,6 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// One connection: collects a request, routes it, and plays the engine's answer.
 final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
@@ -206,7 +203,7 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
         if reset {
             // An abortive close (RST), like a proxy or server dying mid-reply.
             logFinished("reset")
-            let value = linger(l_onoff: 1, l_linger: 0)
+            let value = Platform.abortiveClose
             if let provider = context.channel as? SocketOptionProvider {
                 provider.setSoLinger(value).whenComplete { _ in context.close(promise: nil) }
             } else {

@@ -1,11 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// One JSON line per request, written when its response has gone out: the last byte
 /// handed to the socket (`outcome` "complete"), the connection reset by a fault
@@ -26,24 +21,15 @@ public final class RequestLog: Sendable {
 
     /// Appends lines to a file (created if missing); "-" means standard error.
     public static func file(_ path: String) throws -> RequestLog {
-        let descriptor: Int32
-        if path == "-" {
-            descriptor = 2
-        } else {
-            descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-            if descriptor < 0 {
-                throw RequestLogError(path: path, message: String(cString: strerror(errno)))
+        var descriptor: Int32 = 2
+        if path != "-" {
+            switch Platform.openForAppending(path) {
+            case .success(let opened): descriptor = opened
+            case .failure(let error): throw RequestLogError(path: path, message: error.message)
             }
         }
-        return RequestLog { line in
-            var bytes = Array((line + "\n").utf8)[...]
-            while !bytes.isEmpty {
-                let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-                if written < 0 && errno == EINTR { continue }
-                if written <= 0 { return }
-                bytes = bytes.dropFirst(written)
-            }
-        }
+        let output = descriptor
+        return RequestLog { line in Platform.writeAll(output, Array((line + "\n").utf8)) }
     }
 
     /// What is known about one request when its response ends.
@@ -78,18 +64,10 @@ public final class RequestLog: Sendable {
     }
 
     /// CLOCK_MONOTONIC in seconds.
-    public static func monotonicNow() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
+    public static func monotonicNow() -> Double { Platform.monotonicNow() }
 
     /// The wall clock in seconds since 1970.
-    public static func unixNow() -> Double {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-    }
+    public static func unixNow() -> Double { Platform.unixNow() }
 }
 
 public struct RequestLogError: Error, CustomStringConvertible {

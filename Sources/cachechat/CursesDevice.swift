@@ -3,9 +3,6 @@ import CursesTerminal
 import Foundation
 import TerminalUI
 
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The App's ``TerminalDevice`` on the real terminal: ncursesw draws, raw stdin bytes and
 /// the signal pipe are polled by the App's loop together with the network.
@@ -47,7 +44,6 @@ final class CursesDevice: TerminalDevice {
     /// Control sequences the screen model does not cover (OSC 52) go straight to the tty;
     /// they move no cursor, so curses' idea of the screen stays right.
     func writeControl(_ sequence: String) {
-        let bytes = Array(sequence.utf8)
-        bytes.withUnsafeBytes { _ = Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+        Terminal.writeRaw(Array(sequence.utf8))
     }
 }

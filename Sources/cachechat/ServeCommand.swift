@@ -1,6 +1,5 @@
 import ChatCore
 import ArgumentParser
-import Dispatch
 import Emulator
 import EmulatorServer
 import Foundation
@@ -55,19 +54,12 @@ struct ServeCommand: ParsableCommand {
                 throw CLIError.usage("--log-file: \(error)")
             }
         }
+        // Before the URL is printed (a client that stops the server as soon as it has read
+        // the URL must not find SIGTERM with no handler yet), and before the server's
+        // threads start, so they inherit the mask with the signals unblocked.
+        InterruptSignal.install()
         let server = EmulatorServer(engine: EmulatorEngine(configuration: configuration, generator: generator), eventLoopThreads: 2,
                                     requestLog: requestLog)
-        // Before the URL is printed: a client that stops the server as soon as it has read
-        // the URL must not find SIGTERM ignored with no handler yet (it was lost).
-        let done = DispatchSemaphore(value: 0)
-        var sources: [DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { done.signal() }
-            source.resume()
-            sources.append(source)
-            signal(signalNumber, SIG_IGN)
-        }
         do {
             try server.start(host: host, port: port)
         } catch {
@@ -79,7 +71,7 @@ struct ServeCommand: ParsableCommand {
               + (upstream.map { ", generation from \($0)" } ?? "") + ")")
         print("Try: DEEPSEEK_BASE_URL=\(server.baseURL) DEEPSEEK_API_KEY=sk-anything cachechat ask \"Hello\"")
         fflushStandardOutput()
-        done.wait()
+        InterruptSignal.waitForSignal()
         server.stop()
         Terminal.errorLine("cachechat emulator stopped")
     }

@@ -1,0 +1,104 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// The executable's one file of operating-system calls: the standard streams, the
+// terminal, the locale and signals. Everything else in `cachechat` goes through here.
+
+/// The only place the CLI writes to the standard streams or asks about the terminal.
+enum Terminal {
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    static func errorLine(_ text: String) { error(text + "\n") }
+
+    /// Bytes straight to the terminal, bypassing any buffering (control sequences the
+    /// TUI's screen model does not cover, such as OSC 52).
+    static func writeRaw(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { _ = Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+    }
+
+    static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+    static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
+    static func readStandardInput() -> String {
+        String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    }
+}
+
+extension Locale {
+    /// Wide characters break without a UTF-8 locale; fall back to C.UTF-8 when none is set.
+    static func ensureUTF8() {
+        let current = ProcessInfo.processInfo.environment
+        let value = current["LC_ALL"] ?? current["LC_CTYPE"] ?? current["LANG"] ?? ""
+        if !value.uppercased().contains("UTF-8") && !value.uppercased().contains("UTF8") {
+            setenv("LC_CTYPE", "C.UTF-8", 1)
+        }
+        setlocale(LC_ALL, "")
+    }
+}
+
+/// `print` buffers when stdout is a pipe; tests read the banner line right away.
+func fflushStandardOutput() {
+    fflush(nil)
+}
+
+/// Signals as bytes on a pipe (the self-pipe trick), the one signal mechanism of the
+/// program: `ask` waits for SIGINT/SIGTERM in the same poll as the network, `serve` in
+/// `waitForSignal`, and the TUI's `CursesTerminal` does the same from C (where its
+/// handlers can also restore the terminal).
+enum InterruptSignal {
+    nonisolated(unsafe) private static var writeEnd: Int32 = -1
+    nonisolated(unsafe) private(set) static var readEnd: Int32 = -1
+
+    /// Installs the handlers for SIGINT and SIGTERM (once).
+    static func install() {
+        guard readEnd < 0 else { return }
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { return }
+        readEnd = fds[0]
+        writeEnd = fds[1]
+        for fd in fds {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+        let handler: @convention(c) (Int32) -> Void = { _ in
+            var byte: UInt8 = 1
+            _ = Glibc.write(InterruptSignal.writeEnd, &byte, 1)
+        }
+        signal(SIGINT, handler)
+        signal(SIGTERM, handler)
+        // A parent may have started us with these blocked (Foundation's Process from a
+        // dispatch thread does): unblock them, or the handler never runs.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    /// Empties the pipe; true when a signal had arrived.
+    static func drain() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        var got = false
+        while Glibc.read(readEnd, &buffer, buffer.count) > 0 { got = true }
+        return got
+    }
+
+    /// Blocks until SIGINT or SIGTERM arrives.
+    static func waitForSignal() {
+        install()
+        var descriptor = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
+        while true {
+            if poll(&descriptor, 1, -1) > 0, drain() { return }
+        }
+    }
+}
