@@ -108,10 +108,14 @@ public final class RequestRunner {
     /// conversation first when it has none. When the history refuses, the message is kept
     /// in memory as unsaved and the problem is returned: the question is still asked.
     public func saveQuestion(_ text: String, in state: inout ConversationState, unsavedSerial: Int) -> String? {
-        let result = Self.saveQuestion(text, conversation: state.id,
-                                       create: state.id == nil ? state.newRecordSettings(
-                                           title: ConversationState.title(for: text), endpointName: endpoint.displayName) : nil,
-                                       history: history, ordinal: state.nextOrdinal, serial: unsavedSerial, now: clock.now())
+        let current = state
+        let conversation = current.record?.id
+        var create: ConversationSettings?
+        if conversation == nil {
+            create = current.newRecordSettings(title: ConversationState.title(for: text), endpointName: endpoint.displayName)
+        }
+        let result = Self.saveQuestion(text, conversation: conversation, create: create, history: history,
+                                       ordinal: current.nextOrdinal, serial: unsavedSerial, now: clock.now())
         if let record = result.record { state.record = record }
         state.messages.append(result.message)
         return result.problem
