@@ -143,6 +143,7 @@ extension StatsSummary: Codable {
         case reasoningTokens = "reasoning_tokens"
         case hitRatio = "hit_ratio"
         case costs, prediction
+        case estimatedRequests = "estimated_requests"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -156,6 +157,7 @@ extension StatsSummary: Codable {
         reasoningTokens = try c.decode(Int.self, forKey: .reasoningTokens)
         costs = try c.decode([CostTotal].self, forKey: .costs)
         prediction = try c.decode(PredictionAccuracy.self, forKey: .prediction)
+        estimatedRequests = try c.decodeIfPresent(Int.self, forKey: .estimatedRequests) ?? 0
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -170,6 +172,7 @@ extension StatsSummary: Codable {
         try c.encode(hitRatio, forKey: .hitRatio)
         try c.encode(costs, forKey: .costs)
         try c.encode(prediction, forKey: .prediction)
+        try c.encode(estimatedRequests, forKey: .estimatedRequests)
     }
 }
 
@@ -231,7 +234,7 @@ extension StatsSummary {
             let code = currency.lowercased()
             header += ["cost_\(code)", "cost_without_cache_\(code)", "saved_\(code)"]
         }
-        header += ["predicted_requests", "prediction_mean_absolute_error", "prediction_exact_share"]
+        header += ["predicted_requests", "prediction_mean_absolute_error", "prediction_exact_share", "estimated_requests"]
         var lines = [header.joined(separator: ",")]
         for row in rows {
             var fields = [csvField(row.group ?? "all"), String(row.requests), String(row.promptTokens),
@@ -243,7 +246,7 @@ extension StatsSummary {
                            decimal(total.saved, places: 8)]
             }
             fields += [String(row.prediction.requests), decimal(row.prediction.meanAbsoluteError, places: 2),
-                       decimal(row.prediction.exactShare, places: 4)]
+                       decimal(row.prediction.exactShare, places: 4), String(row.estimatedRequests)]
             lines.append(fields.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

@@ -1,5 +1,3 @@
-import ChatCore
-
 /// Sends a batch of requests that share a long prefix (several questions about one
 /// document) so that they hit the cache: the first ones alone, each followed by a wait
 /// while the server builds its cache, then the rest at once.

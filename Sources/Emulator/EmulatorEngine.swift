@@ -1,21 +1,26 @@
 import ChatCore
 import ChatWire
 import Foundation
+import Synchronization
 import Tokenizer
 
 /// The emulated DeepSeek account(s): validates requests, counts prompts with the real
 /// chat templates and tokenizer, looks them up in each key's prefix cache, writes a
 /// reply and bills it. Thread-safe: the server calls it from several threads.
-public final class EmulatorEngine: @unchecked Sendable {
+public final class EmulatorEngine: Sendable {
     public let configuration: EmulatorConfiguration
     private let template: ChatTemplate
     private let tokenizer: DeepSeekTokenizer
     private let responder = Responder()
     private let clock: @Sendable () -> Double
-    private let lock = NSLock()
-    private var accounts: [String: Account] = [:]
-    private var faults: FaultSchedule
-    private var faultFileText: String?
+    /// Everything that changes while the server runs, behind one lock.
+    private let state: Mutex<Mutable>
+
+    private struct Mutable {
+        var accounts: [String: Account] = [:]
+        var faults: FaultSchedule
+        var faultFileText: String?
+    }
 
     final class Account {
         var cache: PrefixCache
@@ -41,22 +46,23 @@ public final class EmulatorEngine: @unchecked Sendable {
         self.template = ChatTemplate(tokenizer: tokenizer)
         self.clock = clock
         var plans = configuration.faults
+        var faultFileText: String?
         if let path = configuration.faultFile {
             // Plans in the file at start join `faults`; a later change replaces them all.
             let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
             faultFileText = text
             plans += (try? Self.faultPlans(in: text)) ?? []
         }
-        self.faults = FaultSchedule(plans)
+        self.state = Mutex(Mutable(faults: FaultSchedule(plans), faultFileText: faultFileText))
     }
 
     /// Rereads `configuration.faultFile` (under the lock); a changed text replaces the plans.
-    private func reloadFaultFile() throws {
+    private func reloadFaultFile(_ state: inout Mutable) throws {
         guard let path = configuration.faultFile else { return }
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        guard text != faultFileText else { return }
-        faultFileText = text
-        faults = FaultSchedule(try Self.faultPlans(in: text))
+        guard text != state.faultFileText else { return }
+        state.faultFileText = text
+        state.faults = FaultSchedule(try Self.faultPlans(in: text))
     }
 
     /// One plan per line; blank lines and `#` comments are skipped.
@@ -74,9 +80,9 @@ public final class EmulatorEngine: @unchecked Sendable {
         }
         let injected: [FaultPlan.Kind]
         do {
-            injected = try lock.withLock {
-                try reloadFaultFile()
-                return faults.next()
+            injected = try state.withLock { state in
+                try reloadFaultFile(&state)
+                return state.faults.next()
             }
         } catch {
             return .deepSeekError(500, "Emulator fault file: \(error)")
@@ -142,8 +148,8 @@ public final class EmulatorEngine: @unchecked Sendable {
         var usage = Usage(promptTokens: prompt.ids.count, completionTokens: completionTokens,
                           totalTokens: prompt.ids.count + completionTokens, cacheHitTokens: 0,
                           cacheMissTokens: prompt.ids.count, reasoningTokens: thinking ? reasoningIDs.count : nil)
-        lock.withLock {
-            let account = account(for: cacheKey, now: now)
+        state.withLock { state in
+            let account = account(for: cacheKey, now: now, in: &state)
             let (hit, touched) = account.cache.lookup(promptHashes, now: now)
             let stored = account.cache.record(hashes, promptLength: prompt.ids.count, hit: hit, now: now)
             account.journal?.append(touched + stored)
@@ -173,7 +179,7 @@ public final class EmulatorEngine: @unchecked Sendable {
             return .deepSeekError(401, "Authentication Fails, Your api key: **** is invalid", type: "authentication_error")
         }
         let now = clock()
-        let amount = lock.withLock { account(for: key + "\u{0}", now: now).balance }
+        let amount = state.withLock { account(for: key + "\u{0}", now: now, in: &$0).balance }
         // DeepSeek shows two decimals; six keep the cost of a single request visible.
         let total = String(format: "%.6f", amount)
         return .json("{\"is_available\":\(amount > 0),\"balance_infos\":[{\"currency\":\"USD\",\"total_balance\":\"\(total)\",\"granted_balance\":\"0.00\",\"topped_up_balance\":\"\(total)\"}]}")
@@ -181,13 +187,13 @@ public final class EmulatorEngine: @unchecked Sendable {
 
     /// How many units a key's cache holds (tests and `serve` statistics).
     public func cacheEntryCount(apiKey: String, userID: String? = nil) -> Int {
-        lock.withLock { accounts[apiKey + "\u{0}" + (userID ?? "")]?.cache.entryCount ?? 0 }
+        state.withLock { $0.accounts[apiKey + "\u{0}" + (userID ?? "")]?.cache.entryCount ?? 0 }
     }
 
     // MARK: - Helpers
 
-    private func account(for cacheKey: String, now: Double) -> Account {
-        if let account = accounts[cacheKey] { return account }
+    private func account(for cacheKey: String, now: Double, in state: inout Mutable) -> Account {
+        if let account = state.accounts[cacheKey] { return account }
         var cache = PrefixCache(kind: configuration.cacheModel, settings: configuration.cache)
         var journal: CacheJournal? = nil
         if let directory = configuration.dataDirectory {
@@ -196,7 +202,7 @@ public final class EmulatorEngine: @unchecked Sendable {
             if (try? opened.open(into: &cache, now: now)) != nil { journal = opened }
         }
         let account = Account(cache: cache, journal: journal, balance: configuration.startingBalance)
-        accounts[cacheKey] = account
+        state.accounts[cacheKey] = account
         return account
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the real `cachechat` binary built next to the test bundle.
 public enum CachechatProcess {
@@ -77,9 +78,8 @@ public enum CachechatProcess {
     }
 }
 
-private final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
-    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
+private final class LockedData: Sendable {
+    private let data = Mutex(Data())
+    func set(_ value: Data) { data.withLock { $0 = value } }
+    func get() -> Data { data.withLock { $0 } }
 }

@@ -1,9 +1,10 @@
 import Foundation
+import Synchronization
 
 /// `cachechat serve` as a child process: the real binary's emulator on a free loopback
 /// port, with fault plans given at start (`--fault`) or switched while it runs through a
 /// fault file (`--fault-file`, reread before every request).
-public final class EmulatorProcess: @unchecked Sendable {
+public final class EmulatorProcess: Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
         public init(description: String) { self.description = description }
@@ -15,8 +16,7 @@ public final class EmulatorProcess: @unchecked Sendable {
     /// The file of plans (one per line) the server rereads; `setFaults` writes it.
     public let faultFile: URL
     private let directory: URL
-    private let lock = NSLock()
-    private var stopped = false
+    private let stopped = Mutex(false)
 
     /// Starts `cachechat serve --port PORT --memory` (or `--data-dir DIR`) plus `arguments`
     /// (e.g. `--reply-tokens 24`) and waits for the URL on its first line of output.
@@ -69,10 +69,11 @@ public final class EmulatorProcess: @unchecked Sendable {
 
     /// SIGTERM, then waits for the process to exit (SIGKILL after 10 s).
     public func stop() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !stopped else { return }
-        stopped = true
+        let first = stopped.withLock { stopped -> Bool in
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
         kill(pid, SIGTERM)
         Spawn.wait(pid, timeout: 10)
         try? FileManager.default.removeItem(at: directory)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -10,7 +11,7 @@ import Glibc
 /// bytes written in separate `send` calls, pauses, and how the connection ends.
 /// This lets tests produce split UTF-8 characters, stalls and mid-stream drops that
 /// a real server library would smooth over.
-public final class ScriptedHTTPServer: @unchecked Sendable {
+public final class ScriptedHTTPServer: Sendable {
     public struct Request: Sendable {
         public var method: String
         public var path: String
@@ -30,9 +31,11 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
     public var baseURL: String { "http://127.0.0.1:\(port)" }
     private let listener: Int32
     private let handler: @Sendable (Request, Int) -> [Action]
-    private let lock = NSLock()
-    private var received: [Request] = []
-    private var stopped = false
+    private struct State {
+        var received: [Request] = []
+        var stopped = false
+    }
+    private let state = Mutex(State())
 
     /// `handler` gets the request and its 1-based sequence number.
     public init(handler: @escaping @Sendable (Request, Int) -> [Action]) throws {
@@ -58,41 +61,40 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
         }
         listener = fd
         port = Int(UInt16(bigEndian: address.sin_port))
-        let thread = Thread { [weak self] in self?.acceptLoop() }
+        // The loop holds the server weakly: when the test lets go of it, deinit closes the
+        // listener, accept fails, and the thread ends.
+        let thread = Thread { [weak self, fd] in Self.acceptLoop(fd) { self } }
         thread.start()
     }
 
     deinit { stop() }
 
     /// Requests received so far, in arrival order.
-    public var requests: [Request] {
-        lock.lock()
-        defer { lock.unlock() }
-        return received
-    }
+    public var requests: [Request] { state.withLock { $0.received } }
 
     public func stop() {
-        lock.lock()
-        let wasStopped = stopped
-        stopped = true
-        lock.unlock()
+        let wasStopped = state.withLock { state -> Bool in
+            defer { state.stopped = true }
+            return state.stopped
+        }
         if !wasStopped {
             shutdown(listener, Int32(SHUT_RDWR))
             close(listener)
         }
     }
 
-    private func acceptLoop() {
+    private static func acceptLoop(_ listener: Int32, _ server: @escaping () -> ScriptedHTTPServer?) {
         while true {
             let client = accept(listener, nil, nil)
+            guard let current = server() else {
+                if client >= 0 { close(client) }
+                return
+            }
             if client < 0 {
-                lock.lock()
-                let done = stopped
-                lock.unlock()
-                if done { return }
+                if current.state.withLock({ $0.stopped }) { return }
                 continue
             }
-            let thread = Thread { [self] in serve(client) }
+            let thread = Thread { current.serve(client) }
             thread.start()
         }
     }
@@ -102,10 +104,10 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
             close(client)
             return
         }
-        lock.lock()
-        received.append(request)
-        let sequence = received.count
-        lock.unlock()
+        let sequence = state.withLock { state -> Int in
+            state.received.append(request)
+            return state.received.count
+        }
         for action in handler(request, sequence) {
             switch action {
             case .write(let bytes):

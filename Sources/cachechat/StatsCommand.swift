@@ -69,6 +69,9 @@ enum StatsTable {
             if grouped { lines.append("\(row.group ?? "?"):") }
             let indent = grouped ? "  " : ""
             lines.append("\(indent)requests            \(Formatting.grouped(row.requests))")
+            if row.estimatedRequests > 0 {
+                lines.append("\(indent)  estimated         \(Formatting.grouped(row.estimatedRequests)) (ended without the server's usage; tokens counted by cachechat)")
+            }
             lines.append("\(indent)prompt tokens       \(Formatting.grouped(row.promptTokens))")
             lines.append("\(indent)  cache hit         \(Formatting.grouped(row.hitTokens))")
             lines.append("\(indent)  cache miss        \(Formatting.grouped(row.missTokens))")

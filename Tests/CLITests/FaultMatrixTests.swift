@@ -88,6 +88,17 @@ struct FaultMatrixTests {
         #expect(requests.first.map(HistoryDatabase.ledger) == item.ledger, "\(item)")
         #expect(requests.first?.message == reply.id)
 
+        // `stats` says how many requests were counted by us rather than by the server.
+        let estimated = requests.filter(\.estimated).count
+        // A reply cut short never got the server's usage; a complete one always did.
+        if item.reply == .partial { #expect(estimated == 1, "\(item): \(requests)") }
+        if item.ledger == "ok" { #expect(estimated == 0, "\(item): \(requests)") }
+        let stats = try CachechatProcess.run(["stats", "--json"], environment: env)
+        let totals = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
+        #expect(totals["requests"] as? Int == 1 && totals["estimated_requests"] as? Int == estimated, "\(item): \(stats.stdout)")
+        let table = try CachechatProcess.run(["stats"], environment: env).stdout
+        #expect(table.contains("estimated") == (estimated > 0), "\(item): \(table)")
+
         // --json: one object, the same exit status, the partial reply in `content`.
         let json = try CachechatProcess.run(["ask", "--json", "--model", "deepseek-chat", FaultMatrix.question], environment: env)
         #expect(json.status == item.exitCode, "\(item): \(json.stderr)")

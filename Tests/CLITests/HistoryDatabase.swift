@@ -21,6 +21,8 @@ struct HistoryDatabase {
         var detail: String?
         var hit: Int?
         var miss: Int?
+        /// Token counts are cachechat's estimate: the request ended without the server's usage.
+        var estimated = false
     }
 
     static func path(home: URL) -> String { home.appendingPathComponent("data/cachechat/history.sqlite").path }
@@ -50,10 +52,10 @@ struct HistoryDatabase {
     func requests() throws -> [Request] {
         try queue.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, message_id, outcome, outcome_detail, cache_hit_tokens, cache_miss_tokens FROM request ORDER BY id
+                SELECT id, message_id, outcome, outcome_detail, cache_hit_tokens, cache_miss_tokens, estimated FROM request ORDER BY id
                 """).map {
                 Request(id: $0["id"], message: $0["message_id"], outcome: $0["outcome"], detail: $0["outcome_detail"],
-                        hit: $0["cache_hit_tokens"], miss: $0["cache_miss_tokens"])
+                        hit: $0["cache_hit_tokens"], miss: $0["cache_miss_tokens"], estimated: $0["estimated"])
             }
         }
     }

@@ -1,22 +1,22 @@
 import ChatCore
 import Foundation
+import Synchronization
 
 /// One token per Unicode scalar, added tokens matched literally from a table, and a count
 /// of `encode` calls. Span boundaries under it are exact character boundaries, which makes
 /// span expectations readable.
-final class FakeTokenizer: TextTokenizer, @unchecked Sendable {
+final class FakeTokenizer: TextTokenizer, Sendable {
     static let added = [
         "<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>", "<｜User｜>", "<｜Assistant｜>", "<think>", "</think>",
         "｜DSML｜", "<｜tool▁calls▁begin｜>", "<｜tool▁calls▁end｜>", "<｜tool▁call▁begin｜>", "<｜tool▁call▁end｜>",
         "<｜tool▁sep｜>", "<｜tool▁outputs▁begin｜>", "<｜tool▁outputs▁end｜>", "<｜tool▁output▁begin｜>",
         "<｜tool▁output▁end｜>",
     ]
-    private let lock = NSLock()
-    private var calls = 0
-    private var scalarsEncoded = 0
+    /// Calls to `encode` and scalars encoded.
+    private let counts = Mutex((calls: 0, scalars: 0))
 
-    var encodeCalls: Int { lock.withLock { calls } }
-    var encodedScalars: Int { lock.withLock { scalarsEncoded } }
+    var encodeCalls: Int { counts.withLock { $0.calls } }
+    var encodedScalars: Int { counts.withLock { $0.scalars } }
 
     func id(forAddedToken content: String) -> Int? {
         Self.added.firstIndex(of: content).map { 1_000_000 + $0 }
@@ -24,9 +24,9 @@ final class FakeTokenizer: TextTokenizer, @unchecked Sendable {
 
     func encode(_ text: String) -> [Int] {
         let scalars = Array(text.unicodeScalars)
-        lock.withLock {
-            calls += 1
-            scalarsEncoded += scalars.count
+        counts.withLock {
+            $0.calls += 1
+            $0.scalars += scalars.count
         }
         var ids: [Int] = []
         ids.reserveCapacity(scalars.count)

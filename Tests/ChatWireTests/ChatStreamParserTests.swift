@@ -1,5 +1,6 @@
 import ChatCore
 import Foundation
+import TestSupport
 import Testing
 @testable import ChatWire
 
@@ -153,9 +154,9 @@ import Testing
     @Test func accumulatingManyDeltasIsLinear() {
         // Per delta, 50,000 deltas cost what 5,000 do: quadratic appends would make the
         // larger run ten times dearer per delta. A ratio in one run, never an absolute time.
-        func perDelta(_ count: Int) -> Double {
+        let ratio = Timing.perUnitRatio(small: 5_000, large: 50_000) { count in
             var accumulator = ReplyAccumulator()
-            let elapsed = ContinuousClock().measure {
+            let elapsed = Timing.seconds {
                 for _ in 0..<count {
                     accumulator.apply(.reasoning("abcd"))
                     accumulator.apply(.content("wxyz"))
@@ -163,13 +164,10 @@ import Testing
             }
             #expect(accumulator.reply.content.utf8.count == count * 4)
             #expect(accumulator.reply.reasoningContent.utf8.count == count * 4)
-            return Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds)
+            return elapsed
         }
-        _ = perDelta(5_000)  // warm up
-        let small = (0..<3).map { _ in perDelta(5_000) / 5_000 }.min()!
-        let large = perDelta(50_000) / 50_000
-        print("accumulating deltas: \(large / small)x the cost per delta at 10x the reply")
-        #expect(large / small < 3)
+        print("accumulating deltas: \(ratio)x the cost per delta at 10x the reply")
+        #expect(ratio < 3)
     }
 
     @Test func toolCallFragmentsWithoutIndex() {
@@ -187,14 +185,14 @@ import Testing
 @Suite struct ChatStreamParserCostTests {
     @Test func parsingCostsTheSamePerChunkHoweverLongTheReply() {
         // One chunk per token, as DeepSeek streams; delivered in 1 KiB network reads.
-        func perChunk(_ chunks: Int) -> Double {
+        let ratio = Timing.perUnitRatio(small: 500, large: 5_000) { chunks in
             var text = StreamFixtures.chunk(#"{"role":"assistant","content":""}"#)
             for i in 0..<chunks { text += StreamFixtures.chunk(#"{"content":"tok\#(i % 10) "}"#) }
             text += StreamFixtures.chunk(#"{"content":""}"#, finish: "stop", usage: StreamFixtures.usageB) + "data: [DONE]\n\n"
             let bytes = Array(text.utf8)
             var parser = ChatStreamParser()
             var accumulator = ReplyAccumulator()
-            let elapsed = ContinuousClock().measure {
+            let elapsed = Timing.seconds {
                 var start = 0
                 while start < bytes.count {
                     let end = min(start + 1024, bytes.count)
@@ -205,12 +203,9 @@ import Testing
             }
             #expect(accumulator.reply.isComplete)
             #expect(accumulator.reply.content.utf8.count == chunks * 5)
-            return (Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds)) / Double(chunks)
+            return elapsed
         }
-        _ = perChunk(500)  // warm up
-        let small = (0..<3).map { _ in perChunk(500) }.min()!
-        let large = perChunk(5_000)
-        print("parsing a 5,000-chunk reply: \(large * 5_000) s, \(large / small)x the cost per chunk of a 500-chunk one")
-        #expect(large / small < 3)
+        print("parsing a 5,000-chunk reply: \(ratio)x the cost per chunk of a 500-chunk one")
+        #expect(ratio < 3)
     }
 }

@@ -1,5 +1,6 @@
 import ChatCore
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 @testable import History
@@ -47,8 +48,12 @@ struct CrashTests {
         }
     }
 
-    final class OutputBox: @unchecked Sendable {
-        var data = Data()
+    final class OutputBox: Sendable {
+        private let bytes = Mutex(Data())
+        var data: Data {
+            get { bytes.withLock { $0 } }
+            set { bytes.withLock { $0 = newValue } }
+        }
     }
 
     /// `store-crash-writer`, built in the same folder as the running test binary (on Linux

@@ -186,6 +186,7 @@ enum ExportGolden {
                 "saved" : 0.25
               }
             ],
+            "estimated_requests" : 0,
             "group" : null,
             "hit_ratio" : 0.8,
             "prediction" : {
