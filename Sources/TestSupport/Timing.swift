@@ -19,16 +19,23 @@ public enum Timing {
         return best
     }
 
-    /// Cost per unit at `large` units against `small` units, each the fastest of `runs`,
-    /// runs interleaved so a burst of load hits both sizes alike. `cost(n)` does the work
-    /// for `n` units and returns the seconds it took (setup can stay outside the timing).
-    public static func perUnitRatio(small: Int, large: Int, runs: Int = 3, _ cost: (Int) throws -> Double) rethrows -> Double {
-        _ = try cost(small)  // warm up
-        var bestSmall = Double.infinity, bestLarge = Double.infinity
-        for _ in 0..<runs {
-            bestSmall = min(bestSmall, try cost(small) / Double(small))
-            bestLarge = min(bestLarge, try cost(large) / Double(large))
+    /// How much dearer the last of `steps` equal steps of growing one structure is than the
+    /// first: 1 when the cost per unit does not grow with size, about `steps` when each
+    /// unit costs in proportion to what is already there. Each step takes about the same
+    /// time when all is well, so a burst of load is as likely to land on either end; each
+    /// end is the fastest over `runs` fresh structures. `makeSteps()` returns a closure
+    /// over a fresh structure that performs step `i` (0-based) when called.
+    public static func growthRatio(runs: Int = 3, steps: Int = 10, _ makeSteps: () -> (Int) -> Void) -> Double {
+        precondition(runs > 0 && steps > 1)
+        var first = Double.infinity, last = Double.infinity
+        for run in 0...runs {  // run 0 warms up and is not counted
+            let step = makeSteps()
+            var times: [Double] = []
+            for i in 0..<steps { times.append(seconds { step(i) }) }
+            guard run > 0 else { continue }
+            first = min(first, times[0])
+            last = min(last, times[steps - 1])
         }
-        return bestLarge / bestSmall
+        return last / first
     }
 }

@@ -152,21 +152,20 @@ import Testing
     }
 
     @Test func accumulatingManyDeltasIsLinear() {
-        // Per delta, 50,000 deltas cost what 5,000 do: quadratic appends would make the
-        // larger run ten times dearer per delta. A ratio in one run, never an absolute time.
-        let ratio = Timing.perUnitRatio(small: 5_000, large: 50_000) { count in
+        // The last 5,000 of 50,000 deltas cost what the first 5,000 did: quadratic appends
+        // would make them about ten times dearer. A ratio in one run, never an absolute time.
+        let ratio = Timing.growthRatio(steps: 10) {
             var accumulator = ReplyAccumulator()
-            let elapsed = Timing.seconds {
-                for _ in 0..<count {
+            return { step in
+                for _ in 0..<5_000 {
                     accumulator.apply(.reasoning("abcd"))
                     accumulator.apply(.content("wxyz"))
                 }
+                #expect(accumulator.reply.content.utf8.count == (step + 1) * 20_000)
+                #expect(accumulator.reply.reasoningContent.utf8.count == (step + 1) * 20_000)
             }
-            #expect(accumulator.reply.content.utf8.count == count * 4)
-            #expect(accumulator.reply.reasoningContent.utf8.count == count * 4)
-            return elapsed
         }
-        print("accumulating deltas: \(ratio)x the cost per delta at 10x the reply")
+        print("accumulating deltas: the last 5,000 of 50,000 cost \(ratio)x the first 5,000")
         #expect(ratio < 3)
     }
 
@@ -184,28 +183,32 @@ import Testing
 
 @Suite struct ChatStreamParserCostTests {
     @Test func parsingCostsTheSamePerChunkHoweverLongTheReply() {
-        // One chunk per token, as DeepSeek streams; delivered in 1 KiB network reads.
-        let ratio = Timing.perUnitRatio(small: 500, large: 5_000) { chunks in
-            var text = StreamFixtures.chunk(#"{"role":"assistant","content":""}"#)
-            for i in 0..<chunks { text += StreamFixtures.chunk(#"{"content":"tok\#(i % 10) "}"#) }
-            text += StreamFixtures.chunk(#"{"content":""}"#, finish: "stop", usage: StreamFixtures.usageB) + "data: [DONE]\n\n"
-            let bytes = Array(text.utf8)
+        // One chunk per token, as DeepSeek streams, delivered in 1 KiB network reads: the
+        // last 500 of 5,000 chunks cost what the first 500 did.
+        var text = StreamFixtures.chunk(#"{"role":"assistant","content":""}"#)
+        for i in 0..<5_000 { text += StreamFixtures.chunk(#"{"content":"tok\#(i % 10) "}"#) }
+        text += StreamFixtures.chunk(#"{"content":""}"#, finish: "stop", usage: StreamFixtures.usageB) + "data: [DONE]\n\n"
+        let bytes = Array(text.utf8)
+        let steps = 10
+        let ratio = Timing.growthRatio(steps: steps) {
             var parser = ChatStreamParser()
             var accumulator = ReplyAccumulator()
-            let elapsed = Timing.seconds {
-                var start = 0
-                while start < bytes.count {
-                    let end = min(start + 1024, bytes.count)
-                    accumulator.apply(parser.feed(bytes[start..<end]))
-                    start = end
+            var start = 0
+            return { step in
+                let end = step == steps - 1 ? bytes.count : bytes.count * (step + 1) / steps
+                while start < end {
+                    let stop = min(start + 1024, end)
+                    accumulator.apply(parser.feed(bytes[start..<stop]))
+                    start = stop
                 }
-                accumulator.apply(parser.finish())
+                if step == steps - 1 {
+                    accumulator.apply(parser.finish())
+                    #expect(accumulator.reply.isComplete)
+                    #expect(accumulator.reply.content.utf8.count == 5_000 * 5)
+                }
             }
-            #expect(accumulator.reply.isComplete)
-            #expect(accumulator.reply.content.utf8.count == chunks * 5)
-            return elapsed
         }
-        print("parsing a 5,000-chunk reply: \(ratio)x the cost per chunk of a 500-chunk one")
+        print("parsing a 5,000-chunk reply: the last tenth costs \(ratio)x the first")
         #expect(ratio < 3)
     }
 }
