@@ -103,6 +103,16 @@ public struct CachePredictor: Sendable {
         return predicted
     }
 
+    /// A prompt the server began answering but whose usage never came (the reply was
+    /// stopped, or the connection dropped): the server read it, so its prefix units are
+    /// in the cache now. The hit is taken to be the predicted one; `accuracy` learns
+    /// nothing, since nothing was confirmed.
+    public mutating func recordUnconfirmed(promptIDs: [Int], now: Double) {
+        let hashes = PrefixHash.prefixes(of: promptIDs)
+        let predicted = cache.lookup(hashes, now: now).hit
+        _ = cache.record(hashes, promptLength: promptIDs.count, hit: predicted, now: now)
+    }
+
     /// `predict(promptIDs:now:)` for a prompt whose prefix hashes the caller already has
     /// (`PrefixHash.prefixes(of:)`, `count + 1` of them): the per-keystroke path reuses them.
     public func predict(prefixHashes hashes: [PrefixHash], now: Double) -> Prediction {

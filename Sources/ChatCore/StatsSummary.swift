@@ -93,7 +93,8 @@ public struct StatsSummary: Sendable, Equatable {
             costs[index].cost += cost
             costs[index].costWithoutCache += entry.costWithoutCache ?? cost
         }
-        if let predicted = entry.predictedHitTokens, let actual = entry.hitTokens {
+        // An estimated hit is the prediction itself: it says nothing about its accuracy.
+        if !entry.estimated, let predicted = entry.predictedHitTokens, let actual = entry.hitTokens {
             prediction.requests += 1
             prediction.totalAbsoluteError += abs(predicted - actual)
             if predicted == actual { prediction.exact += 1 }

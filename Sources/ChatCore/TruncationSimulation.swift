@@ -31,6 +31,9 @@ public struct TruncationSimulation: Sendable {
         case blockCut
         case slidingWindow
         case summarise(summaryTokens: Int, instructionTokens: Int = 32)
+        /// Drops the oldest `droppingTurns` turns before the first request (`/truncate now`),
+        /// then cuts like `blockCut`.
+        case cutNow(droppingTurns: Int)
     }
 
     /// Totals over the simulated requests.
@@ -88,12 +91,16 @@ public struct TruncationSimulation: Sendable {
             pinnedTokens + (summary?.size ?? 0) + turns.joined().reduce(0) { $0 + $1.size } + extra
         }
 
+        if case .cutNow(let count) = strategy {
+            kept.removeFirst(min(count, kept.count))
+            outcome.cuts += 1
+        }
         for turn in next {
             switch strategy {
             case .slidingWindow:
                 if size(kept, extra: turn.prompt) > policy.triggerTokens { outcome.cuts += 1 }
                 while !kept.isEmpty, size(kept, extra: turn.prompt) > policy.triggerTokens { kept.removeFirst() }
-            case .blockCut:
+            case .blockCut, .cutNow:
                 if size(kept, extra: turn.prompt) > policy.triggerTokens {
                     outcome.cuts += 1
                     while !kept.isEmpty, size(kept, extra: turn.prompt) > policy.targetTokens { kept.removeFirst() }

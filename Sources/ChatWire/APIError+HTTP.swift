@@ -35,7 +35,9 @@ extension APIError {
                 "Your DeepSeek balance is exhausted (402 Insufficient Balance). "
                 + "Top up at platform.deepseek.com, then retry."
         case .badRequest:
+            let unknownModel = serverMessage?.localizedCaseInsensitiveContains("model not exist") == true
             message = "The server rejected the request (400 Bad Request)\(quoted)"
+                + (unknownModel ? ". Check the model name: the server does not serve this one." : "")
         case .invalidParameters:
             message = "The server rejected the request parameters (422)\(quoted)"
         case .rateLimited:

@@ -101,10 +101,11 @@ extension ChatStore {
             let time = now()
             try db.execute(sql: """
                 INSERT INTO conversation (title, created_at, updated_at, model, endpoint_name, system_prompt,
-                    few_shot_set, few_shot_version, few_shot_mode, thinking, forked_from_id, forked_at_ordinal)
-                SELECT ?, ?, ?, model, endpoint_name, system_prompt, few_shot_set, few_shot_version, few_shot_mode, thinking, id, ?
+                    few_shot_set, few_shot_version, few_shot_mode, history_start, thinking, forked_from_id, forked_at_ordinal)
+                SELECT ?, ?, ?, model, endpoint_name, system_prompt, few_shot_set, few_shot_version, few_shot_mode,
+                    CASE WHEN history_start < ? THEN history_start END, thinking, id, ?
                 FROM conversation WHERE id = ?
-                """, arguments: [title ?? "\(source.title) (fork)", time, time, ordinal, id.rawValue])
+                """, arguments: [title ?? "\(source.title) (fork)", time, time, ordinal, ordinal, id.rawValue])
             let fork = db.lastInsertedRowID
             // A reply still being written is copied as interrupted: the fork never receives the rest.
             try db.execute(sql: """

@@ -31,9 +31,9 @@ extension ChatStore {
                     TOTAL(cache_hit_tokens) AS hit, TOTAL(cache_miss_tokens) AS miss,
                     TOTAL(completion_tokens) AS completion, TOTAL(reasoning_tokens) AS reasoning,
                     TOTAL(estimated) AS estimated,
-                    TOTAL(CASE WHEN predicted_hit_tokens IS NOT NULL AND cache_hit_tokens IS NOT NULL THEN 1 END) AS predicted,
-                    TOTAL(CASE WHEN predicted_hit_tokens = cache_hit_tokens THEN 1 END) AS exact,
-                    TOTAL(ABS(predicted_hit_tokens - cache_hit_tokens)) AS error
+                    TOTAL(CASE WHEN predicted_hit_tokens IS NOT NULL AND cache_hit_tokens IS NOT NULL AND NOT estimated THEN 1 END) AS predicted,
+                    TOTAL(CASE WHEN predicted_hit_tokens = cache_hit_tokens AND NOT estimated THEN 1 END) AS exact,
+                    TOTAL(CASE WHEN NOT estimated THEN ABS(predicted_hit_tokens - cache_hit_tokens) END) AS error
                 FROM request WHERE \(condition)
                 """, arguments: arguments) {
                 summary.requests = row["requests"]

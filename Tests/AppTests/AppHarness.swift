@@ -81,6 +81,16 @@ final class AppHarness {
         session.settle()
     }
 
+    /// Types (or presses) and lets the App take it in — keys read, a draft predicted —
+    /// without waiting for a reply in flight to finish.
+    func meanwhile(type text: String = "", press bytes: [UInt8] = []) {
+        session.type(text)
+        session.press(bytes)
+        session.run(until: { [self] in
+            device.input.isEmpty && state.predictionDue == nil && !runtime.hasPendingWork
+        })
+    }
+
     /// A key by name.
     func press(_ key: Key) { press(key.bytes) }
 

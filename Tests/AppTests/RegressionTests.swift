@@ -85,6 +85,14 @@ struct AppRegressionTests {
         if case .unsaved = reply.id {} else { Issue.record("the reply is \(reply.id), not unsaved") }
         #expect(harness.text.contains("⚠ not saved in the history"))
         #expect(harness.text.contains("could not be saved"))
+        // The panel counts the request the ledger could not keep: it was made and billed.
+        let panel = try #require(harness.panel)
+        let last = try #require(panel.lastRequest)
+        #expect(last.outputTokens > 0)
+        #expect(panel.conversation.outputTokens == last.outputTokens)
+        #expect(panel.allTime.outputTokens == last.outputTokens)
+        #expect(panel.conversation.hitTokens + panel.conversation.missTokens == last.hitTokens + last.missTokens)
+        #expect(harness.ledger.isEmpty)
     }
 
     // 4. Streaming costs the same per token however long the reply is.
@@ -207,14 +215,14 @@ struct AppRegressionTests {
     }
 
     @Test func anEditedSystemPromptNamesItsCauseAndTheContextWarningShowsAlongside() throws {
-        let harness = try AppHarness(contextLimit: 400)
+        let harness = try AppHarness(contextLimit: 500)
         harness.start()
         harness.send("/system Be brief.")
-        harness.send("Hello")
+        harness.send(AppHarness.context + " Hello")
         harness.send("/system Be thorough.")
         harness.type(AppHarness.context + AppHarness.context)
         let warnings = try #require(harness.panel?.warnings)
-        #expect(warnings.count == 2, "\(warnings)")
+        try #require(warnings.count == 2, "\(warnings)")
         #expect(warnings[0].contains("system prompt changed"))
         let prediction = try #require(harness.panel?.prediction)
         #expect(warnings[0].contains("\(Formatting.grouped(prediction.missTokens)) tokens will miss"))
@@ -254,8 +262,8 @@ struct AppRegressionTests {
         harness.start()
         harness.send("Hello?")
         let reply = try #require(harness.messages.last)
-        #expect(reply.state == .failed(message: "The server rejected the request (400 Bad Request): Model Not Exist"))
-        #expect(harness.text.contains("✗ failed: The server rejected the request (400 Bad Request): Model Not Exist — F5"))
+        #expect(reply.state == .failed(message: "The server rejected the request (400 Bad Request): Model Not Exist. Check the model name: the server does not serve this one."))
+        #expect(harness.text.contains("✗ failed: The server rejected the request (400 Bad Request): Model Not Exist"))
         #expect(!harness.text.contains("interrupted"))
         #expect(harness.text.contains("⚠ Failed: The server rejected the request (400 Bad Request): Model Not Exist"))
         #expect(harness.ledger.last?.outcome == .error(kind: "http-400"))

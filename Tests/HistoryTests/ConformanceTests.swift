@@ -81,7 +81,8 @@ struct ConformanceTests {
         #expect(totals.requests == 2 && totals.hitTokens == 64 && totals.missTokens == 136 && totals.completionTokens == 20)
         #expect(totals.estimatedRequests == 1)
         #expect(totals.cost(in: "USD")?.cost == 0.002)
-        #expect(totals.prediction.requests == 2 && totals.prediction.exact == 2)
+        // The estimated row's hit is the prediction itself: not counted as a prediction.
+        #expect(totals.prediction.requests == 1 && totals.prediction.exact == 1)
         #expect(try history.recentLedgerEntries(LedgerFilter(conversation: conversation.id), limit: 1).map(\.estimated) == [true])
     }
 
@@ -120,6 +121,13 @@ struct ConformanceTests {
         try history.updateConversation(updated)
         #expect(try history.conversation(second.id)?.historyStart == 3)
         #expect(try history.conversation(second.id)?.systemPrompt == "New")
+
+        // A history cut before the fork point holds in the fork; one at or after it does not.
+        var cut = try #require(try history.conversation(fork.id))
+        cut.historyStart = 2
+        try history.updateConversation(cut)
+        #expect(try history.forkConversation(fork.id, atOrdinal: 3, title: nil).historyStart == 2)
+        #expect(try history.forkConversation(fork.id, atOrdinal: 2, title: nil).historyStart == nil)
 
         try history.deleteConversation(first.id)
         #expect(try history.conversation(first.id) == nil)

@@ -16,6 +16,9 @@ struct AppCommand: Sendable {
     var completions: @Sendable (AppState, AppEnvironment) -> [String] = { _, _ in [] }
     /// Left out of help and completion (`/crash-test`).
     var hidden = false
+    /// Runs while a reply streams. Only commands that change nothing the reply will be
+    /// saved into (the view, the clipboard, quitting) do; the rest say to wait or press Esc.
+    var whileReplying = false
     /// Runs with the text after the name (trimmed).
     var run: @Sendable (AppLogic, inout AppState, String) -> [Effect]
 }
@@ -71,7 +74,7 @@ extension AppLogic {
             logic.askToEdit(&state, argument)
         },
         AppCommand(name: "copy", arguments: "[N] [code]", summary: "copy the last reply or message N, or its last code block (OSC 52)",
-                   completions: { _, _ in ["code"] }) { logic, state, argument in
+                   completions: { _, _ in ["code"] }, whileReplying: true) { logic, state, argument in
             logic.copy(&state, argument)
         },
         AppCommand(name: "new", summary: "start a new conversation", keys: [.ctrl("n")]) { logic, state, _ in
@@ -91,37 +94,37 @@ extension AppLogic {
                    completions: { _, _ in ["md", "json"] }) { logic, state, argument in
             logic.export(&state, argument)
         },
-        AppCommand(name: "stats", summary: "totals of the request ledger") { logic, state, _ in
-            logic.requireIdle(&state) { [.stats] }
+        AppCommand(name: "stats", summary: "totals of the request ledger") { _, _, _ in
+            [.stats]
         },
         AppCommand(name: "theme", arguments: "NAME", summary: "switch the colour theme",
-                   completions: { _, environment in environment.themeNames }) { logic, state, argument in
+                   completions: { _, environment in environment.themeNames }, whileReplying: true) { logic, state, argument in
             logic.setTheme(&state, argument)
         },
-        AppCommand(name: "reasoning", summary: "show or fold reasoning", keys: [.function(2), .alt("r")]) { _, state, _ in
+        AppCommand(name: "reasoning", summary: "show or fold reasoning", keys: [.function(2), .alt("r")], whileReplying: true) { _, state, _ in
             state.view.reasoningExpanded.toggle()
             return []
         },
-        AppCommand(name: "panel", summary: "show or hide the cache panel", keys: [.function(3)]) { logic, state, _ in
+        AppCommand(name: "panel", summary: "show or hide the cache panel", keys: [.function(3)], whileReplying: true) { logic, state, _ in
             state.view.panel.toggle()
             logic.info(&state, state.view.panel ? "Cache panel shown (it folds away below 100 columns)." : "Cache panel hidden.")
             return []
         },
-        AppCommand(name: "bare", summary: "no panel or marks, for selecting text with the mouse", keys: [.function(4)]) { logic, state, _ in
+        AppCommand(name: "bare", summary: "no panel or marks, for selecting text with the mouse", keys: [.function(4)], whileReplying: true) { logic, state, _ in
             state.view.bare.toggle()
             logic.info(&state, state.view.bare ? "Bare mode: no panel or marks; select text with the mouse. F4 to leave." : "Bare mode off.")
             return []
         },
-        AppCommand(name: "repaint", summary: "repaint the screen", keys: [.ctrl("l")]) { _, _, _ in [.repaint] },
-        AppCommand(name: "help", summary: "keys and commands", keys: [.function(1)]) { logic, state, _ in
+        AppCommand(name: "repaint", summary: "repaint the screen", keys: [.ctrl("l")], whileReplying: true) { _, _, _ in [.repaint] },
+        AppCommand(name: "help", summary: "keys and commands", keys: [.function(1)], whileReplying: true) { logic, state, _ in
             state.overlay = .help(logic.helpOverlay())
             return []
         },
         AppCommand(name: "quit", aliases: ["q", "exit"], summary: "leave cachechat (a reply in flight is stopped and kept)",
-                   keys: [.ctrl("q")]) { logic, state, _ in
+                   keys: [.ctrl("q")], whileReplying: true) { logic, state, _ in
             logic.requestQuit(&state)
         },
-        AppCommand(name: "crash-test", summary: "a deliberate crash (tests only)", hidden: true) { logic, state, _ in
+        AppCommand(name: "crash-test", summary: "a deliberate crash (tests only)", hidden: true, whileReplying: true) { logic, state, _ in
             guard logic.environment.crashTestEnabled else {
                 logic.fail(&state, "Unknown command /crash-test. Type / and Tab to see the commands.")
                 return []
@@ -158,6 +161,13 @@ extension AppLogic {
             state.editor.setText("")
             state.draft = nil
         }
+        return run(command, &state, argument)
+    }
+
+    /// Runs `command` from a key or the command line, unless a reply streams and the
+    /// command would change what the reply is saved into.
+    func run(_ command: AppCommand, _ state: inout AppState, _ argument: String) -> [Effect] {
+        guard command.whileReplying || isIdle(&state) else { return [] }
         return command.run(self, &state, argument)
     }
 

@@ -20,27 +20,40 @@ extension AppLogic {
             info(&state, "Model: \(state.conversation.model). /model ID switches (Tab lists the known ones).")
             return []
         }
+        guard name != state.conversation.model else {
+            info(&state, "The model is already \(name).")
+            return []
+        }
         state.conversation.model = name
-        let known = environment.prices.price(model: name, at: clock.now(), currency: environment.currency) != nil
-        info(&state, "Model: \(name). Each model has its own cache: the next request starts cold."
-             + (known ? "" : " No price is known for it: tokens are shown without cost."))
-        repredict(&state)
+        var change = "Model: \(name). Each model has its own cache."
+        if !environment.knownModels.contains(name) {
+            change += " cachechat does not know it: prompts are counted as DeepSeek V4's; a server without it answers Model Not Exist."
+        }
+        if environment.prices.price(model: name, at: clock.now(), currency: environment.currency) == nil {
+            change += " No price is known for it: tokens are shown without cost."
+        }
+        ruleChanged(&state, change)
         return persistRules(state)
     }
 
     func setThinking(_ state: inout AppState, _ argument: String) -> [Effect] {
         let effective = state.conversation.settings().effectiveThinking
+        let wanted: Bool
         switch argument.lowercased() {
-        case "on": state.conversation.thinking = true
-        case "off": state.conversation.thinking = false
+        case "on": wanted = true
+        case "off": wanted = false
         default:
             info(&state, "Thinking is \(effective ? "on" : "off"). Use /thinking on or /thinking off.")
             return []
         }
-        info(&state, state.conversation.thinking == true
-             ? "Thinking on. Its reasoning is not sent back, so reuse ends near your previous question: expected, not a miss you caused."
-             : "Thinking off.")
-        repredict(&state)
+        guard wanted != effective || state.conversation.thinking == nil else {
+            info(&state, "Thinking is already \(wanted ? "on" : "off").")
+            return []
+        }
+        state.conversation.thinking = wanted
+        ruleChanged(&state, wanted
+            ? "Thinking on. Its reasoning is not sent back, so reuse ends near your previous question: expected, not a miss you caused."
+            : "Thinking off.")
         return persistRules(state)
     }
 
@@ -49,13 +62,13 @@ extension AppLogic {
             fail(&state, "This conversation uses a few-shot set, which has its own system prompt. /fewshot off starts one without it.")
             return []
         }
-        state.conversation.systemPrompt = text.isEmpty ? nil : text
-        if state.exchange != nil {
-            warn(&state, "System prompt changed. It starts the prompt, so the next request misses the cache from its first token.")
-        } else {
-            info(&state, text.isEmpty ? "System prompt cleared." : "System prompt set.")
+        let new = text.isEmpty ? nil : text
+        guard new != state.conversation.systemPrompt else {
+            info(&state, new == nil ? "There is no system prompt." : "The system prompt is already that text: nothing changes.")
+            return []
         }
-        repredict(&state)
+        state.conversation.systemPrompt = new
+        ruleChanged(&state, new == nil ? "System prompt cleared." : "System prompt set.")
         return persistRules(state)
     }
 
@@ -77,7 +90,6 @@ extension AppLogic {
     /// system prompt, or the whole few-shot set in the same mode). Created in the history
     /// with its first message.
     func newConversation(_ state: inout AppState) -> [Effect] {
-        guard isIdle(&state) else { return [] }
         let old = state.conversation
         state.conversation = ConversationState(model: old.model, thinking: old.thinking, reasoningEffort: old.reasoningEffort,
                                                systemPrompt: old.systemPrompt, fewShot: old.fewShot, fewShotMode: old.fewShotMode)
@@ -94,11 +106,12 @@ extension AppLogic {
         state.editor.history = state.conversation.messages.filter { $0.role == .user }.map(\.content)
         state.totals.conversation = StatsSummary()
         state.totals.recent = []
+        state.totals.unsavedHere = []
         repredict(&state)
     }
 
     func openConversationList(_ state: inout AppState) -> [Effect] {
-        requireIdle(&state) { [.listConversations] }
+        [.listConversations]
     }
 
     func showConversationList(_ state: inout AppState, _ rows: [ConversationSummary]) {
@@ -157,7 +170,7 @@ extension AppLogic {
             fail(&state, "Unknown export format `\(parts[0])`: use /export md [PATH] or /export json [PATH].")
             return []
         }
-        return [.export(id, format, path: parts.count > 1 ? parts[1] : nil)]
+        return [.export(id, format, path: parts.count > 1 ? parts[1] : nil, replace: false)]
     }
 
     // MARK: - Messages
@@ -244,9 +257,14 @@ extension AppLogic {
         }
         // The fork keeps what comes before the message: cached tokens after it are lost.
         var lost = 0
-        if let exchange = state.exchange, let hit = exchange.hitTokens, let index = exchange.plan.index(of: target.id),
-           let span = exchange.plan.prompt.span(ofMessage: index) {
-            lost = max(0, hit - span.start)
+        if let exchange = state.exchange {
+            // What the cache holds beyond the fork point: the fork's prompt stops there.
+            let held = cachedNow(state)
+            if let index = exchange.plan.index(of: target.id), let span = exchange.plan.prompt.span(ofMessage: index) {
+                lost = max(0, held - span.start)
+            } else {
+                lost = held  // the message was not in the last request (before a history cut)
+            }
         }
         var costText = ""
         if let price = environment.prices.price(model: state.conversation.model, at: clock.now(), currency: environment.currency) {
@@ -257,7 +275,9 @@ extension AppLogic {
         state.overlay = .dialog(Dialog(
             title: "Edit message \(target.ordinal) as a fork?",
             message: "A new conversation keeps the \(target.ordinal - 1) messages before it, and the original stays as it is. "
-                + "Up to \(Formatting.grouped(lost)) tokens that were reused after that point will miss on the next request\(costText).",
+                + (state.conversation.historyStart > 1 && state.conversation.historyStart < target.ordinal
+                    ? "The history cut stays: its requests start at message \(state.conversation.historyStart). " : "")
+                + "Up to \(Formatting.grouped(lost)) cached tokens after that point will miss on the next request\(costText).",
             buttons: ["Fork and edit", "Cancel"]))
         return []
     }
@@ -278,7 +298,8 @@ extension AppLogic {
     // MARK: - Quitting
 
     func requestQuit(_ state: inout AppState) -> [Effect] {
-        if state.turn != nil {
+        // A reply already being stopped (Esc and Ctrl-Q typed at once) needs no question.
+        if let turn = state.turn, !turn.stopping {
             state.pending = .quit
             state.overlay = .dialog(Dialog(title: "Quit?", message: "A reply is still streaming. Stop it, keep the part received, and quit?",
                                            buttons: ["Quit", "Stay"]))

@@ -42,9 +42,8 @@ extension AppLogic {
             return []
         case "use" where words.count >= 2:
             let mode: FewShotMode = words.count > 2 && words[2] == "each" ? .each : .pinned
-            return requireIdle(&state) { [.loadFewShot(words[1], mode)] }
+            return [.loadFewShot(words[1], mode)]
         case "off":
-            guard isIdle(&state) else { return [] }
             let old = state.conversation
             state.conversation = ConversationState(model: old.model, thinking: old.thinking, reasoningEffort: old.reasoningEffort)
             resetConversationView(&state)

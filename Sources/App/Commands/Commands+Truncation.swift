@@ -10,27 +10,44 @@ extension AppLogic {
         let conversation = state.conversation
         let policy = truncationPolicy(model: conversation.model)
         let draft = state.editor.text.isEmpty ? " " : state.editor.text
-        let used = force ? TruncationPolicy(contextLimit: 1, triggerFraction: 0, targetFraction: 0.5) : policy
-        guard let (ordinal, plan) = conversation.blockCut(adding: draft, policy: used, options: environment.options,
-                                                          renderer: renderer) else {
-            let tokens = RequestPlan(conversation, question: .draft(draft), options: environment.options, renderer: renderer).prompt.ids.count
+        let before = RequestPlan(conversation, question: .draft(draft), options: environment.options, renderer: renderer)
+        let tokens = before.prompt.ids.count
+        // `now`: as if the window were the prompt as it stands: about half of it goes.
+        let used = force ? TruncationPolicy(contextLimit: max(1, tokens), triggerFraction: 0, targetFraction: 0.5) : policy
+        guard var ordinal = conversation.blockCut(adding: draft, policy: used, options: environment.options, renderer: renderer)?.ordinal else {
             info(&state, "The prompt is \(Formatting.grouped(tokens)) of \(Formatting.grouped(policy.contextLimit)) tokens: "
                  + "no cut needed until \(Formatting.grouped(policy.triggerTokens))" + (force ? ", and there is no whole turn to drop." : "."))
             return []
         }
+        // `now` keeps the last exchange: a follow-up needs what it follows.
+        let sent = conversation.sentMessages
+        if force, let lastQuestion = sent.last(where: { $0.role == .user }) { ordinal = min(ordinal, lastQuestion.ordinal) }
+        let dropped = sent.filter { $0.ordinal < ordinal }
+        let droppedTurns = dropped.filter { $0.role == .user }.count
+        guard droppedTurns > 0 else {
+            info(&state, "Only the last exchange is sent: there is no whole turn to drop.")
+            return []
+        }
+        // The numbers are those of the request that would be sent after the cut.
+        let after = RequestPlan(conversation.cut(at: ordinal), question: .draft(draft), options: environment.options, renderer: renderer)
+        let keptHistory = after.items.filter { $0.part == .history }.count
         state.pending = .truncate(ordinal: ordinal)
         state.overlay = .dialog(Dialog(
             title: "Cut old history once?",
-            message: "Drop \(plan.droppedTurns) oldest turn(s) (\(Formatting.grouped(plan.tokensBefore - plan.tokensAfter)) tokens), keeping the system prompt"
-                + (conversation.fewShot == nil ? "" : " and the few-shot set") + ": \(Formatting.grouped(plan.tokensBefore)) → \(Formatting.grouped(plan.tokensAfter)) tokens. "
-                + "The next request misses the kept history once; the new prefix then stays cached. " + truncationComparison(state, policy: policy)
+            message: "Drop the \(droppedTurns) oldest turn(s) (messages \(dropped.first!.ordinal)–\(dropped.last!.ordinal)), keeping the "
+                + (conversation.fewShot == nil ? "system prompt" : "few-shot set") + " and \(keptHistory) message(s): "
+                + "\(Formatting.grouped(tokens)) → \(Formatting.grouped(after.prompt.ids.count)) tokens. "
+                + "The next request misses the kept history once; the new prefix then stays cached. "
+                + truncationComparison(state, policy: policy, force: force ? droppedTurns : nil)
                 + " Messages stay in the transcript and the history.",
             buttons: ["Cut", "Cancel"]))
         return []
     }
 
-    /// Predicted miss tokens and cost of the next 20 turns: block cut, sliding window, summary.
-    func truncationComparison(_ state: AppState, policy: TruncationPolicy) -> String {
+    /// Predicted miss tokens and cost of the next 20 turns: block cut, sliding window and
+    /// summary under the model's window; for `/truncate now` (`force`: the turns it drops),
+    /// cutting now against not cutting.
+    func truncationComparison(_ state: AppState, policy: TruncationPolicy, force droppedTurns: Int? = nil) -> String {
         let request = RequestPlan(state.conversation, question: .lastUserMessage, options: environment.options, renderer: renderer)
         let (tokens, _) = request.itemTokens
         let pinnedTokens = tokens.prefix(request.pinnedCount).reduce(0, +)
@@ -49,17 +66,19 @@ extension AppLogic {
                                                 reply: turns.map(\.reply).reduce(0, +) / turns.count)
         let simulation = TruncationSimulation(pinnedTokens: pinnedTokens, history: turns, policy: policy)
         let next = Array(repeating: average, count: 20)
-        let block = simulation.run(.blockCut, next: next)
-        let sliding = simulation.run(.slidingWindow, next: next)
-        let summary = simulation.run(.summarise(summaryTokens: 300), next: next)
-        let currency = environment.currency
-        guard let price = environment.prices.price(model: state.conversation.model, at: clock.now(), currency: currency)?.prices else {
-            return "Next 20 turns: \(Formatting.grouped(block.missTokens)) missed tokens vs \(Formatting.grouped(sliding.missTokens)) with a sliding window."
+        let price = environment.prices.price(model: state.conversation.model, at: clock.now(), currency: environment.currency)?.prices
+        let describe = { (name: String, outcome: TruncationSimulation.Outcome) -> String in
+            "\(name) \(Formatting.grouped(outcome.missTokens)) missed tokens"
+                + (price.map { " (\(Formatting.money(outcome.cost($0), currency: self.environment.currency)) in all)" } ?? "")
         }
-        let money = { (value: Double) in Formatting.money(value, currency: currency) }
-        return "Next 20 turns: block cut \(Formatting.grouped(block.missTokens)) missed tokens (\(money(block.cost(price)))), "
-            + "sliding window \(Formatting.grouped(sliding.missTokens)) (\(money(sliding.cost(price)))), "
-            + "summarise everything \(Formatting.grouped(summary.missTokens)) (\(money(summary.cost(price))))."
+        if let droppedTurns {
+            let now = simulation.run(.cutNow(droppingTurns: droppedTurns), next: next)
+            let later = simulation.run(.blockCut, next: next)
+            return "Next 20 turns: " + describe("cutting now", now) + ", " + describe("not cutting", later) + "."
+        }
+        return "Next 20 turns: " + describe("block cut", simulation.run(.blockCut, next: next)) + ", "
+            + describe("sliding window", simulation.run(.slidingWindow, next: next)) + ", "
+            + describe("summarise everything", simulation.run(.summarise(summaryTokens: 300), next: next)) + "."
     }
 
     /// A confirmed cut: requests start at `ordinal` from now on (saved with the conversation).

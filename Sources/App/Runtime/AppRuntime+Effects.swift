@@ -69,8 +69,16 @@ extension AppRuntime {
             attempt("Could not list the conversations") {
                 .conversationList(try history.listConversations(includeArchived: false, limit: 500))
             }
-        case .export(let id, let format, let path):
-            let target = path ?? exportDirectory + "/cachechat-\(id).\(format == .json ? "json" : "md")"
+        case .export(let id, let format, let path, let replace):
+            let name = "cachechat-\(id).\(format == .json ? "json" : "md")"
+            var target = path.map { NSString(string: $0).expandingTildeInPath } ?? exportDirectory + "/" + name
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory)
+            if exists, isDirectory.boolValue { target = URL(fileURLWithPath: target).appendingPathComponent(name).path }
+            if !replace, FileManager.default.fileExists(atPath: target) {
+                dispatch(.result(.exportWouldReplace(id, format, path: target)))
+                return
+            }
             attempt("Could not export to \(target)") {
                 try history.export(id, format: format).write(toFile: target, atomically: true, encoding: .utf8)
                 return .info("Exported to \(target).")

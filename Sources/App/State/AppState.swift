@@ -86,6 +86,7 @@ public enum PendingAction: Equatable, Sendable {
     case deleteFewShot(String)
     case fork(TranscriptID)
     case truncate(ordinal: Int)
+    case replaceExport(ConversationID, HistoryExportFormat, path: String)
     case quit
 }
 
@@ -98,5 +99,23 @@ public struct PanelTotals: Equatable, Sendable {
     public var allTime = StatsSummary()
     /// The conversation's most recent requests, oldest first (the sparkline, the last request).
     public var recent: [LedgerEntry] = []
+    /// Requests whose ledger rows could not be written (the history refused): the panel
+    /// still counts them, for this conversation and for this session.
+    public var unsavedHere: [LedgerEntry] = []
+    public var unsavedInSession: [LedgerEntry] = []
     public init() {}
+
+    /// The conversation's totals with the unsaved requests added.
+    public var conversationShown: StatsSummary { Self.adding(unsavedHere, to: conversation) }
+    public var allTimeShown: StatsSummary { Self.adding(unsavedInSession, to: allTime) }
+    /// The recent requests, unsaved ones in their place by time.
+    public var recentShown: [LedgerEntry] {
+        unsavedHere.isEmpty ? recent : (recent + unsavedHere).sorted { $0.time < $1.time }
+    }
+
+    private static func adding(_ entries: [LedgerEntry], to summary: StatsSummary) -> StatsSummary {
+        var summary = summary
+        for entry in entries { summary.add(entry) }
+        return summary
+    }
 }

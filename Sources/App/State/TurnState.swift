@@ -86,7 +86,10 @@ public struct Exchange: Equatable {
 /// close it is to the context window.
 public struct DraftState: Equatable {
     public var plan: RequestPlan
+    /// What differs from the last request; set only when the difference loses cache.
     public var check: DraftCheck?
+    /// Tokens the cache holds from the last request that this draft would not reuse.
+    public var lostTokens: Int
     public var context: ContextCheck?
     /// The text the plan was made for.
     public var text: String

@@ -48,7 +48,9 @@ public enum Effect {
     case fork(ConversationID, atOrdinal: Int, title: String, draft: String)
     case refreshTotals(ConversationID?)
     case listConversations
-    case export(ConversationID, HistoryExportFormat, path: String?)
+    /// Writes the conversation to `path` (a file or a folder; nil: the export folder); an
+    /// existing file is replaced only when `replace`.
+    case export(ConversationID, HistoryExportFormat, path: String?, replace: Bool)
     case stats
     case copy(String, what: String)
     case applyTheme(String)
@@ -89,6 +91,8 @@ public enum EffectResult {
     case renamed(ConversationID, String)
     case themeApplied(String)
     case statistics(StatsSummary)
+    /// The export's file exists: ask before replacing it.
+    case exportWouldReplace(ConversationID, HistoryExportFormat, path: String)
     /// A finished effect with something to tell the user.
     case info(String)
     case warning(String)

@@ -16,29 +16,37 @@ extension AppLogic {
     /// last request and against the context window.
     func updateDraft(_ state: inout AppState) {
         let text = state.editor.text
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, !text.hasPrefix("/") || text.hasPrefix("//") else {
+        // While a reply streams, the next request will carry that reply too, and it is not
+        // written yet: the draft is predicted when the reply ends.
+        guard state.turn == nil, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, !text.hasPrefix("/") || text.hasPrefix("//") else {
             state.draft = nil
             return
         }
         let question = text.hasPrefix("//") ? String(text.dropFirst()) : text
         let plan = plan(state, question: .draft(question))
         var check: DraftCheck?
+        var lost = 0
         if let exchange = state.exchange {
             check = DraftCheck(previous: exchange.plan, reply: exchange.reply, previousSequence: exchange.sequence, draft: plan)
+            if check?.breaksCache == true {
+                // A change that loses nothing (the cache held less than what still matches)
+                // is not worth a warning.
+                lost = max(0, cachedNow(state) - (plan.prediction?.hitTokens ?? 0))
+            }
         }
         let limit = contextLimit(model: plan.settings.model)
         let policy = TruncationPolicy(contextLimit: limit)
         let tokens = plan.prompt.ids.count
         let context = policy.needsTruncation(promptTokens: tokens) || tokens > limit ? ContextCheck(tokens: tokens, limit: limit) : nil
-        state.draft = DraftState(plan: plan, check: check, context: context, text: text)
+        state.draft = DraftState(plan: plan, check: check, lostTokens: lost, context: context, text: text)
     }
 
     /// The draft warning in words; its numbers are the Draft line's.
     func draftWarnings(_ state: AppState) -> [String] {
         guard let draft = state.draft else { return [] }
         var warnings: [String] = []
-        if let check = draft.check, check.breaksCache, let prediction = draft.plan.prediction {
-            warnings.append(describe(check, draft: draft.plan, missTokens: prediction.missTokens, state: state))
+        if let check = draft.check, check.breaksCache, draft.lostTokens > 0, let prediction = draft.plan.prediction {
+            warnings.append(describe(check, draft: draft.plan, lostTokens: draft.lostTokens, missTokens: prediction.missTokens, state: state))
         }
         if let context = draft.context {
             let numbers = "\(Formatting.grouped(context.tokens)) of \(Formatting.grouped(context.limit)) tokens"
@@ -49,18 +57,41 @@ extension AppLogic {
         return warnings
     }
 
+    /// Tokens of what the conversation's last request left in the cache that are still
+    /// there now: the most the next request can reuse (0 without a last request).
+    func cachedNow(_ state: AppState) -> Int {
+        guard let exchange = state.exchange else { return 0 }
+        let ids = exchange.sequence ?? exchange.plan.prompt.ids
+        return predictor(state, model: exchange.plan.settings.model)
+            .predict(promptIDs: ids, now: clock.now().timeIntervalSince1970).hitTokens
+    }
+
+    /// A rule of the conversation changed (model, thinking, system prompt, few-shot set):
+    /// says so, and warns with numbers when the next request will reuse less of the cache.
+    func ruleChanged(_ state: inout AppState, _ change: String) {
+        repredict(&state)
+        let held = cachedNow(state)
+        let next = plan(state, question: .draft("")).prediction?.hitTokens ?? 0
+        if held > next {
+            warn(&state, "\(change) The next request reuses \(Formatting.grouped(next)) of the \(Formatting.grouped(held)) "
+                 + "tokens the cache holds from the last one: \(Formatting.grouped(held - next)) will miss.")
+        } else {
+            info(&state, change)
+        }
+    }
+
     /// A note that is not a warning: thinking mode's usual lag, explained once.
     func draftNote(_ state: AppState) -> String? {
         guard let check = state.draft?.check, !check.breaksCache, check.thinkingLag else { return nil }
         return "Thinking mode: the last reply's reasoning is not sent back, so reuse ends near your previous question. Expected."
     }
 
-    func describe(_ check: DraftCheck, draft: RequestPlan, missTokens: Int, state: AppState) -> String {
+    func describe(_ check: DraftCheck, draft: RequestPlan, lostTokens: Int, missTokens: Int, state: AppState) -> String {
         var text = "Breaks the cache"
         if let id = check.firstDifference { text += " at " + label(of: id, in: draft, state: state) }
         let reasons = check.causes.map(Self.describe)
         if !reasons.isEmpty { text += " (" + reasons.joined(separator: "; ") + ")" }
-        text += ": \(Formatting.grouped(missTokens)) tokens will miss"
+        text += ": \(Formatting.grouped(lostTokens)) cached tokens lost, \(Formatting.grouped(missTokens)) tokens will miss"
         if let old = check.previousExcerpt, let new = check.currentExcerpt, !old.isEmpty || !new.isEmpty {
             text += ". Was “\(old)”, now “\(new)”"
         }

@@ -22,9 +22,6 @@ extension AppLogic {
             return []
         case .char("d", [.ctrl]) where state.editor.isEmpty:
             return requestQuit(&state)
-        case .char("?", []) where state.editor.isEmpty:
-            state.overlay = .help(helpOverlay())
-            return []
         case .char("/", []) where state.editor.isEmpty:
             state.overlay = .command(commandLine(state: state))
             return []
@@ -37,10 +34,15 @@ extension AppLogic {
         }
         for command in Self.commands {
             if let binding = command.keys.first(where: { $0.matches(event) }) {
-                return command.run(self, &state, binding.argument)
+                return run(command, &state, binding.argument)
             }
         }
         let result = state.editor.handle(event)
+        if result == .ignored, let plain = event.withoutAlt {
+            // Esc then a key typed at once reads as Alt-key. Bound to nothing, it is what
+            // was typed: the Esc (which stops a reply) and then the key.
+            return handleKey(&state, .key(.escape, [])) + handleKey(&state, plain)
+        }
         var effects: [Effect] = []
         if result.contains(.submit) { effects += submit(&state) }
         if result.contains(.textChanged) { draftChanged(&state) }
@@ -51,13 +53,16 @@ extension AppLogic {
         guard let overlay = state.overlay else { return [] }
         // Esc then a key typed at once reads as Alt-key; overlays bind no Alt keys, so it
         // is the Esc that closes them followed by the key.
-        if case .char(let character, [.alt]) = event {
-            var effects = handleOverlay(&state, .key(.escape, []))
-            effects += handleKey(&state, .char(character, []))
-            return effects
+        if let plain = event.withoutAlt {
+            return handleOverlay(&state, .key(.escape, [])) + handleKey(&state, plain)
         }
         switch overlay {
         case .help(var help):
+            if case .char(_, let modifiers) = event, modifiers.isSubset(of: [.shift]) {
+                // Typing goes to the editor: help closes and nothing typed is lost.
+                state.overlay = nil
+                return handleKey(&state, event)
+            }
             let result = help.handle(event)
             state.overlay = result.contains(.cancel) ? nil : .help(help)
         case .dialog(var dialog):
@@ -108,6 +113,13 @@ extension AppLogic {
             }
             state.overlay = result.contains(.cancel) ? nil : .list(list)
         case .command(var command):
+            if case .char("/", []) = event, command.text == "/" {
+                // `//` at the start of the editor is a message that begins with `/`.
+                state.overlay = nil
+                state.editor.setText("//")
+                draftChanged(&state)
+                return []
+            }
             let result = command.handle(event)
             if result.contains(.submit) {
                 state.overlay = nil
@@ -130,6 +142,7 @@ extension AppLogic {
         case .deleteFewShot(let name): return [.fewShotFile(.delete(name))]
         case .fork(let id): return fork(&state, at: id)
         case .truncate(let ordinal): return applyCut(&state, ordinal: ordinal)
+        case .replaceExport(let id, let format, let path): return [.export(id, format, path: path, replace: true)]
         }
     }
 }

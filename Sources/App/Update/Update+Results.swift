@@ -64,6 +64,10 @@ extension AppLogic {
             info(&state, "Theme: \(name).")
         case .statistics(let summary):
             state.overlay = .dialog(Dialog(title: "Statistics", message: statisticsText(summary), buttons: ["OK"]))
+        case .exportWouldReplace(let id, let format, let path):
+            state.pending = .replaceExport(id, format, path: path)
+            state.overlay = .dialog(Dialog(title: "Replace the file?", message: "\(TerminalSanitizer.clean(path)) exists. Replace it with this export?",
+                                           buttons: ["Replace", "Cancel"], focused: 1, destructive: true))
         case .info(let text):
             if state.fewShotEditor != nil, text.hasPrefix("Could not save") { state.fewShotEditor?.saveFailed(text) } else { info(&state, text) }
         case .warning(let text):

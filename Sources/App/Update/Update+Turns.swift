@@ -34,8 +34,9 @@ extension AppLogic {
         state.draft = nil
         state.predictionDue = nil
         state.scrollToBottom = true
-        if let problem { warn(&state, problem + " It is sent anyway and kept on screen.") } else { state.notice = nil }
-        return startTurn(&state)
+        let effects = startTurn(&state)
+        if let problem { warn(&state, problem + " It is sent anyway and kept on screen.") }
+        return effects
     }
 
     /// Sends the conversation as it stands: its last message is the question.
@@ -45,6 +46,7 @@ extension AppLogic {
         state.nextTurnToken += 1
         state.turn = TurnState(token: token, plan: plan, startedAt: clock.now(), startedUptime: now)
         state.lastSpinnerTick = now
+        state.notice = nil  // the last turn's outcome no longer describes what is on screen
         return [.send(plan, token: token)]
     }
 
@@ -137,7 +139,18 @@ extension AppLogic {
                 warn(&state, "Cache marks are approximate: the server counted \(Formatting.grouped(approximation.serverTokens)) prompt tokens, we counted \(Formatting.grouped(approximation.localTokens)).")
             }
         } else {
+            if result.receivedReply {
+                // The server read the prompt (it began to answer), so it is cached now,
+                // even though no usage says how much of it hit.
+                var predictor = predictor(state, model: plan.settings.model)
+                predictor.recordUnconfirmed(promptIDs: plan.prompt.ids, now: turn.startedAt.timeIntervalSince1970)
+                state.predictors[predictorKey(model: plan.settings.model)] = predictor
+            }
             state.exchange = Exchange(plan: plan, reply: kept, sequence: nil, hitTokens: nil, marks: .none)
+        }
+        if result.saveProblem != nil {
+            state.totals.unsavedHere.append(result.ledger)
+            state.totals.unsavedInSession.append(result.ledger)
         }
         announce(&state, result)
         // Something may have been typed while the reply streamed: predict it now.
@@ -178,11 +191,15 @@ extension AppLogic {
                 info(&state, "\(Formatting.grouped(hit)) of \(Formatting.grouped(prompt)) prompt tokens from cache")
             }
         case .stopped:
-            info(&state, "Stopped. The part received is kept" + (result.estimated ? " (its tokens are estimated: the server sent no usage)." : "."))
+            if !result.receivedReply {
+                info(&state, "Stopped before any reply arrived.")
+            } else {
+                info(&state, "Stopped. The part received is kept" + (result.estimated ? " (its tokens are estimated: the server sent no usage)." : "."))
+            }
         case .connectionLost:
             warn(&state, "The connection dropped: the part received is kept; F5 asks again.")
         case .failed(let error):
-            fail(&state, "Failed: \(error.message) — F5 retries.")
+            fail(&state, "Failed: \(error.message)" + (error.isRetryable ? " — F5 retries." : " — F5 sends it again once fixed."))
         }
     }
 }

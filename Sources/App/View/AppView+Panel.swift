@@ -6,12 +6,12 @@ extension AppView {
         let currency = environment.currency
         var lastRequest: CachePanelModel.LastRequest?
         // The last request that has token counts (a failure before any text has none).
-        if let last = state.totals.recent.last(where: { $0.hitTokens != nil || $0.missTokens != nil }) {
+        if let last = state.totals.recentShown.last(where: { $0.hitTokens != nil || $0.missTokens != nil }) {
             lastRequest = CachePanelModel.LastRequest(hitTokens: last.hitTokens ?? 0, missTokens: last.missTokens ?? 0,
                                                       outputTokens: last.completionTokens ?? 0,
                                                       timeToFirstToken: last.secondsToFirstToken, estimated: last.estimated)
         }
-        let ratios = state.totals.recent.compactMap { entry -> Double? in
+        let ratios = state.totals.recentShown.compactMap { entry -> Double? in
             guard let hit = entry.hitTokens, let prompt = entry.promptTokens, prompt > 0, !entry.estimated else { return nil }
             return Double(min(hit, prompt)) / Double(prompt)
         }
@@ -21,13 +21,14 @@ extension AppView {
                                                     cost: predicted.cost?.amount)
         }
         return CachePanelModel(
-            conversation: Self.totals(state.totals.conversation, currency: currency),
-            allTime: Self.totals(state.totals.allTime, currency: currency),
+            conversation: Self.totals(state.totals.conversationShown, currency: currency),
+            allTime: Self.totals(state.totals.allTimeShown, currency: currency),
             lastRequest: lastRequest, hitRatioHistory: ratios,
             reusedPrefixes: state.tally.ranked.prefix(5).map {
                 CachePanelModel.ReusedPrefix(label: $0.label, tokens: $0.tokens, uses: $0.count)
             },
-            prediction: prediction, warnings: logic.draftWarnings(state), note: logic.draftNote(state), currencySymbol: currency.symbol)
+            prediction: prediction, predictionPending: state.turn != nil && !state.editor.isEmpty,
+            warnings: logic.draftWarnings(state), note: logic.draftNote(state), currencySymbol: currency.symbol)
     }
 
     static func totals(_ summary: StatsSummary, currency: Currency) -> CacheTotals {

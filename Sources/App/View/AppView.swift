@@ -35,11 +35,14 @@ public final class AppView {
         var options: ViewOptions
         var model: String
         var isLast: TranscriptID?
+        var historyStart: Int
     }
 
     private var baseInputs: BaseInputs?
     private var base: [TranscriptMessage] = []
     private var baseIDs: [TranscriptID] = []
+    /// The last request's marks that still hold for the messages on screen.
+    private var marks = CacheMarks.none
     private var cleanText: [TranscriptID: (source: String, clean: String)] = [:]
     private var reasoningCounts: [TranscriptID: (source: String, tokens: Int)] = [:]
     private var stream: StreamMirror?
@@ -48,7 +51,8 @@ public final class AppView {
         let conversation = state.conversation
         let inputs = BaseInputs(messages: conversation.messages, systemPrompt: conversation.systemPrompt,
                                 fewShot: conversation.fewShot, marks: state.view.bare ? .none : (state.exchange?.marks ?? .none),
-                                options: state.view, model: conversation.model, isLast: conversation.messages.last?.id)
+                                options: state.view, model: conversation.model, isLast: conversation.messages.last?.id,
+                                historyStart: conversation.historyStart)
         if inputs != baseInputs {
             rebuildBase(state)
             baseInputs = inputs
@@ -72,7 +76,7 @@ public final class AppView {
         }
         if messages.isEmpty { messages.append(welcome(state)) }
         model.messages = messages
-        if !state.view.bare, let horizon = state.exchange?.marks.horizon, let index = baseIDs.firstIndex(of: horizon.id) {
+        if let horizon = marks.horizon, let index = baseIDs.firstIndex(of: horizon.id) {
             model.horizon = CacheHorizon(messageIndex: index, insideMessage: horizon.inside)
         }
         return model
@@ -80,7 +84,7 @@ public final class AppView {
 
     private func rebuildBase(_ state: AppState) {
         let conversation = state.conversation
-        let marks = state.view.bare ? CacheMarks.none : (state.exchange?.marks ?? .none)
+        marks = state.view.bare ? .none : state.exchange.map { $0.plan.marks($0.marks, stillIn: conversation) } ?? .none
         var messages: [TranscriptMessage] = []
         var ids: [TranscriptID] = []
         for (index, message) in conversation.pinned.enumerated() {
@@ -129,6 +133,9 @@ public final class AppView {
             notes.append(MessageNote("✗ failed: \(TerminalSanitizer.clean(error))" + (isLast ? " — F5 retries" : ""), .error))
         }
         if case .unsaved = message.id { notes.append(MessageNote("⚠ not saved in the history", .warning)) }
+        if !conversation.asksEachQuestionAlone, message.ordinal == conversation.historyStart - 1 {
+            notes.append(MessageNote("✂ history cut: requests start after this message (/truncate)", .info))
+        }
         let reasoning = message.reasoningContent.flatMap { $0.isEmpty ? nil : $0 }
         return TranscriptMessage(
             key: Self.key(message.id), role: role,

@@ -112,6 +112,8 @@ public final class InMemoryHistory: ChatHistory {
             systemPrompt: source.systemPrompt, fewShotSetName: source.fewShotSetName,
             fewShotVersion: source.fewShotVersion, fewShotMode: source.fewShotMode, thinking: source.thinking))
         fork.forkedFrom = Conversation.ForkOrigin(conversation: id, ordinal: ordinal)
+        // A history cut before the fork point holds in the fork; one after it cuts nothing there.
+        fork.historyStart = source.historyStart.flatMap { $0 < ordinal ? $0 : nil }
         conversations[fork.id] = fork
         for message in messages where message.ordinal < ordinal {
             var copy = message

@@ -70,6 +70,27 @@ extension RequestPlan {
         return result
     }
 
+    /// The marks of this request that still hold in `conversation`: a message changed or
+    /// removed since (a new system prompt, another few-shot set, an edit) is not what was
+    /// served from cache, so it loses its mark, and the horizon when it was there.
+    public func marks(_ marks: CacheMarks, stillIn conversation: ConversationState) -> CacheMarks {
+        var now: [TranscriptID: TemplateMessage] = [:]
+        for (index, message) in conversation.pinned.enumerated() { now[.pinned(index)] = message }
+        for message in conversation.messages { now[message.id] = message.templateMessage }
+        var changed = Set<TranscriptID>()
+        for item in items {
+            guard let current = now[item.id], current.role == item.message.role, current.content == item.message.content else {
+                changed.insert(item.id)
+                continue
+            }
+        }
+        guard !changed.isEmpty else { return marks }
+        var result = marks
+        result.marks = marks.marks.filter { !changed.contains($0.key) }
+        if let horizon = marks.horizon, changed.contains(horizon.id) { result.horizon = nil }
+        return result
+    }
+
     /// `marks(for: reuseMap(...))`.
     public func marks(hitTokens: Int, serverPromptTokens: Int?) -> CacheMarks {
         marks(for: reuseMap(hitTokens: hitTokens, serverPromptTokens: serverPromptTokens))

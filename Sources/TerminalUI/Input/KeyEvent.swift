@@ -71,6 +71,16 @@ public enum KeyEvent: Hashable, Sendable, CustomStringConvertible {
     /// An Alt-character, e.g. `.alt("b")`.
     public static func alt(_ c: Character) -> KeyEvent { .char(c, [.alt]) }
 
+    /// The same key without Alt, for an Alt-key (Esc then the key typed at once); nil
+    /// for any other event.
+    public var withoutAlt: KeyEvent? {
+        switch self {
+        case .char(let c, let m) where m.contains(.alt): .char(c, m.subtracting(.alt))
+        case .key(let k, let m) where m.contains(.alt): .key(k, m.subtracting(.alt))
+        default: nil
+        }
+    }
+
     public var description: String {
         func prefix(_ m: Modifiers) -> String {
             (m.contains(.ctrl) ? "C-" : "") + (m.contains(.alt) ? "M-" : "") + (m.contains(.shift) ? "S-" : "")

@@ -64,6 +64,9 @@ public enum CachePanel {
             lines.append(row("est. cost", Formatting.money(p.cost, symbol: sym), width: width))
             if let note = m.note { lines += TextWrap.wrap(StyledLine("ⓘ " + note, Style(.dimText)), width: width) }
             out.append((3, lines))
+        } else if m.predictionPending {
+            out.append((3, [title("Draft", width: width),
+                            StyledLine(TextWrap.truncate("counted when the reply ends", to: width), Style(.dimText))]))
         }
         out.append((4, totals("Conversation", m.conversation, sym, width: width)))
         if !m.hitRatioHistory.isEmpty {

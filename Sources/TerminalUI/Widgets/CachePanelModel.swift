@@ -85,6 +85,9 @@ public struct CachePanelModel: Hashable, Sendable {
     public var hitRatioHistory: [Double]
     public var reusedPrefixes: [ReusedPrefix]
     public var prediction: Prediction?
+    /// A draft is typed while a reply streams: it is predicted when the reply ends (the
+    /// next request carries that reply too).
+    public var predictionPending: Bool
     /// Warnings about the draft: where and why it breaks the cache, the context window.
     public var warnings: [String]
     /// Something worth knowing that is not a problem (thinking mode's usual lag).
@@ -93,13 +96,14 @@ public struct CachePanelModel: Hashable, Sendable {
 
     public init(conversation: CacheTotals = CacheTotals(), allTime: CacheTotals = CacheTotals(),
                 lastRequest: LastRequest? = nil, hitRatioHistory: [Double] = [], reusedPrefixes: [ReusedPrefix] = [],
-                prediction: Prediction? = nil, warnings: [String] = [], note: String? = nil, currencySymbol: String = "$") {
+                prediction: Prediction? = nil, predictionPending: Bool = false, warnings: [String] = [], note: String? = nil, currencySymbol: String = "$") {
         self.conversation = conversation
         self.allTime = allTime
         self.lastRequest = lastRequest
         self.hitRatioHistory = hitRatioHistory
         self.reusedPrefixes = reusedPrefixes
         self.prediction = prediction
+        self.predictionPending = predictionPending
         self.warnings = warnings
         self.note = note
         self.currencySymbol = currencySymbol
