@@ -45,7 +45,7 @@ struct TruthfulScreenTests {
         // Commands that change nothing the reply is saved into still run.
         Self.streaming(harness, "Third question")
         harness.meanwhile(press: AppHarness.Key.f3.bytes)
-        #expect(harness.state.view.panel == false)
+        #expect(harness.state.view.panel == .hidden)
         harness.meanwhile(type: "/copy 1", press: [13])
         #expect(harness.state.notice?.text.contains("Wait for the reply") != true)
     }

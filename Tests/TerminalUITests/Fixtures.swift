@@ -52,7 +52,7 @@ enum Fixtures {
     static let panel = CachePanelModel(
         conversation: CacheTotals(hitTokens: 38_400, missTokens: 5_120, outputTokens: 2_048, cost: 0.0123, costWithoutCache: 0.0421),
         allTime: CacheTotals(hitTokens: 1_234_567, missTokens: 345_678, outputTokens: 98_765, cost: nil, costWithoutCache: nil),
-        lastRequest: .init(hitTokens: 3_840, missTokens: 512, outputTokens: 300, timeToFirstToken: 0.412),
+        lastRequest: .init(hitTokens: 3_840, missTokens: 512, outputTokens: 300, timeToFirstToken: 0.412, cost: 0.000712),
         hitRatioHistory: [0, 0.5, 0.8, 0.9, 0.95, 1.0, 0.2, 0.88],
         reusedPrefixes: [.init(label: "system + 4 shots", tokens: 3_840, uses: 12), .init(label: "system", tokens: 512, uses: 30)],
         prediction: .init(hitTokens: 4_352, missTokens: 64, cost: 0.0009),
@@ -63,7 +63,7 @@ enum Fixtures {
         hints: [.init("^J", "newline"), .init("F1", "help"), .init("^C", "quit")])
 
     static func chatModel(overlay: Overlay? = nil) -> ChatScreenModel {
-        ChatScreenModel(transcript: transcript, panel: panel, status: status, showPanel: true, overlay: overlay)
+        ChatScreenModel(transcript: transcript, panel: panel, status: status, panelPlacement: .auto, overlay: overlay)
     }
 
     static let help = HelpOverlay(sections: [

@@ -39,6 +39,49 @@ import Testing
         Snapshot.assertMatches(Fixtures.dump(terminal), named: "panel-\(width)x\(height)")
     }
 
+    @Test(arguments: [80, 60, 44, 30, 16])
+    func cacheStrip(width: Int) {
+        // Every width gets the cache numbers: parts shorten and drop, least useful first.
+        let terminal = Fixtures.screen(Size(width: width, height: 1)) { CacheStrip.draw(Fixtures.panel, in: $0); return nil }
+        let text = terminal.textSnapshot()
+        #expect(text.contains("next") || width < 20)
+        Snapshot.assertMatches(Fixtures.dump(terminal), named: "strip-\(width)")
+    }
+
+    @Test func cacheStripStates() {
+        // Before any request, while a reply streams with a draft typed, and with a warning.
+        var model = CachePanelModel()
+        #expect(CacheStrip.line(model, width: 80).text.contains("no request yet"))
+        model.predictionPending = true
+        #expect(CacheStrip.line(model, width: 80).text.contains("counted when the reply ends"))
+        model = Fixtures.panel
+        model.warnings = ["The system prompt changed: 1,200 tokens will miss."]
+        let line = CacheStrip.line(model, width: 60).text
+        #expect(line.hasSuffix("⚠ F3") || line.hasSuffix("⚠"), "\(line)")
+        #expect(CacheStrip.line(model, width: 60).width <= 60)
+    }
+
+    @Test func layoutPutsTheCacheNumbersSomewhereAtEveryWidth() {
+        for width in [0, 1, 20, 60, 80, 99, 100, 160, 300] {
+            for height in [3, 6, 24, 48] {
+                let size = Size(width: width, height: height)
+                let auto = ScreenLayout(size: size, editorHeight: 1)
+                if width >= ScreenLayout.panelMinimumTotalWidth {
+                    #expect(auto.panel != nil && auto.strip == nil)
+                } else if height >= 6 && width > 0 {
+                    #expect(auto.panel == nil && auto.strip != nil, "\(size)")
+                }
+                let forced = ScreenLayout(size: size, editorHeight: 1, panel: .always)
+                if width > 0 { #expect(forced.panel != nil, "F3 shows the panel at \(size)") }
+                let bare = ScreenLayout(size: size, editorHeight: 1, panel: .none)
+                #expect(bare.panel == nil && bare.strip == nil)
+            }
+        }
+        #expect(ScreenLayout.panelWidth(totalWidth: 120) == 34)
+        #expect(ScreenLayout.panelWidth(totalWidth: 160) == 40)
+        #expect(ScreenLayout.panelWidth(totalWidth: 300) == 48)
+    }
+
     @Test func cachePanelUnknownCosts() {
         let model = CachePanelModel()
         let terminal = Fixtures.screen(Size(width: 30, height: 12)) { CachePanel.draw(model, in: $0); return nil }

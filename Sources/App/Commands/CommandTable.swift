@@ -106,8 +106,17 @@ extension AppLogic {
             return []
         },
         AppCommand(name: "panel", summary: "show or hide the cache panel", keys: [.function(3)], whileReplying: true) { logic, state, _ in
-            state.view.panel.toggle()
-            logic.info(&state, state.view.panel ? "Cache panel shown (it folds away below 100 columns)." : "Cache panel hidden.")
+            if state.view.bare {
+                state.view.bare = false
+                state.view.panel = .shown
+            } else {
+                state.view.panel = state.view.panelVisible ? .hidden : .shown
+            }
+            logic.info(&state, state.view.panelVisible
+                ? "Cache panel shown. F3 hides it."
+                : state.view.panel == .shown
+                    ? "The terminal is too small for the cache panel; the strip above the editor has the numbers."
+                    : "Cache panel hidden: the strip above the editor keeps the numbers. F3 shows it again.")
             return []
         },
         AppCommand(name: "bare", summary: "no panel or marks, for selecting text with the mouse", keys: [.function(4)], whileReplying: true) { logic, state, _ in

@@ -61,6 +61,7 @@ public final class AppRuntime {
         buffer = ScreenBuffer(size: device.size)
         state = AppState(conversation: logic.emptyConversation())
         state.historyOffReason = historyOffReason
+        state.view.screenSize = device.size
         applyTheme(themes.defaultName)
     }
 
@@ -119,7 +120,7 @@ public final class AppRuntime {
             switch event {
             case .resized:
                 device.invalidate()
-                dispatch(.resized)
+                dispatch(.resized(device.size))
             case .terminate(let signal):
                 dispatch(.terminate(signal: signal))
             }

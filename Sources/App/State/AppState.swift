@@ -61,12 +61,35 @@ public struct AppState {
     public var isBusy: Bool { turn != nil }
 }
 
+/// The user's choice for the cache panel.
+public enum PanelChoice: Equatable, Sendable {
+    case auto, shown, hidden
+}
+
 /// Display switches.
 public struct ViewOptions: Equatable, Sendable {
-    /// The cache panel (F3).
-    public var panel = true
+    /// The cache panel (F3): shown when wide enough, or always, or never (the one-line
+    /// strip above the editor then carries the numbers).
+    public var panel = PanelChoice.auto
+    /// The terminal's size, for choices that depend on what is on screen (F3).
+    public var screenSize = Size(width: 80, height: 24)
     /// No panel and no marks, for selecting text with the mouse (F4).
     public var bare = false
+    /// Where the screen puts the cache numbers.
+    public var placement: PanelPlacement {
+        if bare { return .none }
+        switch panel {
+        case .auto: return .auto
+        case .shown: return .always
+        case .hidden: return .stripOnly
+        }
+    }
+
+    /// True when the panel is on screen now.
+    public var panelVisible: Bool {
+        ScreenLayout(size: screenSize, editorHeight: 1, panel: placement).panel != nil
+    }
+
     /// Reasoning unfolded (F2, Alt-R).
     public var reasoningExpanded = false
 }

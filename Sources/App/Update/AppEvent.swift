@@ -6,7 +6,7 @@ import TerminalUI
 /// Something that happened, for `AppLogic.update` to answer.
 public enum AppEvent {
     case key(KeyEvent)
-    case resized
+    case resized(Size)
     /// SIGTERM, SIGINT delivered as a signal, SIGHUP: stop the reply, keep it, leave.
     case terminate(signal: Int32)
     /// Time passed: timers may be due (the draft's prediction, a notice, the spinner).

@@ -88,7 +88,8 @@ public final class AppLogic {
         switch event {
         case .key(let key):
             return handleKey(&state, key)
-        case .resized:
+        case .resized(let size):
+            state.view.screenSize = size
             return []
         case .terminate:
             return quitNow(&state)

@@ -9,7 +9,8 @@ extension AppView {
         if let last = state.totals.recentShown.last(where: { $0.hitTokens != nil || $0.missTokens != nil }) {
             lastRequest = CachePanelModel.LastRequest(hitTokens: last.hitTokens ?? 0, missTokens: last.missTokens ?? 0,
                                                       outputTokens: last.completionTokens ?? 0,
-                                                      timeToFirstToken: last.secondsToFirstToken, estimated: last.estimated)
+                                                      timeToFirstToken: last.secondsToFirstToken, estimated: last.estimated,
+                                                      cost: last.currency == currency.rawValue ? last.cost : nil)
         }
         let ratios = state.totals.recentShown.compactMap { entry -> Double? in
             guard let hit = entry.hitTokens, let prompt = entry.promptTokens, prompt > 0, !entry.estimated else { return nil }

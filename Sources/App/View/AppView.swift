@@ -22,7 +22,7 @@ public final class AppView {
     /// The screen model of `state` (overlay and editor are drawn from the state directly).
     public func screen(_ state: AppState, now: Double, width: Int) -> ChatScreenModel {
         ChatScreenModel(transcript: transcript(state, now: now), panel: panel(state), status: status(state, now: now),
-                        showPanel: state.view.panel && !state.view.bare, overlay: state.overlay)
+                        panelPlacement: state.view.placement, overlay: state.overlay)
     }
 
     // MARK: - Transcript
@@ -153,8 +153,11 @@ public final class AppView {
             key: Self.key(.welcome), role: .system, name: "cachechat",
             text: "Connected to **\(TerminalSanitizer.clean(environment.endpointName))** with `\(TerminalSanitizer.clean(state.conversation.model))`"
                 + (thinking ? " (thinking on)" : "") + ". Type a message and press Enter. After each reply the gutter shows which "
-                + "messages the prompt cache served (● reused, ◐ partly, ○ not) and the cache panel (F3) adds up what it saved; "
-                + "while you type, it predicts the next request's hit and cost."
+                + "messages the prompt cache served (● reused, ◐ partly, ○ not) and "
+                + (state.view.panelVisible
+                    ? "the cache panel (F3) adds up what it saved; while you type, it predicts the next request's hit and cost."
+                    : "the line above the editor shows the last request's hit, miss and cost; while you type, it predicts the next "
+                        + "request's (F3 opens the full cache panel).")
                 + (thinking ? " In thinking mode a reply's reasoning is not sent back, so each follow-up reuses the prompt up to your previous question: that is expected." : "")
                 + "\n\nF1 lists every key, `/` opens the commands, Ctrl-O your conversations, `/fewshot` your few-shot sets.")
     }

@@ -55,6 +55,7 @@ public enum CachePanel {
             var lines = [title(last.estimated ? "Last request (estimated)" : "Last request", width: width)]
             lines.append(Meter.bar(hit: last.hitTokens, miss: last.missTokens, width: width))
             lines.append(pair("hit", Formatting.grouped(last.hitTokens), .cacheHit, "miss", Formatting.grouped(last.missTokens), .cacheMiss, width: width))
+            if let cost = last.cost { lines.append(row("cost", Formatting.money(cost, symbol: sym), width: width)) }
             lines.append(row("first token", Formatting.duration(last.timeToFirstToken), width: width))
             out.append((2, lines))
         }

@@ -42,8 +42,12 @@ public struct CachePanelModel: Hashable, Sendable {
         public var timeToFirstToken: Double?
         /// The counts are ours: the request ended without the server's usage.
         public var estimated: Bool
+        /// What it cost; nil when the model's price is unknown.
+        public var cost: Double?
 
-        public init(hitTokens: Int, missTokens: Int, outputTokens: Int, timeToFirstToken: Double? = nil, estimated: Bool = false) {
+        public init(hitTokens: Int, missTokens: Int, outputTokens: Int, timeToFirstToken: Double? = nil, estimated: Bool = false,
+                    cost: Double? = nil) {
+            self.cost = cost
             self.hitTokens = hitTokens
             self.missTokens = missTokens
             self.outputTokens = outputTokens

@@ -11,15 +11,16 @@ public struct ChatScreenModel {
     public var transcript: TranscriptModel
     public var panel: CachePanelModel
     public var status: StatusBarModel
-    public var showPanel: Bool
+    /// Where the cache numbers go (panel or strip).
+    public var panelPlacement: PanelPlacement
     public var overlay: Overlay?
 
     public init(transcript: TranscriptModel = TranscriptModel(), panel: CachePanelModel = CachePanelModel(),
-                status: StatusBarModel = StatusBarModel(), showPanel: Bool = true, overlay: Overlay? = nil) {
+                status: StatusBarModel = StatusBarModel(), panelPlacement: PanelPlacement = .auto, overlay: Overlay? = nil) {
         self.transcript = transcript
         self.panel = panel
         self.status = status
-        self.showPanel = showPanel
+        self.panelPlacement = panelPlacement
         self.overlay = overlay
     }
 }
@@ -53,10 +54,11 @@ public final class ChatScreen {
         let textWidth = max(1, size.width - 2)
         var editor = editor
         editor.wrapWidth = textWidth
-        layout = ScreenLayout(size: size, editorHeight: editor.desiredHeight(width: size.width), showPanel: model.showPanel)
+        layout = ScreenLayout(size: size, editorHeight: editor.desiredHeight(width: size.width), panel: model.panelPlacement)
         let root = Painter(buffer)
         transcriptView.draw(model.transcript, in: root.sub(layout.transcript))
         if let panel = layout.panel { CachePanel.draw(model.panel, in: root.sub(panel)) }
+        if let strip = layout.strip { CacheStrip.draw(model.panel, in: root.sub(strip)) }
         if let status = layout.status { StatusBar.draw(model.status, in: root.sub(status)) }
         var cursor = editor.draw(root.sub(layout.editor), focused: model.overlay == nil)
         switch model.overlay {

@@ -1,0 +1,57 @@
+import App
+import ChatCore
+import Emulator
+import Foundation
+import TerminalUI
+import Testing
+
+/// The cache numbers are on screen at every terminal size, and F3 does what it says.
+@Suite("Cache numbers at every width")
+struct EveryWidthTests {
+    @Test func at80x24TheStripShowsTheLastRequestAndTheDraft() throws {
+        let harness = try AppHarness(width: 80, height: 24)
+        harness.start()
+        #expect(harness.text.contains("cache: no request yet"))
+        harness.send(AppHarness.context + " What is a cache hit?")
+        harness.type("And a miss?")
+        let strip = try #require(harness.text.split(separator: "\n").first { $0.hasPrefix("next ") })
+        let prediction = try #require(harness.state.draft?.plan.prediction)
+        #expect(strip.contains("next \(Formatting.grouped(prediction.hitTokens)) hit"), "\(strip)")
+        let last = try #require(harness.ledger.last)
+        #expect(strip.contains("last \(Formatting.grouped(last.hitTokens ?? -1)) hit · \(Formatting.grouped(last.missTokens ?? -1)) miss"), "\(strip)")
+    }
+
+    @Test func f3ShowsThePanelOnANarrowTerminalAndHidesItOnAWideOne() throws {
+        let narrow = try AppHarness(width: 80, height: 24)
+        narrow.start()
+        narrow.send("Hello")
+        #expect(!narrow.text.contains("Last request"))
+        narrow.press(.f3)
+        #expect(narrow.text.contains("Last request"), "F3 said the panel is shown: it must be")
+        #expect(narrow.state.notice?.text.contains("shown") == true)
+        narrow.press(.f3)
+        #expect(!narrow.text.contains("Last request"))
+        #expect(narrow.text.contains("last "))
+
+        let wide = try AppHarness(width: 160, height: 48)
+        wide.start()
+        wide.send("Hello")
+        #expect(wide.text.contains("Last request"))
+        wide.press(.f3)
+        #expect(!wide.text.contains("Last request"))
+        #expect(wide.text.split(separator: "\n").contains { $0.hasPrefix("last ") }, "hidden panel: the strip keeps the numbers")
+        #expect(wide.state.notice?.text.contains("strip") == true)
+    }
+
+    @Test func theScreenFollowsAResize() throws {
+        let harness = try AppHarness(width: 160, height: 48)
+        harness.start()
+        harness.send("Hello")
+        #expect(harness.text.contains("Last request"))
+        harness.device.screen.resize(to: Size(width: 80, height: 24))
+        harness.device.events.append(.resized)
+        harness.session.settle()
+        #expect(!harness.text.contains("Last request"))
+        #expect(harness.state.view.screenSize == Size(width: 80, height: 24))
+    }
+}
