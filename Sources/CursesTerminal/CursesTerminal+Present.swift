@@ -15,23 +15,26 @@ extension CursesTerminal {
             if needsClear { _ = ccs_clearok(1) }
             needsClear = false
         }
+        var overlays: [(x: Int, y: Int, plan: GlyphPlan)] = []
         if screen.width > 0 && screen.height > 0 {
             for span in buffer.diff(from: previous) where span.row < screen.height {
                 for x in span.columns where x < screen.width {
                     let cell = buffer[x, span.row]
                     if cell.isContinuation { continue }
-                    draw(cell, x: x, y: span.row, screenWidth: screen.width)
+                    let plan = draw(cell, x: x, y: span.row, screenWidth: screen.width)
+                    if plan.overlay { overlays.append((x, span.row, plan)) }
                 }
             }
             placeCursor(cursor, screen: screen)
         }
         _ = ccs_wnoutrefresh()
         _ = ccs_doupdate()
+        if !overlays.isEmpty { writeOverlays(overlays, buffer: buffer, screenWidth: screen.width) }
         buffer.markClean()
         previous = buffer.copy()
     }
 
-    private func draw(_ cell: Cell, x: Int, y: Int, screenWidth: Int) {
+    private func draw(_ cell: Cell, x: Int, y: Int, screenWidth: Int) -> GlyphPlan {
         let look = cursesLook(cell.style)
         let width = Int(cell.width)
         let plan = x + width > screenWidth
@@ -39,6 +42,41 @@ extension CursesTerminal {
             : GlyphPlan(text: cell.text, cellWidth: width, maxScalars: Int(ccs_ccharw_max())) { Int(ccs_wcwidth(wchar_t(bitPattern: $0))) }
         put(plan.scalars, x: x, y: y, look: look)
         for offset in 0..<max(0, plan.padding) { put([0x20], x: x + 1 + offset, y: y, look: look) }
+        return plan
+    }
+
+    /// Clusters curses cannot hold (ZWJ sequences, skin tones, flags, keycaps) are written
+    /// whole at their cells once curses has drawn the blanks under them: cursor saved,
+    /// each cluster placed by an absolute move in its style, the cells a terminal that
+    /// draws the parts side by side would cover written again, cursor and attributes
+    /// restored. curses' model stays true (it drew those cells' width in blanks), so
+    /// nothing is left stale, and no joiner is ever emitted on its own.
+    private func writeOverlays(_ overlays: [(x: Int, y: Int, plan: GlyphPlan)], buffer: ScreenBuffer, screenWidth: Int) {
+        var out = "\u{1B}7"
+        for overlay in overlays {
+            let cell = buffer[overlay.x, overlay.y]
+            out += OverlayText.cell(cell.text, x: overlay.x, y: overlay.y, sgr: sgr(cell.style))
+            var x = overlay.x + Int(cell.width)
+            let end = min(screenWidth, x + overlay.plan.overflow)
+            while x < end {
+                let next = buffer[x, overlay.y]
+                if next.isContinuation { x += 1; continue }
+                // A repaired cell must fit on the row; one that is itself an overlay is
+                // written whole (it is also in the list, and drawn again in its turn).
+                let text = next.text.isEmpty ? " " : next.text
+                if x + Int(next.width) > screenWidth { break }
+                out += OverlayText.cell(text, x: x, y: overlay.y, sgr: sgr(next.style))
+                x += max(1, Int(next.width))
+            }
+        }
+        out += "\u{1B}[0m\u{1B}8"
+        writeToTerminal(out)
+    }
+
+    /// The SGR sequence for a style, as curses would set it.
+    private func sgr(_ style: Style) -> String {
+        let cellStyle = mapping.cellStyle(palette.resolve(style))
+        return OverlayText.sgr(attributes: cellStyle.attributes, foreground: cellStyle.foreground, background: cellStyle.background)
     }
 
     private func put(_ scalars: [UInt32], x: Int, y: Int, look: (attributes: UInt32, pair: Int32)) {

@@ -35,6 +35,27 @@ struct ScreenGoldenTests {
         Snapshot.assertMatches(harness.frame, named: "\(width)x\(height)")
     }
 
+    @Test(arguments: [(80, 24), (160, 48)])
+    func verbatimMessagesAndEmojiClusters(width: Int, height: Int) throws {
+        // Your messages and the system prompt are shown as typed (line breaks and
+        // indentation kept, `*` and `#` literal); clusters are drawn whole.
+        let harness = try AppHarness(width: width, height: height,
+                                     configuration: EmulatorConfiguration(cacheModel: .v4, tokensPerSecond: 0, replyTokens: 30))
+        harness.start()
+        harness.send("/system Rules: *keep it short*  # not a heading, `not code`")
+        let text = "roses are red\nviolets are blue\n    indented code line\n👍🏽 👨‍👩‍👧 🇺🇸 1️⃣ *not italic*"
+        harness.session.press(Array("\u{1B}[200~\(text)\u{1B}[201~".utf8))
+        harness.press(.enter)
+        harness.session.settle()
+        let screen = harness.text
+        #expect(screen.contains("  violets are blue"))
+        #expect(screen.contains("      indented code line"))
+        #expect(screen.contains("👍🏽 👨‍👩‍👧 🇺🇸 1️⃣ *not italic*"))
+        #expect(screen.contains("Rules: *keep it short*  # not a heading, `not code`"))
+        harness.type("draft 👨‍👩‍👧 too")
+        Snapshot.assertMatches(harness.frame, named: "\(width)x\(height)")
+    }
+
     @Test func afterATruncation() throws {
         let harness = try AppHarness(configuration: EmulatorConfiguration(cacheModel: .v3, tokensPerSecond: 0, replyTokens: 60))
         harness.start()

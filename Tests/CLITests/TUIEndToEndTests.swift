@@ -108,6 +108,28 @@ struct TUIEndToEndTests {
         #expect(exit.status == 0 && exit.ttySame, "\(exit)")
     }
 
+    @Test(.enabled(if: TmuxSession.available)) func emojiClustersAreDrawnWholeWithNoStrayJoiners() throws {
+        // curses keeps one spacing character per cell: a ZWJ family used to be cut to its
+        // first emoji with the joiner left to glue itself onto whatever came next.
+        let tui = try TmuxSession(arguments: ["--model", "deepseek-chat"], environment: environment)
+        try tui.waitFor("Enter sends")
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}"
+        try tui.enter("Family \(family) flag \u{1F1FA}\u{1F1F8} end")
+        _ = try HistoryDatabase.waitForRequests(1, home: home)
+        let screen = try tui.waitForScreen("the message and its reply") { screen in
+            screen.contains { $0.contains("Family") } && screen.contains { $0.contains("deepseek-chat ·") }
+        }
+        let line = try #require(screen.first { $0.contains("Family") })
+        #expect(line.contains(family), "\(line.unicodeScalars.map { String($0.value, radix: 16) })")
+        #expect(line.contains("\u{1F1FA}\u{1F1F8}"))
+        #expect(line.contains(" end"))
+        // A joiner appears only inside the family, nowhere else on the screen.
+        let rest = screen.joined(separator: "\n").replacingOccurrences(of: family, with: "")
+        #expect(!rest.unicodeScalars.contains { $0.value == 0x200D }, "\(rest)")
+        try tui.send("C-q")
+        #expect(try tui.waitForExit().status == 0)
+    }
+
     @Test(.enabled(if: TmuxSession.available)) func aBrokenUserThemeIsReportedWithFileAndLine() throws {
         let themes = home.appendingPathComponent("config/cachechat/themes")
         try FileManager.default.createDirectory(at: themes, withIntermediateDirectories: true)

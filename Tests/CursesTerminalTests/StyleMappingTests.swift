@@ -91,10 +91,8 @@ struct GlyphPlanTests {
         #expect(GlyphPlan(text: "", cellWidth: 1, wcwidth: Self.wcwidth) == GlyphPlan(scalars: [0x20], padding: 0))
     }
 
-    @Test func narrowerInLibcIsPadded() {
-        // U+2764 HEAVY BLACK HEART + VS16: we lay it out 2 wide, libc says 1.
-        #expect(GlyphPlan(text: "\u{2764}\u{FE0F}", cellWidth: 2, wcwidth: Self.wcwidth)
-            == GlyphPlan(scalars: [0x2764, 0xFE0F], padding: 1))
+    @Test func aBaseWithMarksCursesCanAttachGoesThroughCurses() {
+        #expect(GlyphPlan(text: "e\u{301}\u{302}", cellWidth: 1, wcwidth: Self.wcwidth) == GlyphPlan(scalars: [0x65, 0x301, 0x302], padding: 0))
     }
 
     @Test func widerInLibcOrUnprintableIsReplaced() {
@@ -103,11 +101,28 @@ struct GlyphPlanTests {
         #expect(GlyphPlan(text: "\u{301}", cellWidth: 2, wcwidth: Self.wcwidth) == GlyphPlan(scalars: [0x3F], padding: 1))
     }
 
-    @Test func zwjSequenceKeepsFirstEmojiAndJoinersOnly() {
+    @Test func clustersCursesCannotHoldAreOverlaidWhole() {
+        // curses gets blanks of the cell's width; the terminal gets the whole cluster.
         let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}"
-        #expect(GlyphPlan(text: family, cellWidth: 2, wcwidth: Self.wcwidth) == GlyphPlan(scalars: [0x1F468, 0x200D], padding: 0))
+        let plan = GlyphPlan(text: family, cellWidth: 2, wcwidth: Self.wcwidth)
+        #expect(plan == GlyphPlan(scalars: [0x20], padding: 1, overlay: true, overflow: 4))
+        // A skin tone (2 wide in glibc), a flag, a keycap, a heart with VS16.
+        for (text, overflow) in [("\u{1F44D}\u{1F3FD}", 2), ("\u{1F1FA}\u{1F1F8}", 0), ("1\u{FE0F}\u{20E3}", 0), ("\u{2764}\u{FE0F}", 0)] {
+            let plan = GlyphPlan(text: text, cellWidth: 2, wcwidth: { $0 == 0x1F3FD ? 2 : Self.wcwidth($0) })
+            #expect(plan.overlay, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(plan.scalars == [0x20] && plan.padding == 1)
+            #expect(plan.overflow == overflow)
+        }
+        // Six combining marks: more than curses keeps, so the cluster is overlaid whole.
         let marks = "a" + String(repeating: "\u{301}", count: 6)
-        #expect(GlyphPlan(text: marks, cellWidth: 1, maxScalars: 5, wcwidth: Self.wcwidth).scalars.count == 5)
+        #expect(GlyphPlan(text: marks, cellWidth: 1, maxScalars: 5, wcwidth: Self.wcwidth).overlay)
+    }
+
+    @Test func overlayBytesPlaceAndStyleTheCell() {
+        #expect(OverlayText.cell("👍🏽", x: 4, y: 2, sgr: "") == "\u{1B}[3;5H👍🏽")
+        #expect(OverlayText.sgr(attributes: [.bold, .reverse], foreground: -1, background: 4) == "\u{1B}[0;1;7;39;44m")
+        #expect(OverlayText.sgr(attributes: [], foreground: 9, background: 200) == "\u{1B}[0;91;48;5;200m")
+        #expect(OverlayText.sgr(attributes: [.underline], foreground: 0x10_20_30, background: -1) == "\u{1B}[0;4;38;2;16;32;48;49m")
     }
 }
 
