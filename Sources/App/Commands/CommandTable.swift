@@ -180,6 +180,12 @@ extension AppLogic {
         return command.run(self, &state, argument)
     }
 
+    /// Runs the command named `name` (as typed after `/`).
+    func run(named name: String, _ state: inout AppState, _ argument: String) -> [Effect] {
+        guard let command = Self.commands.first(where: { $0.name == name }) else { return [] }
+        return run(command, &state, argument)
+    }
+
     /// Runs `body` unless a reply is streaming.
     func requireIdle(_ state: inout AppState, _ body: () -> [Effect]) -> [Effect] {
         guard isIdle(&state) else { return [] }

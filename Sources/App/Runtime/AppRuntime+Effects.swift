@@ -52,12 +52,12 @@ extension AppRuntime {
                 try history.deleteConversation(id)
                 return .conversationDeleted(id)
             }
-        case .fork(let id, let ordinal, let title, let draft):
+        case .fork(let id, let ordinal, let title, let draft, let regenerate):
             attempt("Could not fork") {
                 let fork = try history.forkConversation(id, atOrdinal: ordinal, title: title)
                 guard case .opened(let state, _, _, let problem) = open(fork.id) else { return .failure("Could not open the fork.") }
                 if let problem { dispatch(.result(.failure(problem))) }
-                return .forked(state, draft: draft)
+                return .forked(state, draft: draft, regenerate: regenerate)
             }
         case .refreshTotals(let id):
             attempt("Could not read the ledger") {

@@ -171,6 +171,13 @@ public final class AppRuntime {
             screen.transcriptView.scrollToBottom()
             state.scrollToBottom = false
         }
+        if let id = state.reveal {
+            let key = AppView.key(id)
+            if let index = model.transcript.messages.firstIndex(where: { $0.key == key }) {
+                screen.transcriptView.reveal(index, model: model.transcript)
+            }
+            state.reveal = nil
+        }
         for event in state.scrollRequests { _ = screen.transcriptView.handle(event, model: model.transcript) }
         state.scrollRequests = []
         let cursor = screen.render(model, editor: state.editor, into: buffer)

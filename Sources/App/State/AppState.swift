@@ -39,6 +39,12 @@ public struct AppState {
     public var fewShotEditor: FewShotEditor?
     public var notice: Notice?
     public var view = ViewOptions()
+    /// The message the focus is on (Alt-Up, or Esc then Up); nil when the editor has it.
+    public var focus: TranscriptID?
+    /// A message the view should scroll into sight at the next frame.
+    public var reveal: TranscriptID?
+    /// Esc was pressed with nothing to stop or close: Up next enters the message focus.
+    public var escapeArmed = false
     public var themeName = "dark"
     /// Identifies the next turn's runner events.
     public var nextTurnToken = 1
@@ -108,6 +114,8 @@ public enum PendingAction: Equatable, Sendable {
     case deleteConversation(ConversationID)
     case deleteFewShot(String)
     case fork(TranscriptID)
+    /// Write reply `TranscriptID` again in a fork (an earlier reply, from the focus).
+    case regenerateFork(TranscriptID)
     case truncate(ordinal: Int)
     case replaceExport(ConversationID, HistoryExportFormat, path: String)
     case quit

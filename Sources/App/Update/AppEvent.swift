@@ -45,7 +45,7 @@ public enum Effect {
     case updateConversation(Conversation)
     case rename(ConversationID, String)
     case deleteConversation(ConversationID)
-    case fork(ConversationID, atOrdinal: Int, title: String, draft: String)
+    case fork(ConversationID, atOrdinal: Int, title: String, draft: String, regenerate: Bool = false)
     case refreshTotals(ConversationID?)
     case listConversations
     /// Writes the conversation to `path` (a file or a folder; nil: the export folder); an
@@ -86,7 +86,7 @@ public enum EffectResult {
     case fewShotForEditing(FewShotSet, conversationsUsing: Int)
     case fewShotSaved(FewShotSet)
     case messageDeleted(MessageID)
-    case forked(ConversationState, draft: String)
+    case forked(ConversationState, draft: String, regenerate: Bool = false)
     case conversationDeleted(ConversationID)
     case renamed(ConversationID, String)
     case themeApplied(String)

@@ -11,10 +11,18 @@ extension AppLogic {
             return handleFewShotEditor(&state, event)
         }
         if state.overlay != nil { return handleOverlay(&state, event) }
+        let armed = state.escapeArmed
+        state.escapeArmed = false
+        if state.focus != nil, let effects = handleFocusKey(&state, event) { return effects }
         switch event {
+        case .key(.up, [.alt]):
+            return enterFocus(&state)
+        case .key(.up, []) where armed:
+            return enterFocus(&state)
         case .key(.escape, []):
             if state.turn != nil { return stop(&state) }
             state.notice = nil
+            state.escapeArmed = true
             return []
         case .char("c", [.ctrl]):
             if state.turn != nil { return stop(&state) }
@@ -141,6 +149,7 @@ extension AppLogic {
         case .deleteConversation(let id): return [.deleteConversation(id)]
         case .deleteFewShot(let name): return [.fewShotFile(.delete(name))]
         case .fork(let id): return fork(&state, at: id)
+        case .regenerateFork(let id): return regenerateInFork(&state, reply: id)
         case .truncate(let ordinal): return applyCut(&state, ordinal: ordinal)
         case .replaceExport(let id, let format, let path): return [.export(id, format, path: path, replace: true)]
         }

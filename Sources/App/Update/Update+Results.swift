@@ -39,11 +39,15 @@ extension AppLogic {
             if state.fewShotEditor != nil { state.fewShotEditor?.saved(set) } else { info(&state, "Saved few-shot set `\(set.name)`.") }
         case .messageDeleted(let id):
             return messageDeleted(&state, id)
-        case .forked(let conversation, let draft):
+        case .forked(let conversation, let draft, let regenerate):
             state.conversation = conversation
             resetConversationView(&state)
-            state.editor.setText(draft)
             state.scrollToBottom = true
+            if regenerate {
+                info(&state, "Forked: the reply is written again here; the original conversation is unchanged.")
+                return startTurn(&state) + [.refreshTotals(conversation.id)]
+            }
+            state.editor.setText(draft)
             info(&state, "Forked. Edit the message and press Enter to send it.")
             draftChanged(&state)
             return [.refreshTotals(conversation.id)]

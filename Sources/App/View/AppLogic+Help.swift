@@ -20,11 +20,16 @@ extension AppLogic {
             .init("Replies and view", [("Esc, Ctrl-C", "stop the reply (the part received is kept)"),
                                        ("PgUp / PgDn, wheel", "scroll"), ("Shift-Up / Shift-Down", "scroll a line"),
                                        ("Ctrl-Home / Ctrl-End", "top / bottom")] + keyed),
+            .init("Message focus", [("Alt-Up, Esc then Up", "focus the last message (headers show #N)"),
+                                    ("Up / Down, k / j, g / G", "previous / next, first / last"),
+                                    ("c / b", "copy the message / its last code block"),
+                                    ("e", "edit your message as a fork"), ("r", "write the reply again (earlier: in a fork)"),
+                                    ("Esc, q, Enter", "back to the editor")]),
             .init("Lists and editors", [("type, Enter", "filter, open (conversations)"), ("Ctrl-D, Delete", "delete (asks first)"),
                                         ("Ctrl-R", "rename"), ("few-shot list", "Enter edit, ^U use pinned, ^E one question each"),
                                         ("few-shot editor", "↑↓ select, Enter edit, a/i add, d delete, J/K move, u undo, ^S save")]),
             .init("Commands", commands),
-            .init("Other", [("F1, ?", "this help (↑↓ PgUp PgDn scroll, Esc closes)"), ("Ctrl-D (empty draft)", "quit")]),
+            .init("Other", [("F1, /help", "this help (↑↓ PgUp PgDn scroll, Esc closes)"), ("Ctrl-D (empty draft)", "quit")]),
         ])
     }
 }

@@ -36,6 +36,7 @@ public final class AppView {
         var model: String
         var isLast: TranscriptID?
         var historyStart: Int
+        var focus: TranscriptID?
     }
 
     private var baseInputs: BaseInputs?
@@ -52,7 +53,7 @@ public final class AppView {
         let inputs = BaseInputs(messages: conversation.messages, systemPrompt: conversation.systemPrompt,
                                 fewShot: conversation.fewShot, marks: state.view.bare ? .none : (state.exchange?.marks ?? .none),
                                 options: state.view, model: conversation.model, isLast: conversation.messages.last?.id,
-                                historyStart: conversation.historyStart)
+                                historyStart: conversation.historyStart, focus: state.focus)
         if inputs != baseInputs {
             rebuildBase(state)
             baseInputs = inputs
@@ -99,8 +100,11 @@ public final class AppView {
         }
         let last = conversation.messages.last?.id
         for message in conversation.messages {
-            messages.append(transcriptMessage(message, conversation: conversation, mark: Self.mark(marks[message.id]),
-                                              isLast: message.id == last, reasoningExpanded: state.view.reasoningExpanded))
+            var shown = transcriptMessage(message, conversation: conversation, mark: Self.mark(marks[message.id]),
+                                          isLast: message.id == last, reasoningExpanded: state.view.reasoningExpanded)
+            shown.number = message.ordinal
+            shown.focused = message.id == state.focus
+            messages.append(shown)
             ids.append(message.id)
         }
         let live = Set(ids)

@@ -166,6 +166,14 @@ final class MessageLayoutCache {
             header.append(" · ", Style(.timestamp))
             header.append(message.time, Style(.timestamp))
         }
+        if let number = message.number, header.width + 4 + String(number).count <= width {
+            header.append(" · #\(number)", Style(.timestamp))
+        }
+        if message.focused {
+            let hint = " c copy · b code · e edit · r regenerate · Esc"
+            if header.width + hint.count <= width { header.append(hint, Style(.dimText)) }
+            header = header.withBackground(.selection)
+        }
         return [header]
     }
 

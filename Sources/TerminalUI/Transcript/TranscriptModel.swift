@@ -86,11 +86,19 @@ public struct TranscriptMessage: Equatable {
     /// How the message ended, when that is worth a line (stopped, failed, not saved).
     public var notes: [MessageNote]
     public var cacheMark: CacheMark
+    /// The number `/edit N` and `/copy N` use, shown in the header ("#3"); nil for
+    /// messages that have none (the welcome text, pinned few-shot messages).
+    public var number: Int?
+    /// The message focus (Alt-Up) is on this message: its header is highlighted and a bar
+    /// runs down its gutter.
+    public var focused: Bool
 
     public init(key: TranscriptKey, role: MessageRole, name: String, time: String = "", text: String,
                 format: TextFormat = .markdown, reasoning: String? = nil, reasoningTokens: Int? = nil,
                 reasoningExpanded: Bool = false, stream: StreamingBody? = nil, notes: [MessageNote] = [],
-                cacheMark: CacheMark = .none) {
+                cacheMark: CacheMark = .none, number: Int? = nil, focused: Bool = false) {
+        self.number = number
+        self.focused = focused
         self.key = key
         self.role = role
         self.name = name
@@ -110,6 +118,7 @@ public struct TranscriptMessage: Equatable {
         key == other.key && role == other.role && name == other.name && time == other.time && format == other.format
             && reasoningExpanded == other.reasoningExpanded && reasoningTokens == other.reasoningTokens
             && notes == other.notes && stream == nil && other.stream == nil
+            && number == other.number && focused == other.focused
             && text == other.text && reasoning == other.reasoning
     }
 }

@@ -45,7 +45,11 @@ extension TranscriptView {
     func rows(_ index: Int, model: TranscriptModel, width: Int) -> MessageRows {
         let message = model.messages[index]
         let lines = cache.layout(message, width: max(1, width - TranscriptView.gutterWidth))
-        let (head, body) = TranscriptView.marks(message.cacheMark)
+        var (head, body) = TranscriptView.marks(message.cacheMark)
+        if message.focused {
+            head = DisplayLine.Gutter(text: "▶", slot: .spinner)
+            body = DisplayLine.Gutter(text: "┃", slot: .spinner)
+        }
         var extras: [(before: Int, row: DisplayLine)] = []
         let beforeTrailingBlank = max(0, lines.count - 1)
         if index == model.messages.count - 1, let streaming = model.streaming {

@@ -74,6 +74,31 @@ public final class TranscriptView {
         return old == position ? .handled : .changed
     }
 
+    /// Scrolls so that message `index` is on screen: left alone when it already is,
+    /// otherwise with its first line at the top (or the view at the bottom when the
+    /// message is within a page of the end).
+    public func reveal(_ index: Int, model: TranscriptModel) {
+        guard index >= 0, index < model.messages.count else { return }
+        let width = lastWidth
+        let top = topLine(model: model, width: width)
+        let height = rows(index, model: model, width: width).count
+        if (top.index, top.line) <= (index, 0) {
+            // Visible when its header is within the page from the top line.
+            var distance = 0
+            var cursor = top
+            while cursor.index < index {
+                distance += rows(cursor.index, model: model, width: width).count - cursor.line
+                cursor = (cursor.index + 1, 0)
+            }
+            if distance + min(height, pageHeight) <= pageHeight { return }
+        }
+        if linesBelow((index, 0), model: model, width: width, limit: pageHeight + 1) <= pageHeight {
+            position = .bottom
+        } else {
+            position = .anchored(index: index, key: model.messages[index].key, line: 0)
+        }
+    }
+
     /// Scrolls by `lines` (negative = towards older messages).
     public func scroll(by lines: Int, model: TranscriptModel) {
         let width = lastWidth

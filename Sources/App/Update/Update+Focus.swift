@@ -1,0 +1,117 @@
+import ChatCore
+import Foundation
+import TerminalUI
+
+/// The message focus: Alt-Up (or Esc then Up) puts it on the last message; Up/Down (k/j)
+/// move it; c copies the message, b its last code block, e edits it as a fork (your own
+/// messages), r writes the reply again (the last one in place, an earlier one in a fork);
+/// Esc, q or Enter give the keys back to the editor. Numbers are in every header (#N),
+/// the same numbers `/edit N` and `/copy N` take.
+extension AppLogic {
+    /// Keys while the focus is on a message; nil hands the key back (the focus is left and
+    /// the key handled as usual, so typing never goes nowhere).
+    func handleFocusKey(_ state: inout AppState, _ event: KeyEvent) -> [Effect]? {
+        let messages = state.conversation.messages
+        guard let focus = state.focus, let index = messages.firstIndex(where: { $0.id == focus }) else {
+            state.focus = nil
+            return nil
+        }
+        let message = messages[index]
+        switch event {
+        case .key(.up, []), .key(.up, [.alt]), .char("k", []):
+            moveFocus(&state, to: max(0, index - 1))
+        case .key(.down, []), .key(.down, [.alt]), .char("j", []):
+            if index + 1 < messages.count { moveFocus(&state, to: index + 1) } else { leaveFocus(&state) }
+        case .key(.home, []), .char("g", []):
+            moveFocus(&state, to: 0)
+        case .key(.end, []), .char("G", []):
+            moveFocus(&state, to: messages.count - 1)
+        case .key(.escape, []), .char("q", []), .key(.enter, []):
+            leaveFocus(&state)
+        case .key(.pageUp, _), .key(.pageDown, _), .mouse:
+            state.scrollRequests.append(event)
+        case .char("c", []):
+            return copy(&state, "\(message.ordinal)")
+        case .char("b", []):
+            return copy(&state, "\(message.ordinal) code")
+        case .char("e", []):
+            guard message.role == .user else {
+                info(&state, "e edits your own messages; r writes a reply again.")
+                return []
+            }
+            let effects = run(named: "edit", &state, "\(message.ordinal)")
+            if state.overlay != nil || state.editor.text == message.content { state.focus = nil }
+            return effects
+        case .char("r", []):
+            return regenerateFrom(&state, message)
+        default:
+            leaveFocus(&state)
+            return nil
+        }
+        return []
+    }
+
+    /// Alt-Up, or Esc then Up: the focus goes to the last message.
+    func enterFocus(_ state: inout AppState) -> [Effect] {
+        guard !state.conversation.messages.isEmpty else {
+            info(&state, "No messages yet: the focus (Alt-Up) moves over messages once there are some.")
+            return []
+        }
+        moveFocus(&state, to: state.conversation.messages.count - 1)
+        info(&state, "Message focus: ↑↓ move · c copy · b code block · e edit · r regenerate · Esc back to the editor.")
+        return []
+    }
+
+    private func moveFocus(_ state: inout AppState, to index: Int) {
+        let id = state.conversation.messages[index].id
+        state.focus = id
+        state.reveal = id
+    }
+
+    func leaveFocus(_ state: inout AppState) {
+        state.focus = nil
+        state.notice = nil
+        state.scrollToBottom = true
+    }
+
+    /// r: the reply to `message` (itself, when it is a reply) written again: the last one
+    /// in place (F5), an earlier one in a fork, after saying what the fork costs.
+    func regenerateFrom(_ state: inout AppState, _ message: HistoryMessage) -> [Effect] {
+        guard state.turn == nil else {
+            info(&state, "Wait for the reply or press Esc to stop it.")
+            return []
+        }
+        let messages = state.conversation.messages
+        let reply = message.role == .assistant ? message
+            : messages.first { $0.ordinal > message.ordinal && $0.role == .assistant }
+        guard let reply, reply.id != messages.last?.id else {
+            if message.id == messages.last?.id || reply?.id == messages.last?.id {
+                state.focus = nil
+                return regenerate(&state)
+            }
+            info(&state, "Message \(message.ordinal) has no reply to write again.")
+            return []
+        }
+        state.pending = .regenerateFork(reply.id)
+        state.overlay = .dialog(Dialog(
+            title: "Write reply \(reply.ordinal) again in a fork?",
+            message: "A new conversation keeps the \(reply.ordinal - 1) messages before it and asks for that reply again; "
+                + "this conversation stays as it is. The fork's prompt is this conversation's up to that point, so it "
+                + "starts from the cache this one filled.",
+            buttons: ["Fork and regenerate", "Cancel"], focused: 1))
+        return []
+    }
+
+    func regenerateInFork(_ state: inout AppState, reply id: TranscriptID) -> [Effect] {
+        state.focus = nil
+        guard let reply = state.conversation.messages.first(where: { $0.id == id }) else { return [] }
+        if let record = state.conversation.record {
+            return [.fork(record.id, atOrdinal: reply.ordinal, title: "\(record.title) (regenerated)", draft: "", regenerate: true)]
+        }
+        // Nothing saved: the in-memory conversation is cut back to before the reply.
+        state.conversation.messages = state.conversation.messages.filter { $0.ordinal < reply.ordinal }
+        state.exchange = nil
+        state.scrollToBottom = true
+        return startTurn(&state)
+    }
+}
