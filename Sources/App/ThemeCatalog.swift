@@ -5,15 +5,19 @@ import TerminalUI
 public struct ThemeCatalog: Sendable {
     public var themes: [String: Theme]
     public var names: [String]
-    /// One line per theme file that could not be used: file, line and problem.
+    /// Problems with the theme asked for at start (file, line and problem), shown once.
     public var problems: [String]
     public var defaultName: String
+    /// Theme files that could not be used, by name: reported when that theme is asked
+    /// for, never merely because the file is there.
+    public var broken: [String: String]
 
-    public init(themes: [String: Theme], names: [String], problems: [String], defaultName: String) {
+    public init(themes: [String: Theme], names: [String], problems: [String], defaultName: String, broken: [String: String] = [:]) {
         self.themes = themes
         self.names = names
         self.problems = problems
         self.defaultName = defaultName
+        self.broken = broken
     }
 
     /// Shipped and user themes. A broken file is reported and left out; `preferred`
@@ -22,13 +26,14 @@ public struct ThemeCatalog: Sendable {
         var themes: [String: Theme] = [:]
         var names: [String] = []
         var problems: [String] = []
+        var broken: [String: String] = [:]
         for entry in ThemeFiles.all(environment: environment) {
             switch entry.result {
             case .success(let theme):
                 themes[entry.name] = theme
                 names.append(entry.name)
             case .failure(let problem):
-                problems.append("\(problem) — using the default theme instead")
+                broken[entry.name] = "\(problem)"
             }
         }
         if themes["dark"] == nil {
@@ -39,10 +44,12 @@ public struct ThemeCatalog: Sendable {
         if let preferred {
             if themes[preferred] != nil {
                 chosen = preferred
-            } else if !problems.contains(where: { $0.contains("/\(preferred).toml") }) {
+            } else if let problem = broken[preferred] {
+                problems.append("Theme `\(preferred)` cannot be used: \(problem). Using dark.")
+            } else {
                 problems.append("No theme named `\(preferred)` (themes: \(names.joined(separator: ", "))); using dark.")
             }
         }
-        return ThemeCatalog(themes: themes, names: names, problems: problems, defaultName: chosen)
+        return ThemeCatalog(themes: themes, names: names, problems: problems, defaultName: chosen, broken: broken)
     }
 }

@@ -51,6 +51,14 @@ public struct ConfigFile: Equatable {
     public var currency: Currency?
     /// Thinking mode of new conversations (`thinking = true|false`); nil: the model's default.
     public var thinking: Bool?
+    /// The colour theme (`theme = "light"`); nil: the default.
+    public var theme: String?
+    /// The model of every profile that names none (`model = "deepseek-v4-pro"`).
+    public var model: String?
+    /// How `/copy` reaches a clipboard (`clipboard = "auto"|"osc52"|"tmux"|"wl-copy"|"xclip"|"xsel"|"pbcopy"`).
+    public var clipboard: String?
+    /// Clipboard methods `clipboard =` accepts.
+    public static let clipboardMethods = ["auto", "osc52", "tmux", "wl-copy", "xclip", "xsel", "pbcopy"]
     /// Rows of `[prices."model-id"]`, for `PriceTable.overriding(with:)`.
     public var priceOverrides: [PriceEntry] = []
     /// Problems that do not stop the program (unknown keys, loose permissions).
@@ -105,6 +113,16 @@ public struct ConfigFile: Equatable {
                 config.currency = currency
             case "prices":
                 config.priceOverrides = try parsePrices(file)
+            case "theme", "model":
+                guard let value = file.root[key]?.string, !value.isEmpty else {
+                    throw file.problem("`\(key)` must be a non-empty string", key: key)
+                }
+                if key == "theme" { config.theme = value } else { config.model = value }
+            case "clipboard":
+                guard let value = file.root[key]?.string, clipboardMethods.contains(value) else {
+                    throw file.problem("`clipboard` must be one of " + clipboardMethods.map { "\"\($0)\"" }.joined(separator: ", "), key: key)
+                }
+                config.clipboard = value
             case "thinking":
                 guard let value = file.root[key]?.bool else {
                     throw file.problem("`thinking` must be true or false (the thinking mode of new conversations)", key: key)

@@ -52,7 +52,7 @@ public struct ConnectionSettings: Equatable {
         var settings = ConnectionSettings(baseURL: nil, apiKey: nil, keySource: nil, model: defaultModel,
                                           profile: profileName, userID: profile?.userID)
         settings.baseURL = nonEmpty(flags.baseURL) ?? nonEmpty(environment["DEEPSEEK_BASE_URL"]) ?? profile?.baseURL
-        settings.model = nonEmpty(flags.model) ?? nonEmpty(environment["CACHECHAT_MODEL"]) ?? profile?.model ?? defaultModel
+        settings.model = nonEmpty(flags.model) ?? nonEmpty(environment["CACHECHAT_MODEL"]) ?? profile?.model ?? config.model ?? defaultModel
 
         if let key = nonEmpty(flags.apiKey) {
             settings.setKey(key, origin: "--api-key")

@@ -63,15 +63,30 @@ struct ChatCommand: ParsableCommand {
             historyError = "History is off for this session (nothing is saved): \(error)"
             Terminal.errorLine("cachechat: \(historyError!)")
         }
-        let themes = ThemeCatalog.load(environment: environment, preferred: theme ?? environment["CACHECHAT_THEME"])
-        let appEnvironment = AppEnvironment(
+        // A choice made in the app is remembered; config.toml wins when edited after it.
+        let rememberedStore = FileRememberedStateStore(environment: environment)
+        let remembered = rememberedStore.load().state
+        let configChanged = config.path.flatMap { try? FileManager.default.attributesOfItem(atPath: $0)[.modificationDate] as? Date }
+        let startTheme = theme ?? environment["CACHECHAT_THEME"]
+            ?? RememberedState.newer(config: config.theme, changed: configChanged, remembered: remembered.theme)
+        let themes = ThemeCatalog.load(environment: environment, preferred: startTheme)
+        var startModel = settings.model
+        if connection.model == nil, environment["CACHECHAT_MODEL"]?.isEmpty ?? true,
+           settings.profile.flatMap({ config.profiles[$0]?.model }) == nil,
+           let model = RememberedState.newer(config: config.model, changed: configChanged, remembered: remembered.model) {
+            startModel = model
+        }
+        let startThinking = RememberedState.newer(config: config.defaultThinking(profile: settings.profile),
+                                                  changed: configChanged, remembered: remembered.thinking)
+        var appEnvironment = AppEnvironment(
             endpointName: endpoint.displayName, endpointIdentity: endpoint.displayName + "|" + endpoint.baseURL,
             maskedKey: endpoint.keySource?.maskedKey ?? "", cacheModel: cacheKind,
             prices: PriceTable.builtIn.overriding(with: config.priceOverrides), currency: config.currency ?? .usd,
-            options: RequestOptions(userID: settings.userID), defaultModel: settings.model,
-            defaultThinking: config.defaultThinking(profile: settings.profile),
+            options: RequestOptions(userID: settings.userID), defaultModel: startModel,
+            defaultThinking: startThinking,
             contextLimit: environment["CACHECHAT_CONTEXT_LIMIT"].flatMap(Int.init), themeNames: themes.names,
             crashTestEnabled: environment["CACHECHAT_TEST_TRAP"] == "1")
+        appEnvironment.brokenThemes = themes.broken
 
         let terminal = CursesTerminal()
         do {
@@ -83,6 +98,8 @@ struct ChatCommand: ParsableCommand {
         let runtime = AppRuntime(device: device, transport: CurlTransport(), history: history, historyOffReason: historyOff,
                                  clock: SystemClock(), environment: appEnvironment, endpoint: endpoint, themes: themes,
                                  fewShots: FewShotLibrary(environment: environment))
+        runtime.rememberedStore = rememberedStore
+        runtime.clipboard = SystemClipboard(method: config.clipboard.flatMap(ClipboardMethod.init(rawValue:)) ?? .auto, environment: environment)
         runtime.start()
         // Printed to stderr too, but the TUI's screen hides that until it quits.
         let warnings = config.warnings + [historyError].compactMap { $0 }
@@ -90,6 +107,7 @@ struct ChatCommand: ParsableCommand {
         if let fewShot { runtime.startWithFewShot(fewShot, each: each) }
         while !runtime.isFinished { runtime.step(timeout: 1) }
         terminal.stop()
+        if let farewell = runtime.state.farewell { Terminal.errorLine("cachechat: \(farewell)") }
         if let signal = device.terminationSignal, signal != SIGHUP || !terminal.inputClosed {
             CursesTerminal.exit(bySignal: signal)
         }

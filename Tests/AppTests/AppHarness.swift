@@ -25,16 +25,18 @@ final class AppHarness {
     init(width: Int = 120, height: Int = 40,
          configuration: EmulatorConfiguration = EmulatorConfiguration(cacheModel: .v4, tokensPerSecond: 0),
          model: String = "deepseek-chat", contextLimit: Int? = nil, defaultThinking: Bool? = nil,
-         respond: ((HTTPRequest) -> [InMemoryTransport.Step])? = nil) throws {
+         respond: ((HTTPRequest) -> [InMemoryTransport.Step])? = nil,
+         history sharedHistory: InMemoryHistory? = nil, remembered: InMemoryRememberedStateStore? = nil,
+         themesEnvironment: [String: String]? = nil) throws {
         let clock = ManualClock(date: Self.start, uptime: 1_000)
         self.clock = clock
-        history = InMemoryHistory(now: { clock.now() })
+        history = sharedHistory ?? InMemoryHistory(now: { clock.now() })
         engine = EmulatorEngine(configuration: configuration, clock: { clock.now().timeIntervalSince1970 })
         let transport = respond.map { InMemoryTransport(clock: clock, respond: $0) } ?? EmulatorTransport.make(engine: engine, clock: clock)
         folder = try TemporaryFolder()
         fewShots = FewShotLibrary(directory: folder.url.appendingPathComponent("fewshot").path,
                                   versionsDirectory: folder.url.appendingPathComponent("versions").path)
-        let themes = ThemeCatalog.load(environment: ["HOME": folder.url.path, "XDG_CONFIG_HOME": folder.url.path], preferred: nil)
+        let themes = ThemeCatalog.load(environment: themesEnvironment ?? ["HOME": folder.url.path, "XDG_CONFIG_HOME": folder.url.path], preferred: nil)
         let environment = AppEnvironment(endpointName: "local emulator", endpointIdentity: "test", maskedKey: "sk-…test",
                                          cacheModel: configuration.cacheModel, defaultModel: model, defaultThinking: defaultThinking,
                                          contextLimit: contextLimit, themeNames: themes.names, timeZone: TimeZone(identifier: "UTC")!)
@@ -42,9 +44,13 @@ final class AppHarness {
         session = HeadlessSession(width: width, height: height, clock: clock, transport: transport, history: history,
                                   environment: environment, endpoint: endpoint, themes: themes, fewShots: fewShots)
         session.runtime.exportDirectory = folder.url.path
+        session.runtime.clipboard = clipboard
+        if let remembered { session.runtime.rememberedStore = remembered }
     }
 
     var runtime: AppRuntime { session.runtime }
+    /// What `/copy` copied.
+    let clipboard = RecordingClipboard()
     var state: AppState { session.state }
     var device: HeadlessDevice { session.device }
     var transport: InMemoryTransport { session.transport }

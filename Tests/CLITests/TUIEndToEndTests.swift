@@ -130,6 +130,50 @@ struct TUIEndToEndTests {
         #expect(try tui.waitForExit().status == 0)
     }
 
+    @Test(.enabled(if: TmuxSession.available)) func copyReachesXclipAndARestartKeepsTheDraftAndTheTheme() throws {
+        // A fake xclip on PATH receives what /copy copies; the status bar names it.
+        let bin = home.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let copied = home.appendingPathComponent("copied.txt")
+        try "#!/bin/sh\n/bin/cat > '\(copied.path)'\n".write(to: bin.appendingPathComponent("xclip"), atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin.appendingPathComponent("xclip").path)
+        var environment = self.environment
+        environment["PATH"] = bin.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        environment["DISPLAY"] = ":99"
+        let tui = try TmuxSession(arguments: ["--model", "deepseek-chat"], environment: environment)
+        try tui.waitFor("Enter sends")
+        try tui.enter("Hello there")
+        _ = try HistoryDatabase.waitForRequests(1, home: home)
+        try tui.waitFor("deepseek-chat · ")
+        try tui.enter("/copy 1")
+        try tui.waitFor("with xclip")
+        #expect(try String(contentsOf: copied, encoding: .utf8) == "Hello there")
+        // F4: mouse reporting goes off so a drag selects; tmux shows the pane's mouse mode.
+        #expect(try tui.display("#{mouse_any_flag}#{mouse_standard_flag}") != "00")
+        try tui.send("F4")
+        try tui.waitFor("Bare mode")
+        #expect(try tui.display("#{mouse_any_flag}#{mouse_standard_flag}") == "00")
+        try tui.send("F4")
+        try tui.waitFor("Bare mode off")
+        #expect(try tui.display("#{mouse_standard_flag}") == "1")
+        // A theme chosen in the app and an unsent draft survive a restart.
+        try tui.enter("/theme light")
+        try tui.waitFor("Theme: light")
+        try tui.type("an unsent thought")
+        try tui.waitFor("an unsent thought")
+        try tui.send("C-q")
+        let exit = try tui.waitForExit()
+        #expect(exit.status == 0)
+        #expect(try tui.waitFor("Your unsent draft (17 characters) is kept").isEmpty == false)
+        let state = try String(contentsOf: home.appendingPathComponent("state/cachechat/state.json"), encoding: .utf8)
+        #expect(state.contains("\"light\""))
+        let again = try TmuxSession(arguments: ["--model", "deepseek-chat"], environment: environment)
+        let screen = try again.waitForScreen("the draft back in the editor") { $0.contains { $0.hasPrefix("› an unsent thought") } }
+        #expect(screen.contains { $0.contains("Hello there") })
+        try again.send("C-q")
+        #expect(try again.waitForExit().status == 0)
+    }
+
     @Test(.enabled(if: TmuxSession.available)) func aBrokenUserThemeIsReportedWithFileAndLine() throws {
         let themes = home.appendingPathComponent("config/cachechat/themes")
         try FileManager.default.createDirectory(at: themes, withIntermediateDirectories: true)

@@ -121,8 +121,10 @@ extension AppLogic {
         },
         AppCommand(name: "bare", summary: "no panel or marks, for selecting text with the mouse", keys: [.function(4)], whileReplying: true) { logic, state, _ in
             state.view.bare.toggle()
-            logic.info(&state, state.view.bare ? "Bare mode: no panel or marks; select text with the mouse. F4 to leave." : "Bare mode off.")
-            return []
+            logic.info(&state, state.view.bare
+                ? "Bare mode: no panel, marks or mouse reporting; drag to select text (the wheel scrolls the terminal, PgUp/PgDn the transcript). F4 to leave."
+                : "Bare mode off: the mouse wheel scrolls the transcript again.")
+            return [.mouseReporting(!state.view.bare)]
         },
         AppCommand(name: "repaint", summary: "repaint the screen", keys: [.ctrl("l")], whileReplying: true) { _, _, _ in [.repaint] },
         AppCommand(name: "help", summary: "keys and commands", keys: [.function(1)], whileReplying: true) { logic, state, _ in

@@ -33,7 +33,8 @@ extension AppLogic {
             change += " No price is known for it: tokens are shown without cost."
         }
         ruleChanged(&state, change)
-        return persistRules(state)
+        state.remembered.model = .init(name, changed: clock.now())
+        return persistRules(state) + [.saveRemembered(state.remembered)]
     }
 
     func setThinking(_ state: inout AppState, _ argument: String) -> [Effect] {
@@ -54,7 +55,8 @@ extension AppLogic {
         ruleChanged(&state, wanted
             ? "Thinking on. Its reasoning is not sent back, so reuse ends near your previous question: expected, not a miss you caused."
             : "Thinking off.")
-        return persistRules(state)
+        state.remembered.thinking = .init(wanted, changed: clock.now())
+        return persistRules(state) + [.saveRemembered(state.remembered)]
     }
 
     func setSystemPrompt(_ state: inout AppState, _ text: String) -> [Effect] {
@@ -77,6 +79,10 @@ extension AppLogic {
             info(&state, "Themes: \(environment.themeNames.joined(separator: ", ")) (now \(state.themeName)).")
             return []
         }
+        if let problem = environment.brokenThemes[name] {
+            state.overlay = .dialog(Dialog(title: "Theme problem", message: "Theme `\(name)` cannot be used: \(problem)", buttons: ["OK"]))
+            return []
+        }
         guard environment.themeNames.contains(name) else {
             fail(&state, "No theme named `\(name)`. Themes: \(environment.themeNames.joined(separator: ", ")).")
             return []
@@ -90,9 +96,11 @@ extension AppLogic {
     /// system prompt, or the whole few-shot set in the same mode). Created in the history
     /// with its first message.
     func newConversation(_ state: inout AppState) -> [Effect] {
+        stashDraft(&state)
         let old = state.conversation
         state.conversation = ConversationState(model: old.model, thinking: old.thinking, reasoningEffort: old.reasoningEffort,
                                                systemPrompt: old.systemPrompt, fewShot: old.fewShot, fewShotMode: old.fewShotMode)
+        restoreDraft(&state)
         resetConversationView(&state)
         info(&state, "New conversation. The first message gives it its title."
              + (old.fewShot.map { " Few-shot set `\($0.name)` stays pinned; /fewshot off drops it." } ?? ""))
@@ -311,7 +319,33 @@ extension AppLogic {
     /// Stops a reply in flight (kept, marked stopped) and leaves.
     func quitNow(_ state: inout AppState) -> [Effect] {
         state.isFinished = true
-        return state.turn.map { [.cancel(token: $0.token)] } ?? []
+        let draft = state.editor.text
+        stashDraft(&state)
+        if !draft.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            state.farewell = "Your unsent draft (\(Formatting.grouped(draft.count)) characters) is kept: it is back in the editor when you open "
+                + (state.conversation.id == nil ? "cachechat again." : "this conversation again.")
+        }
+        return (state.turn.map { [.cancel(token: $0.token)] } ?? []) + [.saveRemembered(state.remembered)]
+    }
+
+    /// The editor's text is this conversation's draft: kept (in memory, and on disk at
+    /// the next save) when the conversation is left.
+    func stashDraft(_ state: inout AppState) {
+        let key = RememberedState.draftKey(state.conversation.id)
+        if state.editor.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            state.remembered.drafts[key] = nil
+        } else {
+            state.remembered.drafts[key] = state.editor.text
+        }
+    }
+
+    /// The editor shows the draft kept for the conversation now open.
+    func restoreDraft(_ state: inout AppState) {
+        let key = RememberedState.draftKey(state.conversation.id)
+        state.editor.setText(state.remembered.drafts[key] ?? "")
+        // It lives in the editor now; leaving the conversation (or quitting) keeps it again.
+        state.remembered.drafts[key] = nil
+        draftChanged(&state)
     }
 
     /// "2026-12-05 14:02" in the environment's time zone.

@@ -86,9 +86,12 @@ extension AppRuntime {
         case .stats:
             attempt("Could not read the ledger") { .statistics(try history.ledgerTotals(LedgerFilter())) }
         case .copy(let text, let what):
-            let encoded = Data(text.utf8).base64EncodedString()
-            device.writeControl("\u{1B}]52;c;\(encoded)\u{07}")
-            dispatch(.result(.info("Sent \(what) (\(text.count) characters) to the terminal's clipboard (OSC 52).")))
+            let outcome = clipboard.copy(text, what: what) { device.writeControl($0) }
+            dispatch(.result(outcome.fellBack ? .warning(outcome.message) : .info(outcome.message)))
+        case .saveRemembered(let remembered):
+            if let problem = rememberedStore.save(remembered) { dispatch(.result(.warning(problem))) }
+        case .mouseReporting(let on):
+            device.writeControl(on ? "\u{1B}[?1000h\u{1B}[?1006h" : "\u{1B}[?1006l\u{1B}[?1000l")
         case .applyTheme(let name):
             applyTheme(name)
             dispatch(.result(.themeApplied(name)))

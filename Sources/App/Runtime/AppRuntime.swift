@@ -23,6 +23,10 @@ public final class AppRuntime {
     public let runner: RequestRunner
     public let fewShots: FewShotLibrary?
     let themes: ThemeCatalog
+    /// Where drafts and in-app choices are kept between runs (the CLI sets the file).
+    public var rememberedStore: RememberedStateStore = InMemoryRememberedStateStore()
+    /// How `/copy` reaches a clipboard (the CLI sets the system one; tests record).
+    public var clipboard: Clipboard = SystemClipboard(method: .osc52, environment: [:])
     /// Where `/export` writes when no path is given.
     public var exportDirectory: String = FileManager.default.currentDirectoryPath
 
@@ -70,7 +74,12 @@ public final class AppRuntime {
 
     /// Opens the most recent conversation (or a new one) and paints the first frame.
     public func start() {
-        for problem in themes.problems { dispatch(.result(.warning(problem))) }
+        if !themes.problems.isEmpty {
+            dispatch(.result(.report(title: "Theme problem", text: themes.problems.joined(separator: "\n"))))
+        }
+        let (remembered, problem) = rememberedStore.load()
+        state.remembered = remembered
+        if let problem { dispatch(.result(.warning(problem))) }
         perform(.openLatest)
         render()
     }

@@ -26,6 +26,9 @@ public struct AppState {
     public var predictors: [CachePredictor.Key: CachePredictor] = [:]
     /// Prefixes reused in this session, most reused first.
     public var tally = ReusedPrefixTally()
+    /// Conversations whose ledger the tally has learned this session (reopening one again
+    /// must not count its requests twice).
+    public var talliedConversations: Set<ConversationID> = []
     public var overlay: Overlay?
     /// Scrolling keys and wheel events for the transcript, applied by the view at the next
     /// frame (scroll position is the view's: it depends on the layout).
@@ -39,6 +42,10 @@ public struct AppState {
     public var fewShotEditor: FewShotEditor?
     public var notice: Notice?
     public var view = ViewOptions()
+    /// Choices and drafts kept between runs (loaded at start, saved when they change).
+    public var remembered = RememberedState()
+    /// Said on the terminal after the TUI closes (a draft kept).
+    public var farewell: String?
     /// The message the focus is on (Alt-Up, or Esc then Up); nil when the editor has it.
     public var focus: TranscriptID?
     /// A message the view should scroll into sight at the next frame.

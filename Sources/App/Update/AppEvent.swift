@@ -53,6 +53,10 @@ public enum Effect {
     case export(ConversationID, HistoryExportFormat, path: String?, replace: Bool)
     case stats
     case copy(String, what: String)
+    /// Writes what is remembered between runs (choices, drafts).
+    case saveRemembered(RememberedState)
+    /// Mouse reports on (scrolling with the wheel) or off (the terminal selects text).
+    case mouseReporting(Bool)
     case applyTheme(String)
     case loadFewShot(String, FewShotMode)
     case listFewShots
@@ -97,4 +101,6 @@ public enum EffectResult {
     case info(String)
     case warning(String)
     case failure(String)
+    /// A problem worth reading whole (a broken theme file): a dialog, not the status bar.
+    case report(title: String, text: String)
 }

@@ -28,6 +28,8 @@ public struct AppEnvironment {
     public var knownModels: [String]
     /// `/crash-test` traps (tests only, CACHECHAT_TEST_TRAP=1).
     public var crashTestEnabled: Bool
+    /// Theme files that could not be used, by name, with the problem (file:line: what).
+    public var brokenThemes: [String: String] = [:]
     /// Times on screen are in this zone (tests pin UTC).
     public var timeZone: TimeZone
 

@@ -59,6 +59,12 @@ extension AppLogic {
 
     private func handleOverlay(_ state: inout AppState, _ event: KeyEvent) -> [Effect] {
         guard let overlay = state.overlay else { return [] }
+        if case .char("q", [.ctrl]) = event, state.pending != .quit {
+            // Ctrl-Q quits from anywhere: whatever the overlay was asking is left undone.
+            state.overlay = nil
+            state.pending = nil
+            return requestQuit(&state)
+        }
         // Esc then a key typed at once reads as Alt-key; overlays bind no Alt keys, so it
         // is the Esc that closes them followed by the key.
         if let plain = event.withoutAlt {

@@ -6,15 +6,20 @@ extension AppLogic {
     func handleResult(_ state: inout AppState, _ result: EffectResult) -> [Effect] {
         switch result {
         case .opened(let conversation, let lastRequest, let recent, let problem):
+            stashDraft(&state)
             state.conversation = conversation
+            restoreDraft(&state)
             resetConversationView(&state)
             state.scrollToBottom = true
             replay(&state, recent: recent)
             if let lastRequest { state.exchange = rebuildExchange(state, from: lastRequest) }
+            retally(&state, recent: recent)
             if let problem { warn(&state, problem) }
             return [.refreshTotals(conversation.id)]
         case .openedEmpty:
+            stashDraft(&state)
             state.conversation = emptyConversation(systemPrompt: state.conversation.systemPrompt)
+            restoreDraft(&state)
             resetConversationView(&state)
             return [.refreshTotals(nil)]
         case .questionSaved(let message, let record, let problem):
@@ -40,6 +45,7 @@ extension AppLogic {
         case .messageDeleted(let id):
             return messageDeleted(&state, id)
         case .forked(let conversation, let draft, let regenerate):
+            stashDraft(&state)
             state.conversation = conversation
             resetConversationView(&state)
             state.scrollToBottom = true
@@ -63,9 +69,14 @@ extension AppLogic {
         case .renamed(let id, let title):
             if state.conversation.id == id { state.conversation.record?.title = title }
             info(&state, "Renamed to “\(TerminalSanitizer.clean(title))”.")
+        case .report(let title, let text):
+            state.overlay = .dialog(Dialog(title: title, message: text, buttons: ["OK"]))
+            warn(&state, text)
         case .themeApplied(let name):
             state.themeName = name
-            info(&state, "Theme: \(name).")
+            info(&state, "Theme: \(name) (kept for the next start).")
+            state.remembered.theme = .init(name, changed: clock.now())
+            return [.saveRemembered(state.remembered)]
         case .statistics(let summary):
             state.overlay = .dialog(Dialog(title: "Statistics", message: statisticsText(summary), buttons: ["OK"]))
         case .exportWouldReplace(let id, let format, let path):
@@ -114,6 +125,24 @@ extension AppLogic {
             var predictor = predictor(state, model: entry.model)
             predictor.record(sequence: sequence, actualHit: hit, now: entry.time.timeIntervalSince1970)
             state.predictors[key] = predictor
+        }
+    }
+
+    /// The reused-prefix tally learns a reopened conversation's requests (once a session):
+    /// each earlier request whose plan is a prefix of the last one is mapped onto the last
+    /// plan's message boundaries, so no earlier prompt is rendered again.
+    func retally(_ state: inout AppState, recent: [LedgerEntry]) {
+        guard let id = state.conversation.id, !state.talliedConversations.contains(id),
+              let latest = state.exchange?.plan, let last = recent.last?.plan else { return }
+        state.talliedConversations.insert(id)
+        for entry in recent {
+            guard let hit = entry.hitTokens, hit > 0, !entry.estimated, let record = entry.plan,
+                  entry.model == latest.settings.model, record.system == last.system, record.fewShot == last.fewShot,
+                  record.thinking == last.thinking, record.effort == last.effort, record.historyStart == last.historyStart,
+                  record.messages.count <= last.messages.count, Array(last.messages.prefix(record.messages.count)) == record.messages
+            else { continue }
+            let map = latest.reuseMap(hitTokens: hit, serverPromptTokens: nil)
+            if map.hitTokens > 0 { state.tally.record(ReusedPrefix(map: map, pinnedMessageCount: latest.pinnedCount)) }
         }
     }
 

@@ -134,6 +134,7 @@ extension AppLogic {
             predictor.record(sequence: sequence, actualHit: hit, now: turn.startedAt.timeIntervalSince1970)
             state.predictors[key] = predictor
             if map.hitTokens > 0 { state.tally.record(ReusedPrefix(map: map, pinnedMessageCount: plan.pinnedCount)) }
+            if let id = plan.conversation { state.talliedConversations.insert(id) }
             state.exchange = Exchange(plan: plan, reply: kept, sequence: sequence.ids, hitTokens: hit, marks: plan.marks(for: map))
             if let approximation = map.approximation {
                 warn(&state, "Cache marks are approximate: the server counted \(Formatting.grouped(approximation.serverTokens)) prompt tokens, we counted \(Formatting.grouped(approximation.localTokens)).")
