@@ -31,6 +31,10 @@ public final class HeadlessDevice: TerminalDevice {
     }
 
     public func writeControl(_ sequence: String) { controls.append(sequence) }
+    /// Times the terminal was handed to another program.
+    public private(set) var suspensions = 0
+    public func suspend() { suspensions += 1 }
+    public func resume() { screen.invalidate() }
 
     public func type(_ text: String) { input += Array(text.utf8) }
 }

@@ -21,4 +21,8 @@ public protocol TerminalDevice: Terminal {
     func writeControl(_ sequence: String)
     /// Colours the terminal can show (already monochrome under NO_COLOR).
     var colorDepth: ColorDepth { get }
+    /// Hands the terminal to another program (an editor) until `resume()`.
+    func suspend()
+    /// Takes the terminal back and repaints everything.
+    func resume()
 }

@@ -129,6 +129,29 @@ public final class CursesTerminal: Terminal {
         previous = nil
     }
 
+    /// Hands the terminal to another program (an editor): our modes off, curses' program
+    /// mode left, the terminal as the shell had it. Signals still reach our pipe.
+    public func suspend() {
+        guard isStarted else { return }
+        writeToTerminal(modes.disable)
+        _ = ccs_curs_set(1)
+        ccs_endwin()
+    }
+
+    /// Takes the terminal back after `suspend()`: program mode, our modes, a full repaint.
+    public func resume() {
+        guard isStarted else { return }
+        _ = ccs_raw()
+        _ = ccs_noecho()
+        _ = ccs_nonl()
+        writeToTerminal(modes.enable)
+        size = Size(width: Int(ccs_cols()), height: Int(ccs_lines()))
+        invalidate()
+        _ = ccs_erase()
+        _ = ccs_wnoutrefresh()
+        _ = ccs_doupdate()
+    }
+
     public func setPalette(_ palette: Palette) {
         self.palette = palette
         styleCache.removeAll()

@@ -22,6 +22,8 @@ final class CursesDevice: TerminalDevice {
     var colorDepth: ColorDepth { terminal.detectedDepth }
 
     func readInput() -> [UInt8] { terminal.readAvailableBytes() }
+    func suspend() { terminal.suspend() }
+    func resume() { terminal.resume() }
 
     func takeEvents() -> [DeviceEvent] {
         var events: [DeviceEvent] = []

@@ -27,7 +27,7 @@ final class AppHarness {
          model: String = "deepseek-chat", contextLimit: Int? = nil, defaultThinking: Bool? = nil,
          respond: ((HTTPRequest) -> [InMemoryTransport.Step])? = nil,
          history sharedHistory: InMemoryHistory? = nil, remembered: InMemoryRememberedStateStore? = nil,
-         themesEnvironment: [String: String]? = nil) throws {
+         themesEnvironment: [String: String]? = nil, editorCommand: String? = nil) throws {
         let clock = ManualClock(date: Self.start, uptime: 1_000)
         self.clock = clock
         history = sharedHistory ?? InMemoryHistory(now: { clock.now() })
@@ -37,9 +37,10 @@ final class AppHarness {
         fewShots = FewShotLibrary(directory: folder.url.appendingPathComponent("fewshot").path,
                                   versionsDirectory: folder.url.appendingPathComponent("versions").path)
         let themes = ThemeCatalog.load(environment: themesEnvironment ?? ["HOME": folder.url.path, "XDG_CONFIG_HOME": folder.url.path], preferred: nil)
-        let environment = AppEnvironment(endpointName: "local emulator", endpointIdentity: "test", maskedKey: "sk-…test",
+        var environment = AppEnvironment(endpointName: "local emulator", endpointIdentity: "test", maskedKey: "sk-…test",
                                          cacheModel: configuration.cacheModel, defaultModel: model, defaultThinking: defaultThinking,
                                          contextLimit: contextLimit, themeNames: themes.names, timeZone: TimeZone(identifier: "UTC")!)
+        if let editorCommand { environment.editorCommand = editorCommand }
         let endpoint = Endpoint(baseURL: "http://emulator.test", apiKey: "sk-app-test-key", keySource: nil, displayName: "local emulator")
         session = HeadlessSession(width: width, height: height, clock: clock, transport: transport, history: history,
                                   environment: environment, endpoint: endpoint, themes: themes, fewShots: fewShots)

@@ -204,3 +204,47 @@ struct StateThatStaysTests {
         #expect(throws: FileProblem.self) { try ConfigFile.load(path: path) }
     }
 }
+
+/// Ctrl-X Ctrl-E: the draft goes to `$EDITOR` and comes back.
+@Suite("Compose in your editor")
+struct ExternalEditorTests {
+    /// A fake editor: a shell script run with the draft's path as `$1`.
+    static func editor(_ folder: TemporaryFolder, _ body: String) throws -> String {
+        let path = folder.url.appendingPathComponent("fake-editor").path
+        try "#!/bin/sh\n\(body)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        return path
+    }
+
+    @Test func theDraftRoundTripsThroughTheEditor() throws {
+        let folder = try TemporaryFolder()
+        let editor = try Self.editor(folder, "printf ' and more\\nsecond line\\n' >> \"$1\"")
+        let harness = try AppHarness(editorCommand: editor)
+        harness.start()
+        harness.type("First idea")
+        harness.press([24, 5])  // Ctrl-X Ctrl-E
+        #expect(harness.device.suspensions == 1)
+        #expect(harness.state.editor.text == "First idea and more\nsecond line")
+        #expect(harness.state.notice?.text.hasPrefix("The draft is back from the editor") == true)
+        #expect(harness.state.draft != nil || harness.state.predictionDue != nil, "the new draft is predicted")
+    }
+
+    @Test func aFailedOrEmptiedEditLeavesTheDraftAlone() throws {
+        let folder = try TemporaryFolder()
+        for (body, words) in [("exit 3", "exited with status 3"), (": > \"$1\"", "left the file empty")] {
+            let harness = try AppHarness(editorCommand: try Self.editor(folder, body))
+            harness.start()
+            harness.type("Keep me")
+            harness.press([24, 5])
+            #expect(harness.state.editor.text == "Keep me")
+            #expect(harness.state.notice?.text.contains(words) == true, "\(String(describing: harness.state.notice))")
+        }
+        // Ctrl-X followed by anything else is that key.
+        let harness = try AppHarness(editorCommand: try Self.editor(folder, "exit 0"))
+        harness.start()
+        harness.press([24])
+        harness.type("a")
+        #expect(harness.state.editor.text == "a")
+        #expect(harness.device.suspensions == 0)
+    }
+}

@@ -174,6 +174,30 @@ struct TUIEndToEndTests {
         #expect(try again.waitForExit().status == 0)
     }
 
+    @Test(.enabled(if: TmuxSession.available)) func ctrlXCtrlEWritesTheDraftInTheEditor() throws {
+        // A fake $EDITOR that draws on the terminal (as a real one would) and edits the file.
+        let editor = home.appendingPathComponent("fake-editor")
+        try "#!/bin/sh\nprintf 'FAKE EDITOR OPEN\\n'\nprintf ' — edited outside' >> \"$1\"\n".write(to: editor, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
+        var environment = self.environment
+        environment["EDITOR"] = editor.path
+        let tui = try TmuxSession(arguments: ["--model", "deepseek-chat"], environment: environment)
+        try tui.waitFor("Enter sends")
+        try tui.type("A draft")
+        try tui.waitFor("› A draft")
+        try tui.send("C-x")
+        try tui.send("C-e")
+        let screen = try tui.waitFor("A draft — edited outside")
+        #expect(!screen.contains { $0.contains("FAKE EDITOR OPEN") }, "the screen is repainted after the editor")
+        #expect(screen.contains { $0.contains("Enter sends it") })
+        try tui.send("Enter")
+        _ = try HistoryDatabase.waitForRequests(1, home: home)
+        try tui.waitFor("deepseek-chat · ")
+        try tui.send("C-q")
+        let exit = try tui.waitForExit()
+        #expect(exit.status == 0 && exit.ttySame, "\(exit)")
+    }
+
     @Test(.enabled(if: TmuxSession.available)) func aBrokenUserThemeIsReportedWithFileAndLine() throws {
         let themes = home.appendingPathComponent("config/cachechat/themes")
         try FileManager.default.createDirectory(at: themes, withIntermediateDirectories: true)

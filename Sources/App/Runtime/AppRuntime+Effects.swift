@@ -88,6 +88,9 @@ extension AppRuntime {
         case .copy(let text, let what):
             let outcome = clipboard.copy(text, what: what) { device.writeControl($0) }
             dispatch(.result(outcome.fellBack ? .warning(outcome.message) : .info(outcome.message)))
+        case .editInEditor(let text):
+            let (edited, problem) = ExternalEditor.edit(text, command: logic.environment.editorCommand, device: device)
+            dispatch(.result(.editedDraft(edited, problem: problem)))
         case .saveRemembered(let remembered):
             if let problem = rememberedStore.save(remembered) { dispatch(.result(.warning(problem))) }
         case .mouseReporting(let on):

@@ -52,6 +52,8 @@ public struct AppState {
     public var reveal: TranscriptID?
     /// Esc was pressed with nothing to stop or close: Up next enters the message focus.
     public var escapeArmed = false
+    /// Ctrl-X was pressed: Ctrl-E next opens the draft in the editor.
+    public var ctrlXArmed = false
     public var themeName = "dark"
     /// Identifies the next turn's runner events.
     public var nextTurnToken = 1

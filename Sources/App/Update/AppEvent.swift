@@ -53,6 +53,8 @@ public enum Effect {
     case export(ConversationID, HistoryExportFormat, path: String?, replace: Bool)
     case stats
     case copy(String, what: String)
+    /// Opens the draft in the user's editor (Ctrl-X Ctrl-E) and reads it back.
+    case editInEditor(String)
     /// Writes what is remembered between runs (choices, drafts).
     case saveRemembered(RememberedState)
     /// Mouse reports on (scrolling with the wheel) or off (the terminal selects text).
@@ -101,6 +103,8 @@ public enum EffectResult {
     case info(String)
     case warning(String)
     case failure(String)
+    /// The editor closed: its text (nil when the draft stays as it was) and why not.
+    case editedDraft(String?, problem: String?)
     /// A problem worth reading whole (a broken theme file): a dialog, not the status bar.
     case report(title: String, text: String)
 }

@@ -28,6 +28,9 @@ public struct AppEnvironment {
     public var knownModels: [String]
     /// `/crash-test` traps (tests only, CACHECHAT_TEST_TRAP=1).
     public var crashTestEnabled: Bool
+    /// The command Ctrl-X Ctrl-E opens the draft with (`$VISUAL`, `$EDITOR`, else `vi`);
+    /// run by `/bin/sh` with the file's path as its argument.
+    public var editorCommand = "vi"
     /// Theme files that could not be used, by name, with the problem (file:line: what).
     public var brokenThemes: [String: String] = [:]
     /// Times on screen are in this zone (tests pin UTC).

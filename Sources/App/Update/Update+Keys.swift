@@ -13,12 +13,18 @@ extension AppLogic {
         if state.overlay != nil { return handleOverlay(&state, event) }
         let armed = state.escapeArmed
         state.escapeArmed = false
+        let ctrlX = state.ctrlXArmed
+        state.ctrlXArmed = false
+        if ctrlX, case .char("e", [.ctrl]) = event { return [.editInEditor(state.editor.text)] }
         if state.focus != nil, let effects = handleFocusKey(&state, event) { return effects }
         switch event {
         case .key(.up, [.alt]):
             return enterFocus(&state)
         case .key(.up, []) where armed:
             return enterFocus(&state)
+        case .char("x", [.ctrl]):
+            state.ctrlXArmed = true
+            return []
         case .key(.escape, []):
             if state.turn != nil { return stop(&state) }
             state.notice = nil

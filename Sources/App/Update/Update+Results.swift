@@ -69,6 +69,14 @@ extension AppLogic {
         case .renamed(let id, let title):
             if state.conversation.id == id { state.conversation.record?.title = title }
             info(&state, "Renamed to “\(TerminalSanitizer.clean(title))”.")
+        case .editedDraft(let text, let problem):
+            guard let text else {
+                info(&state, problem ?? "The draft is unchanged.")
+                return []
+            }
+            state.editor.setText(text)
+            draftChanged(&state)
+            info(&state, "The draft is back from the editor (\(Formatting.grouped(text.count)) characters). Enter sends it.")
         case .report(let title, let text):
             state.overlay = .dialog(Dialog(title: title, message: text, buttons: ["OK"]))
             warn(&state, text)

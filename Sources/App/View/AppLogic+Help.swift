@@ -15,7 +15,7 @@ extension AppLogic {
             .init("Writing", [("Enter", "send"), ("Alt-Enter, Shift-Enter, Ctrl-J", "new line"),
                               ("Ctrl-A / Ctrl-E", "start / end of line"), ("Ctrl-K / Ctrl-U", "kill to end / start"),
                               ("Ctrl-W, Alt-Backspace", "delete word back"), ("Alt-B / Alt-F", "word back / forward"),
-                              ("Ctrl-Y", "yank"), ("Up / Down", "history (at first / last line)"),
+                              ("Ctrl-Y", "yank"), ("Ctrl-X Ctrl-E", "write the draft in $VISUAL / $EDITOR"), ("Up / Down", "history (at first / last line)"),
                               ("/", "command line (on an empty draft; Tab completes)"), ("//text", "send text starting with /")]),
             .init("Replies and view", [("Esc, Ctrl-C", "stop the reply (the part received is kept)"),
                                        ("PgUp / PgDn, wheel", "scroll"), ("Shift-Up / Shift-Down", "scroll a line"),
