@@ -55,3 +55,37 @@ struct EveryWidthTests {
         #expect(harness.state.view.screenSize == Size(width: 80, height: 24))
     }
 }
+
+/// F1 at the most common size: every key and command readable, and where you are in it.
+@Suite("Help at 80x24")
+struct HelpAt80x24Tests {
+    @Test func everyRowIsReadableAndTheFooterSaysWhereYouAre() throws {
+        let harness = try AppHarness(width: 80, height: 24)
+        harness.start()
+        harness.press(.f1)
+        guard case .help(let help) = harness.state.overlay else { Issue.record("no help"); return }
+        // Scroll through the whole table and collect what was shown.
+        var seen = harness.text
+        #expect(seen.contains("1–"), "the footer shows the position")
+        for _ in 0..<40 {
+            harness.press(Array("\u{1B}[6~".utf8))
+            seen += harness.text
+        }
+        #expect(harness.text.contains(" of "))
+        let flat = seen.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "│", with: " ")
+            .split(separator: " ").joined(separator: " ")
+        for section in help.sections {
+            for row in section.rows {
+                // Every word of every action appears (wrapped, never cut).
+                for word in row.action.split(separator: " ") where word.count > 3 {
+                    #expect(flat.contains(word), "“\(word)” of “\(row.action)” is not on screen")
+                }
+            }
+        }
+        for command in ["/model", "/thinking", "/system", "/theme", "/export", "/stats", "/truncate", "/copy", "/edit"] {
+            #expect(flat.contains(command), "\(command) missing from help")
+        }
+        harness.press(.escape)
+        #expect(harness.state.overlay == nil)
+    }
+}

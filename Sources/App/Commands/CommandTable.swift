@@ -70,10 +70,10 @@ extension AppLogic {
                    keys: [.function(5)]) { logic, state, _ in
             logic.regenerate(&state)
         },
-        AppCommand(name: "edit", arguments: "[N]", summary: "edit user message N (default: the last) as a fork") { logic, state, argument in
+        AppCommand(name: "edit", arguments: "[N]", summary: "edit your message #N (default: your last) as a fork") { logic, state, argument in
             logic.askToEdit(&state, argument)
         },
-        AppCommand(name: "copy", arguments: "[N] [code]", summary: "copy the last reply or message N, or its last code block (OSC 52)",
+        AppCommand(name: "copy", arguments: "[N] [code]", summary: "copy the last reply or message #N, or its last code block",
                    completions: { _, _ in ["code"] }, whileReplying: true) { logic, state, argument in
             logic.copy(&state, argument)
         },

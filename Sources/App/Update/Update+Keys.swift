@@ -83,6 +83,7 @@ extension AppLogic {
                 state.overlay = nil
                 return handleKey(&state, event)
             }
+            help.screen = state.view.screenSize
             let result = help.handle(event)
             state.overlay = result.contains(.cancel) ? nil : .help(help)
         case .dialog(var dialog):
