@@ -3,6 +3,7 @@ import ChatCore
 import Emulator
 import Foundation
 import TerminalUI
+import TestSupport
 import Testing
 
 /// The cache numbers are on screen at every terminal size, and F3 does what it says.
@@ -87,5 +88,44 @@ struct HelpAt80x24Tests {
         }
         harness.press(.escape)
         #expect(harness.state.overlay == nil)
+    }
+}
+
+/// Tab completes what a command takes: model ids, themes, few-shot sets, paths.
+@Suite("Tab completion of arguments")
+struct ArgumentCompletionTests {
+    static func line(_ harness: AppHarness) -> String? {
+        guard case .command(let bar) = harness.state.overlay else { return nil }
+        return bar.text
+    }
+
+    @Test func modelsThemesAndFewShotSets() throws {
+        let harness = try AppHarness()
+        _ = try harness.fewShots.save(FewShotSet(name: "sentiment", system: "Classify.", shots: [.init(user: "Great!", assistant: "positive")]))
+        harness.start()
+        harness.type("/model deepseek-v4-p")
+        harness.press(.tab)
+        #expect(Self.line(harness) == "/model deepseek-v4-pro")
+        harness.press(.escape)
+        harness.type("/theme hi")
+        harness.press(.tab)
+        #expect(Self.line(harness) == "/theme high-contrast")
+        harness.press(.escape)
+        harness.type("/fewshot use se")
+        harness.press(.tab)
+        #expect(Self.line(harness)?.hasPrefix("/fewshot use sentiment") == true)
+    }
+
+    @Test func exportCompletesPaths() throws {
+        let folder = try TemporaryFolder()
+        try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("notes-2026"), withIntermediateDirectories: true)
+        try "x".write(to: folder.url.appendingPathComponent("notes-2026/old.md"), atomically: true, encoding: .utf8)
+        let harness = try AppHarness()
+        harness.start()
+        harness.type("/export md \(folder.url.path)/not")
+        harness.press(.tab)
+        #expect(Self.line(harness) == "/export md \(folder.url.path)/notes-2026/")
+        harness.press(.tab)
+        #expect(Self.line(harness) == "/export md \(folder.url.path)/notes-2026/old.md")
     }
 }

@@ -1,4 +1,5 @@
 import ChatCore
+import Foundation
 import TerminalUI
 
 /// One command of the chat client: its name, arguments, help, argument completion, the
@@ -59,7 +60,11 @@ extension AppLogic {
         },
         AppCommand(name: "fewshot", arguments: "[list|edit|new|dup|rename|delete|use NAME [each]|off]",
                    summary: "few-shot sets: Enter edits, ^U uses pinned, ^E one question each",
-                   completions: { _, _ in ["list", "edit", "new", "dup", "rename", "delete", "use", "off"] }) { logic, state, argument in
+                   completions: { state, _ in
+                       ["list", "new", "off"] + state.fewShotNames.flatMap { name in
+                           ["use \(name)", "use \(name) each", "edit \(name)", "dup \(name)", "rename \(name)", "delete \(name)"]
+                       }
+                   }) { logic, state, argument in
             logic.fewShotCommand(&state, argument)
         },
         AppCommand(name: "truncate", arguments: "[now]", summary: "cut old history once, cache-friendly (now: even below the limit)",
@@ -154,8 +159,11 @@ extension AppLogic {
         let visible = Self.commands.filter { !$0.hidden }
         var completions: [String: [String]] = [:]
         for command in visible { completions[command.name] = command.completions(state, environment) }
-        return CommandLineBar(commands: visible.map { CommandLineBar.Command($0.name, $0.arguments.isEmpty ? $0.summary : "\($0.arguments) — \($0.summary)") },
-                              text: text, argumentCompletions: completions)
+        var bar = CommandLineBar(commands: visible.map { CommandLineBar.Command($0.name, $0.arguments.isEmpty ? $0.summary : "\($0.arguments) — \($0.summary)") },
+                                 text: text, argumentCompletions: completions)
+        bar.pathCompletions = Self.pathCompleter
+        bar.pathArguments = ["export"]
+        return bar
     }
 
     /// Runs a `/command` typed in the editor or the command line. The draft is cleared
@@ -173,6 +181,21 @@ extension AppLogic {
             state.draft = nil
         }
         return run(command, &state, argument)
+    }
+
+    /// Paths that start with what is typed (`~` expanded; folders end with `/`), hidden
+    /// files only when a dot was typed.
+    static let pathCompleter: @Sendable (String) -> [String] = { typed in
+        let expanded = NSString(string: typed).expandingTildeInPath
+        let directory = typed.hasSuffix("/") ? expanded : (expanded as NSString).deletingLastPathComponent
+        let stem = typed.hasSuffix("/") ? "" : (expanded as NSString).lastPathComponent
+        let base = typed.hasSuffix("/") || !typed.contains("/") ? typed.hasSuffix("/") ? typed : "" : String(typed[..<(typed.lastIndex(of: "/").map { typed.index(after: $0) } ?? typed.startIndex)])
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory) else { return [] }
+        return names.filter { $0.hasPrefix(stem) && (stem.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().prefix(200).map { name in
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: (directory.isEmpty ? "." : directory) + "/" + name, isDirectory: &isDirectory)
+            return base + name + (isDirectory.boolValue ? "/" : "")
+        }
     }
 
     /// Runs `command` from a key or the command line, unless a reply streams and the

@@ -7,6 +7,14 @@ import TerminalUI
 extension AppRuntime {
     /// Performs one effect; what it produced comes back through `dispatch`.
     func perform(_ effect: Effect) {
+        performOne(effect)
+        switch effect {
+        case .listFewShots, .saveFewShot, .fewShotFile: refreshFewShotNames()
+        default: break
+        }
+    }
+
+    private func performOne(_ effect: Effect) {
         switch effect {
         case .openLatest:
             do {

@@ -79,6 +79,7 @@ public final class AppRuntime {
         }
         let (remembered, problem) = rememberedStore.load()
         state.remembered = remembered
+        refreshFewShotNames()
         if let problem { dispatch(.result(.warning(problem))) }
         perform(.openLatest)
         render()
@@ -192,6 +193,11 @@ public final class AppRuntime {
         let cursor = screen.render(model, editor: state.editor, into: buffer)
         device.present(buffer, cursor: cursor)
         screenModel = model
+    }
+
+    /// The library's set names, for Tab completion.
+    func refreshFewShotNames() {
+        state.fewShotNames = fewShots?.names() ?? []
     }
 
     func applyTheme(_ name: String) {

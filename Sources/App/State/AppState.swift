@@ -42,6 +42,8 @@ public struct AppState {
     public var fewShotEditor: FewShotEditor?
     public var notice: Notice?
     public var view = ViewOptions()
+    /// The few-shot sets in the library, for Tab completion (refreshed by the runtime).
+    public var fewShotNames: [String] = []
     /// Choices and drafts kept between runs (loaded at start, saved when they change).
     public var remembered = RememberedState()
     /// Said on the terminal after the TUI closes (a draft kept).

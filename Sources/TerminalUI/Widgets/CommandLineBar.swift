@@ -21,6 +21,10 @@ public struct CommandLineBar: Sendable {
     public var commands: [Command]
     /// Values each command's argument can take, by command name.
     public var argumentCompletions: [String: [String]]
+    /// Commands whose last argument word is a file path (`/export md ~/notes/`).
+    public var pathArguments: Set<String> = []
+    /// Lists the paths that start with a typed path (the App reads the file system).
+    public var pathCompletions: (@Sendable (String) -> [String])?
     public private(set) var editor = InputEditor(maxHeight: 1)
     /// Tab pressed again cycles: the candidates, the one shown, and what comes before them.
     private var cycle: (candidates: [String], index: Int, lead: String, trailing: String)?
@@ -38,11 +42,26 @@ public struct CommandLineBar: Sendable {
     /// the name, the argument values that start with what is typed.
     public var candidates: [Command] {
         guard let word = commandWord else { return [] }
-        if let argument = argumentPrefix {
-            return (argumentCompletions[word] ?? []).filter { $0.hasPrefix(argument) && $0 != argument }
-                .map { Command($0, "") }
+        if let (_, typed, options) = argumentCompletion {
+            return options.filter { $0.hasPrefix(typed) && $0 != typed }.map { Command($0, "") }
         }
         return commands.filter { $0.name.hasPrefix(word) }
+    }
+
+    /// For an argument being typed: what stays before the completed part, the part typed,
+    /// and its possible values (fixed values, or paths for the last word of a path argument).
+    private var argumentCompletion: (lead: String, typed: String, options: [String])? {
+        guard let word = commandWord, let argument = argumentPrefix else { return nil }
+        let lead = "/" + word + " "
+        if pathArguments.contains(word), let lister = pathCompletions {
+            let lastSpace = argument.lastIndex(of: " ")
+            let last = lastSpace.map { String(argument[argument.index(after: $0)...]) } ?? argument
+            if lastSpace != nil || last.hasPrefix("/") || last.hasPrefix("~") || last.hasPrefix(".") {
+                let before = lastSpace.map { String(argument[...$0]) } ?? ""
+                return (lead + before, last, lister(last))
+            }
+        }
+        return (lead, argument, argumentCompletions[word] ?? [])
     }
 
     /// The text after "/name ", when a name and a space were typed.
@@ -81,8 +100,9 @@ public struct CommandLineBar: Sendable {
             self.cycle = cycle
             return .changed
         }
-        // What comes before the completed word: "/" for names, "/name " for arguments.
-        let lead = argumentPrefix == nil ? "/" : "/" + (commandWord ?? "") + " "
+        // What comes before the completed word: "/" for names, "/name " (and any earlier
+        // words of a path argument) for arguments.
+        let lead = argumentCompletion?.lead ?? "/"
         let trailing = argumentPrefix == nil ? " " : ""
         let names = candidates.map(\.name)
         guard let first = names.first else { return .handled }
