@@ -129,3 +129,21 @@ struct ArgumentCompletionTests {
         #expect(Self.line(harness) == "/export md \(folder.url.path)/notes-2026/old.md")
     }
 }
+
+@Suite("Message log")
+struct MessageLogTests {
+    @Test func everyStatusMessageCanBeReadAgainWholeWithItsTime() throws {
+        let harness = try AppHarness(width: 80, height: 24)
+        harness.start()
+        let long = String(repeating: "x", count: 120)
+        harness.send("/nosuchcommand" + long)
+        #expect(!harness.text.contains(long), "the status bar cuts it")
+        harness.send("/thinking maybe")
+        harness.send("/log")
+        guard case .help(let help) = harness.state.overlay else { Issue.record("no log"); return }
+        let rows = help.sections.flatMap(\.rows)
+        #expect(rows.contains { $0.action.contains("Unknown command /nosuchcommand" + long) && $0.keys.hasPrefix("09:00:00 ✗") })
+        #expect(rows.last?.action.hasPrefix("Thinking is") == true)
+        #expect(harness.text.contains("Messages (newest last)"))
+    }
+}

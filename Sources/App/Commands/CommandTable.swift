@@ -131,6 +131,10 @@ extension AppLogic {
                 : "Bare mode off: the mouse wheel scrolls the transcript again.")
             return [.mouseReporting(!state.view.bare)]
         },
+        AppCommand(name: "log", summary: "the status-bar messages of this session, whole, with their times",
+                   whileReplying: true) { logic, state, _ in
+            logic.showLog(&state)
+        },
         AppCommand(name: "repaint", summary: "repaint the screen", keys: [.ctrl("l")], whileReplying: true) { _, _, _ in [.repaint] },
         AppCommand(name: "help", summary: "keys and commands", keys: [.function(1)], whileReplying: true) { logic, state, _ in
             state.overlay = .help(logic.helpOverlay())

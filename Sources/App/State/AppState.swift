@@ -42,6 +42,9 @@ public struct AppState {
     public var fewShotEditor: FewShotEditor?
     public var notice: Notice?
     public var view = ViewOptions()
+    /// Status-bar messages of this session (`/log`), oldest first, at most `logLimit`.
+    public var log: [LogEntry] = []
+    public static let logLimit = 500
     /// The few-shot sets in the library, for Tab completion (refreshed by the runtime).
     public var fewShotNames: [String] = []
     /// Choices and drafts kept between runs (loaded at start, saved when they change).
@@ -109,6 +112,13 @@ public struct ViewOptions: Equatable, Sendable {
 
     /// Reasoning unfolded (F2, Alt-R).
     public var reasoningExpanded = false
+}
+
+/// A status-bar message as the log keeps it.
+public struct LogEntry: Equatable, Sendable {
+    public var time: Date
+    public var level: Notice.Level
+    public var text: String
 }
 
 /// A status-bar message.

@@ -134,15 +134,49 @@ public final class AppLogic {
     // MARK: - Notices
 
     func info(_ state: inout AppState, _ text: String, seconds: Double = 4) {
-        state.notice = Notice(text: text, level: .info, expires: now + seconds)
+        notify(&state, Notice(text: text, level: .info, expires: now + seconds))
     }
 
     func warn(_ state: inout AppState, _ text: String) {
-        state.notice = Notice(text: text, level: .warning, expires: now + 8)
+        notify(&state, Notice(text: text, level: .warning, expires: now + 8))
     }
 
     func fail(_ state: inout AppState, _ text: String) {
-        state.notice = Notice(text: text, level: .error, expires: nil)
+        notify(&state, Notice(text: text, level: .error, expires: nil))
+    }
+
+    /// Every status-bar message also goes to the message log (`/log`), whole and with its
+    /// time, so one that went by (or was cut off) can be read again.
+    private func notify(_ state: inout AppState, _ notice: Notice) {
+        state.notice = notice
+        if state.log.last?.text == notice.text && state.log.last?.level == notice.level { return }
+        state.log.append(LogEntry(time: clock.now(), level: notice.level, text: notice.text))
+        if state.log.count > AppState.logLimit { state.log.removeFirst(state.log.count - AppState.logLimit) }
+    }
+
+    /// `/log`: the status-bar messages of this session, newest last.
+    func showLog(_ state: inout AppState) -> [Effect] {
+        guard !state.log.isEmpty else {
+            info(&state, "No messages yet.")
+            return []
+        }
+        let rows = state.log.map { entry -> (String, String) in
+            let mark = switch entry.level { case .info: "·"; case .warning: "⚠"; case .error: "✗" }
+            return (clockTime(entry.time) + " " + mark, entry.text)
+        }
+        var help = HelpOverlay(title: "Messages (newest last)", sections: [.init("This session", rows)])
+        help.screen = state.view.screenSize
+        _ = help.handle(.key(.end, []))
+        state.overlay = .help(help)
+        return []
+    }
+
+    /// "14:02:37" in the environment's time zone.
+    func clockTime(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = environment.timeZone
+        let p = calendar.dateComponents([.hour, .minute, .second], from: date)
+        return String(format: "%02d:%02d:%02d", p.hour ?? 0, p.minute ?? 0, p.second ?? 0)
     }
 
     // MARK: - Prediction
