@@ -29,6 +29,14 @@ int ccs_newterm(void) {
     return 0;
 }
 
+// term.h would bring terminfo names such as `lines` in as macros; this is all we need.
+extern char *tigetstr(const char *);
+
+int ccs_can_address_cursor(void) {
+    char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1 && *cup != '\0';
+}
+
 void ccs_endwin(void) {
     if (ccs_screen != NULL) endwin();
 }

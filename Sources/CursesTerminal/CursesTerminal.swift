@@ -95,6 +95,14 @@ public final class CursesTerminal: Terminal {
             signalFileDescriptor = -1
             throw CursesTerminalError.unknownTerminalType(environment["TERM"])
         }
+        guard ccs_can_address_cursor() == 1 else {
+            ccs_endwin()
+            ccs_delscreen()
+            ccs_release_stderr()
+            ccs_uninstall_signal_handlers()
+            signalFileDescriptor = -1
+            throw CursesTerminalError.noCursorAddressing(environment["TERM"])
+        }
         _ = ccs_raw()
         _ = ccs_noecho()
         _ = ccs_nonl()

@@ -4,6 +4,8 @@ public enum CursesTerminalError: Error, Equatable, CustomStringConvertible {
     case notATerminal
     /// curses does not know `TERM` (or it is unset).
     case unknownTerminalType(String?)
+    /// The terminal cannot move the cursor (TERM=dumb, a printing terminal).
+    case noCursorAddressing(String?)
     /// The signal self-pipe could not be created.
     case signalSetupFailed(errno: Int32)
 
@@ -15,6 +17,9 @@ public enum CursesTerminalError: Error, Equatable, CustomStringConvertible {
             "the terminal type \"\(term)\" is unknown to ncurses; set TERM to a known one (e.g. xterm-256color)"
         case .unknownTerminalType(nil):
             "TERM is not set; set it to your terminal's type (e.g. xterm-256color)"
+        case .noCursorAddressing(let term):
+            "the terminal type \"\(term ?? "")\" cannot move the cursor, so the chat screen cannot be drawn; "
+                + "use `cachechat ask \"…\"` here, or set TERM to a full-screen terminal (e.g. xterm-256color)"
         case .signalSetupFailed(let code):
             "could not set up signal handling (errno \(code))"
         }

@@ -198,6 +198,17 @@ struct TUIEndToEndTests {
         #expect(exit.status == 0 && exit.ttySame, "\(exit)")
     }
 
+    @Test(.enabled(if: TmuxSession.available)) func aTerminalThatCannotMoveTheCursorIsRefusedWithAHint() throws {
+        var environment = self.environment
+        environment["TERM"] = "dumb"
+        let tui = try TmuxSession(arguments: [], environment: environment)
+        let exit = try tui.waitForExit()
+        #expect(exit.status == 2 && exit.ttySame, "\(exit)")
+        let screen = try tui.capture().replacingOccurrences(of: "\n", with: "")
+        #expect(screen.contains("cannot move the cursor"))
+        #expect(screen.contains("cachechat ask"))
+    }
+
     @Test(.enabled(if: TmuxSession.available)) func aBrokenUserThemeIsReportedWithFileAndLine() throws {
         let themes = home.appendingPathComponent("config/cachechat/themes")
         try FileManager.default.createDirectory(at: themes, withIntermediateDirectories: true)

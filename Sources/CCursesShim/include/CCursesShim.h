@@ -19,6 +19,8 @@
 /// unknown or unusable (curses does not exit the process, unlike initscr).
 int ccs_newterm(void);
 void ccs_endwin(void);
+/// 1 when the terminal (after ccs_newterm) can move the cursor: its terminfo has `cup`.
+int ccs_can_address_cursor(void);
 /// Frees the screen created by ccs_newterm (after ccs_endwin).
 void ccs_delscreen(void);
 
