@@ -100,6 +100,7 @@ struct ChatCommand: ParsableCommand {
                                  clock: SystemClock(), environment: appEnvironment, endpoint: endpoint, themes: themes,
                                  fewShots: FewShotLibrary(environment: environment))
         runtime.rememberedStore = rememberedStore
+        runtime.exportDirectory = Paths.dataDirectory(environment: environment) + "/exports"
         runtime.clipboard = SystemClipboard(method: config.clipboard.flatMap(ClipboardMethod.init(rawValue:)) ?? .auto, environment: environment)
         runtime.start()
         // Printed to stderr too, but the TUI's screen hides that until it quits.

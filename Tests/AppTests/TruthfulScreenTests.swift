@@ -271,7 +271,7 @@ struct TruthfulScreenTests {
         // A folder gets the conversation's file inside it.
         let id = try #require(harness.state.conversation.id)
         harness.send("/export json \(harness.folder.url.path)")
-        let inside = harness.folder.url.appendingPathComponent("cachechat-\(id).json").path
+        let inside = harness.folder.url.appendingPathComponent("hello-there-\(id.rawValue).json").path
         #expect(FileManager.default.fileExists(atPath: inside))
         #expect(harness.state.notice?.text == "Exported to \(inside).")
     }

@@ -28,6 +28,35 @@ struct ExportTests {
         return (fixture, conversation.id)
     }
 
+    @Test func eachRequestsSystemPromptAndTypedTextAsTyped() throws {
+        let fixture = try StoreFixture()
+        let conversation = try fixture.store.createConversation(ConversationSettings(
+            title: "Rules", model: "deepseek-chat", endpointName: "DeepSeek", systemPrompt: "New rules.", thinking: false))
+        for (question, system) in [("roses *are* red\n    indented code line\n# not a heading\n1. not a list", "Old rules."),
+                                   ("Second", "New rules.")] {
+            let asked = try fixture.store.appendMessage(to: conversation.id, content: question)
+            let reply = try fixture.store.beginReply(in: conversation.id, model: "deepseek-chat")
+            var entry = LedgerEntry.fixture("2026-05-01T10:00:10Z", hit: 0, miss: 10, completion: 5, reasoning: 0,
+                                            cost: 0.1, withoutCache: 0.1, predicted: 0)
+            entry.plan = PlanRecord(system: system, fewShot: nil, messages: [asked.id.rawValue], complete: true,
+                                    historyStart: 1, thinking: false, effort: nil)
+            try fixture.store.completeReply(reply, content: "A *reply* in Markdown.", reasoning: nil, ledger: entry)
+        }
+        let text = try fixture.store.export(conversation.id, format: .markdown)
+        // Today's system prompt is "New rules.", but the first request carried the old one.
+        #expect(text.contains("## System\n\nOld rules.\n\n## 1. User"))
+        #expect(text.contains("## System prompt from here on\n\nNew rules.\n\n## 3. User"))
+        #expect(text.contains("roses \\*are\\* red\\\n&nbsp;&nbsp;&nbsp;&nbsp;indented code line\\\n\\# not a heading\\\n1\\. not a list\n"))
+        #expect(text.contains("A *reply* in Markdown."), "replies stay Markdown")
+    }
+
+    @Test func escapingKeepsPlainTextReadable() {
+        #expect(HistoryExport.escaped("Hello, world. 3.5 > 2") == "Hello, world. 3.5 \\> 2")
+        #expect(HistoryExport.escaped("a\n\nb") == "a\n\nb")
+        #expect(HistoryExport.escaped("- item\n+ item") == "\\- item\\\n\\+ item")
+        #expect(HistoryExport.escaped("C:\\path_name") == "C:\\\\path\\_name")
+    }
+
     @Test func markdown() throws {
         let (fixture, id) = try sample()
         let text = try fixture.store.export(id, format: .markdown)

@@ -170,15 +170,42 @@ extension AppLogic {
             info(&state, "Nothing to export yet.")
             return []
         }
-        let format: HistoryExportFormat
+        var format: HistoryExportFormat
+        var path: String?
         switch parts.first {
-        case nil, "md", "markdown": format = .markdown
-        case "json": format = .json
+        case nil, "md", "markdown":
+            format = .markdown
+            path = parts.count > 1 ? parts[1] : nil
+        case "json":
+            format = .json
+            path = parts.count > 1 ? parts[1] : nil
+        case let word? where word.contains("/") || word.contains(".") || word.hasPrefix("~"):
+            // `/export PATH`: the format follows the file's extension (Markdown otherwise).
+            path = argument
+            format = argument.lowercased().hasSuffix(".json") ? .json : .markdown
         default:
-            fail(&state, "Unknown export format `\(parts[0])`: use /export md [PATH] or /export json [PATH].")
+            fail(&state, "Unknown export format `\(parts[0])`: use /export [md|json] [PATH] (a file or a folder).")
             return []
         }
-        return [.export(id, format, path: parts.count > 1 ? parts[1] : nil, replace: false)]
+        let title = state.conversation.record?.title ?? "conversation"
+        let name = Self.exportName(title: title, id: id) + (format == .json ? ".json" : ".md")
+        return [.export(id, format, path: path, name: name, replace: false)]
+    }
+
+    /// "why-are-cache-hits-cheaper-12": the title in lower-case words, safe in any file
+    /// system, at most 60 characters, then the conversation's id (titles repeat).
+    static func exportName(title: String, id: ConversationID) -> String {
+        var slug = ""
+        for scalar in title.lowercased().unicodeScalars {
+            if CharacterSet.alphanumerics.contains(scalar) && scalar.value < 0x3000 || scalar.properties.isIdeographic {
+                slug.unicodeScalars.append(scalar)
+            } else if !slug.isEmpty && !slug.hasSuffix("-") {
+                slug += "-"
+            }
+            if slug.count >= 60 { break }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        return (slug.isEmpty ? "conversation" : slug) + "-\(id.rawValue)"
     }
 
     // MARK: - Messages

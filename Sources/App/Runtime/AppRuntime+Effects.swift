@@ -77,9 +77,11 @@ extension AppRuntime {
             attempt("Could not list the conversations") {
                 .conversationList(try history.listConversations(includeArchived: false, limit: 500))
             }
-        case .export(let id, let format, let path, let replace):
-            let name = "cachechat-\(id).\(format == .json ? "json" : "md")"
+        case .export(let id, let format, let path, let name, let replace):
             var target = path.map { NSString(string: $0).expandingTildeInPath } ?? exportDirectory + "/" + name
+            if path == nil {
+                try? FileManager.default.createDirectory(atPath: exportDirectory, withIntermediateDirectories: true)
+            }
             var isDirectory: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory)
             if exists, isDirectory.boolValue { target = URL(fileURLWithPath: target).appendingPathComponent(name).path }

@@ -27,7 +27,8 @@ public final class AppRuntime {
     public var rememberedStore: RememberedStateStore = InMemoryRememberedStateStore()
     /// How `/copy` reaches a clipboard (the CLI sets the system one; tests record).
     public var clipboard: Clipboard = SystemClipboard(method: .osc52, environment: [:])
-    /// Where `/export` writes when no path is given.
+    /// Where `/export` writes when no path is given (the CLI sets
+    /// `$XDG_DATA_HOME/cachechat/exports`); created on first use.
     public var exportDirectory: String = FileManager.default.currentDirectoryPath
 
     public private(set) var state: AppState

@@ -50,7 +50,9 @@ public enum Effect {
     case listConversations
     /// Writes the conversation to `path` (a file or a folder; nil: the export folder); an
     /// existing file is replaced only when `replace`.
-    case export(ConversationID, HistoryExportFormat, path: String?, replace: Bool)
+    /// Writes the conversation to `path` (a file, or a folder to put `name` in; nil: the
+    /// exports folder).
+    case export(ConversationID, HistoryExportFormat, path: String?, name: String, replace: Bool)
     case stats
     case copy(String, what: String)
     /// Opens the draft in the user's editor (Ctrl-X Ctrl-E) and reads it back.

@@ -164,7 +164,8 @@ extension AppLogic {
         case .fork(let id): return fork(&state, at: id)
         case .regenerateFork(let id): return regenerateInFork(&state, reply: id)
         case .truncate(let ordinal): return applyCut(&state, ordinal: ordinal)
-        case .replaceExport(let id, let format, let path): return [.export(id, format, path: path, replace: true)]
+        case .replaceExport(let id, let format, let path):
+            return [.export(id, format, path: path, name: (path as NSString).lastPathComponent, replace: true)]
         }
     }
 }

@@ -39,17 +39,28 @@ public enum HistoryExport {
             out += "- Forked from conversation \(fork.conversation) at message \(fork.ordinal)\n"
         }
         out += "- Totals: \(totals.requests) request\(totals.requests == 1 ? "" : "s"), \(tokenLine(totals))\(costLine(totals.costs))\n"
-        if let prompt = conversation.systemPrompt {
-            out += "\n## System\n\n\(prompt)\n"
+        // The system prompt each request carried (the ledger's plan): the first one at the
+        // top, and a note before any question whose request used another.
+        let systems = requestSystems(messages: messages, usage: usage)
+        var shown = systems.first?.system ?? conversation.systemPrompt
+        if let prompt = shown {
+            out += "\n## System\n\n\(escaped(prompt))\n"
         }
         for message in messages {
+            if let system = systems.first(where: { $0.question == message.id }), system.system != shown {
+                shown = system.system
+                out += "\n## System prompt from here on\n\n"
+                out += system.system.map { escaped($0) + "\n" } ?? "*(none)*\n"
+            }
             out += "\n## \(message.ordinal). \(message.role.rawValue.capitalized)"
             if let model = message.model { out += " · \(model)" }
             out += " · \(timestamp(message.created))\n\n"
             if let reasoning = message.reasoningContent, !reasoning.isEmpty {
                 out += "<details>\n<summary>Reasoning</summary>\n\n\(reasoning)\n\n</details>\n\n"
             }
-            out += message.content.isEmpty ? "*(no text)*\n" : "\(message.content)\n"
+            // Replies are Markdown; what a person typed is shown as typed.
+            let body = message.role == .assistant ? message.content : escaped(message.content)
+            out += message.content.isEmpty ? "*(no text)*\n" : "\(body)\n"
             switch message.state {
             case .complete: break
             case .streaming: out += "\n> Still being written.\n"
@@ -78,6 +89,66 @@ public enum HistoryExport {
     }
 
     // MARK: - Text pieces
+
+    /// For each request that has a plan in the ledger: the question it was asked with (the
+    /// user message before its reply) and its system prompt, in order.
+    static func requestSystems(messages: [StoredMessage], usage: [MessageID: LedgerEntry]) -> [(question: MessageID, system: String?)] {
+        var out: [(question: MessageID, system: String?)] = []
+        for (index, message) in messages.enumerated() where message.role == .assistant {
+            guard let plan = usage[message.id]?.plan,
+                  let question = messages[..<index].last(where: { $0.role == .user }) else { continue }
+            out.append((question.id, plan.system))
+        }
+        return out
+    }
+
+    /// Text a person typed, escaped so a Markdown reader shows it as typed: emphasis, code,
+    /// links, HTML and table characters are backslash-escaped, a line start that would
+    /// make a heading, quote, list or rule is too, leading spaces stay (as no-break
+    /// spaces, so no code block starts), and every line break is kept.
+    public static func escaped(_ text: String) -> String {
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        var out: [String] = []
+        for (index, line) in lines.enumerated() {
+            var result = ""
+            var atStart = true
+            var digits = ""
+            for character in line {
+                if atStart && character == " " {
+                    result += "&nbsp;"
+                    continue
+                }
+                if atStart && character.isASCII && character.isNumber {
+                    digits.append(character)
+                    continue
+                }
+                if atStart {
+                    result += digits
+                    if !digits.isEmpty && (character == "." || character == ")") {
+                        result += "\\" + String(character)
+                        digits = ""
+                        atStart = false
+                        continue
+                    }
+                    if digits.isEmpty && "#>-+=".contains(character) {
+                        result += "\\" + String(character)
+                        atStart = false
+                        continue
+                    }
+                    digits = ""
+                    atStart = false
+                }
+                if "\\`*_[]<>|~".contains(character) { result += "\\" }
+                result.append(character)
+            }
+            result += digits
+            // A hard line break, except before an empty line (a paragraph break) or at the end.
+            let next = index + 1 < lines.count ? lines[index + 1] : nil
+            if let next, !next.isEmpty, !result.isEmpty { result += "\\" }
+            out.append(result)
+        }
+        return out.joined(separator: "\n")
+    }
 
     /// The last ledger row of each reply.
     static func replyUsage(_ ledger: [LedgerEntry]) -> [MessageID: LedgerEntry] {
