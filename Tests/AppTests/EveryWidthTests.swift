@@ -147,3 +147,22 @@ struct MessageLogTests {
         #expect(harness.text.contains("Messages (newest last)"))
     }
 }
+
+@Suite("Edges")
+struct EdgeTests {
+    @Test func ctrlNFromAFewShotChatStartsWithTheWholeSet() throws {
+        let harness = try AppHarness(configuration: EmulatorConfiguration(cacheModel: .v3, tokensPerSecond: 0, replyTokens: 20))
+        try harness.fewShots.save(FewShotSet(name: "sentiment", system: "Classify the sentiment.",
+                                             shots: [.init(user: "Great!", assistant: "positive"), .init(user: "Awful.", assistant: "negative")]))
+        harness.start()
+        harness.send("/fewshot use sentiment")
+        harness.send("Review: fine.")
+        harness.press(.ctrlN)
+        harness.send("Review: broken.")
+        let request = try #require(harness.transport.chatRequests.last)
+        // System, both shots (four messages), the new question: never the system prompt alone.
+        #expect(request.messages.map(\.role) == [.system, .user, .assistant, .user, .assistant, .user])
+        #expect(request.messages.last?.content == "Review: broken.")
+        #expect(harness.state.conversation.fewShot?.name == "sentiment")
+    }
+}
