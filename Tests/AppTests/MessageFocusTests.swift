@@ -106,3 +106,33 @@ struct MessageFocusTests {
         #expect(harness.text.contains("#1"))
     }
 }
+
+@Suite("Find in the transcript")
+struct FindTests {
+    @Test func ctrlFFindsHighlightsAndStepsThroughMatches() throws {
+        let harness = try MessageFocusTests.threeTurns()
+        harness.press([6])  // Ctrl-F
+        guard case .command(let bar) = harness.state.overlay else { Issue.record("no find line"); return }
+        #expect(bar.text == "/find ")
+        harness.type("QUESTION")
+        harness.press(.enter)
+        let find = try #require(harness.state.find)
+        let expected = harness.messages.filter { $0.content.lowercased().contains("question") }.map(\.id)
+        #expect(find.matches == expected && expected.count >= 3)
+        #expect(harness.state.focus == find.matches.last)
+        #expect(harness.state.notice?.text.hasPrefix("“QUESTION”: match \(expected.count) of \(expected.count)") == true)
+        // Every occurrence is marked on screen (reverse video on the selection colour).
+        let marked = harness.screenModel?.transcript.messages.filter { $0.highlight == "QUESTION" }.count ?? 0
+        #expect(marked > 0)
+        #expect(harness.frame.contains("question"))
+        harness.type("n")
+        #expect(harness.state.focus == find.matches[expected.count - 2])
+        harness.type("N")
+        harness.type("N")
+        #expect(harness.state.focus == find.matches[0], "N past the newest wraps to the oldest")
+        harness.press(.escape)
+        #expect(harness.state.find == nil && harness.state.focus == nil)
+        harness.send("/find nothing like this")
+        #expect(harness.state.notice?.text == "No message in this conversation contains “nothing like this”.")
+    }
+}

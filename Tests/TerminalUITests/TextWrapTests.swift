@@ -70,3 +70,19 @@ import Testing
 }
 
 
+
+@Suite("Find highlighting")
+struct HighlightTests {
+    @Test func everyOccurrenceAnyCaseIsMarkedAndTheRestKeepsItsStyle() {
+        var line = StyledLine("Cache hits ", Style(.text))
+        line.append("CACHE", Style(.emphasis))
+        line.append(" 缓存 cache", Style(.text))
+        let marked = line.highlighting("cache")
+        #expect(marked.text == line.text)
+        let match = Style(.text, background: .selection, attributes: [.reverse, .bold])
+        #expect(marked.spans.filter { $0.style == match }.map(\.text) == ["Cache", "CACHE", "cache"])
+        #expect(marked.spans.contains { $0.text == " hits " && $0.style == Style(.text) })
+        #expect(line.highlighting("absent") == line)
+        #expect(line.highlighting("缓存").spans.contains { $0.text == "缓存" && $0.style == match })
+    }
+}

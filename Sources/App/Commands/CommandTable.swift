@@ -131,6 +131,10 @@ extension AppLogic {
                 : "Bare mode off: the mouse wheel scrolls the transcript again.")
             return [.mouseReporting(!state.view.bare)]
         },
+        AppCommand(name: "find", arguments: "TEXT", summary: "find text in this conversation (n older, N newer, Esc ends)",
+                   keys: [.ctrl("f")], whileReplying: true) { logic, state, argument in
+            logic.find(&state, argument)
+        },
         AppCommand(name: "log", summary: "the status-bar messages of this session, whole, with their times",
                    whileReplying: true) { logic, state, _ in
             logic.showLog(&state)

@@ -53,6 +53,8 @@ public struct AppState {
     public var farewell: String?
     /// The message the focus is on (Alt-Up, or Esc then Up); nil when the editor has it.
     public var focus: TranscriptID?
+    /// `/find` (Ctrl-F): the text, the messages that contain it, the one shown.
+    public var find: FindState?
     /// A message the view should scroll into sight at the next frame.
     public var reveal: TranscriptID?
     /// Esc was pressed with nothing to stop or close: Up next enters the message focus.
@@ -112,6 +114,14 @@ public struct ViewOptions: Equatable, Sendable {
 
     /// Reasoning unfolded (F2, Alt-R).
     public var reasoningExpanded = false
+}
+
+/// A find in the transcript.
+public struct FindState: Equatable, Sendable {
+    public var query: String
+    /// Messages containing the query, oldest first.
+    public var matches: [TranscriptID]
+    public var index: Int
 }
 
 /// A status-bar message as the log keeps it.

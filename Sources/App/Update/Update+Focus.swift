@@ -44,6 +44,10 @@ extension AppLogic {
             return effects
         case .char("r", []):
             return regenerateFrom(&state, message)
+        case .char("n", []) where state.find != nil:
+            stepFind(&state, by: -1)
+        case .char("N", []) where state.find != nil:
+            stepFind(&state, by: 1)
         default:
             leaveFocus(&state)
             return nil
@@ -70,8 +74,46 @@ extension AppLogic {
 
     func leaveFocus(_ state: inout AppState) {
         state.focus = nil
+        state.find = nil
         state.notice = nil
         state.scrollToBottom = true
+    }
+
+    /// `/find TEXT`, Ctrl-F: the messages that contain TEXT (any case), the newest shown
+    /// first with the focus on it; every match highlighted.
+    func find(_ state: inout AppState, _ query: String) -> [Effect] {
+        guard !query.isEmpty else {
+            state.overlay = .command(commandLine(text: "/find ", state: state))
+            return []
+        }
+        let needle = query.lowercased()
+        let matches = state.conversation.messages.filter { message in
+            message.content.lowercased().contains(needle)
+        }.map(\.id)
+        guard let last = matches.last else {
+            state.find = nil
+            info(&state, "No message in this conversation contains “\(query)”.")
+            return []
+        }
+        state.find = FindState(query: query, matches: matches, index: matches.count - 1)
+        state.focus = last
+        state.reveal = last
+        announceFind(&state)
+        return []
+    }
+
+    func stepFind(_ state: inout AppState, by step: Int) {
+        guard var find = state.find else { return }
+        find.index = (find.index + step + find.matches.count) % find.matches.count
+        state.find = find
+        state.focus = find.matches[find.index]
+        state.reveal = state.focus
+        announceFind(&state)
+    }
+
+    private func announceFind(_ state: inout AppState) {
+        guard let find = state.find else { return }
+        info(&state, "“\(find.query)”: match \(find.index + 1) of \(find.matches.count) — n older, N newer, c copy, Esc ends.", seconds: 3_600)
     }
 
     /// r: the reply to `message` (itself, when it is a reply) written again: the last one

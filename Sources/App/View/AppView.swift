@@ -37,6 +37,7 @@ public final class AppView {
         var isLast: TranscriptID?
         var historyStart: Int
         var focus: TranscriptID?
+        var find: String?
     }
 
     private var baseInputs: BaseInputs?
@@ -53,7 +54,7 @@ public final class AppView {
         let inputs = BaseInputs(messages: conversation.messages, systemPrompt: conversation.systemPrompt,
                                 fewShot: conversation.fewShot, marks: state.view.bare ? .none : (state.exchange?.marks ?? .none),
                                 options: state.view, model: conversation.model, isLast: conversation.messages.last?.id,
-                                historyStart: conversation.historyStart, focus: state.focus)
+                                historyStart: conversation.historyStart, focus: state.focus, find: state.find?.query)
         if inputs != baseInputs {
             rebuildBase(state)
             baseInputs = inputs
@@ -104,6 +105,7 @@ public final class AppView {
                                           isLast: message.id == last, reasoningExpanded: state.view.reasoningExpanded)
             shown.number = message.ordinal
             shown.focused = message.id == state.focus
+            shown.highlight = state.find?.query
             messages.append(shown)
             ids.append(message.id)
         }

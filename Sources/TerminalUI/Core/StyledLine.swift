@@ -50,6 +50,39 @@ public struct StyledLine: Hashable, Sendable, ExpressibleByStringLiteral {
         for span in line.spans { append(span.text, span.style) }
     }
 
+    /// A copy with every case-insensitive occurrence of `query` shown as a find match
+    /// (reverse video on the selection colour), the rest as it was.
+    public func highlighting(_ query: String) -> StyledLine {
+        guard !query.isEmpty else { return self }
+        let characters = Array(text)
+        let lowered = characters.map { $0.lowercased() }
+        let needle = Array(query).map { $0.lowercased() }
+        guard needle.count <= characters.count else { return self }
+        var marked = [Bool](repeating: false, count: characters.count)
+        var found = false
+        var i = 0
+        while i + needle.count <= characters.count {
+            if Array(lowered[i..<(i + needle.count)]) == needle {
+                for j in i..<(i + needle.count) { marked[j] = true }
+                found = true
+                i += needle.count
+            } else {
+                i += 1
+            }
+        }
+        guard found else { return self }
+        var out = StyledLine(fill: fill)
+        var index = 0
+        for span in spans {
+            for character in span.text {
+                let style = marked[index] ? Style(.text, background: .selection, attributes: [.reverse, .bold]) : span.style
+                out.append(String(character), style)
+                index += 1
+            }
+        }
+        return out
+    }
+
     /// A copy whose spans all get `background` unless they already have one.
     public func withBackground(_ background: ColorSlot) -> StyledLine {
         StyledLine(spans.map { StyledSpan($0.text, $0.style.background == nil ? $0.style.on(background) : $0.style) },

@@ -149,6 +149,9 @@ final class MessageLayoutCache {
         case .markdown: lines += markdown.render(message.text, width: width)
         case .verbatim: lines += MarkdownRenderer.verbatim(message.text, width: width)
         }
+        if let query = message.highlight {
+            for index in bodyStart..<lines.count { lines[index] = lines[index].highlighting(query) }
+        }
         let bodyEnd = lines.count
         lines += Self.notes(message, width: width)
         lines.append(StyledLine())

@@ -92,6 +92,8 @@ public struct TranscriptMessage: Equatable {
     /// The message focus (Alt-Up) is on this message: its header is highlighted and a bar
     /// runs down its gutter.
     public var focused: Bool
+    /// Text shown as find matches in this message (`/find`), nil for none.
+    public var highlight: String?
 
     public init(key: TranscriptKey, role: MessageRole, name: String, time: String = "", text: String,
                 format: TextFormat = .markdown, reasoning: String? = nil, reasoningTokens: Int? = nil,
@@ -118,7 +120,7 @@ public struct TranscriptMessage: Equatable {
         key == other.key && role == other.role && name == other.name && time == other.time && format == other.format
             && reasoningExpanded == other.reasoningExpanded && reasoningTokens == other.reasoningTokens
             && notes == other.notes && stream == nil && other.stream == nil
-            && number == other.number && focused == other.focused
+            && number == other.number && focused == other.focused && highlight == other.highlight
             && text == other.text && reasoning == other.reasoning
     }
 }
