@@ -87,6 +87,7 @@ struct ChatCommand: ParsableCommand {
             contextLimit: environment["CACHECHAT_CONTEXT_LIMIT"].flatMap(Int.init), themeNames: themes.names,
             crashTestEnabled: environment["CACHECHAT_TEST_TRAP"] == "1")
         appEnvironment.brokenThemes = themes.broken
+        appEnvironment.fetchModels = true
         appEnvironment.editorCommand = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
 
         let terminal = CursesTerminal()

@@ -27,7 +27,8 @@ final class AppHarness {
          model: String = "deepseek-chat", contextLimit: Int? = nil, defaultThinking: Bool? = nil,
          respond: ((HTTPRequest) -> [InMemoryTransport.Step])? = nil,
          history sharedHistory: InMemoryHistory? = nil, remembered: InMemoryRememberedStateStore? = nil,
-         themesEnvironment: [String: String]? = nil, editorCommand: String? = nil) throws {
+         themesEnvironment: [String: String]? = nil, editorCommand: String? = nil,
+         fetchModels: Bool = false) throws {
         let clock = ManualClock(date: Self.start, uptime: 1_000)
         self.clock = clock
         history = sharedHistory ?? InMemoryHistory(now: { clock.now() })
@@ -41,6 +42,7 @@ final class AppHarness {
                                          cacheModel: configuration.cacheModel, defaultModel: model, defaultThinking: defaultThinking,
                                          contextLimit: contextLimit, themeNames: themes.names, timeZone: TimeZone(identifier: "UTC")!)
         if let editorCommand { environment.editorCommand = editorCommand }
+        environment.fetchModels = fetchModels
         let endpoint = Endpoint(baseURL: "http://emulator.test", apiKey: "sk-app-test-key", keySource: nil, displayName: "local emulator")
         session = HeadlessSession(width: width, height: height, clock: clock, transport: transport, history: history,
                                   environment: environment, endpoint: endpoint, themes: themes, fewShots: fewShots)

@@ -116,6 +116,18 @@ struct ArgumentCompletionTests {
         #expect(Self.line(harness)?.hasPrefix("/fewshot use sentiment") == true)
     }
 
+    @Test func modelIdsComeFromTheEndpointToo() throws {
+        let harness = try AppHarness(fetchModels: true)
+        harness.start()
+        harness.session.settle()
+        #expect(!harness.state.endpointModels.isEmpty, "the emulator lists its models")
+        let request = try #require(harness.transport.requests.first { $0.url.hasSuffix("/models") })
+        #expect(request.method == "GET")
+        harness.type("/model ")
+        guard case .command(let bar) = harness.state.overlay else { Issue.record("no command line"); return }
+        #expect(bar.candidates.map(\.name).prefix(harness.state.endpointModels.count) == ArraySlice(harness.state.endpointModels))
+    }
+
     @Test func exportCompletesPaths() throws {
         let folder = try TemporaryFolder()
         try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("notes-2026"), withIntermediateDirectories: true)

@@ -48,7 +48,9 @@ extension AppLogic {
     /// Every command, in the order help lists them.
     static let commands: [AppCommand] = [
         AppCommand(name: "model", arguments: "ID", summary: "switch the model (each model has its own cache)",
-                   completions: { _, environment in environment.knownModels }) { logic, state, argument in
+                   completions: { state, environment in
+                       state.endpointModels + environment.knownModels.filter { !state.endpointModels.contains($0) }
+                   }) { logic, state, argument in
             logic.setModel(&state, argument)
         },
         AppCommand(name: "thinking", arguments: "on|off", summary: "thinking mode of this conversation",

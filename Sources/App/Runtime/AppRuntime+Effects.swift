@@ -101,6 +101,22 @@ extension AppRuntime {
         case .editInEditor(let text):
             let (edited, problem) = ExternalEditor.edit(text, command: logic.environment.editorCommand, device: device)
             dispatch(.result(.editedDraft(edited, problem: problem)))
+        case .fetchModels:
+            var body: [UInt8] = []
+            var status = 0
+            let request = HTTPRequest(method: "GET", url: runner.endpoint.url("/models"), headers: runner.endpoint.headers,
+                                      connectTimeout: 5, idleTimeout: 10, retry: RetryPolicy(maxAttempts: 1))
+            _ = transport.start(request) { [weak self] event in
+                switch event {
+                case .head(let code, _): status = code
+                case .body(let bytes): if body.count < 1 << 20 { body += bytes }
+                case .finished:
+                    if (200..<300).contains(status), let list = try? JSONDecoder().decode(ModelList.self, from: Data(body)) {
+                        self?.dispatch(.result(.models(list.ids.filter { !$0.isEmpty && $0.count < 200 })))
+                    }
+                case .retrying, .failed: break
+                }
+            }
         case .saveRemembered(let remembered):
             if let problem = rememberedStore.save(remembered) { dispatch(.result(.warning(problem))) }
         case .mouseReporting(let on):

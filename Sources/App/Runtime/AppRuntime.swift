@@ -84,6 +84,7 @@ public final class AppRuntime {
         if let problem { dispatch(.result(.warning(problem))) }
         perform(.openLatest)
         render()
+        if logic.environment.fetchModels { perform(.fetchModels) }
     }
 
     /// Runs until quit.

@@ -45,6 +45,8 @@ public struct AppState {
     /// Status-bar messages of this session (`/log`), oldest first, at most `logLimit`.
     public var log: [LogEntry] = []
     public static let logLimit = 500
+    /// Model ids the endpoint listed (`GET /models`), for Tab completion.
+    public var endpointModels: [String] = []
     /// The few-shot sets in the library, for Tab completion (refreshed by the runtime).
     public var fewShotNames: [String] = []
     /// Choices and drafts kept between runs (loaded at start, saved when they change).

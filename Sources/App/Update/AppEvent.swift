@@ -57,6 +57,8 @@ public enum Effect {
     case copy(String, what: String)
     /// Opens the draft in the user's editor (Ctrl-X Ctrl-E) and reads it back.
     case editInEditor(String)
+    /// `GET /models`, in the background; nothing is said when it fails (offline is fine).
+    case fetchModels
     /// Writes what is remembered between runs (choices, drafts).
     case saveRemembered(RememberedState)
     /// Mouse reports on (scrolling with the wheel) or off (the terminal selects text).
@@ -105,6 +107,8 @@ public enum EffectResult {
     case info(String)
     case warning(String)
     case failure(String)
+    /// The endpoint's model ids.
+    case models([String])
     /// The editor closed: its text (nil when the draft stays as it was) and why not.
     case editedDraft(String?, problem: String?)
     /// A problem worth reading whole (a broken theme file): a dialog, not the status bar.

@@ -31,6 +31,9 @@ public struct AppEnvironment {
     /// The command Ctrl-X Ctrl-E opens the draft with (`$VISUAL`, `$EDITOR`, else `vi`);
     /// run by `/bin/sh` with the file's path as its argument.
     public var editorCommand = "vi"
+    /// Ask the endpoint which models it serves (`GET /models`) after the first frame, for
+    /// Tab completion. Off in tests that script every request.
+    public var fetchModels = false
     /// Theme files that could not be used, by name, with the problem (file:line: what).
     public var brokenThemes: [String: String] = [:]
     /// Times on screen are in this zone (tests pin UTC).

@@ -69,6 +69,8 @@ extension AppLogic {
         case .renamed(let id, let title):
             if state.conversation.id == id { state.conversation.record?.title = title }
             info(&state, "Renamed to “\(TerminalSanitizer.clean(title))”.")
+        case .models(let ids):
+            state.endpointModels = ids
         case .editedDraft(let text, let problem):
             guard let text else {
                 info(&state, problem ?? "The draft is unchanged.")
