@@ -68,25 +68,20 @@ struct FaultMatrixTests {
         #expect(!result.stderr.contains(Self.key) && !result.stdout.contains(Self.key))
 
         // The database: the question, the reply in its state with exactly what was shown,
-        // one ledger row for the turn (retries included), an intact file.
+        // one ledger row for the turn (retries included), an intact file; after a failure
+        // before any reply, the ledger row alone.
         let database = try HistoryDatabase(home: home)
         #expect(try database.integrityCheck() == ["ok"])
         let messages = try database.messages()
-        #expect(messages.map(\.role) == ["user", "assistant"], "\(item)")
-        #expect(messages.first?.content == FaultMatrix.question)
-        let reply = try #require(messages.last)
-        let state = [reply.state, reply.detail].compactMap { $0 }.joined(separator: " ")
-        if item.messageState == "failed" {
-            #expect(reply.state == "failed" && reply.detail == lines.last.map { String($0.dropFirst("cachechat: ".count)) },
-                    "\(item): \(state)")
-        } else {
-            #expect(state == item.messageState, "\(item)")
-        }
-        #expect(reply.content == result.stdout, "\(item): the stored reply is not what was shown")
         let requests = try database.requests()
         #expect(requests.count == 1, "\(item): \(requests)")
         #expect(requests.first.map(HistoryDatabase.ledger) == item.ledger, "\(item)")
-        #expect(requests.first?.message == reply.id)
+        if item.askKeepsTurn {
+            try checkStoredTurn(item, messages: messages, requests: requests, stderr: lines, stdout: result.stdout)
+        } else {
+            #expect(messages.isEmpty, "\(item): a failed ask keeps no conversation: \(messages)")
+            #expect(requests.first?.message == nil, "\(item)")
+        }
 
         // `stats` says how many requests were counted by us rather than by the server.
         let estimated = requests.filter(\.estimated).count
@@ -114,6 +109,24 @@ struct FaultMatrixTests {
         #expect(!json.stdout.contains(Self.key) && !json.stderr.contains(Self.key))
         #expect(try database.requests().count == 2)
         #expect(try database.integrityCheck() == ["ok"])
+    }
+
+    /// The question and the reply in their states, the reply exactly as printed, the ledger
+    /// row linked to it.
+    func checkStoredTurn(_ item: FaultCase, messages: [HistoryDatabase.Message], requests: [HistoryDatabase.Request],
+                         stderr lines: [String], stdout: String) throws {
+        #expect(messages.map(\.role) == ["user", "assistant"], "\(item)")
+        #expect(messages.first?.content == FaultMatrix.question)
+        let reply = try #require(messages.last)
+        let state = [reply.state, reply.detail].compactMap { $0 }.joined(separator: " ")
+        if item.messageState == "failed" {
+            #expect(reply.state == "failed" && reply.detail == lines.last.map { String($0.dropFirst("cachechat: ".count)) },
+                    "\(item): \(state)")
+        } else {
+            #expect(state == item.messageState, "\(item)")
+        }
+        #expect(reply.content == stdout, "\(item): the stored reply is not what was shown")
+        #expect(requests.first?.message == reply.id)
     }
 
     /// docs/FAULTS.md shows exactly the table the tests assert.
