@@ -114,7 +114,7 @@ struct AskCommand: ParsableCommand {
         let options = RequestOptions(stream: !noStream, maxTokens: maxTokens, temperature: temperature, userID: settings.userID)
         let printer = ReplyPrinter(json: json, showReasoning: showReasoning, stream: !noStream)
         let outcome = AskRunner(runner: runner, printer: printer).run(question, in: &state, options: options)
-        printer.finish(outcome: outcome, model: state.model)
+        printer.finish(outcome: outcome, model: state.model, maxTokens: maxTokens)
         if let error = outcome.error { throw ExitStatus(error) }
     }
 

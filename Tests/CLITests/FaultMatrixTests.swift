@@ -8,18 +8,25 @@ import Testing
 struct FaultMatrixTests {
     static let key = "sk-matrix-5e1d7c90b3-abcd"
 
-    /// The reply the fault-free server gives to `FaultMatrix.question` (deterministic).
+    /// The reply the fault-free server gives to `FaultMatrix.question` (deterministic),
+    /// exactly as it arrived (`--json`'s content).
     static let fullReply: Result<String, Error> = Result {
         let server = try EmulatorProcess(arguments: FaultMatrix.serverArguments)
         defer { server.stop() }
         let home = try CachechatProcess.temporaryHome()
         defer { try? FileManager.default.removeItem(at: home) }
-        let result = try CachechatProcess.run(["ask", "--model", "deepseek-chat", FaultMatrix.question],
+        let result = try CachechatProcess.run(["ask", "--json", "--model", "deepseek-chat", FaultMatrix.question],
                                               environment: environment(home: home, baseURL: server.baseURL))
-        guard result.status == 0, !result.stdout.isEmpty else {
+        let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        guard result.status == 0, let content = object?["content"] as? String, !content.isEmpty else {
             throw EmulatorProcess.Failure(description: "baseline ask failed: \(result.status) \(result.stderr)")
         }
-        return result.stdout
+        return content
+    }
+
+    /// What `ask` prints for a reply: the text, plus a newline when it does not end a line.
+    static func printed(_ reply: String) -> String {
+        reply.isEmpty || reply.hasSuffix("\n") ? reply : reply + "\n"
     }
 
     static func environment(home: URL, baseURL: String) -> [String: String] {
@@ -60,9 +67,11 @@ struct FaultMatrixTests {
         if let notice = item.retryNotice { #expect(retries.allSatisfy { $0.contains(notice.prefix(12)) } && retries.first?.contains(notice) == true) }
         switch item.reply {
         case .none: #expect(result.stdout.isEmpty, "\(item)")
-        case .full: #expect(result.stdout == full, "\(item)")
+        case .full: #expect(result.stdout == Self.printed(full), "\(item)")
         case .partial:
-            #expect(!result.stdout.isEmpty && result.stdout.count < full.count && full.hasPrefix(result.stdout), "\(item): \(result.stdout)")
+            // Without the newline `ask` adds after the text.
+            let shown = result.stdout.hasSuffix("\n") ? String(result.stdout.dropLast()) : result.stdout
+            #expect(!shown.isEmpty && shown.count < full.count && full.hasPrefix(shown), "\(item): \(result.stdout)")
             #expect(result.stderr.contains("[reply interrupted]"), "\(item)")
         }
         #expect(!result.stderr.contains(Self.key) && !result.stdout.contains(Self.key))
@@ -125,7 +134,7 @@ struct FaultMatrixTests {
         } else {
             #expect(state == item.messageState, "\(item)")
         }
-        #expect(reply.content == stdout, "\(item): the stored reply is not what was shown")
+        #expect(Self.printed(reply.content) == stdout, "\(item): the stored reply is not what was shown")
         #expect(requests.first?.message == reply.id)
     }
 
