@@ -27,6 +27,9 @@ public struct ChatRequest: Sendable, Equatable, Codable {
     /// `"auto"`, `"none"`, `"required"` or an object; passed through unchanged.
     public var toolChoice: JSONValue?
 
+    /// The `temperature` values DeepSeek accepts (the OpenAI-compatible range).
+    public static let temperatureRange: ClosedRange<Double> = 0...2
+
     /// Creates a request; only `model` and `messages` are required.
     public init(
         model: String,

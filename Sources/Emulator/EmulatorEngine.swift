@@ -249,8 +249,9 @@ public final class EmulatorEngine: Sendable {
         if let maxTokens = request.maxTokens, !(1...393_216).contains(maxTokens) {
             return "Invalid max_tokens value, the valid range of max_tokens is [1, 393216]"
         }
-        if let temperature = request.temperature, !(0...2).contains(temperature) {
-            return "Invalid temperature value, the valid range of temperature is [0, 2]"
+        if let temperature = request.temperature, !ChatRequest.temperatureRange.contains(temperature) {
+            let range = ChatRequest.temperatureRange
+            return String(format: "Invalid temperature value, the valid range of temperature is [%g, %g]", range.lowerBound, range.upperBound)
         }
         if let effort = request.reasoningEffort, ReasoningEffort(rawValue: effort) == nil {
             return "Invalid reasoning_effort value `\(effort)`, use `high` or `max`."

@@ -39,10 +39,13 @@ struct AskCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Thinking mode: on or off (default: the model's own default).", valueName: "on|off"))
     var thinking: ThinkingSwitch?
 
-    @Option(name: .customLong("max-tokens"), help: "Upper bound on completion tokens.")
+    @Option(name: .customLong("max-tokens"), parsing: .unconditional,
+            help: ArgumentHelp("Upper bound on completion tokens, reasoning included (\(NumberRanges.maxTokens)).", valueName: "N"),
+            transform: NumberRanges.maxTokens.transform)
     var maxTokens: Int?
 
-    @Option(help: "Sampling temperature.")
+    @Option(parsing: .unconditional, help: ArgumentHelp("Sampling temperature (\(NumberRanges.temperature)).", valueName: "X"),
+            transform: NumberRanges.temperature.transform)
     var temperature: Double?
 
     @Flag(name: .customLong("no-stream"), help: "Ask for the whole reply at once instead of a stream.")
@@ -63,7 +66,9 @@ struct AskCommand: ParsableCommand {
     @Flag(name: .customLong("continue"), help: "Continue the most recent conversation.")
     var continueLast = false
 
-    @Option(name: .customLong("conversation"), help: "Continue the conversation with this id (see `cachechat history list`).")
+    @Option(name: .customLong("conversation"), parsing: .unconditional,
+            help: ArgumentHelp("Continue the conversation with this id (see `cachechat history list`).", valueName: "ID"),
+            transform: NumberRanges.conversationID.transform)
     var conversationID: Int64?
 
     func validate() throws {
@@ -114,7 +119,7 @@ struct AskCommand: ParsableCommand {
         let options = RequestOptions(stream: !noStream, maxTokens: maxTokens, temperature: temperature, userID: settings.userID)
         let printer = ReplyPrinter(json: json, showReasoning: showReasoning, stream: !noStream)
         let outcome = AskRunner(runner: runner, printer: printer).run(question, in: &state, options: options)
-        printer.finish(outcome: outcome, model: state.model)
+        printer.finish(outcome: outcome, model: state.model, maxTokens: maxTokens)
         if let error = outcome.error { throw ExitStatus(error) }
     }
 

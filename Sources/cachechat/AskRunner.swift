@@ -23,6 +23,7 @@ struct AskRunner {
 
     func run(_ question: String, in state: inout ConversationState, options: RequestOptions) -> AskOutcome {
         InterruptSignal.install()
+        let startsConversation = state.record == nil
         if let problem = runner.saveQuestion(question, in: &state, unsavedSerial: 1) {
             Terminal.errorLine("cachechat: warning: \(problem)")
         }
@@ -47,7 +48,36 @@ struct AskRunner {
         }
         let result = run.result!
         if let problem = result.saveProblem { Terminal.errorLine("cachechat: warning: \(problem)") }
+        if result.error != nil && !result.receivedReply,
+           let problem = discardTurn(in: &state, startedConversation: startsConversation, reply: run.replyID) {
+            Terminal.errorLine("cachechat: warning: \(problem)")
+        }
         return AskOutcome(reply: result.reply, error: result.error, secondsToFirstToken: result.secondsToFirstToken,
                           totalSeconds: result.totalSeconds, cost: result.cost, conversation: state.id)
+    }
+
+    /// Takes a turn that failed before any of its reply arrived back out of the history:
+    /// the conversation it started, or its question and failed reply in a continued one.
+    /// `ask` has no retry key, so a kept question would only be sent again, unanswered, in
+    /// front of the next one. The request's ledger row stays (it may have been billed, and
+    /// it is the record that it was sent), with its conversation or message unset.
+    /// The TUI keeps such turns, marked, for F5 to retry (docs/DECISIONS.md 45).
+    private func discardTurn(in state: inout ConversationState, startedConversation: Bool, reply: MessageID?) -> String? {
+        guard let history = runner.history, let conversation = state.id else { return nil }
+        do {
+            if startedConversation {
+                try history.deleteConversation(conversation)
+                state.record = nil
+            } else {
+                if let reply { try history.deleteLastMessage(reply) }
+                if case .stored(let question)? = state.messages.last?.id {
+                    try history.deleteLastMessage(question)
+                    state.messages.removeLast()
+                }
+            }
+            return nil
+        } catch {
+            return "the failed request stays in the history: \(error)"
+        }
     }
 }

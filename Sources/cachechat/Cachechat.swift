@@ -18,8 +18,10 @@ struct Cachechat: ParsableCommand {
     /// Maps argument-parser's own exit codes onto ours (usage errors are 2, not 64).
     static func main() {
         Locale.ensureUTF8()
+        var parsed = false
         do {
             var command = try parseAsRoot()
+            parsed = true
             try command.run()
         } catch let exit as ExitStatus {
             Foundation.exit(exit.code)
@@ -34,7 +36,24 @@ struct Cachechat: ParsableCommand {
                 Foundation.exit(0)
             }
             if !message.isEmpty { Terminal.errorLine(message) }
+            if !parsed, let hint = negativeNumberHint(CommandLine.arguments.dropFirst(), error: message) {
+                Terminal.errorLine(hint)
+            }
             Foundation.exit(code == .validationFailure ? ExitStatus.usage.code : code.rawValue)
         }
+    }
+
+    /// argument-parser takes a word such as `-5` for an option, so `history show -5` reports
+    /// a missing id and `ask "-5 degrees?"` an unknown option. When parsing failed on such a
+    /// word, say what happened. Numeric options take `-5` as their value (and their error,
+    /// "The value '-5' is invalid for …", gives their range), so they need no hint.
+    static func negativeNumberHint(_ arguments: ArraySlice<String>, error: String) -> String? {
+        let words = arguments.prefix { $0 != "--" }
+        guard let word = words.first(where: { $0.count > 1 && $0.first == "-" && $0.dropFirst().first!.isNumber }),
+              !error.contains("The value '\(word)'") else {
+            return nil
+        }
+        return "cachechat: `\(word)` was read as an option. Ids and counts are never negative; "
+            + "a prompt that starts with `-` goes after `--` (cachechat ask -- \"\(word)\")."
     }
 }

@@ -32,6 +32,8 @@ struct ChatCommand: ParsableCommand {
     var cacheModel: CacheModelKindArgument?
 
     func run() throws {
+        // Refused before the screen opens, with `ask --fewshot`'s message and exit status.
+        if let fewShot { _ = try FewShotCLI.loadFromLibrary(fewShot) }
         guard Terminal.stdinIsTerminal && Terminal.stdoutIsTerminal else {
             throw CLIError.usage("The chat client needs a terminal. For scripts use `cachechat ask` (see --help).")
         }

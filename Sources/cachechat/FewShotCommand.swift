@@ -34,8 +34,13 @@ enum FewShotCLI {
         if looksLikePath(nameOrPath) {
             return (try loadFile(nameOrPath, name: nil), nameOrPath)
         }
+        return try loadFromLibrary(nameOrPath)
+    }
+
+    /// A set of the library by name (the TUI takes names only).
+    static func loadFromLibrary(_ name: String) throws -> (set: FewShotSet, path: String) {
         let library = library
-        let name = try checkedName(nameOrPath)
+        let name = try checkedName(name)
         guard library.exists(name) else {
             throw CLIError.usage("There is no few-shot set `\(name)` in \(library.directory). "
                 + "`cachechat fewshot list` shows the sets; `cachechat fewshot new \(name)` starts one.")

@@ -18,8 +18,12 @@ struct HistoryCommand: ParsableCommand {
         @Option(help: "Only conversations whose title contains this text.")
         var search: String?
 
-        @Option(help: "At most this many.")
-        var limit = 50
+        static let defaultLimit = 50
+
+        @Option(parsing: .unconditional,
+                help: ArgumentHelp("At most this many (\(NumberRanges.limit)). (default: \(List.defaultLimit))", valueName: "N"),
+                transform: NumberRanges.limit.transform)
+        var limit = List.defaultLimit
 
         func run() throws {
             let store = try HistoryStore.openForReading()
@@ -43,7 +47,7 @@ struct HistoryCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a conversation with its cache use per request.")
 
-        @Argument(help: "The conversation id.")
+        @Argument(help: "The conversation id.", transform: NumberRanges.conversationID.transform)
         var id: Int64
 
         func run() throws {
@@ -60,7 +64,7 @@ struct HistoryCommand: ParsableCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Export a conversation as Markdown or JSON.")
 
-        @Argument(help: "The conversation id.")
+        @Argument(help: "The conversation id.", transform: NumberRanges.conversationID.transform)
         var id: Int64
 
         @Option(help: "md or json.")

@@ -12,7 +12,8 @@ final class ReplyPrinter {
     private let sanitizeOutput = Terminal.stdoutIsTerminal
     private var contentSanitizer = TerminalSanitizer()
     private var reasoningSanitizer = TerminalSanitizer()
-    private var lastContentCharacter: Character?
+    /// Whether the text written so far ends a line (nothing written counts as ended).
+    private var contentEndsLine = true
     private var printedReasoning = false
 
     init(json: Bool, showReasoning: Bool, stream: Bool) {
@@ -36,7 +37,7 @@ final class ReplyPrinter {
             }
             let shown = sanitizeOutput ? contentSanitizer.clean(text) : text
             Terminal.write(shown)
-            if let last = shown.last { lastContentCharacter = last }
+            if let last = shown.unicodeScalars.last { contentEndsLine = last == "\n" }
         case .reasoning(let text) where showReasoning:
             Terminal.error(reasoningSanitizer.clean(text))
             printedReasoning = true
@@ -45,7 +46,11 @@ final class ReplyPrinter {
         }
     }
 
-    func finish(outcome: AskOutcome, model: String) {
+    /// Ends the output: the text's last line (a reply that does not end with a newline gets
+    /// one, on a terminal and in a pipe alike, so nothing printed after it is glued to it),
+    /// then errors and the usage line on stderr, or the one `--json` object.
+    /// `maxTokens` is the request's limit, named when the reply was cut by it.
+    func finish(outcome: AskOutcome, model: String, maxTokens: Int?) {
         let reply = outcome.reply
         let cost = outcome.cost
         if json {
@@ -53,20 +58,24 @@ final class ReplyPrinter {
                                    conversation: outcome.conversation).encoded() + "\n")
             return
         }
-        if Terminal.stdoutIsTerminal, let last = lastContentCharacter, last != "\n" { Terminal.write("\n") }
+        if !contentEndsLine { Terminal.write("\n") }
         if printedReasoning { Terminal.error("\n") }
         if let error = outcome.error {
             if !reply.content.isEmpty { Terminal.errorLine("cachechat: [reply interrupted]") }
             Terminal.errorLine("cachechat: \(error.message)")
         }
+        var line: String?
         if let usage = reply.usage {
-            var line = UsageLine.text(usage: usage, cost: cost, model: reply.model ?? model,
-                                      secondsToFirstToken: outcome.secondsToFirstToken)
-            if let conversation = outcome.conversation { line += " · conversation \(conversation)" }
-            Terminal.errorLine(line)
+            line = UsageLine.text(usage: usage, cost: cost, model: reply.model ?? model,
+                                  secondsToFirstToken: outcome.secondsToFirstToken)
+                + (outcome.conversation.map { " · conversation \($0)" } ?? "")
         } else if outcome.error == nil {
-            Terminal.errorLine("cachechat: the server reported no token usage for this reply")
+            line = "cachechat: the server reported no token usage for this reply"
         }
+        if outcome.error == nil, let ending = ReplyEnding.note(reply, maxTokens: maxTokens), let usageLine = line {
+            line = usageLine + " · " + ending
+        }
+        if let line { Terminal.errorLine(line) }
     }
 }
 
@@ -97,5 +106,28 @@ enum UsageLine {
         }
         if let secondsToFirstToken { parts.append(String(format: "first token %.2f s", secondsToFirstToken)) }
         return "cachechat: " + parts.joined(separator: " · ")
+    }
+}
+
+/// Why a reply that ended without an error may not be what was asked for: cut by
+/// `max_tokens` (in thinking mode often before any text: all of it went to reasoning),
+/// stopped by the content filter, or empty. `--json` has the same facts in `finish_reason`
+/// and `content`.
+enum ReplyEnding {
+    static func note(_ reply: Reply, maxTokens: Int?) -> String? {
+        let empty = reply.content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        let cause: String? = switch reply.finishReason {
+        case "length":
+            (maxTokens.map { "cut at max_tokens (\(Formatting.grouped($0)))" } ?? "cut at the server's default max_tokens")
+                + (empty && !reply.reasoningContent.isEmpty ? " while still reasoning" : "") + ": raise --max-tokens"
+        case "content_filter": "cut by the server's content filter"
+        case "insufficient_system_resource": "cut short: the server ran out of resources (insufficient_system_resource)"
+        default: nil
+        }
+        switch (empty, cause) {
+        case (true, let cause?): return "the reply was empty, " + cause
+        case (true, nil): return "the reply was empty"
+        case (false, let cause): return cause
+        }
     }
 }

@@ -20,8 +20,12 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
 
-    @Option(help: "Port to listen on (0 picks a free one).")
-    var port = 8787
+    static let defaultPort = 8787
+
+    @Option(parsing: .unconditional,
+            help: "Port to listen on, \(NumberRanges.port) (0 picks a free one). (default: \(ServeCommand.defaultPort))",
+            transform: NumberRanges.port.transform)
+    var port = ServeCommand.defaultPort
 
     @Option(name: .customLong("log-file"),
             help: ArgumentHelp("Append one JSON line per request when its response has ended (- for standard error).", valueName: "PATH"))
@@ -79,10 +83,14 @@ struct ServeCommand: ParsableCommand {
 
 /// Emulator settings shared by `serve` and the built-in endpoint.
 struct EmulatorOptions: ParsableArguments {
+    /// The emulator's own defaults, shown in the help of the options that parse their range.
+    static let defaults = EmulatorConfiguration()
+
     @Option(name: .customLong("cache-model"), help: "Cache behaviour to emulate: v3 (64-token units) or v4 (prefix units).")
     var cacheModel: CacheModelKindArgument = .v4
 
-    @Option(help: "Hit granularity in tokens (default: 64 for v3, 128 for v4).")
+    @Option(parsing: .unconditional, help: "Hit granularity in tokens, \(NumberRanges.unit) (default: 64 for v3, 128 for v4).",
+            transform: NumberRanges.unit.transform)
     var unit: Int?
 
     @Option(name: .customLong("data-dir"), help: "Where the cache is kept (default: $XDG_DATA_HOME/cachechat/emulator).")
@@ -91,23 +99,29 @@ struct EmulatorOptions: ParsableArguments {
     @Flag(name: .customLong("memory"), help: "Keep the cache in memory only.")
     var memoryOnly = false
 
-    @Option(help: "How long an unused cache unit lives, e.g. 30m, 6h, 2d.")
+    @Option(parsing: .unconditional, help: "How long an unused cache unit lives, e.g. 30m, 6h, 2d.")
     var ttl = "24h"
 
-    @Option(name: .customLong("construct-delay"), help: "Time before a new cache unit can be hit, e.g. 2s.")
+    @Option(name: .customLong("construct-delay"), parsing: .unconditional, help: "Time before a new cache unit can be hit, e.g. 2s.")
     var constructDelay = "0s"
 
-    @Option(help: "Generation speed in tokens per second (0: all at once).")
-    var speed: Double = 400
+    @Option(parsing: .unconditional,
+            help: "Generation speed in tokens per second, \(NumberRanges.speed) (0: all at once). (default: \(Int(EmulatorOptions.defaults.tokensPerSecond)))",
+            transform: NumberRanges.speed.transform)
+    var speed = EmulatorOptions.defaults.tokensPerSecond
 
-    @Option(name: .customLong("reply-tokens"), help: "Make every reply exactly this many content tokens.")
+    @Option(name: .customLong("reply-tokens"), parsing: .unconditional,
+            help: ArgumentHelp("Make every reply exactly this many content tokens (\(NumberRanges.replyTokens)).", valueName: "N"),
+            transform: NumberRanges.replyTokens.transform)
     var replyTokens: Int?
 
     @Option(name: .customLong("usage-chunk"), help: "Where usage goes in streams: finish (real traffic) or trailing (as documented).")
     var usageChunk: UsagePlacementArgument = .finish
 
-    @Option(name: .customLong("max-concurrent"), help: "Requests generated at once; others wait with keep-alives.")
-    var maxConcurrent = 64
+    @Option(name: .customLong("max-concurrent"), parsing: .unconditional,
+            help: "Requests generated at once, \(NumberRanges.maxConcurrent); others wait with keep-alives. (default: \(EmulatorOptions.defaults.maxConcurrent))",
+            transform: NumberRanges.maxConcurrent.transform)
+    var maxConcurrent = EmulatorOptions.defaults.maxConcurrent
 
     @Option(name: .customLong("fault"), help: "Inject a fault, e.g. status=429,retry-after=1,every=3 (see docs/EMULATOR.md).")
     var faults: [String] = []
@@ -125,11 +139,10 @@ struct EmulatorOptions: ParsableArguments {
         }
         let directory = memoryOnly ? nil : dataDirectory
             ?? Paths.dataDirectory(environment: ProcessInfo.processInfo.environment) + "/emulator"
-        if let unit, unit <= 0 { throw CLIError.usage("--unit must be a positive number of tokens") }
         var configuration = EmulatorConfiguration(
             cacheModel: cacheModel.kind, unit: unit, ttl: try DurationArgument.seconds(ttl, flag: "--ttl"),
             constructDelay: try DurationArgument.seconds(constructDelay, flag: "--construct-delay"),
-            dataDirectory: directory, tokensPerSecond: max(0, speed), replyTokens: replyTokens,
+            dataDirectory: directory, tokensPerSecond: speed, replyTokens: replyTokens,
             usagePlacement: usageChunk.placement, faults: plans, maxConcurrent: maxConcurrent)
         configuration.faultFile = faultFile
         return configuration
@@ -151,9 +164,9 @@ enum DurationArgument {
     static func seconds(_ text: String, flag: String) throws -> Double {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count)), value >= 0 { return value * scale }
+            if let value = Double(text.dropLast(suffix.count)), value >= 0, value.isFinite { return value * scale }
         }
-        if let value = Double(text), value >= 0 { return value }
-        throw CLIError.usage("\(flag) takes a duration such as 500ms, 30s, 5m, 2h or 1d; got `\(text)`")
+        if let value = Double(text), value >= 0, value.isFinite { return value }
+        throw CLIError.usage("\(flag) takes a duration of 0 or more, such as 500ms, 30s, 5m, 2h or 1d; got `\(text)`")
     }
 }

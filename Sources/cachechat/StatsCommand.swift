@@ -11,7 +11,8 @@ struct StatsCommand: ParsableCommand {
         discussion: "JSON and CSV use the API's names: prompt_cache_hit_tokens, prompt_cache_miss_tokens, completion_tokens."
     )
 
-    @Option(help: "Only this conversation.")
+    @Option(parsing: .unconditional, help: ArgumentHelp("Only this conversation.", valueName: "ID"),
+            transform: NumberRanges.conversationID.transform)
     var conversation: Int64?
 
     @Option(help: ArgumentHelp("Only requests from this day on (YYYY-MM-DD or an ISO 8601 time).", valueName: "DATE"))

@@ -74,7 +74,7 @@ struct AskCommandTests {
         let server = try ScriptedHTTPServer { _, _ in HTTPScript.stream(DeepSeekEvents.reply(["a\n", "b"], prompt: 200, hit: 128, completion: 2)) }
         let result = try ask(["--system", "Be brief."], server: server, stdin: "question from stdin\n")
         #expect(result.status == 0)
-        #expect(result.stdout == "a\nb")
+        #expect(result.stdout == "a\nb\n")
         #expect(result.stderr.contains("200 prompt tokens (128 cache hit, 72 miss, 64% cached)"))
         #expect(result.stderr.contains("2 completion"))
         let sent = try json(try #require(server.requests.first).bodyText)
@@ -148,7 +148,7 @@ struct AskCommandTests {
 
         let text = try ask(["Hello"], server: server)
         #expect(text.status == 8)
-        #expect(text.stdout == "kept text")
+        #expect(text.stdout == "kept text\n")
         #expect(text.stderr.contains("cut off"))
     }
 

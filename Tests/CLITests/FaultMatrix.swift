@@ -44,6 +44,10 @@ struct FaultCase: Sendable, CustomStringConvertible {
     var ledger: String
 
     var description: String { name }
+
+    /// `ask` keeps the turn in the history unless it failed before any of the reply arrived:
+    /// then it leaves only the ledger row (docs/DECISIONS.md 45). The TUI always keeps it.
+    var askKeepsTurn: Bool { exitCode == 0 || reply != .none }
 }
 
 enum FaultMatrix {

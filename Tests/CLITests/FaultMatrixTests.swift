@@ -8,18 +8,25 @@ import Testing
 struct FaultMatrixTests {
     static let key = "sk-matrix-5e1d7c90b3-abcd"
 
-    /// The reply the fault-free server gives to `FaultMatrix.question` (deterministic).
+    /// The reply the fault-free server gives to `FaultMatrix.question` (deterministic),
+    /// exactly as it arrived (`--json`'s content).
     static let fullReply: Result<String, Error> = Result {
         let server = try EmulatorProcess(arguments: FaultMatrix.serverArguments)
         defer { server.stop() }
         let home = try CachechatProcess.temporaryHome()
         defer { try? FileManager.default.removeItem(at: home) }
-        let result = try CachechatProcess.run(["ask", "--model", "deepseek-chat", FaultMatrix.question],
+        let result = try CachechatProcess.run(["ask", "--json", "--model", "deepseek-chat", FaultMatrix.question],
                                               environment: environment(home: home, baseURL: server.baseURL))
-        guard result.status == 0, !result.stdout.isEmpty else {
+        let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        guard result.status == 0, let content = object?["content"] as? String, !content.isEmpty else {
             throw EmulatorProcess.Failure(description: "baseline ask failed: \(result.status) \(result.stderr)")
         }
-        return result.stdout
+        return content
+    }
+
+    /// What `ask` prints for a reply: the text, plus a newline when it does not end a line.
+    static func printed(_ reply: String) -> String {
+        reply.isEmpty || reply.hasSuffix("\n") ? reply : reply + "\n"
     }
 
     static func environment(home: URL, baseURL: String) -> [String: String] {
@@ -60,33 +67,30 @@ struct FaultMatrixTests {
         if let notice = item.retryNotice { #expect(retries.allSatisfy { $0.contains(notice.prefix(12)) } && retries.first?.contains(notice) == true) }
         switch item.reply {
         case .none: #expect(result.stdout.isEmpty, "\(item)")
-        case .full: #expect(result.stdout == full, "\(item)")
+        case .full: #expect(result.stdout == Self.printed(full), "\(item)")
         case .partial:
-            #expect(!result.stdout.isEmpty && result.stdout.count < full.count && full.hasPrefix(result.stdout), "\(item): \(result.stdout)")
+            // Without the newline `ask` adds after the text.
+            let shown = result.stdout.hasSuffix("\n") ? String(result.stdout.dropLast()) : result.stdout
+            #expect(!shown.isEmpty && shown.count < full.count && full.hasPrefix(shown), "\(item): \(result.stdout)")
             #expect(result.stderr.contains("[reply interrupted]"), "\(item)")
         }
         #expect(!result.stderr.contains(Self.key) && !result.stdout.contains(Self.key))
 
         // The database: the question, the reply in its state with exactly what was shown,
-        // one ledger row for the turn (retries included), an intact file.
+        // one ledger row for the turn (retries included), an intact file; after a failure
+        // before any reply, the ledger row alone.
         let database = try HistoryDatabase(home: home)
         #expect(try database.integrityCheck() == ["ok"])
         let messages = try database.messages()
-        #expect(messages.map(\.role) == ["user", "assistant"], "\(item)")
-        #expect(messages.first?.content == FaultMatrix.question)
-        let reply = try #require(messages.last)
-        let state = [reply.state, reply.detail].compactMap { $0 }.joined(separator: " ")
-        if item.messageState == "failed" {
-            #expect(reply.state == "failed" && reply.detail == lines.last.map { String($0.dropFirst("cachechat: ".count)) },
-                    "\(item): \(state)")
-        } else {
-            #expect(state == item.messageState, "\(item)")
-        }
-        #expect(reply.content == result.stdout, "\(item): the stored reply is not what was shown")
         let requests = try database.requests()
         #expect(requests.count == 1, "\(item): \(requests)")
         #expect(requests.first.map(HistoryDatabase.ledger) == item.ledger, "\(item)")
-        #expect(requests.first?.message == reply.id)
+        if item.askKeepsTurn {
+            try checkStoredTurn(item, messages: messages, requests: requests, stderr: lines, stdout: result.stdout)
+        } else {
+            #expect(messages.isEmpty, "\(item): a failed ask keeps no conversation: \(messages)")
+            #expect(requests.first?.message == nil, "\(item)")
+        }
 
         // `stats` says how many requests were counted by us rather than by the server.
         let estimated = requests.filter(\.estimated).count
@@ -114,6 +118,24 @@ struct FaultMatrixTests {
         #expect(!json.stdout.contains(Self.key) && !json.stderr.contains(Self.key))
         #expect(try database.requests().count == 2)
         #expect(try database.integrityCheck() == ["ok"])
+    }
+
+    /// The question and the reply in their states, the reply exactly as printed, the ledger
+    /// row linked to it.
+    func checkStoredTurn(_ item: FaultCase, messages: [HistoryDatabase.Message], requests: [HistoryDatabase.Request],
+                         stderr lines: [String], stdout: String) throws {
+        #expect(messages.map(\.role) == ["user", "assistant"], "\(item)")
+        #expect(messages.first?.content == FaultMatrix.question)
+        let reply = try #require(messages.last)
+        let state = [reply.state, reply.detail].compactMap { $0 }.joined(separator: " ")
+        if item.messageState == "failed" {
+            #expect(reply.state == "failed" && reply.detail == lines.last.map { String($0.dropFirst("cachechat: ".count)) },
+                    "\(item): \(state)")
+        } else {
+            #expect(state == item.messageState, "\(item)")
+        }
+        #expect(Self.printed(reply.content) == stdout, "\(item): the stored reply is not what was shown")
+        #expect(requests.first?.message == reply.id)
     }
 
     /// docs/FAULTS.md shows exactly the table the tests assert.

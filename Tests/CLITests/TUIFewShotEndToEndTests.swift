@@ -53,4 +53,26 @@ struct TUIFewShotEndToEndTests {
         #expect(set.contains("Classify each product review"))
         #expect(set.components(separatedBy: "[[shots]]").count == 4)
     }
+
+    /// `cachechat --fewshot NAME` with no such set ends before the screen opens, with
+    /// `ask --fewshot`'s message and exit status.
+    @Test(.enabled(if: TmuxSession.available)) func anUnknownSetIsRefusedBeforeTheScreenOpens() throws {
+        let home = try CachechatProcess.temporaryHome()
+        let environment = CachechatProcess.environment(home: home)
+        let ask = try CachechatProcess.run(["ask", "--fewshot", "nosuch", "Hi"], environment: environment)
+        #expect(ask.status == 2)
+        let message = try #require(ask.stderr.split(separator: "\n").first { $0.contains("no few-shot set `nosuch`") })
+
+        let tui = try TmuxSession(arguments: ["--fewshot", "nosuch"], environment: environment)
+        // Either the program ends, or the chat screen opens (the refusal came too late).
+        let screen = try tui.waitForScreen("the program to end or the chat screen to open") { screen in
+            screen.contains { $0.contains("AFTER-PROGRAM") || $0.contains("Enter sends") }
+        }
+        try #require(screen.contains { $0.contains("AFTER-PROGRAM") }, "the chat screen opened:\n\(screen.joined(separator: "\n"))")
+        let exit = try tui.waitForExit()
+        #expect(exit.status == 2 && exit.ttySame, "\(exit)")
+        // Wrapped lines joined, as printed.
+        let printed = try tui.tmux(["capture-pane", "-p", "-J", "-t", "main"])
+        #expect(printed.contains(message), "\(printed)")
+    }
 }

@@ -81,7 +81,7 @@ struct TerminalSafetyCLITests {
         defer { server.stop() }
         let result = try CachechatProcess.run(["ask", "Be nasty"], environment: env)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == Self.deltas.joined())
+        #expect(result.stdout == Self.deltas.joined() + "\n", "the reply as it arrived, then the newline that ends the output")
     }
 
     @Test func historyShowOnATerminalPrintsNoControlByte() throws {
