@@ -31,7 +31,7 @@ func uptime() -> Double { ProcessInfo.processInfo.systemUptime }
 let configuration = EmulatorConfiguration(cacheModel: .v4, tokensPerSecond: 2000, replyTokens: 60, maxConcurrent: 1024)
 let server = EmulatorServer(engine: EmulatorEngine(configuration: configuration), eventLoopThreads: 2)
 try server.start(host: "127.0.0.1", port: 0)
-nonisolated(unsafe) let systemPrompt = String(repeating: "You are a benchmark assistant answering short questions. ", count: 30)
+let systemPrompt = String(repeating: "You are a benchmark assistant answering short questions. ", count: 30)
 
 /// Keeps `clients` streams in flight on one curl multi handle until `total` are done.
 final class StreamBench {

@@ -203,7 +203,7 @@ extension AppLogic {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory) else { return [] }
         return names.filter { $0.hasPrefix(stem) && (stem.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().prefix(200).map { name in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: (directory.isEmpty ? "." : directory) + "/" + name, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: (directory.isEmpty ? "." : directory) + "/" + name, isDirectory: &isDirectory)
             return base + name + (isDirectory.boolValue ? "/" : "")
         }
     }
