@@ -22,7 +22,7 @@ public struct Cost: Sendable, Equatable, Codable {
         let p = price.prices
         let output = Double(completion) * p.output
         amount = (Double(hit) * p.cacheHit + Double(miss) * p.cacheMiss + output) / 1_000_000
-        withoutCache = (Double(hit + miss) * p.cacheMiss + output) / 1_000_000
+        withoutCache = ((Double(hit) + Double(miss)) * p.cacheMiss + output) / 1_000_000
         currency = price.currency
     }
 

@@ -55,6 +55,9 @@ public struct LedgerEntry: Sendable, Equatable, Codable {
     public var estimated: Bool
     /// What the request carried (nil for rows written before this was kept).
     public var plan: PlanRecord?
+    /// Why the server's usage was not believed (`Usage.problem`); its counts and cost are
+    /// then nil, so no total includes them.
+    public var usageProblem: String?
 
     public init(
         id: Int64? = nil, time: Date, endpointHost: String, endpointName: String, model: String,
@@ -64,8 +67,9 @@ public struct LedgerEntry: Sendable, Equatable, Codable {
         cost: Double? = nil, costWithoutCache: Double? = nil, currency: String? = nil,
         predictedHitTokens: Int? = nil, localPromptTokens: Int? = nil,
         secondsToFirstToken: Double? = nil, totalSeconds: Double? = nil, outcome: Outcome = .ok,
-        estimated: Bool = false, plan: PlanRecord? = nil
+        estimated: Bool = false, plan: PlanRecord? = nil, usageProblem: String? = nil
     ) {
+        self.usageProblem = usageProblem
         self.id = id
         self.time = time
         self.endpointHost = endpointHost

@@ -61,6 +61,8 @@ public struct StatsSummary: Sendable, Equatable {
     public var prediction = PredictionAccuracy()
     /// Requests whose token counts are our own estimate (ended without the server's usage).
     public var estimatedRequests = 0
+    /// Requests whose usage the server sent made no sense: counted, never summed.
+    public var usageProblems = 0
 
     public init(group: String? = nil) { self.group = group }
 
@@ -78,12 +80,14 @@ public struct StatsSummary: Sendable, Equatable {
     public mutating func add(_ entry: LedgerEntry) {
         requests += 1
         if entry.estimated { estimatedRequests += 1 }
+        if entry.usageProblem != nil { usageProblems += 1 }
+        // Saturating: a total must never crash the program that shows it.
         let hit = entry.hitTokens ?? 0, miss = entry.missTokens ?? 0
-        promptTokens += entry.promptTokens ?? (hit + miss)
-        hitTokens += hit
-        missTokens += miss
-        completionTokens += entry.completionTokens ?? 0
-        reasoningTokens += entry.reasoningTokens ?? 0
+        promptTokens = promptTokens.saturatingAdd(entry.promptTokens ?? hit.saturatingAdd(miss))
+        hitTokens = hitTokens.saturatingAdd(hit)
+        missTokens = missTokens.saturatingAdd(miss)
+        completionTokens = completionTokens.saturatingAdd(entry.completionTokens ?? 0)
+        reasoningTokens = reasoningTokens.saturatingAdd(entry.reasoningTokens ?? 0)
         if let currency = entry.currency, let cost = entry.cost {
             let index = costs.firstIndex { $0.currency == currency } ?? {
                 costs.append(CostTotal(currency: currency))
@@ -96,7 +100,8 @@ public struct StatsSummary: Sendable, Equatable {
         // An estimated hit is the prediction itself: it says nothing about its accuracy.
         if !entry.estimated, let predicted = entry.predictedHitTokens, let actual = entry.hitTokens {
             prediction.requests += 1
-            prediction.totalAbsoluteError += abs(predicted - actual)
+            let difference = predicted > actual ? predicted.subtractingReportingOverflow(actual) : actual.subtractingReportingOverflow(predicted)
+            prediction.totalAbsoluteError = prediction.totalAbsoluteError.saturatingAdd(difference.overflow ? .max : difference.partialValue)
             if predicted == actual { prediction.exact += 1 }
         }
     }
@@ -145,6 +150,7 @@ extension StatsSummary: Codable {
         case hitRatio = "hit_ratio"
         case costs, prediction
         case estimatedRequests = "estimated_requests"
+        case usageProblems = "usage_not_understood"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -159,6 +165,7 @@ extension StatsSummary: Codable {
         costs = try c.decode([CostTotal].self, forKey: .costs)
         prediction = try c.decode(PredictionAccuracy.self, forKey: .prediction)
         estimatedRequests = try c.decodeIfPresent(Int.self, forKey: .estimatedRequests) ?? 0
+        usageProblems = try c.decodeIfPresent(Int.self, forKey: .usageProblems) ?? 0
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -174,6 +181,7 @@ extension StatsSummary: Codable {
         try c.encode(costs, forKey: .costs)
         try c.encode(prediction, forKey: .prediction)
         try c.encode(estimatedRequests, forKey: .estimatedRequests)
+        if usageProblems > 0 { try c.encode(usageProblems, forKey: .usageProblems) }
     }
 }
 

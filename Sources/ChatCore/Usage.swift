@@ -39,6 +39,34 @@ public struct Usage: Sendable, Equatable, Hashable, Codable {
         self.reasoningTokens = reasoningTokens
     }
 
+    /// No real request has more tokens than this; a count above it is a broken server.
+    public static let maximumCount = 10_000_000_000
+
+    /// Why these counts cannot be true, or nil when they can: a negative count, a count
+    /// above `maximumCount`, a hit larger than the prompt, hit + miss ≠ prompt, reasoning
+    /// larger than the completion. Such usage is kept out of every total (the request is
+    /// recorded as "usage not understood").
+    public var problem: String? {
+        let named: [(String, Int?)] = [("prompt_tokens", promptTokens), ("completion_tokens", completionTokens),
+                                       ("total_tokens", totalTokens), ("prompt_cache_hit_tokens", cacheHitTokens),
+                                       ("prompt_cache_miss_tokens", cacheMissTokens), ("reasoning_tokens", reasoningTokens)]
+        for (name, value) in named {
+            guard let value else { continue }
+            if value < 0 { return "\(name) is negative (\(value))" }
+            if value > Self.maximumCount { return "\(name) is \(value), more than any request can have" }
+        }
+        if let hit = cacheHitTokens, let prompt = promptTokens, hit > prompt {
+            return "prompt_cache_hit_tokens (\(hit)) is larger than prompt_tokens (\(prompt))"
+        }
+        if let hit = cacheHitTokens, let miss = cacheMissTokens, let prompt = promptTokens, hit + miss != prompt {
+            return "prompt_cache_hit_tokens + prompt_cache_miss_tokens (\(hit) + \(miss)) is not prompt_tokens (\(prompt))"
+        }
+        if let reasoning = reasoningTokens, let completion = completionTokens, reasoning > completion {
+            return "reasoning_tokens (\(reasoning)) is larger than completion_tokens (\(completion))"
+        }
+        return nil
+    }
+
     /// True when no count at all is known.
     public var isEmpty: Bool {
         promptTokens == nil && completionTokens == nil && totalTokens == nil
@@ -63,14 +91,14 @@ public struct Usage: Sendable, Equatable, Hashable, Codable {
     public var resolvedPromptTokens: Int? {
         if let promptTokens { return promptTokens }
         guard let cacheHitTokens, let cacheMissTokens else { return nil }
-        return cacheHitTokens + cacheMissTokens
+        return cacheHitTokens.saturatingAdd(cacheMissTokens)
     }
 
     /// Total tokens, derived as `prompt + completion` when the server left them out.
     public var resolvedTotalTokens: Int? {
         if let totalTokens { return totalTokens }
         guard let prompt = resolvedPromptTokens, let completionTokens else { return nil }
-        return prompt + completionTokens
+        return prompt.saturatingAdd(completionTokens)
     }
 
     /// Completion tokens that are not reasoning (the visible answer).
@@ -90,7 +118,7 @@ public struct Usage: Sendable, Equatable, Hashable, Codable {
     public static func + (lhs: Usage, rhs: Usage) -> Usage {
         func add(_ a: Int?, _ b: Int?) -> Int? {
             switch (a, b) {
-            case let (a?, b?): return a + b
+            case let (a?, b?): return a.saturatingAdd(b)
             case let (a?, nil): return a
             case let (nil, b?): return b
             case (nil, nil): return nil
@@ -109,5 +137,15 @@ public struct Usage: Sendable, Equatable, Hashable, Codable {
     /// Adds `other` into this record (see `+`).
     public static func += (lhs: inout Usage, rhs: Usage) {
         lhs = lhs + rhs
+    }
+}
+
+extension Int {
+    /// `self + other`, held at `Int.max` / `Int.min` instead of trapping: totals of counts a
+    /// broken server sent must not crash the program that shows them.
+    public func saturatingAdd(_ other: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(other)
+        if !overflow { return sum }
+        return other > 0 ? .max : .min
     }
 }

@@ -30,7 +30,7 @@ extension ChatStore {
                     TOTAL(COALESCE(prompt_tokens, COALESCE(cache_hit_tokens, 0) + COALESCE(cache_miss_tokens, 0))) AS prompt,
                     TOTAL(cache_hit_tokens) AS hit, TOTAL(cache_miss_tokens) AS miss,
                     TOTAL(completion_tokens) AS completion, TOTAL(reasoning_tokens) AS reasoning,
-                    TOTAL(estimated) AS estimated,
+                    TOTAL(estimated) AS estimated, TOTAL(usage_problem IS NOT NULL) AS problems,
                     TOTAL(CASE WHEN predicted_hit_tokens IS NOT NULL AND cache_hit_tokens IS NOT NULL AND NOT estimated THEN 1 END) AS predicted,
                     TOTAL(CASE WHEN predicted_hit_tokens = cache_hit_tokens AND NOT estimated THEN 1 END) AS exact,
                     TOTAL(CASE WHEN NOT estimated THEN ABS(predicted_hit_tokens - cache_hit_tokens) END) AS error
@@ -43,6 +43,7 @@ extension ChatStore {
                 summary.completionTokens = Self.count(row["completion"])
                 summary.reasoningTokens = Self.count(row["reasoning"])
                 summary.estimatedRequests = Self.count(row["estimated"])
+                summary.usageProblems = Self.count(row["problems"])
                 summary.prediction = StatsSummary.PredictionAccuracy(
                     requests: Self.count(row["predicted"]), exact: Self.count(row["exact"]),
                     totalAbsoluteError: Self.count(row["error"]))
@@ -132,15 +133,15 @@ extension ChatStore {
             INSERT INTO request (time, endpoint_host, endpoint_name, model, conversation_id, message_id,
                 prompt_tokens, cache_hit_tokens, cache_miss_tokens, completion_tokens, reasoning_tokens,
                 cost, cost_without_cache, currency, predicted_hit_tokens, local_prompt_tokens,
-                seconds_to_first_token, total_seconds, outcome, outcome_detail, estimated, plan)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                seconds_to_first_token, total_seconds, outcome, outcome_detail, estimated, plan, usage_problem)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [
                 entry.time, SecretRedaction.redact(entry.endpointHost), SecretRedaction.redact(entry.endpointName),
                 entry.model, entry.conversation?.rawValue, entry.message?.rawValue,
                 entry.promptTokens, entry.hitTokens, entry.missTokens, entry.completionTokens, entry.reasoningTokens,
                 entry.cost, entry.costWithoutCache, entry.currency, entry.predictedHitTokens, entry.localPromptTokens,
                 entry.secondsToFirstToken, entry.totalSeconds, outcome, detail, entry.estimated,
-                entry.plan.flatMap(PlanRecord.encodedJSON),
+                entry.plan.flatMap(PlanRecord.encodedJSON), entry.usageProblem,
             ])
         let row = try Row.fetchOne(db, sql: "SELECT * FROM request WHERE id = ?", arguments: [db.lastInsertedRowID])!
         return try LedgerEntry(row: row)

@@ -110,6 +110,7 @@ extension LedgerEntry {
             totalSeconds: try row.decode(forColumn: "total_seconds"),
             outcome: try Outcome(column: try row.decode(forColumn: "outcome"), detail: try row.decode(forColumn: "outcome_detail")),
             estimated: try row.decode(forColumn: "estimated"),
-            plan: (try row.decode(String?.self, forColumn: "plan")).flatMap(PlanRecord.decodedJSON))
+            plan: (try row.decode(String?.self, forColumn: "plan")).flatMap(PlanRecord.decodedJSON),
+            usageProblem: try row.decode(String?.self, forColumn: "usage_problem"))
     }
 }

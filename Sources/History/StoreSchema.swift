@@ -24,6 +24,25 @@ enum StoreSchema {
             try db.execute(sql: "ALTER TABLE request ADD COLUMN plan TEXT")
             try db.execute(sql: "ALTER TABLE request ADD COLUMN estimated BOOLEAN NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v5: usage that made no sense, kept out of totals") { db in
+            try db.execute(sql: "ALTER TABLE request ADD COLUMN usage_problem TEXT")
+            // Rows written before usage was checked: a count no request can have is kept
+            // as text and taken out of the totals (it made `stats` crash on every start).
+            try db.execute(sql: """
+                UPDATE request SET
+                    usage_problem = 'recorded before usage was checked: prompt ' || IFNULL(prompt_tokens, '?')
+                        || ', hit ' || IFNULL(cache_hit_tokens, '?') || ', miss ' || IFNULL(cache_miss_tokens, '?')
+                        || ', completion ' || IFNULL(completion_tokens, '?'),
+                    prompt_tokens = NULL, cache_hit_tokens = NULL, cache_miss_tokens = NULL,
+                    completion_tokens = NULL, reasoning_tokens = NULL, cost = NULL, cost_without_cache = NULL
+                WHERE prompt_tokens < 0 OR prompt_tokens > 10000000000
+                   OR cache_hit_tokens < 0 OR cache_hit_tokens > 10000000000
+                   OR cache_miss_tokens < 0 OR cache_miss_tokens > 10000000000
+                   OR completion_tokens < 0 OR completion_tokens > 10000000000
+                   OR reasoning_tokens < 0 OR reasoning_tokens > 10000000000
+                   OR cache_hit_tokens > prompt_tokens
+                """)
+        }
         return migrator
     }
 

@@ -9,10 +9,12 @@ struct AskJSON: Encodable {
     let cost: Cost?
     let error: APIError?
     let conversation: ConversationID?
+    /// Set when the server's usage made no sense: `usage` is then null.
+    var usageProblem: String? = nil
 
     private enum Keys: String, CodingKey {
         case model, content, reasoningContent = "reasoning_content", finishReason = "finish_reason", usage, cost,
-             costWithoutCache = "cost_without_cache", currency, error, conversation
+             costWithoutCache = "cost_without_cache", currency, error, conversation, usageProblem = "usage_problem"
     }
 
     private enum UsageKeys: String, CodingKey {
@@ -28,7 +30,10 @@ struct AskJSON: Encodable {
         try container.encode(reply.content, forKey: .content)
         try container.encode(reply.reasoningContent.isEmpty ? nil : reply.reasoningContent, forKey: .reasoningContent)
         try container.encode(reply.finishReason, forKey: .finishReason)
-        if let usage = reply.usage {
+        if let problem = usageProblem {
+            try container.encodeNil(forKey: .usage)
+            try container.encode(problem, forKey: .usageProblem)
+        } else if let usage = reply.usage {
             var nested = container.nestedContainer(keyedBy: UsageKeys.self, forKey: .usage)
             try nested.encode(usage.resolvedPromptTokens, forKey: .promptTokens)
             try nested.encode(usage.completionTokens, forKey: .completionTokens)

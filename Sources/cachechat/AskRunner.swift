@@ -12,6 +12,8 @@ struct AskOutcome {
     var totalSeconds: Double
     var cost: Cost?
     var conversation: ConversationID?
+    /// Why the server's usage was not believed (`Usage.problem`).
+    var usageProblem: String?
 }
 
 /// Runs one turn through the same `RequestRunner` the TUI sends with, on the calling
@@ -53,7 +55,8 @@ struct AskRunner {
             Terminal.errorLine("cachechat: warning: \(problem)")
         }
         return AskOutcome(reply: result.reply, error: result.error, secondsToFirstToken: result.secondsToFirstToken,
-                          totalSeconds: result.totalSeconds, cost: result.cost, conversation: state.id)
+                          totalSeconds: result.totalSeconds, cost: result.cost, conversation: state.id,
+                          usageProblem: result.usageProblem)
     }
 
     /// Takes a turn that failed before any of its reply arrived back out of the history:

@@ -55,7 +55,7 @@ final class ReplyPrinter {
         let cost = outcome.cost
         if json {
             Terminal.write(AskJSON(reply: reply, model: reply.model ?? model, cost: cost, error: outcome.error,
-                                   conversation: outcome.conversation).encoded() + "\n")
+                                   conversation: outcome.conversation, usageProblem: outcome.usageProblem).encoded() + "\n")
             return
         }
         if !contentEndsLine { Terminal.write("\n") }
@@ -65,7 +65,10 @@ final class ReplyPrinter {
             Terminal.errorLine("cachechat: \(error.message)")
         }
         var line: String?
-        if let usage = reply.usage {
+        if let problem = outcome.usageProblem {
+            line = "cachechat: usage not understood (\(problem)): this request's tokens and cost are not counted"
+                + (outcome.conversation.map { " · conversation \($0)" } ?? "")
+        } else if let usage = reply.usage {
             line = UsageLine.text(usage: usage, cost: cost, model: reply.model ?? model,
                                   secondsToFirstToken: outcome.secondsToFirstToken)
                 + (outcome.conversation.map { " · conversation \($0)" } ?? "")

@@ -70,6 +70,9 @@ enum StatsTable {
             if grouped { lines.append("\(row.group ?? "?"):") }
             let indent = grouped ? "  " : ""
             lines.append("\(indent)requests            \(Formatting.grouped(row.requests))")
+            if row.usageProblems > 0 {
+                lines.append("\(indent)  usage not understood \(Formatting.grouped(row.usageProblems)) (the server's counts made no sense; left out of the totals)")
+            }
             if row.estimatedRequests > 0 {
                 lines.append("\(indent)  estimated         \(Formatting.grouped(row.estimatedRequests)) (ended without the server's usage; tokens counted by cachechat)")
             }

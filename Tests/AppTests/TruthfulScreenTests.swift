@@ -276,3 +276,22 @@ struct TruthfulScreenTests {
         #expect(harness.state.notice?.text == "Exported to \(inside).")
     }
 }
+
+@Suite("Usage the screen does not believe")
+struct UnbelievableUsageTests {
+    @Test func aReplyWithImpossibleUsageIsKeptAndItsNumbersStayOutOfThePanel() throws {
+        let harness = try AppHarness { _ in
+            InMemoryTransport.streamedReply(["A fine ", "answer."], usage: Usage(promptTokens: 10, completionTokens: 2, cacheHitTokens: 1_000_000, cacheMissTokens: 0))
+        }
+        harness.start()
+        harness.send("Hello")
+        #expect(harness.messages.last?.content == "A fine answer.")
+        #expect(harness.messages.last?.state == .complete)
+        #expect(harness.state.notice?.text.contains("usage was not understood") == true)
+        let entry = try #require(harness.ledger.last)
+        #expect(entry.usageProblem?.contains("larger than prompt_tokens") == true)
+        #expect(entry.hitTokens == nil && entry.cost == nil)
+        #expect(harness.panel?.conversation.hitTokens == 0)
+        #expect(!harness.text.contains("1,000,000"))
+    }
+}

@@ -8,7 +8,7 @@ import Testing
 struct MigrationTests {
     @Test func migratesAnEmptyFileToTheCurrentSchema() throws {
         let fixture = try StoreFixture()
-        #expect(try fixture.store.appliedMigrations() == ["v1: conversations, messages, request ledger", "v2: few-shot mode of a conversation", "v3: history cut for cache-aware truncation", "v4: what each request carried, and estimated usage"])
+        #expect(try fixture.store.appliedMigrations() == ["v1: conversations, messages, request ledger", "v2: few-shot mode of a conversation", "v3: history cut for cache-aware truncation", "v4: what each request carried, and estimated usage", "v5: usage that made no sense, kept out of totals"])
         let tables = try fixture.store.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         }
@@ -39,7 +39,7 @@ struct MigrationTests {
         let conversation = try fixture.conversation()
         try fixture.store.appendMessage(to: conversation.id, content: "hello")
         let again = try fixture.reopen()
-        #expect(try again.appliedMigrations().count == 4)
+        #expect(try again.appliedMigrations().count == 5)
         #expect(try again.messages(in: conversation.id).map(\.content) == ["hello"])
     }
 
@@ -72,7 +72,7 @@ struct MigrationV2Tests {
         }
         try queue.close()
         let store = try ChatStore(path: path)
-        #expect(try store.appliedMigrations().count == 4)
+        #expect(try store.appliedMigrations().count == 5)
         let conversation = try #require(try store.listConversations().first?.conversation)
         #expect(conversation.title == "old")
         #expect(conversation.fewShotMode == nil)
@@ -80,5 +80,43 @@ struct MigrationV2Tests {
         changed.fewShotMode = .each
         try store.updateConversation(changed)
         #expect(try store.conversation(conversation.id)?.fewShotMode == .each)
+    }
+}
+
+@Suite("Migration v5")
+struct MigrationV5Tests {
+    @Test func rowsWithImpossibleCountsFromBeforeTheCheckLeaveTheTotals() throws {
+        // Three requests a broken server claimed 4e18 prompt tokens for, stored before usage
+        // was checked, made `stats` and the TUI trap on every start.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("v4-\(UUID().uuidString).sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: StoreSchema.v1)
+            try db.execute(sql: "ALTER TABLE conversation ADD COLUMN few_shot_mode TEXT")
+            try db.execute(sql: "ALTER TABLE conversation ADD COLUMN history_start INTEGER")
+            try db.execute(sql: "ALTER TABLE request ADD COLUMN plan TEXT")
+            try db.execute(sql: "ALTER TABLE request ADD COLUMN estimated BOOLEAN NOT NULL DEFAULT 0")
+            try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+            for name in ["v1: conversations, messages, request ledger", "v2: few-shot mode of a conversation",
+                         "v3: history cut for cache-aware truncation", "v4: what each request carried, and estimated usage"] {
+                try db.execute(sql: "INSERT INTO grdb_migrations VALUES (?)", arguments: [name])
+            }
+            for prompt in [4_000_000_000_000_000_000, 4_000_000_000_000_000_000, 4_000_000_000_000_000_000, 120] {
+                try db.execute(sql: """
+                    INSERT INTO request (time, endpoint_host, endpoint_name, model, prompt_tokens, cache_hit_tokens,
+                        cache_miss_tokens, completion_tokens, outcome)
+                    VALUES ('2026-11-01 10:00:00.000', 'h', 'h', 'deepseek-chat', ?, 0, ?, 5, 'ok')
+                    """, arguments: [prompt, prompt])
+            }
+        }
+        try queue.close()
+        let store = try ChatStore(path: path)
+        let totals = try store.ledgerTotals(LedgerFilter())
+        #expect(totals.requests == 4)
+        #expect(totals.promptTokens == 120)
+        #expect(totals.usageProblems == 3)
+        let entries = try store.ledgerEntries()
+        #expect(entries.filter { $0.usageProblem?.hasPrefix("recorded before usage was checked: prompt 4000000000000000000") == true }.count == 3)
+        #expect(StatsSummary.summarize(entries).promptTokens == 120)
     }
 }

@@ -17,6 +17,8 @@ public struct TurnResult {
     public var reply: Reply
     /// The token counts the ledger records: the server's, or our estimate (`estimated`).
     public var usage: Usage?
+    /// Why the server's usage was not believed (then `usage` is nil).
+    public var usageProblem: String? { ledger.usageProblem }
     public var estimated: Bool
     public var cost: Cost?
     /// The ledger row as recorded (or as it would have been, when saving failed).
@@ -241,7 +243,11 @@ public final class RequestRunner {
         let receivedReply = run.firstByteUptime != nil
         var usage = reply.usage
         var estimated = false
-        if receivedReply, usage?.resolvedPromptTokens == nil || usage?.completionTokens == nil {
+        // Counts no request can have are not believed: the reply is kept, the request is
+        // recorded as "usage not understood" with no counts, and no total includes it.
+        let usageProblem = usage?.problem
+        if usageProblem != nil { usage = nil }
+        if receivedReply, usageProblem == nil, usage?.resolvedPromptTokens == nil || usage?.completionTokens == nil {
             // Generation started, so DeepSeek bills the prompt and what was generated;
             // without its usage, record our own count of both rather than nothing.
             usage = estimate(run.plan, reply: reply, reported: usage)
@@ -264,7 +270,8 @@ public final class RequestRunner {
             currency: cost?.currency.rawValue, predictedHitTokens: run.plan.prediction?.hitTokens,
             localPromptTokens: run.plan.prompt.ids.count,
             secondsToFirstToken: run.firstTokenUptime.map { $0 - run.startedUptime },
-            totalSeconds: uptime - run.startedUptime, outcome: ledgerOutcome, estimated: estimated, plan: run.plan.record)
+            totalSeconds: uptime - run.startedUptime, outcome: ledgerOutcome, estimated: estimated, plan: run.plan.record,
+            usageProblem: usageProblem)
         var stored: StoredMessage?
         var saveProblem: String?
         if let history {

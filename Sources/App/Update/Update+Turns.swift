@@ -186,6 +186,10 @@ extension AppLogic {
             fail(&state, problem + " The reply stays on screen until you leave this conversation; /copy copies it.")
             return
         }
+        if let problem = result.usageProblem {
+            warn(&state, "The server's usage was not understood (\(problem)): this request's tokens and cost are not counted.")
+            return
+        }
         switch result.outcome {
         case .completed:
             if let usage = result.usage, let hit = usage.resolvedCacheHitTokens, let prompt = usage.resolvedPromptTokens {
