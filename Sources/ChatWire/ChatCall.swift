@@ -69,6 +69,12 @@ public final class ChatCall {
         case .body(let bytes):
             if (200..<300).contains(status) {
                 deliver(parser.feed(bytes))
+                if parser.isFinished, let failure {
+                    // A cap fired (a line or body too large): stop reading at once, or an
+                    // endless line would keep the transfer, and the CPU, busy forever.
+                    if let transferID { transport.cancel(transferID) }
+                    finish(.failed(failure, partial: accumulator.reply))
+                }
             } else {
                 errorBody.append(contentsOf: bytes)
             }

@@ -140,6 +140,8 @@ public final class CurlTransport: HTTPTransport {
     }
 
     private func complete(_ transfer: Transfer, status: Int, error: TransportError?) {
+        // We stopped an error body at its cap: the response is complete as far as we care.
+        let error = transfer.errorBodyCapped ? nil : error
         if let error {
             if error.isConnectFailure, let delay = transfer.request.retry.delay(afterAttempt: transfer.attempt, retryAfter: nil) {
                 scheduleRetry(transfer, delay: delay, reason: error.detail)
@@ -252,8 +254,8 @@ private let curlWriteCallback: cc_data_callback = { data, size, count, userdata 
     guard let userdata, let data else { return length }
     let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
     let bytes = UnsafeRawBufferPointer(start: data, count: length)
-    transfer.receiveBody(bytes)
-    return length
+    // Returning less than `length` makes curl stop the transfer (an error body at its cap).
+    return transfer.receiveBody(bytes) ? length : 0
 }
 
 private let curlHeaderCallback: cc_data_callback = { data, size, count, userdata in

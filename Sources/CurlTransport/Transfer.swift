@@ -86,13 +86,25 @@ final class Transfer {
         responseHeaders[name] = value
     }
 
-    func receiveBody(_ bytes: UnsafeRawBufferPointer) {
+    /// An error body is read up to this size (64 KiB holds any real error message); then
+    /// reading stops, so a server cannot fill memory with one.
+    static let maxErrorBody = 64 * 1024
+    /// The error body reached `maxErrorBody` and the transfer was stopped on purpose.
+    private(set) var errorBodyCapped = false
+
+    /// Takes body bytes; false asks curl to stop the transfer (an error body at its cap).
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
         lastActivity = clock()
         receivedAnyByte = true
         connected = true
         guard (200..<300).contains(status) else {
-            bufferedBody.append(contentsOf: bytes)
-            return
+            let room = Self.maxErrorBody - bufferedBody.count
+            bufferedBody.append(contentsOf: bytes.prefix(max(0, room)))
+            if bytes.count >= room {
+                errorBodyCapped = true
+                return false
+            }
+            return true
         }
         if !streaming {
             streaming = true
@@ -106,6 +118,7 @@ final class Transfer {
         } else {
             pending.append(.body(Array(bytes)))
         }
+        return true
     }
 
     /// Delivers a response that was held back because it might have been retried.

@@ -1,0 +1,50 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Endpoints that send without end (hardening II, items 3 and 4): an error body or an SSE
+/// line with no end is read up to its cap, then the request ends with its error.
+@Suite("Endpoints that never stop sending")
+struct HostileEndpointTests {
+    func ask(_ arguments: [String], server: ScriptedHTTPServer) throws -> CachechatProcess.Result {
+        let home = try CachechatProcess.temporaryHome()
+        return try CachechatProcess.run(["ask"] + arguments, environment: CachechatProcess.environment(home: home, extra: [
+            "DEEPSEEK_BASE_URL": server.baseURL, "DEEPSEEK_API_KEY": "sk-test-0123456789abcd",
+        ]))
+    }
+
+    @Test func anEndlessErrorBodyIsCutAtItsCapAndReported() throws {
+        // A 500 whose chunked body would go on for 2 GiB: the old client buffered it all.
+        let message = #"{"error":{"message":"upstream exploded","type":"server_error"}}"#
+        let filler = HTTPScript.chunk(Array(repeating: UInt8(ascii: " "), count: 64 * 1024))
+        let server = try ScriptedHTTPServer { _, _ in
+            [.write(Array("HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".utf8)),
+             HTTPScript.chunk(message)] + Array(repeating: filler, count: 32_768)
+        }
+        let result = try ask(["--json", "Hi"], server: server)
+        #expect(result.status != 0)
+        #expect(result.stdout.contains("upstream exploded"), "the first 64 KiB carry the message: \(result.stdout.prefix(300))")
+        #expect(server.requests.count == 1, "a 500 is not retried")
+        #expect(Self.largestChildRSS() < 400 << 20, "the body was not buffered: \(Self.largestChildRSS() >> 20) MiB")
+    }
+
+    /// The largest resident set of any child process waited for so far, in bytes (a bound,
+    /// not a time: 2 GiB buffered would be far above it).
+    static func largestChildRSS() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        return usage.ru_maxrss * 1024
+    }
+
+    @Test func anSSELineWithNoEndEndsTheRequestAtTheCap() throws {
+        let filler = HTTPScript.chunk(Array(repeating: UInt8(ascii: "x"), count: 256 * 1024))
+        let server = try ScriptedHTTPServer { _, _ in
+            [HTTPScript.streamHead(), HTTPScript.chunk(DeepSeekEvents.chunk("{\"role\":\"assistant\",\"content\":\"Partial \"}")),
+             HTTPScript.chunk("data: {\"choices\":[{\"delta\":{\"content\":\"")] + Array(repeating: filler, count: 8_192)
+        }
+        let result = try ask(["Hi"], server: server)
+        #expect(result.status != 0)
+        #expect(result.stdout.hasPrefix("Partial"), "what arrived before the runaway line is kept")
+        #expect(result.stderr.contains("exceeded"), "\(result.stderr)")
+    }
+}
