@@ -124,3 +124,21 @@ extension APIError {
         return result
     }
 }
+
+extension APIError {
+    /// This error with every occurrence of `secret` (the API key, whatever its shape) taken
+    /// out: servers echo keys in 401 pages and proxies' 502 pages, and the message goes to
+    /// stderr, `--json`, the screen and the history.
+    public func redacting(_ secret: String?) -> APIError {
+        guard let secret, secret.count >= 4 else { return self }
+        var copy = self
+        copy.message = Self.redact(secret, in: message)
+        copy.serverMessage = serverMessage.map { Self.redact(secret, in: $0) }
+        return copy
+    }
+
+    static func redact(_ secret: String, in text: String) -> String {
+        guard text.contains(secret) else { return text }
+        return text.replacingOccurrences(of: secret, with: "[redacted key]")
+    }
+}

@@ -127,6 +127,10 @@ public final class ChatCall {
     private func finish(_ event: ChatCallEvent) {
         guard !isFinished else { return }
         isFinished = true
+        if case .failed(let error, let partial) = event {
+            onEvent(.failed(error.redacting(endpoint.apiKey), partial: partial))
+            return
+        }
         onEvent(event)
     }
 }

@@ -48,3 +48,28 @@ struct HostileEndpointTests {
         #expect(result.stderr.contains("exceeded"), "\(result.stderr)")
     }
 }
+
+/// A key of any shape, echoed back by a server, never reaches a person or a file (item 7).
+@Suite("Keys echoed by servers")
+struct EchoedKeyTests {
+    @Test(arguments: [401, 502])
+    func theExactKeyIsRedactedEverywhere(status: Int) throws {
+        let key = "corp-gateway.Zq81-not-an-sk-key"
+        let echo = #"{"error":{"message":"key corp-gateway.Zq81-not-an-sk-key (Authorization: Bearer corp-gateway.Zq81-not-an-sk-key) refused","type":"auth"}}"#
+        let server = try ScriptedHTTPServer { _, _ in HTTPScript.response(status: status, body: echo) }
+        let home = try CachechatProcess.temporaryHome()
+        let environment = CachechatProcess.environment(home: home, extra: ["DEEPSEEK_BASE_URL": server.baseURL, "DEEPSEEK_API_KEY": key])
+        for arguments in [["ask", "Hi"], ["ask", "--json", "Hi"]] {
+            let result = try CachechatProcess.run(arguments, environment: environment)
+            #expect(result.status != 0)
+            #expect(!result.stdout.contains(key) && !result.stderr.contains(key), "\(arguments): \(result.stderr) \(result.stdout)")
+            #expect((result.stdout + result.stderr).contains("[redacted key]"))
+        }
+        // Nothing under HOME holds it either (the history, exports).
+        let enumerator = FileManager.default.enumerator(at: home, includingPropertiesForKeys: nil)
+        while let url = enumerator?.nextObject() as? URL {
+            guard let data = FileManager.default.contents(atPath: url.path) else { continue }
+            #expect(data.range(of: Data(key.utf8)) == nil, "\(url.path) holds the key")
+        }
+    }
+}
