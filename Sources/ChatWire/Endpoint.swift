@@ -23,9 +23,13 @@ public struct Endpoint: Sendable, Equatable {
         return headers
     }
 
+    /// The host (and port) of a URL, without any `user:password@` it carries: this is what
+    /// the history and the screen show, so a password in the base URL must not reach them.
     public static func host(of url: String) -> String {
         var rest = Substring(url)
         if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
-        return String(rest.prefix { $0 != "/" })
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { return String(authority[authority.index(after: at)...]) }
+        return String(authority)
     }
 }

@@ -73,6 +73,12 @@ public struct ConnectionSettings: Equatable {
             }
             settings.setKey(key, origin: "api_key_command of profile `\(profile.name)`")
         }
+        if let key = settings.apiKey, let source = settings.keySource,
+           key.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F || (0x80..<0xA0).contains($0.value) }) {
+            // A line break in a key would start a new HTTP header.
+            throw SettingsError("The API key from \(source.origin) contains a space, line break or other control character; "
+                + "keys are one word. Check how it is set (a trailing newline in a file or command output is removed).")
+        }
         if settings.baseURL == nil && settings.apiKey != nil { settings.baseURL = deepSeekBaseURL }
         if let url = settings.baseURL {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {

@@ -232,7 +232,29 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
         return object["stream"] as? Bool ?? false
     }
 
+    /// DeepSeek's error body. Built by the JSON encoder: the message can hold anything a
+    /// client sent (the 404's path), and must never be able to break out of its string.
     static func error(_ message: String) -> String {
-        "{\"error\":{\"message\":\"\(message)\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_request_error\"}}"
+        struct Body: Encodable {
+            struct Inner: Encodable {
+                let message: String
+                let type = "invalid_request_error"
+                let param: String? = nil
+                let code = "invalid_request_error"
+                func encode(to encoder: any Encoder) throws {
+                    var c = encoder.container(keyedBy: Keys.self)
+                    try c.encode(message, forKey: .message)
+                    try c.encode(type, forKey: .type)
+                    try c.encodeNil(forKey: .param)
+                    try c.encode(code, forKey: .code)
+                }
+                enum Keys: String, CodingKey { case message, type, param, code }
+            }
+            let error: Inner
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        guard let data = try? encoder.encode(Body(error: .init(message: message))) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -18,6 +18,7 @@ struct Cachechat: ParsableCommand {
     /// Maps argument-parser's own exit codes onto ours (usage errors are 2, not 64).
     static func main() {
         Locale.ensureUTF8()
+        Process.disableCoreDumps()
         var parsed = false
         do {
             var command = try parseAsRoot()

@@ -102,3 +102,11 @@ enum InterruptSignal {
         }
     }
 }
+
+extension Process {
+    /// No core file: a crash's memory image would hold the API key.
+    static func disableCoreDumps() {
+        var none = rlimit(rlim_cur: 0, rlim_max: 0)
+        _ = setrlimit(Int32(RLIMIT_CORE.rawValue), &none)
+    }
+}
