@@ -274,6 +274,11 @@ struct TruthfulScreenTests {
         let inside = harness.folder.url.appendingPathComponent("hello-there-\(id.rawValue).json").path
         #expect(FileManager.default.fileExists(atPath: inside))
         #expect(harness.state.notice?.text == "Exported to \(inside).")
+        // Private like the history, and a failure in words (hardening II, item 23).
+        let mode = try FileManager.default.attributesOfItem(atPath: inside)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        harness.send("/export md /nonexistent-folder/x.md")
+        #expect(harness.state.notice?.text == "Could not export to /nonexistent-folder/x.md: the folder does not exist.", "\(String(describing: harness.state.notice))")
     }
 }
 

@@ -90,7 +90,14 @@ extension AppRuntime {
                 return
             }
             attempt("Could not export to \(target)") {
-                try history.export(id, format: format).write(toFile: target, atomically: true, encoding: .utf8)
+                let text = try history.export(id, format: format)
+                do {
+                    // Private like the history it comes from (0600), written whole or not at all.
+                    try Data(text.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
+                    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target)
+                } catch {
+                    return .failure("Could not export to \(target): \(Self.fileProblem(error)).")
+                }
                 return .info("Exported to \(target).")
             }
         case .stats:
@@ -202,6 +209,19 @@ extension AppRuntime {
         case .delete(let name):
             try library.delete(name)
             return .info("Few-shot set `\(name)` deleted (its versions stay archived).")
+        }
+    }
+
+    /// A file error in words: "permission denied", "the disk is full", not a Cocoa domain.
+    static func fileProblem(_ error: Error) -> String {
+        let posix = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? $0.code : nil }
+        if let posix { return String(cString: strerror(Int32(posix))).lowercased() }
+        switch (error as? CocoaError)?.code {
+        case .fileWriteNoPermission?, .fileReadNoPermission?: return "permission denied"
+        case .fileWriteOutOfSpace?: return "the disk is full"
+        case .fileNoSuchFile?, .fileReadNoSuchFile?: return "the folder does not exist"
+        case .fileWriteVolumeReadOnly?: return "the disk is read-only"
+        default: return error.localizedDescription
         }
     }
 
