@@ -61,7 +61,26 @@ struct AskJSON: Encodable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(self) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        return Self.escapingInvisibles(String(decoding: data, as: UTF8.self))
+    }
+
+    /// The JSON with C1 controls, bidi and zero-width marks and DEL written as `\uXXXX`:
+    /// the same JSON value, but nothing a terminal would act on or hide (JSONEncoder
+    /// escapes only C0 controls).
+    static func escapingInvisibles(_ json: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in json.unicodeScalars {
+            let v = scalar.value
+            let invisible = v == 0x7F || (0x80...0x9F).contains(v) || (0x200B...0x200F).contains(v)
+                || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0xFEFF || v == 0x061C
+                || (0x2028...0x2029).contains(v)
+            if invisible {
+                out.append(contentsOf: String(format: "\\u%04x", v).unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 }
 

@@ -73,3 +73,21 @@ struct EchoedKeyTests {
         }
     }
 }
+
+/// `ask --json` prints no character a terminal would act on or hide (item 24).
+@Suite("ask --json and invisible characters")
+struct JSONInvisiblesTests {
+    @Test func c1ControlsAndBidiMarksAreEscapedAndTheValueIsExact() throws {
+        let content = "safe\u{85}next \u{202E}reversed\u{202C} \u{9B}31m end"
+        let server = try ScriptedHTTPServer { _, _ in HTTPScript.stream(DeepSeekEvents.reply([content], prompt: 10, hit: 0, completion: 3)) }
+        let home = try CachechatProcess.temporaryHome()
+        let result = try CachechatProcess.run(["ask", "--json", "Hi"], environment: CachechatProcess.environment(home: home, extra: [
+            "DEEPSEEK_BASE_URL": server.baseURL, "DEEPSEEK_API_KEY": "sk-test-0123456789abcd",
+        ]))
+        #expect(result.status == 0)
+        #expect(!result.stdout.unicodeScalars.contains { (0x80...0x9F).contains($0.value) || $0.value == 0x202E })
+        #expect(result.stdout.contains("\\u0085") && result.stdout.contains("\\u202e") && result.stdout.contains("\\u009b"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["content"] as? String == content)
+    }
+}
