@@ -57,6 +57,8 @@ public struct ConfigFile: Equatable {
     public var model: String?
     /// How `/copy` reaches a clipboard (`clipboard = "auto"|"osc52"|"tmux"|"wl-copy"|"xclip"|"xsel"|"pbcopy"`).
     public var clipboard: String?
+    /// Seconds `api_key_command` may take (`api_key_command_timeout = 10`).
+    public var apiKeyCommandTimeout: Double?
     /// Clipboard methods `clipboard =` accepts.
     public static let clipboardMethods = ["auto", "osc52", "tmux", "wl-copy", "xclip", "xsel", "pbcopy"]
     /// Rows of `[prices."model-id"]`, for `PriceTable.overriding(with:)`.
@@ -118,6 +120,11 @@ public struct ConfigFile: Equatable {
                     throw file.problem("`\(key)` must be a non-empty string", key: key)
                 }
                 if key == "theme" { config.theme = value } else { config.model = value }
+            case "api_key_command_timeout":
+                guard let value = file.root[key]?.double ?? file.root[key]?.int.map(Double.init), value > 0, value <= 600 else {
+                    throw file.problem("`api_key_command_timeout` must be a number of seconds from 0 to 600", key: key)
+                }
+                config.apiKeyCommandTimeout = value
             case "clipboard":
                 guard let value = file.root[key]?.string, clipboardMethods.contains(value) else {
                     throw file.problem("`clipboard` must be one of " + clipboardMethods.map { "\"\($0)\"" }.joined(separator: ", "), key: key)

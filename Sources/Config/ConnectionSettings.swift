@@ -36,7 +36,7 @@ public struct ConnectionSettings: Equatable {
     public static func resolve(
         flags: Flags, environment: [String: String], config: ConfigFile,
         defaultModel: String = ConnectionSettings.defaultModel,
-        runCommand: (String) throws -> String = ShellCommand.firstLine
+        runCommand: ((String) throws -> String)? = nil
     ) throws -> ConnectionSettings {
         let profileName = flags.profile ?? nonEmpty(environment["CACHECHAT_PROFILE"]) ?? config.defaultProfile
         var profile: ConfigFile.Profile? = nil
@@ -63,7 +63,8 @@ public struct ConnectionSettings: Equatable {
         } else if let profile, let command = profile.apiKeyCommand {
             let key: String
             do {
-                key = try runCommand(command)
+                let timeout = config.apiKeyCommandTimeout ?? 10
+                key = try runCommand.map { try $0(command) } ?? ShellCommand.firstLine(command, timeout: timeout)
             } catch {
                 throw SettingsError("api_key_command of profile `\(profile.name)` failed: \(error). "
                     + "Run it by hand to check it prints the key.")

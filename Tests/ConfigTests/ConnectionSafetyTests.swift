@@ -24,3 +24,33 @@ struct ConnectionSafetyTests {
         #expect(!endpoint.displayName.contains("s3cret"))
     }
 }
+
+/// `api_key_command` cannot hang or flood cachechat (hardening II, item 8).
+@Suite("api_key_command limits")
+struct KeyCommandLimitTests {
+    @Test func aCommandThatNeverPrintsTimesOutWithItsName() {
+        #expect { try ShellCommand.firstLine("sleep 300", timeout: 0.3) } throws: { error in
+            "\(error)".contains("printed no key within 0.3 s")
+        }
+    }
+
+    @Test func aFloodIsCutAtFourKiB() {
+        #expect { try ShellCommand.firstLine("yes | tr -d '\\n'", timeout: 5) } throws: { error in
+            "\(error)".contains("more than 4 KiB")
+        }
+    }
+
+    @Test func theFirstLineIsEnoughEvenWhenAChildKeepsStdoutOpen() throws {
+        #expect(try ShellCommand.firstLine("echo sk-from-command; sleep 300 &", timeout: 5) == "sk-from-command")
+        #expect(try ShellCommand.firstLine("printf 'sk-crlf\\r\\nsecond'", timeout: 5) == "sk-crlf")
+        #expect { try ShellCommand.firstLine("exit 3", timeout: 5) } throws: { "\($0)".contains("status 3") }
+    }
+
+    @Test func theTimeoutIsConfigurable() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString).toml").path
+        try "api_key_command_timeout = 2.5\n".write(toFile: folder, atomically: true, encoding: .utf8)
+        #expect(try ConfigFile.load(path: folder).apiKeyCommandTimeout == 2.5)
+        try "api_key_command_timeout = -1\n".write(toFile: folder, atomically: true, encoding: .utf8)
+        #expect(throws: FileProblem.self) { try ConfigFile.load(path: folder) }
+    }
+}
