@@ -4,7 +4,7 @@ import GRDB
 /// migration: add `v2`, `v3`, ... below it.
 ///
 /// Tables: `conversation`, `message` (replies included, with their reasoning) and
-/// `request` (the ledger: one row per request sent). Dates are GRDB's UTC text
+/// `request` (the ledger: one row per request sent); the search index (`SearchIndex`). Dates are GRDB's UTC text
 /// (`yyyy-MM-dd HH:mm:ss.SSS`), so they sort and compare as text.
 enum StoreSchema {
     static var migrator: DatabaseMigrator {
@@ -23,6 +23,11 @@ enum StoreSchema {
             // message ids and settings of the request, so it can be described and rebuilt.
             try db.execute(sql: "ALTER TABLE request ADD COLUMN plan TEXT")
             try db.execute(sql: "ALTER TABLE request ADD COLUMN estimated BOOLEAN NOT NULL DEFAULT 0")
+        }
+        migrator.registerMigration("v5: full-text index of titles and messages") { db in
+            // Filled from what is stored. On a SQLite without FTS5 trigram nothing is
+            // created (search scans instead) and `ChatStore` retries on every open.
+            try SearchIndex.install(db)
         }
         return migrator
     }

@@ -15,7 +15,7 @@ struct HistoryCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List conversations, most recent first.")
 
-        @Option(help: "Only conversations whose title contains this text.")
+        @Option(help: "Only conversations whose title or messages contain these words (as `history search`).")
         var search: String?
 
         @Option(help: "At most this many.")
@@ -23,10 +23,12 @@ struct HistoryCommand: ParsableCommand {
 
         func run() throws {
             let store = try HistoryStore.openForReading()
-            let rows = try search.map { try store.searchConversations($0) } ?? store.listConversations(limit: limit)
+            let query = search.map(SearchQuery.init) ?? SearchQuery("")
+            let rows = query.isEmpty ? try store.listConversations(limit: limit)
+                                     : try store.searchConversations(query, limit: limit).map(\.summary)
             guard !rows.isEmpty else {
-                Terminal.write(search == nil ? "No conversations yet. Start one with `cachechat ask` or `cachechat`.\n"
-                                             : "No conversation title contains \"\(search!)\".\n")
+                Terminal.write(query.isEmpty ? "No conversations yet. Start one with `cachechat ask` or `cachechat`.\n"
+                                             : "No conversation contains “\(TerminalSanitizer.clean(query.description))”.\n")
                 return
             }
             var lines = ["   ID  LAST ACTIVITY     MSGS  MODEL                TITLE"]
