@@ -7,8 +7,8 @@ import History
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "List, show and export stored conversations.",
-        subcommands: [List.self, Show.self, Export.self],
+        abstract: "List, search, show and export stored conversations.",
+        subcommands: [List.self, Search.self, Show.self, Export.self],
         defaultSubcommand: List.self
     )
 
@@ -28,7 +28,7 @@ struct HistoryCommand: ParsableCommand {
                                      : try store.searchConversations(query, limit: limit).map(\.summary)
             guard !rows.isEmpty else {
                 Terminal.write(query.isEmpty ? "No conversations yet. Start one with `cachechat ask` or `cachechat`.\n"
-                                             : "No conversation contains “\(TerminalSanitizer.clean(query.description))”.\n")
+                                             : "No conversation contains \(Search.quoted(query)).\n")
                 return
             }
             var lines = ["   ID  LAST ACTIVITY     MSGS  MODEL                TITLE"]

@@ -63,10 +63,21 @@ extension SearchQuery {
         if start > 0, let space = characters[start..<min(match.lowerBound, start + 10)].firstIndex(where: \.isWhitespace) {
             start = space + 1
         }
+        // Never start inside a terminal escape sequence: its rest would be shown as text
+        // once the snippet is sanitised. Starting at it, the sanitiser removes it whole.
+        if start > 0, let escape = characters[max(0, start - 32)..<start].lastIndex(where: Self.startsSequence) {
+            start = escape
+        }
         if end < count, let space = characters[max(match.upperBound, end - 10)..<end].lastIndex(where: \.isWhitespace) {
             end = space
         }
         return start..<end
+    }
+
+    /// ESC, and the C1 controls that open a sequence (CSI, OSC, DCS, SOS, PM, APC).
+    static func startsSequence(_ character: Character) -> Bool {
+        guard let value = character.unicodeScalars.first?.value else { return false }
+        return value == 0x1B || value == 0x9B || value == 0x9D || value == 0x90 || value == 0x98 || value == 0x9E || value == 0x9F
     }
 
     /// `characters[window]` as one line, marked where it meets `marks`, with "…" for cuts.
