@@ -19,6 +19,12 @@ public struct ConversationMatch: Sendable, Equatable {
         self.matchingMessages = matchingMessages
     }
 
+    /// A conversation listed without a search: nothing marked, no message.
+    public init(listed summary: ConversationSummary) {
+        self.init(summary: summary, inTitle: false, title: SearchSnippet(summary.conversation.title), message: nil,
+                  matchingMessages: 0)
+    }
+
     public var conversation: Conversation { summary.conversation }
 
     /// The order of results: title matches first, then the most recently active, then the
