@@ -6,16 +6,14 @@ import GRDB
 /// - `message_text(content, reasoning_content)` indexes finished messages. Its content
 ///   is the view `message_searchable` (messages not `streaming`), so a reply is indexed
 ///   once, when it ends, instead of being re-indexed whole at every checkpoint (which
-///   made each checkpoint of a long reply over a hundred times slower).
+///   made a checkpoint of a 200 KB reply about twenty times slower).
 /// - `conversation_text(title)` indexes titles.
 ///
 /// Both are external-content tables: the text is stored once, in its own table. Trigram
 /// makes every search a case-insensitive substring search in any script, including
 /// Chinese and Japanese, which have no spaces between words; words shorter than three
-/// characters cannot use it and are scanned (`TextSearch`).
+/// characters cannot use it (`TextSearch` says what they use instead).
 enum SearchIndex {
-    static let tables = ["message_text", "conversation_text"]
-
     static let schema = """
         CREATE VIEW IF NOT EXISTS message_searchable AS
             SELECT id, content, reasoning_content FROM message WHERE state != 'streaming';
@@ -54,7 +52,7 @@ enum SearchIndex {
 
     /// Creates the index and fills it from what is stored. Returns false, changing nothing,
     /// when this SQLite has no FTS5 or no trigram tokenizer (before 3.34): search then
-    /// scans, with the same results, and the next open tries again.
+    /// reads every row, with the same results, and the next open tries again.
     @discardableResult
     static func install(_ db: Database) throws -> Bool {
         do {

@@ -19,9 +19,10 @@ public enum SearchFolding {
     /// A comparison that ignores only ASCII case finds every other ASCII word exactly.
     public static let asciiFoldedFromOthers: Set<Character> = ["k", "s"]
 
-    /// True for scalars no other scalar folds to and that fold to themselves: ASCII other
-    /// than letters, and the caseless blocks (CJK, kana, Hangul, emoji). A word of these and
-    /// ASCII letters is found exactly by a comparison that ignores only ASCII case.
+    /// ASCII and the caseless blocks (CJK, kana, Hangul, emoji): scalars that fold to
+    /// themselves or to their ASCII lower case, and that no other scalar folds to (but for
+    /// `asciiFoldedFromOthers`). A word of these is found exactly by a comparison that
+    /// ignores ASCII case only, as SQL's `LIKE` does.
     public static func isPlain(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x80 || isCaseless(scalar.value)
     }

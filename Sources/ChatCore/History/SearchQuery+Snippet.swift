@@ -53,14 +53,16 @@ extension SearchQuery {
     }
 
     /// A window of `width` characters with about a quarter of it before the match, moved
-    /// to whole words when a space is near, and kept full at the end of the text.
+    /// to whole words when a space is near, kept full at the end of the text.
     static func window(around match: Range<Int>, in characters: [Character], width: Int, atEnd: Bool) -> Range<Int> {
         let count = characters.count
         let span = max(width, match.count)
         var start = max(0, match.lowerBound - max(0, (width - match.count) / 4))
         var end = min(count, start + span)
         if end == count && atEnd { start = max(0, min(start, count - span)) }
-        if start > 0, let space = characters[start..<min(match.lowerBound, start + 10)].firstIndex(where: \.isWhitespace) {
+        // A word cut at either edge is left out when a space is near.
+        if start > 0, !characters[start - 1].isWhitespace, !characters[start].isWhitespace,
+           let space = characters[start..<min(match.lowerBound, start + 10)].firstIndex(where: \.isWhitespace) {
             start = space + 1
         }
         // Never start inside a terminal escape sequence: its rest would be shown as text
@@ -68,7 +70,8 @@ extension SearchQuery {
         if start > 0, let escape = characters[max(0, start - 32)..<start].lastIndex(where: Self.startsSequence) {
             start = escape
         }
-        if end < count, let space = characters[max(match.upperBound, end - 10)..<end].lastIndex(where: \.isWhitespace) {
+        if end < count, !characters[end].isWhitespace, !characters[end - 1].isWhitespace,
+           let space = characters[max(match.upperBound, end - 10)..<end].lastIndex(where: \.isWhitespace) {
             end = space
         }
         return start..<end

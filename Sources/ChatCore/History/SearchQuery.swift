@@ -59,7 +59,8 @@ public struct SearchQuery: Sendable, Equatable, CustomStringConvertible {
                 return needle.allSatisfy { $0 < 0x80 }
                     && text.withUTF8 { ByteSearch.first(needle, in: $0, foldingASCII: true) } != nil
             }
-            return SearchFolding.foldedUTF8(text).bytes.withUnsafeBufferPointer { ByteSearch.first(needle, in: $0, foldingASCII: false) } != nil
+            let folded = SearchFolding.foldedUTF8(text).bytes
+            return folded.withUnsafeBufferPointer { ByteSearch.first(needle, in: $0, foldingASCII: false) } != nil
         }
     }
 }
