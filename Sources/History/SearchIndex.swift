@@ -6,7 +6,11 @@ import GRDB
 /// - `message_text(content, reasoning_content)` indexes finished messages. Its content
 ///   is the view `message_searchable` (messages not `streaming`), so a reply is indexed
 ///   once, when it ends, instead of being re-indexed whole at every checkpoint (which
-///   made a checkpoint of a 200 KB reply about twenty times slower).
+///   made a checkpoint of a 200 KB reply about twenty times slower). The text of a
+///   message is only ever changed while it streams or together with its state (a reply
+///   ends, an edit forks the conversation), so the update trigger watches `state` alone:
+///   watching `content` too would make SQLite copy the whole reply at every checkpoint
+///   for the trigger's `old` and `new` rows (half as much again at 200 KB).
 /// - `conversation_text(title)` indexes titles.
 ///
 /// Both are external-content tables: the text is stored once, in its own table. Trigram
@@ -26,7 +30,7 @@ enum SearchIndex {
             INSERT INTO message_text (message_text, rowid, content, reasoning_content)
                 VALUES ('delete', old.id, old.content, old.reasoning_content);
         END;
-        CREATE TRIGGER IF NOT EXISTS message_text_update AFTER UPDATE OF content, reasoning_content, state ON message BEGIN
+        CREATE TRIGGER IF NOT EXISTS message_text_update AFTER UPDATE OF state ON message BEGIN
             INSERT INTO message_text (message_text, rowid, content, reasoning_content)
                 SELECT 'delete', old.id, old.content, old.reasoning_content WHERE old.state != 'streaming';
             INSERT INTO message_text (rowid, content, reasoning_content)
