@@ -39,7 +39,7 @@ public struct ListPanel: Sendable {
     public var filtersLocally = true
     /// Index into ``visibleItems``.
     public private(set) var selection = 0
-    /// Rows the last draw had for items (page size for PgUp/PgDn).
+    /// Items the last draw showed (page size for PgUp/PgDn).
     public var pageSize = 10
 
     public init(title: String, items: [Item], filter: String = "") {
@@ -127,7 +127,8 @@ public struct ListPanel: Sendable {
         var y = 1
         var shown = 0
         for (offset, item) in visible.dropFirst(first).enumerated() {
-            guard y + item.height - 1 <= rows else { break }
+            // Whole items only, but the selection is shown even where it does not fit.
+            guard y <= rows, shown == 0 || y + item.height - 1 <= rows else { break }
             let selected = first + offset == selection
             let background: ColorSlot = selected ? .selection : bg
             let style = selected ? Style(.text, background: .selection, attributes: .bold) : Style(.text, background: bg)
