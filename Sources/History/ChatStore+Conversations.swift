@@ -72,19 +72,6 @@ extension ChatStore {
         try summaries(where: includeArchived ? "1" : "c.archived = 0", arguments: [], limit: limit)
     }
 
-    /// Conversations whose title contains `text` (case-insensitive), or, with `inContent`,
-    /// whose messages or reasoning do. Most recently active first; archived ones included.
-    public func searchConversations(_ text: String, inContent: Bool = false) throws -> [ConversationSummary] {
-        var condition = "cachechat_contains(c.title, :q)"
-        if inContent {
-            condition += """
-                 OR EXISTS (SELECT 1 FROM message m WHERE m.conversation_id = c.id
-                    AND (cachechat_contains(m.content, :q) OR cachechat_contains(m.reasoning_content, :q)))
-                """
-        }
-        return try summaries(where: condition, arguments: ["q": text], limit: nil)
-    }
-
     /// Copies the first `ordinal - 1` messages of `id` into a new conversation with the same
     /// settings, recording where it branched off. Editing the user message at `ordinal`
     /// is then: fork at `ordinal`, append the edited text to the fork.

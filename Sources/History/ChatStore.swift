@@ -62,6 +62,7 @@ public final class ChatStore: Sendable {
             let migrator = StoreSchema.migrator
             if try database.read(migrator.hasBeenSuperseded) { throw StoreError.newerSchema(path: path) }
             try migrator.migrate(database)
+            if try !database.read(SearchIndex.isInstalled) { _ = try database.write(SearchIndex.install) }
             try recoverInterruptedReplies()
         } catch {
             throw StoreError.wrapping(error, path: path, busyTimeout: busyTimeout)

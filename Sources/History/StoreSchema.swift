@@ -4,8 +4,8 @@ import GRDB
 /// migration: add `v2`, `v3`, ... below it.
 ///
 /// Tables: `conversation`, `message` (replies included, with their reasoning) and
-/// `request` (the ledger: one row per request sent). Dates are GRDB's UTC text
-/// (`yyyy-MM-dd HH:mm:ss.SSS`), so they sort and compare as text.
+/// `request` (the ledger: one row per request sent), and the search index (`SearchIndex`).
+/// Dates are GRDB's UTC text (`yyyy-MM-dd HH:mm:ss.SSS`), so they sort and compare as text.
 enum StoreSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -42,6 +42,11 @@ enum StoreSchema {
                    OR reasoning_tokens < 0 OR reasoning_tokens > 10000000000
                    OR cache_hit_tokens > prompt_tokens
                 """)
+        }
+        migrator.registerMigration("v6: full-text index of titles and messages") { db in
+            // Filled from what is stored. On a SQLite without FTS5 trigram nothing is
+            // created (search reads every row instead) and `ChatStore` retries on open.
+            try SearchIndex.install(db)
         }
         return migrator
     }

@@ -7,15 +7,15 @@ import History
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
-        abstract: "List, show and export stored conversations.",
-        subcommands: [List.self, Show.self, Export.self],
+        abstract: "List, search, show and export stored conversations.",
+        subcommands: [List.self, Search.self, Show.self, Export.self],
         defaultSubcommand: List.self
     )
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List conversations, most recent first.")
 
-        @Option(help: "Only conversations whose title contains this text.")
+        @Option(help: "Only conversations whose title or messages contain these words (as `history search`).")
         var search: String?
 
         static let defaultLimit = 50
@@ -27,10 +27,12 @@ struct HistoryCommand: ParsableCommand {
 
         func run() throws {
             let store = try HistoryStore.openForReading()
-            let rows = try search.map { try store.searchConversations($0) } ?? store.listConversations(limit: limit)
+            let query = search.map(SearchQuery.init) ?? SearchQuery("")
+            let rows = query.isEmpty ? try store.listConversations(limit: limit)
+                                     : try store.searchConversations(query, limit: limit).map(\.summary)
             guard !rows.isEmpty else {
-                Terminal.write(search == nil ? "No conversations yet. Start one with `cachechat ask` or `cachechat`.\n"
-                                             : "No conversation title contains \"\(search!)\".\n")
+                Terminal.write(query.isEmpty ? "No conversations yet. Start one with `cachechat ask` or `cachechat`.\n"
+                                             : "No conversation contains \(Search.quoted(query)).\n")
                 return
             }
             var lines = ["   ID  LAST ACTIVITY     MSGS  MODEL                TITLE"]

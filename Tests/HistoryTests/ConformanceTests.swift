@@ -99,9 +99,8 @@ struct ConformanceTests {
         #expect(try history.listConversations(includeArchived: false, limit: nil).map(\.conversation.id) == [first.id, second.id],
                 "most recently active first")
         #expect(try history.listConversations(includeArchived: false, limit: 1).first?.messageCount == 3)
-        #expect(try history.searchConversations("über", inContent: false).map(\.conversation.id) == [first.id])
-        #expect(try history.searchConversations("PREFIXES", inContent: true).map(\.conversation.id) == [first.id])
-        #expect(try history.searchConversations("prefixes", inContent: false).isEmpty)
+        #expect(try history.searchConversations(SearchQuery("über"), limit: nil).map(\.conversation.id) == [first.id])
+        #expect(try history.searchConversations(SearchQuery("PREFIXES"), limit: nil).map(\.conversation.id) == [first.id])
 
         let fork = try history.forkConversation(first.id, atOrdinal: 4, title: nil)
         #expect(fork.title == "Über caching (fork)")

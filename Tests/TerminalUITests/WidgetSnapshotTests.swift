@@ -114,6 +114,32 @@ import Testing
         #expect(list.handle(.key(.escape)).contains(.cancel))
     }
 
+    @Test func listPanelWithMatchesInContext() {
+        var list = ListPanel(title: "Conversations", items: [
+            .init(id: "1", title: "Cache experiments", detail: "12 msgs", titleMarks: [0..<5],
+                  context: "#3 user: …why does the cache miss after an edit?", contextMarks: [23..<28]),
+            .init(id: "2", title: "中文对话", detail: "4 msgs", context: "#2 assistant: 前缀缓存很有用", contextMarks: [16..<18]),
+            .init(id: "3", title: "Plain title only", detail: "1 msg"),
+            .init(id: "4", title: "Rust lifetimes 🦀", detail: "9 msgs", context: "#1 user: cache the borrow", contextMarks: [9..<14]),
+        ])
+        list.filtersLocally = false
+        for c in "cache" { _ = list.handle(.char(c)) }
+        #expect(list.visibleItems.count == 4, "the owner filters: every item stays")
+        _ = list.handle(.key(.down))
+        let terminal = Fixtures.screen(Size(width: 44, height: 9)) { list.draw(in: $0); return nil }
+        Snapshot.assertMatches(Fixtures.dump(terminal), named: "list")
+        // Seven rows hold the filter line and three items of two, one and two rows at most:
+        // moving to the last item scrolls by whole items.
+        _ = list.handle(.key(.end))
+        let scrolled = Fixtures.screen(Size(width: 44, height: 9)) { list.draw(in: $0); return nil }
+        let text = scrolled.textSnapshot()
+        #expect(text.contains("▸ Rust lifetimes") && text.contains("cache the borrow") && !text.contains("Cache experiments"))
+        #expect(list.pageSize == 3)
+        // With room for one row, the selection's title is still shown.
+        let tiny = Fixtures.screen(Size(width: 44, height: 4)) { list.draw(in: $0); return nil }
+        #expect(tiny.textSnapshot().contains("▸ Rust lifetimes"))
+    }
+
     @Test func dialog() {
         var dialog = Dialog(title: "Delete conversation?", message: "“Cache experiments” and its 42 messages will be deleted. This cannot be undone.",
                             buttons: ["Delete", "Cancel"], focused: 1, destructive: true)

@@ -87,7 +87,7 @@ extension AppLogic {
         AppCommand(name: "new", summary: "start a new conversation", keys: [.ctrl("n")]) { logic, state, _ in
             logic.newConversation(&state)
         },
-        AppCommand(name: "open", summary: "list conversations: type to search, Enter opens, ^D deletes, ^R renames",
+        AppCommand(name: "open", summary: "list conversations: type to search titles and messages, Enter opens, ^D deletes, ^R renames",
                    keys: [.ctrl("o")]) { logic, state, _ in
             logic.openConversationList(&state)
         },

@@ -122,17 +122,43 @@ extension AppLogic {
         [.listConversations]
     }
 
+    /// How many conversations the list shows.
+    public static let conversationListLimit = 500
+    /// How many a search shows: each needs a snippet, and a longer list is narrowed by
+    /// typing another word.
+    public static let conversationSearchLimit = 200
+
     func showConversationList(_ state: inout AppState, _ rows: [ConversationSummary]) {
-        let items = rows.map { row in
-            ListPanel.Item(id: String(row.conversation.id.rawValue), title: TerminalSanitizer.clean(row.conversation.title),
-                           detail: "\(row.messageCount) msgs · \(day(row.conversation.updated))")
-        }
+        let items = conversationItems(rows.map(ConversationMatch.init(listed:)))
         state.listPurpose = .conversations
-        var list = ListPanel(title: "Conversations — type to search, Enter open, ^D delete, ^R rename", items: items)
+        state.listSearchDue = nil
+        var list = ListPanel(title: "Conversations — type to search titles and messages, Enter open, ^D delete, ^R rename",
+                             items: items)
+        list.filtersLocally = false
         if let current = state.conversation.id, let index = items.firstIndex(where: { $0.id == String(current.rawValue) }) {
             for _ in 0..<index { _ = list.handle(.key(.down, [])) }
         }
         state.overlay = .list(list)
+    }
+
+    /// The list's rows: the title (its matching words marked), size and last activity,
+    /// and under it the first matching message in context ("#3 assistant: …words…").
+    func conversationItems(_ matches: [ConversationMatch]) -> [ListPanel.Item] {
+        matches.map { match in
+            let title = match.title.sanitized()
+            var context = ""
+            var contextMarks: [Range<Int>] = []
+            if let message = match.message {
+                let snippet = message.snippet.sanitized()
+                let label = "#\(message.ordinal) \(message.inReasoning ? "reasoning" : message.role.rawValue): "
+                context = label + snippet.text
+                contextMarks = snippet.matches.map { ($0.lowerBound + label.count)..<($0.upperBound + label.count) }
+                if match.matchingMessages > 1 { context += "  (+\(match.matchingMessages - 1) more)" }
+            }
+            return ListPanel.Item(id: String(match.conversation.id.rawValue), title: title.text,
+                                  detail: "\(match.summary.messageCount) msgs · \(day(match.conversation.updated))",
+                                  titleMarks: title.matches, context: context, contextMarks: contextMarks)
+        }
     }
 
     func renameCurrent(_ state: inout AppState, _ title: String) -> [Effect] {

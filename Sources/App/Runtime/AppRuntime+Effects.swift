@@ -75,7 +75,16 @@ extension AppRuntime {
             }
         case .listConversations:
             attempt("Could not list the conversations") {
-                .conversationList(try history.listConversations(includeArchived: false, limit: 500))
+                .conversationList(try history.listConversations(includeArchived: false, limit: AppLogic.conversationListLimit))
+            }
+        case .searchConversations(let text):
+            attempt("Could not search the conversations") {
+                let query = SearchQuery(text)
+                let matches = query.isEmpty
+                    ? try history.listConversations(includeArchived: false, limit: AppLogic.conversationListLimit)
+                        .map(ConversationMatch.init(listed:))
+                    : try history.searchConversations(query, limit: AppLogic.conversationSearchLimit)
+                return .conversationSearch(query: text, matches)
             }
         case .export(let id, let format, let path, let name, let replace):
             var target = path.map { NSString(string: $0).expandingTildeInPath } ?? exportDirectory + "/" + name

@@ -58,11 +58,12 @@ public final class HeadlessSession {
     }
 
     /// Runs until nothing is in flight or pending: no reply, no due event, no prediction
-    /// waiting, no key half-read, the last frame painted.
+    /// or search waiting, no key half-read, the last frame painted.
     @discardableResult
     public func settle(limit: Double = 600) -> Bool {
         run(until: { [self] in
             runtime.state.turn == nil && transport.activeTransfers == 0 && runtime.state.predictionDue == nil
+                && runtime.state.listSearchDue == nil
                 && device.input.isEmpty && !runtime.hasPendingWork
         }, limit: limit)
     }

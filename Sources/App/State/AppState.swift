@@ -20,6 +20,9 @@ public struct AppState {
     public var draft: DraftState?
     /// When the draft's prediction is due (uptime); it waits for a pause in typing.
     public var predictionDue: Double?
+    /// When the conversation list's search is due (uptime): at once, but after all the
+    /// keys of one read, so keys typed faster than a search runs cost one search.
+    public var listSearchDue: Double?
     /// Ledger totals and the recent requests of this conversation, for the panel.
     public var totals = PanelTotals()
     /// What the cache predictor knows, per endpoint, model and key.

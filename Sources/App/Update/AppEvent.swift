@@ -48,6 +48,9 @@ public enum Effect {
     case fork(ConversationID, atOrdinal: Int, title: String, draft: String, regenerate: Bool = false)
     case refreshTotals(ConversationID?)
     case listConversations
+    /// Searches the conversations' titles and messages for the list's filter (all
+    /// conversations when it is empty).
+    case searchConversations(String)
     /// Writes the conversation to `path` (a file or a folder; nil: the export folder); an
     /// existing file is replaced only when `replace`.
     /// Writes the conversation to `path` (a file, or a folder to put `name` in; nil: the
@@ -91,6 +94,8 @@ public enum EffectResult {
     case questionSaved(HistoryMessage, record: Conversation?, problem: String?)
     case totals(conversation: StatsSummary, allTime: StatsSummary, recent: [LedgerEntry])
     case conversationList([ConversationSummary])
+    /// What the conversation list's filter `query` found.
+    case conversationSearch(query: String, [ConversationMatch])
     case fewShotList([(name: String, detail: String)])
     case fewShotLoaded(FewShotSet, FewShotMode)
     case fewShotForEditing(FewShotSet, conversationsUsing: Int)

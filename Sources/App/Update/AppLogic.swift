@@ -111,24 +111,33 @@ public final class AppLogic {
         }
     }
 
-    /// Timers: the draft's prediction once typing pauses, notice expiry, the spinner.
+    /// Timers: the draft's prediction once typing pauses, the conversation list's search,
+    /// notice expiry, the spinner.
     func tick(_ state: inout AppState) -> [Effect] {
+        var effects: [Effect] = []
         if let due = state.predictionDue, now >= due {
             state.predictionDue = nil
             updateDraft(&state)
+        }
+        if let due = state.listSearchDue, now >= due {
+            state.listSearchDue = nil
+            if case .list(let list) = state.overlay, state.listPurpose == .conversations {
+                effects.append(.searchConversations(list.filter))
+            }
         }
         if let expires = state.notice?.expires, now >= expires { state.notice = nil }
         if state.turn != nil, now - state.lastSpinnerTick >= 0.1 {
             state.spinnerFrame += 1
             state.lastSpinnerTick = now
         }
-        return []
+        return effects
     }
 
     /// When the next timer is due (uptime), so the runtime knows how long it may wait.
     public func nextDeadline(_ state: AppState) -> Double? {
         var times: [Double] = []
         if let due = state.predictionDue { times.append(due) }
+        if let due = state.listSearchDue { times.append(due) }
         if let expires = state.notice?.expires { times.append(expires) }
         if state.turn != nil { times.append(state.lastSpinnerTick + 0.1) }
         return times.min()

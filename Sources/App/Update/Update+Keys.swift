@@ -127,12 +127,15 @@ extension AppLogic {
             default:
                 break
             }
+            let filter = list.filter
             let result = list.handle(event)
             if result.contains(.confirm), let item = list.selectedItem, let id = Int64(item.id) {
                 state.overlay = nil
                 return requireIdle(&state) { [.openConversation(ConversationID(id))] }
             }
             state.overlay = result.contains(.cancel) ? nil : .list(list)
+            // Typing searches titles and messages (AppLogic.tick), once per read of keys.
+            if state.overlay != nil, list.filter != filter { state.listSearchDue = now }
         case .command(var command):
             if case .char("/", []) = event, command.text == "/" {
                 // `//` at the start of the editor is a message that begins with `/`.

@@ -34,6 +34,11 @@ extension AppLogic {
             } else {
                 showConversationList(&state, rows)
             }
+        case .conversationSearch(let query, let matches):
+            // Results for a filter since changed, or a list since closed, are dropped.
+            guard case .list(var list) = state.overlay, state.listPurpose == .conversations, list.filter == query else { break }
+            list.items = conversationItems(matches)
+            state.overlay = .list(list)
         case .fewShotList(let entries):
             showFewShotList(&state, entries)
         case .fewShotLoaded(let set, let mode):

@@ -24,8 +24,12 @@ public protocol ChatHistory: AnyObject {
     func deleteConversation(_ id: ConversationID) throws
     /// Most recently active first.
     func listConversations(includeArchived: Bool, limit: Int?) throws -> [ConversationSummary]
-    /// Title matches, or with `inContent` message and reasoning matches, case-insensitive.
-    func searchConversations(_ text: String, inContent: Bool) throws -> [ConversationSummary]
+    /// Conversations whose title, or one of whose finished messages (text or reasoning),
+    /// contains every word of `query` (see `SearchQuery`), with the match in context.
+    /// Ranked by `ConversationMatch.ranked` (title matches, then most recently active);
+    /// archived ones included; at most `limit`. An empty query finds nothing. A reply is
+    /// searchable once it has ended (completed, stopped, failed), not while it streams.
+    func searchConversations(_ query: SearchQuery, limit: Int?) throws -> [ConversationMatch]
     /// A new conversation with the first `ordinal - 1` messages of `id` and its settings.
     func forkConversation(_ id: ConversationID, atOrdinal ordinal: Int, title: String?) throws -> Conversation
     /// How many conversations use few-shot set `name`, per version.

@@ -79,20 +79,31 @@ public final class InMemoryHistory: ChatHistory {
         return Array(summaries(rows).prefix(limit ?? Int.max))
     }
 
-    public func searchConversations(_ text: String, inContent: Bool) throws -> [ConversationSummary] {
-        func contains(_ haystack: String?) -> Bool {
-            guard let haystack else { return false }
-            return text.isEmpty || haystack.range(of: text, options: .caseInsensitive) != nil
-        }
-        let rows = conversations.values.filter { conversation in
-            if contains(conversation.title) { return true }
-            guard inContent else { return false }
-            return (order[conversation.id] ?? []).contains { id in
-                let message = messagesByID[id]
-                return contains(message?.content) || contains(message?.reasoningContent)
+    public func searchConversations(_ query: SearchQuery, limit: Int?) throws -> [ConversationMatch] {
+        guard !query.isEmpty else { return [] }
+        var found: [(match: ConversationMatch, first: StoredMessage?)] = []
+        for conversation in conversations.values {
+            var first: StoredMessage?
+            var matching = 0
+            for message in (order[conversation.id] ?? []).compactMap({ messagesByID[$0] }) where message.state != .streaming {
+                guard query.matches(anyOf: [message.content, message.reasoningContent]) else { continue }
+                matching += 1
+                if first == nil { first = message }
             }
+            let inTitle = query.matches(conversation.title)
+            guard inTitle || matching > 0 else { continue }
+            let summary = ConversationSummary(conversation: conversation, messageCount: order[conversation.id]?.count ?? 0)
+            found.append((query.conversationMatch(summary, inTitle: inTitle, message: nil, matchingMessages: matching), first))
         }
-        return summaries(rows)
+        // Snippets only for the results returned.
+        return found.sorted { ConversationMatch.ranked($0.match, $1.match) }.prefix(limit ?? Int.max).map { result in
+            var match = result.match
+            match.message = result.first.map { message in
+                query.messageMatch(id: message.id, ordinal: message.ordinal, role: message.role,
+                                   content: message.content, reasoning: message.reasoningContent)
+            }
+            return match
+        }
     }
 
     private func summaries(_ rows: some Sequence<Conversation>) -> [ConversationSummary] {

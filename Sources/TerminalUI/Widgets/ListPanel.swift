@@ -1,28 +1,45 @@
 /// A selectable, filterable list (conversations, few-shot sets, models, themes).
 ///
-/// Typing filters (every space-separated word must occur, case-insensitively);
-/// Backspace edits the filter; Up/Down/Ctrl-P/Ctrl-N/PgUp/PgDn/Home/End move the
-/// selection; Enter confirms (read ``selectedItem``); Esc cancels.
+/// Typing filters (every space-separated word must occur, case-insensitively), or, when
+/// the owner searches itself (``filtersLocally`` false), only edits the filter and the
+/// owner replaces ``items``; Backspace edits the filter; Up/Down/Ctrl-P/Ctrl-N/PgUp/PgDn/
+/// Home/End move the selection; Enter confirms (read ``selectedItem``); Esc cancels.
+/// An item with a ``Item/context`` takes two rows: its title, and the context under it.
 public struct ListPanel: Sendable {
     public struct Item: Hashable, Sendable {
         public var id: String
         public var title: String
         /// Dim text after the title (date, token count, …).
         public var detail: String
+        /// What to highlight in `title` (a search's words), as ranges of characters.
+        public var titleMarks: [Range<Int>]
+        /// A second, dim line (a search match in context); empty for none.
+        public var context: String
+        /// What to highlight in `context`, as ranges of characters.
+        public var contextMarks: [Range<Int>]
 
-        public init(id: String, title: String, detail: String = "") {
+        public init(id: String, title: String, detail: String = "", titleMarks: [Range<Int>] = [],
+                    context: String = "", contextMarks: [Range<Int>] = []) {
             self.id = id
             self.title = title
             self.detail = detail
+            self.titleMarks = titleMarks
+            self.context = context
+            self.contextMarks = contextMarks
         }
+
+        /// Rows the item takes.
+        var height: Int { context.isEmpty ? 1 : 2 }
     }
 
     public var title: String
     public var items: [Item] { didSet { clampSelection() } }
     public private(set) var filter = ""
+    /// False when the owner filters: typing edits ``filter`` and every item stays visible.
+    public var filtersLocally = true
     /// Index into ``visibleItems``.
     public private(set) var selection = 0
-    /// Rows the last draw had for items (page size for PgUp/PgDn).
+    /// Items the last draw showed (page size for PgUp/PgDn).
     public var pageSize = 10
 
     public init(title: String, items: [Item], filter: String = "") {
@@ -34,7 +51,7 @@ public struct ListPanel: Sendable {
     /// Items that match the filter, in their original order.
     public var visibleItems: [Item] {
         let words = filter.lowercased().split(separator: " ")
-        guard !words.isEmpty else { return items }
+        guard filtersLocally, !words.isEmpty else { return items }
         return items.filter { item in
             let haystack = (item.title + " " + item.detail).lowercased()
             return words.allSatisfy { haystack.contains($0) }
@@ -95,23 +112,60 @@ public struct ListPanel: Sendable {
             inner.truncated(filter, at: Point(x: 2, y: 0), width: inner.width - 2, Style(.text, background: bg))
         }
         let rows = inner.height - 1
-        pageSize = max(1, rows)
         let visible = visibleItems
         if visible.isEmpty && rows > 0 {
             inner.text("no matches", at: Point(x: 0, y: 1), Style(.dimText, background: bg))
             return
         }
-        let first = rows > 0 ? max(0, min(selection - rows + 1, visible.count - rows)) : 0
-        for (offset, item) in visible.dropFirst(first).prefix(max(0, rows)).enumerated() {
+        // The first item shown: the selection stays on screen, as low as it can be.
+        var first = min(selection, visible.count - 1)
+        var used = visible.isEmpty ? 0 : visible[first].height
+        while first > 0, used + visible[first - 1].height <= rows {
+            first -= 1
+            used += visible[first].height
+        }
+        var y = 1
+        var shown = 0
+        for (offset, item) in visible.dropFirst(first).enumerated() {
+            // Whole items only, but the selection is shown even where it does not fit.
+            guard y <= rows, shown == 0 || y + item.height - 1 <= rows else { break }
             let selected = first + offset == selection
+            let background: ColorSlot = selected ? .selection : bg
             let style = selected ? Style(.text, background: .selection, attributes: .bold) : Style(.text, background: bg)
-            let y = offset + 1
-            inner.fill(Rect(x: 0, y: y, width: inner.width, height: 1), style)
-            let end = inner.truncated((selected ? "▸ " : "  ") + item.title, at: Point(x: 0, y: y), width: inner.width, style)
+            let mark = Style(.helpKey, background: background, attributes: .underline)
+            inner.fill(Rect(x: 0, y: y, width: inner.width, height: item.height), style)
+            let end = inner.line(Self.marked((selected ? "▸ " : "  ") + item.title, marks: item.titleMarks, offset: 2,
+                                             width: inner.width, style, mark), at: Point(x: 0, y: y))
             if !item.detail.isEmpty, end + 2 + DisplayWidth.of(item.detail) <= inner.width {
                 inner.text(item.detail, at: Point(x: inner.width - DisplayWidth.of(item.detail), y: y),
-                           Style(.dimText, background: selected ? .selection : bg))
+                           Style(.dimText, background: background))
             }
+            if !item.context.isEmpty {
+                inner.line(Self.marked("    " + item.context, marks: item.contextMarks, offset: 4, width: inner.width,
+                                       Style(.dimText, background: background), mark), at: Point(x: 0, y: y + 1))
+            }
+            y += item.height
+            shown += 1
         }
+        pageSize = max(1, shown)
+    }
+
+    /// `text` cut to `width` cells with "…", the characters in `marks` (counted from
+    /// `offset`, the length of a prefix the marks do not know about) in `markStyle`.
+    static func marked(_ text: String, marks: [Range<Int>], offset: Int, width: Int, _ style: Style,
+                       _ markStyle: Style) -> StyledLine {
+        let fitted = TextWrap.truncate(text, to: width)
+        guard !marks.isEmpty else { return StyledLine(fitted, style) }
+        var line = StyledLine()
+        var markIndex = 0
+        // An ellipsis added by truncation is never marked.
+        let kept = fitted == text ? fitted.count : fitted.count - 1
+        for (index, character) in fitted.enumerated() {
+            let position = index - offset
+            while markIndex < marks.count, marks[markIndex].upperBound <= position { markIndex += 1 }
+            let isMarked = index < kept && markIndex < marks.count && marks[markIndex].contains(position)
+            line.append(String(character), isMarked ? markStyle : style)
+        }
+        return line
     }
 }
