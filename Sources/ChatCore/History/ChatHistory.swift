@@ -31,6 +31,16 @@ public protocol ChatHistory: AnyObject {
     /// How many conversations use few-shot set `name`, per version.
     func fewShotUsage(name: String) throws -> [String?: Int]
 
+    // MARK: Attachments
+
+    /// Replaces the conversation's attached documents (their order kept); each text is
+    /// stored once per content hash.
+    func setAttachments(_ attachments: [Attachment], of conversation: ConversationID) throws
+    /// The conversation's attached documents, in order.
+    func attachments(of conversation: ConversationID) throws -> [Attachment]
+    /// A stored document's text by its `Attachment.hash`; nil when no conversation keeps it.
+    func attachmentText(hash: String) throws -> String?
+
     // MARK: Messages
 
     @discardableResult
