@@ -30,6 +30,8 @@ public final class QuestionBatch {
     private var ready: [Int] = []
     /// Called on the polling thread when an entry's request ends.
     public var onFinished: ((Entry) -> Void)?
+    /// Called just before an entry's request is sent (the benchmark measures from here).
+    public var onStart: ((Entry) -> Void)?
 
     /// - Parameters:
     ///   - plans: one per question, in question order.
@@ -79,6 +81,7 @@ public final class QuestionBatch {
     private var inFlight: Int { entries.filter { $0.run != nil && $0.result == nil }.count }
 
     private func start(_ entry: Entry) {
+        onStart?(entry)
         entry.run = runner.start(entry.plan) { [weak self, unowned entry] event in
             guard let self, case .finished = event else { return }
             self.scheduler.finished(now: self.runner.clock.uptime())
