@@ -37,6 +37,10 @@ struct AttachmentStoreTests {
         #expect(try history.attachments(of: fork.id) == docs)
         try history.deleteConversation(one.id)
         #expect(try history.attachmentText(hash: docs[0].hash) == "Second\n", "the fork still attaches it")
+        let markdown = try history.export(fork.id, format: .markdown)
+        #expect(markdown.contains("- Attached: b.md (\(docs[0].hash)), a.md (\(docs[1].hash))"))
+        let json = try history.export(fork.id, format: .json)
+        #expect(json.contains("\"hash\" : \"\(docs[0].hash)\"") && !json.contains("Second"), "names and hashes, not the text")
         try history.deleteConversation(fork.id)
         #expect(try history.attachmentText(hash: docs[0].hash) == nil)
     }

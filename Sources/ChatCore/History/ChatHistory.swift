@@ -116,7 +116,8 @@ extension ChatHistory {
     public func export(_ id: ConversationID, format: HistoryExportFormat) throws -> String {
         guard let conversation = try conversation(id) else { throw HistoryFailure("There is no conversation \(id).") }
         return try HistoryExport.render(format, conversation: conversation, messages: try messages(in: id),
-                                        ledger: try ledgerEntries(LedgerFilter(conversation: id)))
+                                        ledger: try ledgerEntries(LedgerFilter(conversation: id)),
+                                        attachments: try attachments(of: id))
     }
 }
 
