@@ -115,3 +115,18 @@ struct QuestionBatchTests {
         #expect(batch.entries.allSatisfy { $0.result?.error == nil })
     }
 }
+
+extension QuestionBatchTests {
+    @Test func cancellingDuringTheWarmUpSendsNothingMore() throws {
+        let rig = Rig(.v4, constructDelay: 1)
+        let batch = QuestionBatch(runner: rig.runner, plans: Self.questions.map(rig.plan), kind: .v4, constructDelay: 1, parallel: 4)
+        var polls = 0
+        batch.run { timeout in
+            polls += 1
+            if polls == 1 { batch.cancelAll() }
+            rig.poll(upTo: timeout)
+        }
+        #expect(batch.entries[0].result?.outcome == .stopped || batch.entries[0].result?.error == nil)
+        #expect(batch.entries.dropFirst().allSatisfy { $0.run == nil }, "nothing after the cancel is sent")
+    }
+}

@@ -8,11 +8,11 @@ import Testing
 struct MigrationTests {
     @Test func migratesAnEmptyFileToTheCurrentSchema() throws {
         let fixture = try StoreFixture()
-        #expect(try fixture.store.appliedMigrations() == ["v1: conversations, messages, request ledger", "v2: few-shot mode of a conversation", "v3: history cut for cache-aware truncation", "v4: what each request carried, and estimated usage"])
+        #expect(try fixture.store.appliedMigrations() == ["v1: conversations, messages, request ledger", "v2: few-shot mode of a conversation", "v3: history cut for cache-aware truncation", "v4: what each request carried, and estimated usage", "attachments: attached documents of a conversation"])
         let tables = try fixture.store.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         }
-        #expect(tables == ["conversation", "grdb_migrations", "message", "request"])
+        #expect(tables == ["attachment_text", "conversation", "conversation_attachment", "grdb_migrations", "message", "request"])
         let indexes = try fixture.store.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         }
@@ -39,7 +39,7 @@ struct MigrationTests {
         let conversation = try fixture.conversation()
         try fixture.store.appendMessage(to: conversation.id, content: "hello")
         let again = try fixture.reopen()
-        #expect(try again.appliedMigrations().count == 4)
+        #expect(try again.appliedMigrations().count == 5)
         #expect(try again.messages(in: conversation.id).map(\.content) == ["hello"])
     }
 
@@ -72,7 +72,7 @@ struct MigrationV2Tests {
         }
         try queue.close()
         let store = try ChatStore(path: path)
-        #expect(try store.appliedMigrations().count == 4)
+        #expect(try store.appliedMigrations().count == 5)
         let conversation = try #require(try store.listConversations().first?.conversation)
         #expect(conversation.title == "old")
         #expect(conversation.fewShotMode == nil)

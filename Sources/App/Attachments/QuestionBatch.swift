@@ -74,7 +74,7 @@ public final class QuestionBatch {
     /// Cancels every request in flight and sends nothing more.
     public func cancelAll() {
         ready.removeAll()
-        while !scheduler.isDrained { _ = scheduler.due(now: .infinity) }
+        scheduler = WarmupScheduler([], constructDelay: 0)
         for entry in entries { if let run = entry.run, !run.isFinished { runner.cancel(run) } }
     }
 
