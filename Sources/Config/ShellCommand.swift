@@ -14,17 +14,25 @@ public enum ShellCommand {
     /// holding stdout cannot hang cachechat. Its standard error goes to ours, so a password
     /// manager can still prompt. A command still running once its line arrived is stopped.
     public static func firstLine(_ command: String, timeout: Double = 10) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let output = Pipe()
-        process.standardOutput = output
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { throw Failure(description: "could not create a pipe") }
+        // Close-on-exec: the child gets its end as stdin/stdout only, so our closing the
+        // other end is an end of file it sees.
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        let descriptor = ends[0]
+        let pid: pid_t
         do {
-            try process.run()
+            pid = try ChildProcess.spawn(["/bin/sh", "-c", command], stdout: ends[1])
         } catch {
-            throw Failure(description: "could not start /bin/sh: \(error.localizedDescription)")
+            close(ends[0])
+            close(ends[1])
+            throw Failure(description: "\(error)")
         }
-        let descriptor = output.fileHandleForReading.fileDescriptor
+        close(ends[1])
+        // Closing our end makes any part of the command still writing (a flood, a child
+        // of a pipeline) stop with EPIPE instead of waiting on a full pipe for ever.
+        defer { close(descriptor) }
+        var exitStatus: Int32?
         let deadline = Date().addingTimeInterval(timeout)
         var buffer: [UInt8] = []
         var line: [UInt8]?
@@ -34,12 +42,12 @@ public enum ShellCommand {
                 break
             }
             guard buffer.count < maxOutput else {
-                process.terminate()
+                ChildProcess.terminate(pid)
                 throw Failure(description: "it printed more than \(maxOutput / 1024) KiB without a line break; it must print the key on one line")
             }
             let remaining = deadline.timeIntervalSinceNow
             guard remaining > 0 else {
-                process.terminate()
+                ChildProcess.terminate(pid)
                 throw Failure(description: "it printed no key within \(formatted(timeout)) s (`api_key_command_timeout` in config.toml sets the limit)")
             }
             var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
@@ -55,12 +63,15 @@ public enum ShellCommand {
             }
             buffer += chunk[..<count]
         }
-        while process.isRunning && deadline.timeIntervalSinceNow > 0 { usleep(2_000) }
-        if process.isRunning {
+        while exitStatus == nil && deadline.timeIntervalSinceNow > 0 {
+            exitStatus = ChildProcess.poll(pid)
+            if exitStatus == nil { usleep(2_000) }
+        }
+        if let exitStatus {
+            if exitStatus != 0 { throw Failure(description: "it exited with status \(exitStatus)") }
+        } else {
             // The key arrived; whatever the command does next is not our business.
-            process.terminate()
-        } else if process.terminationStatus != 0 {
-            throw Failure(description: "it exited with status \(process.terminationStatus)")
+            ChildProcess.terminate(pid)
         }
         var text = String(decoding: line ?? [], as: UTF8.self)
         if text.hasSuffix("\r") { text.removeLast() }

@@ -64,6 +64,7 @@ extension ChatStore {
         try write { db in
             try db.execute(sql: "DELETE FROM conversation WHERE id = ?", arguments: [id.rawValue])
             try requireChange(db, "conversation \(id)")
+            try Self.pruneAttachmentTexts(db)
         }
     }
 
@@ -104,6 +105,10 @@ extension ChatStore {
                     model, id
                 FROM message WHERE conversation_id = ? AND ordinal < ? ORDER BY ordinal
                 """, arguments: [fork, id.rawValue, ordinal])
+            try db.execute(sql: """
+                INSERT INTO conversation_attachment (conversation_id, position, name, hash, path)
+                SELECT ?, position, name, hash, path FROM conversation_attachment WHERE conversation_id = ?
+                """, arguments: [fork, id.rawValue])
             return try fetchConversation(db, ConversationID(fork))
         }
     }

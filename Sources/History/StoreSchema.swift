@@ -48,8 +48,29 @@ enum StoreSchema {
             // created (search reads every row instead) and `ChatStore` retries on open.
             try SearchIndex.install(db)
         }
+        migrator.registerMigration("v7: attached documents of a conversation") { db in
+            try db.execute(sql: attachments)
+        }
         return migrator
     }
+
+    /// Attached documents (docs/DECISIONS.md 51): each text once, by content hash (ledger
+    /// plan records refer to it), and each conversation's list in order.
+    static let attachments = """
+        CREATE TABLE attachment_text (
+            hash TEXT PRIMARY KEY NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE TABLE conversation_attachment (
+            conversation_id INTEGER NOT NULL REFERENCES conversation(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL CHECK (position >= 0),
+            name TEXT NOT NULL,
+            hash TEXT NOT NULL REFERENCES attachment_text(hash),
+            path TEXT,
+            PRIMARY KEY (conversation_id, position)
+        );
+        CREATE INDEX conversation_attachment_by_hash ON conversation_attachment(hash);
+        """
 
     static let v1 = """
         CREATE TABLE conversation (

@@ -143,6 +143,32 @@ public final class WorkloadRunner {
         return flight
     }
 
+    /// Sends one question per conversation through `QuestionBatch`, the code `ask
+    /// --questions` sends with (warm-ups of the cache model, then `parallel` at a time),
+    /// and waits for all of them. Each state's last message is its question.
+    public func sendBatch(_ states: [ConversationState], notes: [String], constructDelay: Double,
+                          parallel: Int) throws -> QuestionBatch {
+        let plans = states.map { RequestPlan($0, question: .lastUserMessage, renderer: template) }
+        let batch = QuestionBatch(runner: runner, plans: plans, kind: kind, constructDelay: constructDelay, parallel: parallel)
+        var flights: [Int: Flight] = [:]
+        batch.onStart = { [unowned self] entry in
+            var plan = entry.plan
+            plan.prediction = predictor.predict(promptIDs: plan.prompt.ids, now: Date().timeIntervalSince1970)
+            let (index, bound) = ceiling.send(prompt: plan.prompt.ids)
+            records.append(RequestRecord(index: records.count, note: notes[entry.index], promptTokens: 0,
+                                         localPromptTokens: plan.prompt.ids.count, hitTokens: 0, ceiling: bound.ceiling,
+                                         ideal: bound.ideal, predicted: plan.prediction?.hitTokens ?? 0,
+                                         completionTokens: 0, cost: 0, costWithoutCache: 0))
+            flights[entry.index] = Flight(plan: plan, record: records.count - 1, ceilingIndex: index)
+        }
+        batch.onFinished = { [unowned self] entry in
+            if let flight = flights[entry.index], let result = entry.result { finish(flight, result) }
+        }
+        batch.run { timeout in runner.transport.poll(timeout: min(timeout, 0.02), extraFD: nil) }
+        if !failures.isEmpty { throw WorkloadError(failures.joined(separator: "; ")) }
+        return batch
+    }
+
     /// Polls until every flight has ended, then throws if any failed.
     public func wait(_ pending: [Flight], until deadline: Double? = nil) throws {
         while pending.contains(where: { !$0.done }) {

@@ -12,6 +12,7 @@ public enum Workloads {
     public static func all(fewShotDirectory: String) -> [Workload] {
         [
             longDocument(questions: 10, sections: 24),
+            longDocumentAttached(questions: 10, sections: 24),
             chat(turns: 40),
             fewShot(questions: 20, setPath: fewShotDirectory + "/sql-from-question.toml"),
             truncation(turns: 60, contextLimit: 8192, strategy: .blockCut),
@@ -22,6 +23,7 @@ public enum Workloads {
             concurrent(questions: 5, sections: 24, warmups: 0),
             concurrent(questions: 5, sections: 24, warmups: 1),
             concurrent(questions: 5, sections: 24, warmups: nil),
+            concurrentAttached(questions: 5, sections: 24),
         ]
     }
 

@@ -17,6 +17,11 @@ struct AskCommand: ParsableCommand {
             The prompt comes from the argument or, when there is none, from standard input. \
             A usage summary (prompt tokens with cache hit and miss, completion tokens, cost) \
             goes to standard error. Exit codes are listed in README.md.
+
+            -f FILE attaches a document (a folder: its text files; -: standard input) after the \
+            system prompt, byte-stable, so it is cached for the next question about it. \
+            --questions QFILE asks one question per line, each its own request over the same \
+            attachments, warmed up for the cache and then --parallel at a time.
             """
     )
 
@@ -60,6 +65,30 @@ struct AskCommand: ParsableCommand {
     @Argument(help: "The prompt. Read from standard input when omitted.")
     var prompt: String?
 
+    @Option(name: [.customShort("f"), .customLong("file")], help: ArgumentHelp(
+        "Attach a text file, a folder's text files (sorted; hidden and git-ignored ones skipped) or - for standard input. Repeat for more; the order is kept.",
+        valueName: "FILE"))
+    var files: [String] = []
+
+    @Option(name: .customLong("questions"), help: ArgumentHelp(
+        "Ask every line of QFILE (- for standard input) as its own request over the same attachments.", valueName: "QFILE"))
+    var questionsFile: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "With --questions: requests in flight at once after the warm-up (\(NumberRanges.parallel), default 4).", valueName: "N"),
+            transform: NumberRanges.parallel.transform)
+    var parallel: Int = 4
+
+    @Option(name: .customLong("cache-model"), help: ArgumentHelp(
+        "With --questions: how the endpoint caches, for the warm-up: v3 (one request first) or v4 (two) (default: DeepSeek's rule for the model).",
+        valueName: "v3|v4"))
+    var cacheModel: CacheModelKindArgument?
+
+    @Option(name: .customLong("warmup-wait"), parsing: .unconditional, help: ArgumentHelp(
+        "With --questions: seconds to wait after each warm-up request while the server builds its cache (\(NumberRanges.warmupWait); default 2, or the built-in endpoint's own delay).",
+        valueName: "SECONDS"), transform: NumberRanges.warmupWait.transform)
+    var warmupWait: Double?
+
     @Flag(name: .customLong("no-save"), help: "Do not record the exchange in the history and the request ledger.")
     var noSave = false
 
@@ -76,11 +105,32 @@ struct AskCommand: ParsableCommand {
         if noSave && (continueLast || conversationID != nil) {
             throw ValidationError("--no-save cannot continue a stored conversation.")
         }
+        if !files.isEmpty && (continueLast || conversationID != nil) {
+            throw ValidationError("-f starts a new conversation with its attachments; a continued one keeps those it has.")
+        }
+        if questionsFile != nil {
+            if prompt != nil { throw ValidationError("Give the questions in --questions QFILE or as the prompt, not both.") }
+            if continueLast || conversationID != nil {
+                throw ValidationError("--questions asks each question in a new conversation; it cannot continue one.")
+            }
+        }
+        if files.filter({ $0 == "-" }).count + (questionsFile == "-" ? 1 : 0) > 1 {
+            throw ValidationError("Standard input can be read once: use - for one -f or for --questions.")
+        }
     }
 
     func run() throws {
         let set = try loadFewShotSet()
-        let question = try readPrompt()
+        var loader = AttachmentLoader()
+        let attachments: [Attachment]
+        do {
+            attachments = try loader.load(files)
+        } catch {
+            throw CLIError.usage("\(error).")
+        }
+        for skipped in loader.skipped where !json { Terminal.errorLine("cachechat: skipped \(skipped)") }
+        let questions = try questionsFile.map(readQuestions) ?? [readPrompt()]
+        let question = questions[0]
         let (settings, config) = try connection.resolveWithConfig(defaultModel: set?.model ?? ConnectionSettings.defaultModel)
         let endpoint: Endpoint
         var localServer: EmulatorServer? = nil
@@ -113,10 +163,21 @@ struct AskCommand: ParsableCommand {
             }
         }
         if let thinking { state.thinking = thinking == .on }
+        if !attachments.isEmpty { state.attachments = attachments }
         let runner = RequestRunner(transport: CurlTransport(), history: store, endpoint: endpoint,
                                    prices: PriceTable.builtIn.overriding(with: config.priceOverrides),
                                    currency: config.currency ?? .usd, tokenizer: DeepSeekTokenizer.shared)
+        try checkAttachments(state, questions: questions, prices: runner.prices, currency: runner.currency)
         let options = RequestOptions(stream: !noStream, maxTokens: maxTokens, temperature: temperature, userID: settings.userID)
+        if questionsFile != nil {
+            let kind = cacheModel?.kind ?? localServer?.engine.configuration.cacheModel
+                ?? CachePredictor.defaultCacheModel(forModel: state.model)
+            let wait = warmupWait ?? localServer?.engine.configuration.cache.constructDelay ?? 2
+            let batch = AskBatch(runner: runner, json: json, maxTokens: maxTokens)
+            let failure = batch.run(questions, over: state, options: options, kind: kind, warmupWait: wait, parallel: parallel)
+            if let failure { throw ExitStatus(failure) }
+            return
+        }
         let printer = ReplyPrinter(json: json, showReasoning: showReasoning, stream: !noStream)
         let outcome = AskRunner(runner: runner, printer: printer).run(question, in: &state, options: options)
         printer.finish(outcome: outcome, model: state.model, maxTokens: maxTokens)
@@ -137,8 +198,61 @@ struct AskCommand: ParsableCommand {
         return try FewShotCLI.load(fewShot).set
     }
 
+    /// One question per non-blank line of `path` (- for standard input).
+    private func readQuestions(_ path: String) throws -> [String] {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw CLIError.usage("Cannot read the questions in \(path): no such file, or not readable.")
+            }
+            data = contents
+        }
+        let text: String
+        do {
+            text = try AttachmentText.decode(data, name: path == "-" ? "Standard input" : path)
+        } catch {
+            throw CLIError.usage("\(error).")
+        }
+        let questions = text.split(whereSeparator: \.isNewline).map(String.init)
+            .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        guard !questions.isEmpty else { throw CLIError.usage("\(path == "-" ? "Standard input" : path) holds no questions.") }
+        return questions
+    }
+
+    /// Before anything is sent: every attachment's size, the context window, and, for a
+    /// continued conversation, attached files that changed on disk since.
+    private func checkAttachments(_ state: ConversationState, questions: [String], prices: PriceTable, currency: Currency) throws {
+        guard !state.attachments.isEmpty else { return }
+        let template = ChatTemplate(tokenizer: DeepSeekTokenizer.shared)
+        let longest = questions.max { $0.utf8.count < $1.utf8.count } ?? ""
+        let plan = RequestPlan(state, question: .draft(longest), renderer: template)
+        let limit = ProcessInfo.processInfo.environment["CACHECHAT_CONTEXT_LIMIT"].flatMap(Int.init)
+            ?? ContextLimits.builtIn.limit(forModel: state.model)
+        do {
+            try plan.attachmentsFit(limit: limit)
+        } catch {
+            throw CLIError.usage("\(error).")
+        }
+        if !json {
+            for (attachment, tokens) in zip(state.attachments, plan.attachmentTokens) {
+                Terminal.errorLine("cachechat: attached \(attachment.name) (\(Formatting.grouped(tokens)) tokens, \(attachment.hash))")
+            }
+        }
+        guard state.record != nil else { return }
+        let changes = AttachmentChanges(plan: plan, currentHashes: AttachmentLoader().currentHashes(of: state.attachments),
+                                        price: prices.price(model: state.model, at: Date(), currency: currency))
+        if let warning = changes.warning {
+            Terminal.errorLine("cachechat: warning: \(warning); sending the attached copy, which keeps the cache")
+        }
+    }
+
     private func readPrompt() throws -> String {
         if let prompt { return prompt }
+        if files.contains("-") {
+            throw CLIError.usage("-f - reads the document from standard input: give the prompt as an argument.")
+        }
         guard !Terminal.stdinIsTerminal else {
             throw CLIError.usage("No prompt: give it as an argument (cachechat ask \"...\") or on standard input.")
         }

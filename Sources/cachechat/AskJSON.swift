@@ -11,9 +11,11 @@ struct AskJSON: Encodable {
     let conversation: ConversationID?
     /// Set when the server's usage made no sense: `usage` is then null.
     var usageProblem: String? = nil
+    /// The question, in `ask --questions --json` lines only.
+    var question: String? = nil
 
     private enum Keys: String, CodingKey {
-        case model, content, reasoningContent = "reasoning_content", finishReason = "finish_reason", usage, cost,
+        case question, model, content, reasoningContent = "reasoning_content", finishReason = "finish_reason", usage, cost,
              costWithoutCache = "cost_without_cache", currency, error, conversation, usageProblem = "usage_problem"
     }
 
@@ -26,6 +28,7 @@ struct AskJSON: Encodable {
 
     func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
+        try container.encodeIfPresent(question, forKey: .question)
         try container.encode(model, forKey: .model)
         try container.encode(reply.content, forKey: .content)
         try container.encode(reply.reasoningContent.isEmpty ? nil : reply.reasoningContent, forKey: .reasoningContent)

@@ -43,7 +43,10 @@ enum HistoryStore {
         }
         let messages = try store.messages(in: conversation.id)
         let library = FewShotLibrary(environment: ProcessInfo.processInfo.environment)
-        let state = ConversationState.restore(conversation, messages: messages) { library.archivedVersion(name: $0, version: $1) }
+        let attachments = try store.attachments(of: conversation.id)
+        let state = ConversationState.restore(conversation, messages: messages, attachments: attachments) {
+            library.archivedVersion(name: $0, version: $1)
+        }
         if let missing = state.missingFewShot {
             throw CLIError.usage("Conversation \(conversation.id) uses few-shot set `\(missing.name)` version \(missing.version ?? "?"), "
                 + "which is no longer on disk; its exact prefix cannot be rebuilt.")

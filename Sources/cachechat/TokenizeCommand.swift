@@ -95,10 +95,13 @@ struct TokenizeCommand: ParsableCommand {
             }
             data = contents
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CLIError.usage("\(path == "-" ? "Standard input" : path) is not valid UTF-8 text.")
+        // `AttachmentText`, as `ask -f` reads files: a leading U+FEFF is kept (the server counts
+        // it; `String(data:encoding:)` would drop it), UTF-16 with a byte-order mark is decoded.
+        do {
+            return try AttachmentText.decode(data, name: path == "-" ? "Standard input" : path)
+        } catch {
+            throw CLIError.usage("\(error).")
         }
-        return text
     }
 }
 

@@ -149,6 +149,7 @@ final class AppHarness {
         case .draft: TranscriptKey(kind: 4, value: 0)
         case .streaming: TranscriptKey(kind: 5, value: 0)
         case .welcome: TranscriptKey(kind: 6, value: 0)
+        case .attachment(let index): TranscriptKey(kind: 7, value: Int64(index))
         }
         return screenModel?.transcript.messages.firstIndex { $0.key == key }
     }

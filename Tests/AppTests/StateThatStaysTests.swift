@@ -248,3 +248,44 @@ struct ExternalEditorTests {
         #expect(harness.device.suspensions == 0)
     }
 }
+
+/// Problems a reviewer found using the program (each failed before its fix).
+@Suite("Review findings, state and modes")
+struct ReviewFindingTests {
+    @Test func aNewConversationsDraftComesBackAfterARestart() throws {
+        let store = InMemoryRememberedStateStore()
+        let history = InMemoryHistory()
+        let first = try AppHarness(history: history, remembered: store)
+        first.start()
+        first.type("a draft in a brand new conversation")
+        first.press(.ctrlQ)
+        #expect(first.state.farewell?.contains("next new conversation") == true)
+        #expect(store.state.drafts["new"] == "a draft in a brand new conversation")
+        let second = try AppHarness(history: history, remembered: store)
+        second.start()
+        #expect(second.state.editor.text == "a draft in a brand new conversation")
+    }
+
+    @Test func f3LeavingBareModeTurnsTheMouseBackOn() throws {
+        let harness = try AppHarness()
+        harness.start()
+        harness.press(.f4)
+        #expect(harness.device.controls.last == "\u{1B}[?1006l\u{1B}[?1000l")
+        harness.press(.f3)
+        #expect(!harness.state.view.bare)
+        #expect(harness.device.controls.last == "\u{1B}[?1000h\u{1B}[?1006h")
+    }
+
+    @Test func titlesAreOneLineAndTildeIsHome() throws {
+        let harness = try AppHarness()
+        harness.start()
+        harness.send("Hello")
+        harness.session.press(Array("/rename Evil\u{1B}[200~Title\nline2\tTab\u{1B}[201~".utf8))
+        harness.press(.enter)
+        let title = try #require(harness.state.conversation.record?.title)
+        #expect(title.hasPrefix("Evil") && !title.contains { $0.isNewline || $0 == "\t" || $0 == "\u{1B}" }, "\(title.debugDescription)")
+        #expect(Paths.expandingTilde("~/notes/x.md", environment: ["HOME": "/home/elsewhere"]) == "/home/elsewhere/notes/x.md")
+        #expect(Paths.expandingTilde("~", environment: ["HOME": "/h"]) == "/h")
+        #expect(Paths.expandingTilde("~user/x", environment: ["HOME": "/h"]) == "~user/x")
+    }
+}

@@ -113,9 +113,11 @@ extension AppLogic {
             return []
         },
         AppCommand(name: "panel", summary: "show or hide the cache panel", keys: [.function(3)], whileReplying: true) { logic, state, _ in
+            var effects: [Effect] = []
             if state.view.bare {
                 state.view.bare = false
                 state.view.panel = .shown
+                effects.append(.mouseReporting(true))  // bare mode had turned it off
             } else {
                 state.view.panel = state.view.panelVisible ? .hidden : .shown
             }
@@ -124,7 +126,7 @@ extension AppLogic {
                 : state.view.panel == .shown
                     ? "The terminal is too small for the cache panel; the strip above the editor has the numbers."
                     : "Cache panel hidden: the strip above the editor keeps the numbers. F3 shows it again.")
-            return []
+            return effects
         },
         AppCommand(name: "bare", summary: "no panel or marks, for selecting text with the mouse", keys: [.function(4)], whileReplying: true) { logic, state, _ in
             state.view.bare.toggle()
@@ -196,7 +198,7 @@ extension AppLogic {
     /// Paths that start with what is typed (`~` expanded; folders end with `/`), hidden
     /// files only when a dot was typed.
     static let pathCompleter: @Sendable (String) -> [String] = { typed in
-        let expanded = NSString(string: typed).expandingTildeInPath
+        let expanded = Paths.expandingTilde(typed)
         let directory = typed.hasSuffix("/") ? expanded : (expanded as NSString).deletingLastPathComponent
         let stem = typed.hasSuffix("/") ? "" : (expanded as NSString).lastPathComponent
         let base = typed.hasSuffix("/") || !typed.contains("/") ? typed.hasSuffix("/") ? typed : "" : String(typed[..<(typed.lastIndex(of: "/").map { typed.index(after: $0) } ?? typed.startIndex)])

@@ -170,7 +170,14 @@ extension AppLogic {
             info(&state, "Send a first message before naming the conversation.")
             return []
         }
-        return [.rename(id, title)]
+        // A title is one line of text: line breaks, tabs and controls become spaces.
+        let clean = String(String.UnicodeScalarView(title.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
+            .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        guard !clean.isEmpty else {
+            info(&state, "Use /rename TITLE.")
+            return []
+        }
+        return [.rename(id, clean)]
     }
 
     func askToDeleteCurrent(_ state: inout AppState) -> [Effect] {
@@ -307,7 +314,8 @@ extension AppLogic {
                 return []
             }
             guard let found = messages.first(where: { $0.ordinal == number }) else {
-                fail(&state, "There is no message \(number).")
+                fail(&state, messages.isEmpty ? "There are no messages yet."
+                    : "There is no message \(number): messages are numbered \(messages.first!.ordinal) to \(messages.last!.ordinal).")
                 return []
             }
             guard found.role == .user else {
@@ -375,8 +383,9 @@ extension AppLogic {
         let draft = state.editor.text
         stashDraft(&state)
         if !draft.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            state.farewell = "Your unsent draft (\(Formatting.grouped(draft.count)) characters) is kept: it is back in the editor when you open "
-                + (state.conversation.id == nil ? "cachechat again." : "this conversation again.")
+            state.farewell = "Your unsent draft (\(Formatting.grouped(draft.count)) characters) is kept: it is back in the editor "
+                + (state.conversation.id == nil ? "with your next new conversation (Ctrl-N, or at start when there is no other)."
+                                                : "when you open this conversation again.")
         }
         return (state.turn.map { [.cancel(token: $0.token)] } ?? []) + [.saveRemembered(state.remembered)]
     }
@@ -384,10 +393,11 @@ extension AppLogic {
     /// The editor's text is this conversation's draft: kept (in memory, and on disk at
     /// the next save) when the conversation is left.
     func stashDraft(_ state: inout AppState) {
+        // An empty editor keeps nothing and removes nothing: a draft shown in the editor was
+        // taken out of the kept ones when it was restored, and one not shown yet (a new
+        // conversation's, at start) must stay.
         let key = RememberedState.draftKey(state.conversation.id)
-        if state.editor.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            state.remembered.drafts[key] = nil
-        } else {
+        if !state.editor.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             state.remembered.drafts[key] = state.editor.text
         }
     }

@@ -87,7 +87,7 @@ extension AppRuntime {
                 return .conversationSearch(query: text, matches)
             }
         case .export(let id, let format, let path, let name, let replace):
-            var target = path.map { NSString(string: $0).expandingTildeInPath } ?? exportDirectory + "/" + name
+            var target = path.map { Paths.expandingTilde($0) } ?? exportDirectory + "/" + name
             if path == nil {
                 try? FileManager.default.createDirectory(atPath: exportDirectory, withIntermediateDirectories: true)
             }

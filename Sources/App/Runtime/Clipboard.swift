@@ -1,3 +1,4 @@
+import Config
 import Foundation
 
 /// How `/copy` (and `c`/`b` in the message focus) reaches a clipboard.
@@ -116,41 +117,48 @@ public struct SystemClipboard: Clipboard {
     func run(_ method: ClipboardMethod, _ text: String) -> String? {
         let arguments = arguments(method)
         guard let name = arguments.first, let path = executable(name) else { return "not found on PATH" }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = Array(arguments.dropFirst())
-        process.environment = environment
-        let input = Pipe()
-        process.standardInput = input
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { return "could not create a pipe" }
+        // Close-on-exec: the child gets its end as stdin/stdout only, so our closing the
+        // other end is an end of file it sees.
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         // The tools may fork a child that keeps serving the selection: it must not hold
         // our terminal or a pipe we wait on.
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        let null = open("/dev/null", O_RDWR | O_CLOEXEC)
+        defer { if null >= 0 { close(null) } }
+        let pid: pid_t
         do {
-            try process.run()
+            pid = try ChildProcess.spawn([path] + arguments.dropFirst(), environment: environment, stdin: ends[0],
+                                         stdout: null >= 0 ? null : nil, stderr: null >= 0 ? null : nil)
         } catch {
-            return "could not start (\(error.localizedDescription))"
+            close(ends[0])
+            close(ends[1])
+            return "could not start (\(error))"
         }
+        close(ends[0])
         // A tool that exits without reading must not kill us with SIGPIPE.
         let previous = signal(SIGPIPE, SIG_IGN)
         let bytes = Array(text.utf8)
-        let descriptor = input.fileHandleForWriting.fileDescriptor
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            let written = bytes[offset...].withUnsafeBytes { write(ends[1], $0.baseAddress, $0.count) }
             if written < 0 && errno == EINTR { continue }
             if written <= 0 { break }
             offset += written
         }
-        try? input.fileHandleForWriting.close()
+        close(ends[1])
         signal(SIGPIPE, previous)
         let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(2_000) }
-        if process.isRunning {
-            process.terminate()
+        var status: Int32?
+        while status == nil && Date() < deadline {
+            status = ChildProcess.poll(pid)
+            if status == nil { usleep(2_000) }
+        }
+        guard let status else {
+            ChildProcess.terminate(pid)
             return "no answer within \(Int(timeout)) s"
         }
-        return process.terminationStatus == 0 ? nil : "exit status \(process.terminationStatus)"
+        return status == 0 ? nil : "exit status \(status)"
     }
 
     /// The full path of `name` on PATH, if it is an executable file.

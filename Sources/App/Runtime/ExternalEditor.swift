@@ -1,3 +1,4 @@
+import Config
 import Foundation
 
 /// Ctrl-X Ctrl-E: the draft in the user's editor, as readline and bash do it. The draft is
@@ -18,25 +19,22 @@ enum ExternalEditor {
         handle.write(Data(text.utf8))
         try? handle.close()
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command + " \"$1\"", "sh", path]
-        // The editor talks to the terminal itself, not to our pipes.
-        if let tty = FileHandle(forUpdatingAtPath: "/dev/tty") {
-            process.standardInput = tty
-            process.standardOutput = tty
-            process.standardError = tty
-        }
+        // The editor talks to the terminal itself, in the foreground, with default signals.
+        let tty = open("/dev/tty", O_RDWR | O_CLOEXEC)
+        defer { if tty >= 0 { close(tty) } }
+        let io: Int32? = tty >= 0 ? tty : nil
         device.suspend()
         defer { device.resume() }
+        let status: Int32
         do {
-            try process.run()
+            let pid = try ChildProcess.spawn(["/bin/sh", "-c", command + " \"$1\"", "sh", path], stdin: io, stdout: io, stderr: io)
+            status = ChildProcess.wait(pid)
         } catch {
-            return (nil, "Could not run the editor `\(command)`: \(error.localizedDescription).")
+            return (nil, "Could not run the editor `\(command)`: \(error).")
         }
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            return (nil, "The editor `\(command)` exited with status \(process.terminationStatus): the draft is unchanged.")
+        guard status == 0 else {
+            let why = status == 127 ? " (not found: set $VISUAL or $EDITOR)" : status > 128 ? " (ended by signal \(status - 128))" : ""
+            return (nil, "The editor `\(command)` exited with status \(status)\(why): the draft is unchanged.")
         }
         guard let data = FileManager.default.contents(atPath: path), var edited = String(data: data, encoding: .utf8) else {
             return (nil, "The editor's file could not be read back as UTF-8: the draft is unchanged.")

@@ -117,16 +117,18 @@ public final class RequestRunner {
             create = current.newRecordSettings(title: ConversationState.title(for: text), endpointName: endpoint.displayName)
         }
         let result = Self.saveQuestion(text, conversation: conversation, create: create, history: history,
-                                       ordinal: current.nextOrdinal, serial: unsavedSerial, now: clock.now())
+                                       ordinal: current.nextOrdinal, serial: unsavedSerial, now: clock.now(),
+                                       attachments: current.attachments)
         if let record = result.record { state.record = record }
         state.messages.append(result.message)
         return result.problem
     }
 
     /// `saveQuestion` for callers that keep the conversation elsewhere (the App's effects).
+    /// A conversation it creates gets `attachments` stored with it.
     static func saveQuestion(_ text: String, conversation: ConversationID?, create: ConversationSettings?,
-                             history: ChatHistory?, ordinal: Int, serial: Int,
-                             now: Date) -> (message: HistoryMessage, record: Conversation?, problem: String?) {
+                             history: ChatHistory?, ordinal: Int, serial: Int, now: Date,
+                             attachments: [Attachment] = []) -> (message: HistoryMessage, record: Conversation?, problem: String?) {
         let unsaved = HistoryMessage(id: .unsaved(serial), ordinal: ordinal, role: .user, content: text, created: now)
         guard let history else { return (unsaved, nil, nil) }
         do {
@@ -135,6 +137,7 @@ public final class RequestRunner {
             if id == nil, let create {
                 record = try history.createConversation(create)
                 id = record?.id
+                if let id, !attachments.isEmpty { try history.setAttachments(attachments, of: id) }
             }
             guard let id else { return (unsaved, nil, nil) }
             let stored = try history.appendMessage(to: id, role: .user, content: text, reasoning: nil, model: nil)

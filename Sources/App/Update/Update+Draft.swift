@@ -104,6 +104,9 @@ extension AppLogic {
         case .pinned(let index):
             if index == 0 { return "the system prompt" }
             return "shot \((index + 1) / 2)"
+        case .attachment(let index):
+            let name = state.conversation.attachments.indices.contains(index) ? state.conversation.attachments[index].name : nil
+            return name.map { "the attached \($0)" } ?? "an attachment"
         case .draft: return "your draft"
         default:
             if let message = state.conversation.messages.first(where: { $0.id == id }) { return "message \(message.ordinal)" }

@@ -154,6 +154,11 @@ extension AppLogic {
             state.totals.unsavedInSession.append(result.ledger)
         }
         announce(&state, result)
+        if state.pending == .quit, case .dialog(var dialog)? = state.overlay {
+            // The question was about a reply in flight; it has ended.
+            dialog.message = "The reply has ended and is saved. Quit?"
+            state.overlay = .dialog(dialog)
+        }
         // Something may have been typed while the reply streamed: predict it now.
         state.predictionDue = state.editor.isEmpty ? nil : now
         state.draft = nil

@@ -194,6 +194,7 @@ public final class AppView {
         case .draft: TranscriptKey(kind: 4, value: 0)
         case .streaming: TranscriptKey(kind: 5, value: Int64(token))
         case .welcome: TranscriptKey(kind: 6, value: 0)
+        case .attachment(let index): TranscriptKey(kind: 7, value: Int64(index))
         }
     }
 

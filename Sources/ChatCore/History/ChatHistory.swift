@@ -35,6 +35,16 @@ public protocol ChatHistory: AnyObject {
     /// How many conversations use few-shot set `name`, per version.
     func fewShotUsage(name: String) throws -> [String?: Int]
 
+    // MARK: Attachments
+
+    /// Replaces the conversation's attached documents (their order kept); each text is
+    /// stored once per content hash.
+    func setAttachments(_ attachments: [Attachment], of conversation: ConversationID) throws
+    /// The conversation's attached documents, in order.
+    func attachments(of conversation: ConversationID) throws -> [Attachment]
+    /// A stored document's text by its `Attachment.hash`; nil when no conversation keeps it.
+    func attachmentText(hash: String) throws -> String?
+
     // MARK: Messages
 
     @discardableResult
@@ -110,7 +120,8 @@ extension ChatHistory {
     public func export(_ id: ConversationID, format: HistoryExportFormat) throws -> String {
         guard let conversation = try conversation(id) else { throw HistoryFailure("There is no conversation \(id).") }
         return try HistoryExport.render(format, conversation: conversation, messages: try messages(in: id),
-                                        ledger: try ledgerEntries(LedgerFilter(conversation: id)))
+                                        ledger: try ledgerEntries(LedgerFilter(conversation: id)),
+                                        attachments: try attachments(of: id))
     }
 }
 

@@ -20,9 +20,11 @@ struct ExportConversation: Encodable {
     var id: Int64, title: String, created: Date, updated: Date, model: String, endpoint: String
     var systemPrompt: String?, fewShotSet: String?, fewShotVersion: String?
     var thinking: Bool, archived: Bool, forkedFrom: Fork?
+    /// Names and content hashes of the attached documents; absent when there are none.
+    var attachments: [Attachment.Reference]?
 
     enum CodingKeys: String, CodingKey {
-        case id, title, created, updated, model, endpoint, thinking, archived
+        case id, title, created, updated, model, endpoint, thinking, archived, attachments
         case systemPrompt = "system_prompt", fewShotSet = "few_shot_set", fewShotVersion = "few_shot_version"
         case forkedFrom = "forked_from"
     }

@@ -14,16 +14,19 @@ public enum HistoryExportFormat: String, Sendable, CaseIterable {
 /// `completion_tokens_details.reasoning_tokens`); unknown values are left out. Dates are
 /// UTC. The output is for files: a caller printing it to a terminal sanitises it first.
 public enum HistoryExport {
+    /// `attachments` are listed by name and content hash (their text is not exported).
     public static func render(
-        _ format: HistoryExportFormat, conversation: Conversation, messages: [StoredMessage], ledger: [LedgerEntry]
+        _ format: HistoryExportFormat, conversation: Conversation, messages: [StoredMessage], ledger: [LedgerEntry],
+        attachments: [Attachment] = []
     ) throws -> String {
         switch format {
-        case .markdown: markdown(conversation, messages: messages, ledger: ledger)
-        case .json: try json(conversation, messages: messages, ledger: ledger)
+        case .markdown: markdown(conversation, messages: messages, ledger: ledger, attachments: attachments)
+        case .json: try json(conversation, messages: messages, ledger: ledger, attachments: attachments)
         }
     }
 
-    public static func markdown(_ conversation: Conversation, messages: [StoredMessage], ledger: [LedgerEntry]) -> String {
+    public static func markdown(_ conversation: Conversation, messages: [StoredMessage], ledger: [LedgerEntry],
+                                attachments: [Attachment] = []) -> String {
         let usage = replyUsage(ledger)
         let totals = StatsSummary.summarize(ledger)
         var out = "# \(conversation.title)\n\n"
@@ -34,6 +37,9 @@ public enum HistoryExport {
         out += "- Last activity: \(timestamp(conversation.updated))\n"
         if let set = conversation.fewShotSetName {
             out += "- Few-shot set: \(set)\(conversation.fewShotVersion.map { " (\($0))" } ?? "")\n"
+        }
+        if !attachments.isEmpty {
+            out += "- Attached: " + attachments.map { "\($0.name) (\($0.hash))" }.joined(separator: ", ") + "\n"
         }
         if let fork = conversation.forkedFrom {
             out += "- Forked from conversation \(fork.conversation) at message \(fork.ordinal)\n"
@@ -76,10 +82,13 @@ public enum HistoryExport {
         return out
     }
 
-    public static func json(_ conversation: Conversation, messages: [StoredMessage], ledger: [LedgerEntry]) throws -> String {
+    public static func json(_ conversation: Conversation, messages: [StoredMessage], ledger: [LedgerEntry],
+                            attachments: [Attachment] = []) throws -> String {
         let usage = replyUsage(ledger)
+        var exported = ExportConversation(conversation)
+        exported.attachments = attachments.isEmpty ? nil : attachments.map(\.reference)
         let document = ExportDocument(
-            conversation: ExportConversation(conversation),
+            conversation: exported,
             messages: messages.map { ExportMessage($0, entry: usage[$0.id]) },
             totals: StatsSummary.summarize(ledger))
         let encoder = JSONEncoder()

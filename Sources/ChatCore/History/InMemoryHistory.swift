@@ -10,6 +10,7 @@ public final class InMemoryHistory: ChatHistory {
     private var messagesByID: [MessageID: StoredMessage] = [:]
     private var order: [ConversationID: [MessageID]] = [:]
     private var ledger: [LedgerEntry] = []
+    private var attachmentLists: [ConversationID: [Attachment]] = [:]
     private var nextConversation: Int64 = 1
     private var nextMessage: Int64 = 1
     private var nextRequest: Int64 = 1
@@ -63,6 +64,7 @@ public final class InMemoryHistory: ChatHistory {
     public func deleteConversation(_ id: ConversationID) throws {
         try checkWritable()
         guard conversations.removeValue(forKey: id) != nil else { throw HistoryFailure("There is no conversation \(id).") }
+        attachmentLists[id] = nil
         let removed = Set(order.removeValue(forKey: id) ?? [])
         for message in removed { messagesByID[message] = nil }
         for index in ledger.indices {
@@ -136,7 +138,26 @@ public final class InMemoryHistory: ChatHistory {
             messagesByID[copy.id] = copy
             order[fork.id, default: []].append(copy.id)
         }
+        attachmentLists[fork.id] = attachmentLists[id]
         return fork
+    }
+
+    // MARK: Attachments
+
+    public func setAttachments(_ attachments: [Attachment], of conversation: ConversationID) throws {
+        try checkWritable()
+        guard conversations[conversation] != nil else { throw HistoryFailure("There is no conversation \(conversation).") }
+        attachmentLists[conversation] = attachments.isEmpty ? nil : attachments
+    }
+
+    public func attachments(of conversation: ConversationID) throws -> [Attachment] { attachmentLists[conversation] ?? [] }
+
+    /// Texts live as long as a conversation attaches them, as in the SQLite store.
+    public func attachmentText(hash: String) throws -> String? {
+        for list in attachmentLists.values {
+            if let attachment = list.first(where: { $0.hash == hash }) { return attachment.text }
+        }
+        return nil
     }
 
     public func fewShotUsage(name: String) throws -> [String?: Int] {

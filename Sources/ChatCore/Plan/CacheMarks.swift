@@ -76,6 +76,7 @@ extension RequestPlan {
     public func marks(_ marks: CacheMarks, stillIn conversation: ConversationState) -> CacheMarks {
         var now: [TranscriptID: TemplateMessage] = [:]
         for (index, message) in conversation.pinned.enumerated() { now[.pinned(index)] = message }
+        for (index, attachment) in conversation.attachments.enumerated() { now[.attachment(index)] = attachment.templateMessage }
         for message in conversation.messages { now[message.id] = message.templateMessage }
         var changed = Set<TranscriptID>()
         for item in items {

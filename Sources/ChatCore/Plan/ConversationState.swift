@@ -16,6 +16,9 @@ public struct ConversationState: Sendable, Equatable {
     public var fewShot: FewShotSet?
     /// `.each`: every request is the pinned set plus the last question only.
     public var fewShotMode: FewShotMode
+    /// Documents every request carries after the pinned prefix and before the history,
+    /// in the order given (`DocumentBlock`).
+    public var attachments: [Attachment]
     /// The first message ordinal requests carry (after a cache-aware cut); 1 sends all.
     public var historyStart: Int
     public var model: String
@@ -25,8 +28,9 @@ public struct ConversationState: Sendable, Equatable {
 
     public init(model: String, thinking: Bool? = nil, reasoningEffort: ReasoningEffort? = nil, systemPrompt: String? = nil,
                 fewShot: FewShotSet? = nil, fewShotMode: FewShotMode = .pinned, messages: [HistoryMessage] = [],
-                record: Conversation? = nil, historyStart: Int = 1) {
+                record: Conversation? = nil, historyStart: Int = 1, attachments: [Attachment] = []) {
         self.record = record
+        self.attachments = attachments
         self.messages = messages
         self.systemPrompt = fewShot == nil ? systemPrompt : nil
         self.fewShot = fewShot
@@ -40,14 +44,14 @@ public struct ConversationState: Sendable, Equatable {
     /// Restores a stored conversation: its system prompt, or its few-shot set at the exact
     /// version it was started with (so its prefix never changes under it). `lookup` finds
     /// an archived set by name and version; nil when it is gone (see `missingFewShot`).
-    public static func restore(_ record: Conversation, messages: [StoredMessage],
+    public static func restore(_ record: Conversation, messages: [StoredMessage], attachments: [Attachment] = [],
                                fewShotVersion lookup: (String, String) -> FewShotSet?) -> ConversationState {
         var set: FewShotSet?
         if let name = record.fewShotSetName, let version = record.fewShotVersion { set = lookup(name, version) }
         return ConversationState(model: record.model, thinking: record.thinking, systemPrompt: record.systemPrompt,
                                  fewShot: set, fewShotMode: record.fewShotMode ?? .pinned,
                                  messages: messages.map(HistoryMessage.init), record: record,
-                                 historyStart: record.historyStart ?? 1)
+                                 historyStart: record.historyStart ?? 1, attachments: attachments)
     }
 
     /// The stored conversation's id, once it has one.

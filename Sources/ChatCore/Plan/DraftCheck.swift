@@ -82,14 +82,14 @@ public struct DraftCheck: Sendable, Equatable {
         var expected: [RequestPlan.Item]
         var current = draft.items.filter { $0.part != .question }
         if eachMode {
-            expected = previous.items.filter { $0.part == .system || $0.part == .shot }
+            expected = previous.items.filter { $0.part.isPinnedPrefix }
         } else {
             expected = previous.items
             if let reply { expected.append(RequestPlan.Item(id: .streaming, message: reply, part: .history)) }
             if cut {
                 // The cut drops whole turns on purpose: compare the pinned part only.
-                expected = expected.filter { $0.part == .system || $0.part == .shot }
-                current = current.filter { $0.part == .system || $0.part == .shot }
+                expected = expected.filter { $0.part.isPinnedPrefix }
+                current = current.filter { $0.part.isPinnedPrefix }
             }
         }
         let diff = RequestDiff(previous: expected.map(\.message), current: current.map(\.message),

@@ -18,9 +18,14 @@ public struct PlanRecord: Sendable, Equatable, Codable {
     public var historyStart: Int
     public var thinking: Bool
     public var effort: String?
+    /// The attached documents, in order, by name and content hash (their text is kept
+    /// once per hash by the history); nil when there were none, and in rows written
+    /// before attachments existed.
+    public var attachments: [Attachment.Reference]?
 
     public init(system: String?, fewShot: RequestPlan.FewShotReference?, messages: [Int64], complete: Bool,
-                historyStart: Int, thinking: Bool, effort: String?) {
+                historyStart: Int, thinking: Bool, effort: String?, attachments: [Attachment.Reference]? = nil) {
+        self.attachments = attachments
         self.system = system
         self.fewShot = fewShot
         self.messages = messages
@@ -39,14 +44,24 @@ extension RequestPlan {
         return PlanRecord(
             system: fewShot == nil ? items.first(where: { $0.part == .system })?.message.content : nil,
             fewShot: fewShot, messages: ids, complete: ids.count == carried.count, historyStart: historyStart,
-            thinking: settings.effectiveThinking, effort: settings.reasoningEffort?.rawValue)
+            thinking: settings.effectiveThinking, effort: settings.reasoningEffort?.rawValue,
+            attachments: attachments.isEmpty ? nil : attachments.map(\.reference))
     }
 
     /// Rebuilds the plan a ledger row describes from the conversation's messages; nil when
-    /// a message or the few-shot version is gone, or the record was incomplete.
+    /// a message, an attachment's text or the few-shot version is gone, or the record was
+    /// incomplete. `attachmentText` finds a document's text by its hash.
     public init?(record: PlanRecord, model: String, conversation: ConversationID?, messages: [HistoryMessage],
-                 fewShotVersion lookup: (String, String) -> FewShotSet?, renderer: some PromptRendering) {
+                 fewShotVersion lookup: (String, String) -> FewShotSet?,
+                 attachmentText: (String) -> String? = { _ in nil }, renderer: some PromptRendering) {
         guard record.complete else { return nil }
+        var attachments: [Attachment] = []
+        for reference in record.attachments ?? [] {
+            guard let text = attachmentText(reference.hash) else { return nil }
+            let attachment = Attachment(name: reference.name, text: text)
+            guard attachment.hash == reference.hash else { return nil }
+            attachments.append(attachment)
+        }
         var set: FewShotSet?
         if let reference = record.fewShot {
             guard let found = lookup(reference.name, reference.version) else { return nil }
@@ -63,7 +78,7 @@ extension RequestPlan {
         var state = ConversationState(model: model, thinking: record.thinking,
                                       reasoningEffort: record.effort.flatMap(ReasoningEffort.init(rawValue:)),
                                       systemPrompt: record.system, fewShot: set, fewShotMode: record.fewShot?.mode ?? .pinned,
-                                      messages: carried)
+                                      messages: carried, attachments: attachments)
         state.record = nil
         var plan = RequestPlan(state, question: .lastUserMessage, renderer: renderer)
         plan.conversation = conversation

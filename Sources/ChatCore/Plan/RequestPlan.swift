@@ -12,10 +12,16 @@ public struct RequestPlan: Sendable, Equatable {
         case system
         /// A question or answer of the pinned few-shot set.
         case shot
+        /// An attached document (`Attachment`, rendered by `DocumentBlock`).
+        case attachment
         /// An earlier message of the conversation.
         case history
         /// The message being asked (the draft, or the last user message).
         case question
+
+        /// The prefix every request of the conversation starts with: system prompt,
+        /// few-shot set and attached documents. Truncation never cuts it.
+        public var isPinnedPrefix: Bool { self != .history && self != .question }
     }
 
     /// One message of the request and where it comes from.
@@ -49,6 +55,8 @@ public struct RequestPlan: Sendable, Equatable {
     /// The stored conversation, when it has been saved.
     public var conversation: ConversationID?
     public var fewShot: FewShotReference?
+    /// The attached documents, in request order (their items are `.attachment(index)`).
+    public var attachments: [Attachment]
     /// The first ordinal the history part carries.
     public var historyStart: Int
     /// The request rendered by our template and tokenizer: ids and one span per item.
@@ -75,6 +83,9 @@ public struct RequestPlan: Sendable, Equatable {
         } else if let system = conversation.systemPrompt {
             items.append(Item(id: .pinned(0), message: .system(system), part: .system))
         }
+        for (index, attachment) in conversation.attachments.enumerated() {
+            items.append(Item(id: .attachment(index), message: attachment.templateMessage, part: .attachment))
+        }
         var history = conversation.sentMessages
         var questionItem: Item?
         switch question {
@@ -95,6 +106,7 @@ public struct RequestPlan: Sendable, Equatable {
         fewShot = conversation.fewShot.map {
             FewShotReference(name: $0.name, version: $0.contentVersion, mode: conversation.fewShotMode)
         }
+        attachments = conversation.attachments
         historyStart = conversation.asksEachQuestionAlone ? 1 : conversation.historyStart
         prompt = renderer.render(items.map(\.message), settings: settings)
     }
@@ -102,8 +114,8 @@ public struct RequestPlan: Sendable, Equatable {
     /// The messages in request order.
     public var messages: [TemplateMessage] { items.map(\.message) }
 
-    /// How many leading items are the pinned prefix (system prompt and few-shot set).
-    public var pinnedCount: Int { items.prefix { $0.part == .system || $0.part == .shot }.count }
+    /// How many leading items are the pinned prefix (system prompt, few-shot set, attachments).
+    public var pinnedCount: Int { items.prefix { $0.part.isPinnedPrefix }.count }
 
     /// The index of the item with `id`.
     public func index(of id: TranscriptID) -> Int? { items.firstIndex { $0.id == id } }

@@ -8,6 +8,8 @@ public enum TranscriptID: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The pinned prefix: index 0 is the system prompt (or the few-shot set's system
     /// prompt), then each shot's question and answer.
     case pinned(Int)
+    /// An attached document, by its position in the conversation's attachments.
+    case attachment(Int)
     /// A row of the history (SQLite or the in-memory twin).
     case stored(MessageID)
     /// A message the history refused to save (full disk, read-only database): kept in
@@ -23,6 +25,7 @@ public enum TranscriptID: Hashable, Sendable, Codable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .pinned(let index): "pinned#\(index)"
+        case .attachment(let index): "attachment#\(index)"
         case .stored(let id): "message#\(id)"
         case .unsaved(let serial): "unsaved#\(serial)"
         case .draft: "draft"
