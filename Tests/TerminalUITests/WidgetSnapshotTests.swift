@@ -197,3 +197,17 @@ import Testing
         #expect(Formatting.duration(0.412) == "412 ms")
     }
 }
+
+@Suite("List details")
+struct ListDetailTests {
+    @Test func aLongTitleKeepsItsDetails() {
+        var list = ListPanel(title: "Conversations", items: [
+            .init(id: "1", title: String(repeating: "A very long conversation title ", count: 4), detail: "12 msgs · 2026-12-05 14:02"),
+        ])
+        let terminal = Fixtures.screen(Size(width: 70, height: 6)) { list.draw(in: $0); return nil }
+        let text = terminal.textSnapshot()
+        #expect(text.contains("12 msgs · 2026-12-05 14:02"))
+        #expect(text.contains("A very long conversation title"))
+        #expect(text.contains("…"))
+    }
+}

@@ -134,9 +134,13 @@ public struct ListPanel: Sendable {
             let style = selected ? Style(.text, background: .selection, attributes: .bold) : Style(.text, background: bg)
             let mark = Style(.helpKey, background: background, attributes: .underline)
             inner.fill(Rect(x: 0, y: y, width: inner.width, height: item.height), style)
+            // A long title gives way to the details (date, size) down to half the width: they
+            // are what tells two similar titles apart.
+            let detailWidth = DisplayWidth.of(item.detail)
+            let titleWidth = item.detail.isEmpty || detailWidth + 2 > inner.width / 2 ? inner.width : inner.width - detailWidth - 2
             let end = inner.line(Self.marked((selected ? "▸ " : "  ") + item.title, marks: item.titleMarks, offset: 2,
-                                             width: inner.width, style, mark), at: Point(x: 0, y: y))
-            if !item.detail.isEmpty, end + 2 + DisplayWidth.of(item.detail) <= inner.width {
+                                             width: titleWidth, style, mark), at: Point(x: 0, y: y))
+            if !item.detail.isEmpty, end + 2 + detailWidth <= inner.width {
                 inner.text(item.detail, at: Point(x: inner.width - DisplayWidth.of(item.detail), y: y),
                            Style(.dimText, background: background))
             }
