@@ -209,6 +209,29 @@ struct TUIEndToEndTests {
         #expect(screen.contains("cachechat ask"))
     }
 
+    @Test(.enabled(if: TmuxSession.available)) func ctrlOFindsAWordInsideAMessageAndOpensThatConversation() throws {
+        let tui = try TmuxSession(arguments: ["--model", "deepseek-chat"], environment: environment)
+        try tui.waitFor("Enter sends")
+        try tui.enter("Tell me about the zebracorn cache")
+        _ = try HistoryDatabase.waitForRequests(1, home: home)
+        try tui.waitFor("deepseek-chat · ")
+        try tui.send("C-n")
+        try tui.waitFor("New conversation")
+        try tui.enter("Something else entirely")
+        _ = try HistoryDatabase.waitForRequests(2, home: home)
+        try tui.send("C-o")
+        try tui.waitFor("Conversations —")
+        try tui.type("zebracorn")
+        // The match is shown in context under its conversation's title.
+        try tui.waitForScreen("a match in context") { $0.contains { $0.contains("#1 user:") && $0.contains("zebracorn") } }
+        try tui.send("Enter")
+        try tui.waitForScreen("the conversation open") { screen in
+            !screen.contains { $0.contains("Conversations —") } && screen.contains { $0.contains("Tell me about the zebracorn cache") }
+        }
+        try tui.send("C-q")
+        #expect(try tui.waitForExit().status == 0)
+    }
+
     @Test(.enabled(if: TmuxSession.available)) func aBrokenUserThemeIsReportedWithFileAndLine() throws {
         let themes = home.appendingPathComponent("config/cachechat/themes")
         try FileManager.default.createDirectory(at: themes, withIntermediateDirectories: true)
