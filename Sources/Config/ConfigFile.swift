@@ -57,6 +57,9 @@ public struct ConfigFile: Equatable {
     public var model: String?
     /// How `/copy` reaches a clipboard (`clipboard = "auto"|"osc52"|"tmux"|"wl-copy"|"xclip"|"xsel"|"pbcopy"`).
     public var clipboard: String?
+    /// `base_url`, `api_key`, `api_key_command`, `user_id` at the top level: the profile used
+    /// when none is named (the README's table lists them as plain settings).
+    public var topLevel: Profile?
     /// Seconds `api_key_command` may take (`api_key_command_timeout = 10`).
     public var apiKeyCommandTimeout: Double?
     /// Clipboard methods `clipboard =` accepts.
@@ -80,10 +83,17 @@ public struct ConfigFile: Equatable {
 
     /// Loads the file when it exists; a missing file is an empty configuration.
     public static func load(path: String) throws(FileProblem) -> ConfigFile {
-        guard FileManager.default.fileExists(atPath: path) else { return ConfigFile() }
+        guard FileManager.default.fileExists(atPath: path) else {
+            // A link that leads nowhere (or in a circle) is a mistake to report, not "no config".
+            if (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
+                throw FileProblem(path: path, line: nil, column: nil, message: "is a symbolic link to a file that cannot be opened (missing, or a loop of links)")
+            }
+            return ConfigFile()
+        }
         let file = try TOMLFile.load(path)
         var config = try parse(file)
-        if config.profiles.values.contains(where: { $0.apiKey != nil }), let warning = permissionWarning(path: path) {
+        if config.profiles.values.contains(where: { $0.apiKey != nil }) || config.topLevel?.apiKey != nil,
+           let warning = permissionWarning(path: path) {
             config.warnings.append(warning)
         }
         return config
@@ -120,6 +130,18 @@ public struct ConfigFile: Equatable {
                     throw file.problem("`\(key)` must be a non-empty string", key: key)
                 }
                 if key == "theme" { config.theme = value } else { config.model = value }
+            case "base_url", "api_key", "api_key_command", "user_id":
+                guard let value = file.root[key]?.string, !value.isEmpty else {
+                    throw file.problem("`\(key)` must be a non-empty string", key: key)
+                }
+                var profile = config.topLevel ?? Profile(name: "top level of config.toml")
+                switch key {
+                case "base_url": profile.baseURL = value
+                case "api_key": profile.apiKey = value
+                case "api_key_command": profile.apiKeyCommand = value
+                default: profile.userID = value
+                }
+                config.topLevel = profile
             case "api_key_command_timeout":
                 guard let value = file.root[key]?.double ?? file.root[key]?.int.map(Double.init), value > 0, value <= 600 else {
                     throw file.problem("`api_key_command_timeout` must be a number of seconds from 0 to 600", key: key)
@@ -138,6 +160,9 @@ public struct ConfigFile: Equatable {
             default:
                 config.warnings.append(file.problem("unknown setting `\(key)` ignored", key: key).description)
             }
+        }
+        if let top = config.topLevel, top.apiKey != nil && top.apiKeyCommand != nil {
+            throw file.problem("config.toml sets both `api_key` and `api_key_command` at the top level; keep one", key: "api_key_command")
         }
         if let name = config.defaultProfile, config.profiles[name] == nil {
             throw file.problem("`profile = \"\(name)\"` names no [profiles.\(name)] table", key: "profile")
@@ -181,7 +206,9 @@ public struct ConfigFile: Equatable {
 
     /// A key in a file others can read is a leak waiting to happen: say so, with the fix.
     static func permissionWarning(path: String) -> String? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+        // The file the link points at: a link's own mode is always 777.
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: target),
               let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue else { return nil }
         guard mode & 0o077 != 0 else { return nil }
         return "\(path) holds an API key and is readable by others (mode \(String(mode & 0o777, radix: 8))). "

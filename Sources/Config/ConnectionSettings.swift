@@ -47,6 +47,8 @@ public struct ConnectionSettings: Equatable {
                     + (known.isEmpty ? "." : " (profiles: \(known))."))
             }
             profile = found
+        } else {
+            profile = config.topLevel
         }
 
         var settings = ConnectionSettings(baseURL: nil, apiKey: nil, keySource: nil, model: defaultModel,

@@ -54,3 +54,39 @@ struct KeyCommandLimitTests {
         #expect(throws: FileProblem.self) { try ConfigFile.load(path: folder) }
     }
 }
+
+/// config.toml as people write it (hardening II, item 22).
+@Suite("config.toml edges")
+struct ConfigEdgeTests {
+    func file(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString).toml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func topLevelEndpointAndKeyAreTheDefaultProfile() throws {
+        let config = try ConfigFile.load(path: try file("base_url = \"https://proxy.example/v1\"\napi_key = \"sk-top-level-key-1234\"\nmodel = \"deepseek-v4-pro\"\n"))
+        #expect(config.warnings.filter { $0.contains("unknown setting") }.isEmpty)
+        let settings = try ConnectionSettings.resolve(flags: .init(), environment: [:], config: config)
+        #expect(settings.baseURL == "https://proxy.example/v1")
+        #expect(settings.apiKey == "sk-top-level-key-1234")
+        #expect(settings.model == "deepseek-v4-pro")
+        // A named profile still wins.
+        let named = try ConfigFile.load(path: try file("base_url = \"https://top.example\"\nprofile = \"p\"\n[profiles.p]\nbase_url = \"https://p.example\"\n"))
+        #expect(try ConnectionSettings.resolve(flags: .init(), environment: [:], config: named).baseURL == "https://p.example")
+    }
+
+    @Test func aSymlinkIsJudgedByItsTargetAndALoopIsReported() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cfgdir-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let real = folder.appendingPathComponent("real.toml").path
+        try "api_key = \"sk-top-level-key-1234\"\n".write(toFile: real, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: real)
+        let link = folder.appendingPathComponent("config.toml").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: real)
+        #expect(try ConfigFile.load(path: link).warnings.isEmpty, "the target is 0600: no warning about the link's 777")
+        let loop = folder.appendingPathComponent("loop.toml").path
+        try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)
+        #expect(throws: FileProblem.self) { try ConfigFile.load(path: loop) }
+    }
+}
