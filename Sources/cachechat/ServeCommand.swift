@@ -40,7 +40,20 @@ struct ServeCommand: ParsableCommand {
     var upstreamModel: String?
 
     func run() throws {
-        let configuration = try emulator.configuration()
+        var configuration = try emulator.configuration()
+        // A cache folder that cannot be written would silently keep nothing: say so.
+        var unwritable: String?
+        if let directory = configuration.dataDirectory {
+            let probe = directory + "/.write-test-\(getpid())"
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try Data().write(to: URL(fileURLWithPath: probe))
+                try? FileManager.default.removeItem(atPath: probe)
+            } catch {
+                unwritable = directory
+                configuration.dataDirectory = nil
+            }
+        }
         var generator: EmulatorEngine.Generator? = nil
         if let upstream {
             guard upstream.hasPrefix("http://") || upstream.hasPrefix("https://") else {
@@ -70,7 +83,8 @@ struct ServeCommand: ParsableCommand {
             throw CLIError.usage("Cannot listen on \(host):\(port): \(error). Is another server using the port? Try --port 0.")
         }
         let cache = configuration.cacheModel.rawValue
-        let storage = configuration.dataDirectory.map { "cache in \($0)" } ?? "cache in memory"
+        let storage = configuration.dataDirectory.map { "cache in \($0)" }
+            ?? unwritable.map { "cache in memory only: \($0) cannot be written" } ?? "cache in memory"
         print("cachechat emulator listening on \(server.baseURL) (cache model \(cache), unit \(configuration.cache.unit), \(storage)"
               + (upstream.map { ", generation from \($0)" } ?? "") + ")")
         print("Try: DEEPSEEK_BASE_URL=\(server.baseURL) DEEPSEEK_API_KEY=sk-anything cachechat ask \"Hello\"")

@@ -93,3 +93,30 @@ struct ServeCommandTests {
         #expect(ttl.stderr.contains("--ttl"))
     }
 }
+
+@Suite("cachechat serve storage")
+struct ServeStorageTests {
+    @Test func anUnwritableCacheFolderIsSaidToBeMemoryOnly() throws {
+        let home = try CachechatProcess.temporaryHome()
+        let blocker = home.appendingPathComponent("a-file")
+        try "x".write(to: blocker, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = CachechatProcess.binary
+        process.arguments = ["serve", "--port", "0", "--data-dir", blocker.appendingPathComponent("emu").path]
+        process.environment = CachechatProcess.environment(home: home)
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var banner = Data()
+        while !banner.contains(UInt8(ascii: "\n")) {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            banner.append(data)
+        }
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        let line = String(decoding: banner, as: UTF8.self)
+        #expect(line.contains("cache in memory only: \(blocker.path)/emu cannot be written"), "\(line)")
+    }
+}
