@@ -7,6 +7,8 @@ extension APIError {
         case connect(seconds: Double)
         /// The server sent nothing for this long after connecting.
         case idle(seconds: Double)
+        /// The whole request took longer than this (`--timeout`), keep-alives or not.
+        case overall(seconds: Double)
     }
 
     /// The connection failed (refused, DNS, TLS, reset); `detail` is e.g. curl's message.
@@ -29,6 +31,10 @@ extension APIError {
             text = "\(host) did not accept a connection within \(formatSeconds(seconds))."
         case .idle(let seconds):
             text = "\(host) sent nothing for \(formatSeconds(seconds)); the request was abandoned."
+        case .overall(let seconds):
+            text = "The request took longer than \(formatSeconds(seconds)) (--timeout, or `timeout =` in config.toml); "
+                + "it was stopped and the part received is kept."
+            return APIError(kind: .timeout, message: text)
         }
         if let detail, !sanitize(detail, limit: 200).isEmpty {
             text += " (\(sanitize(detail, limit: 200)))"

@@ -60,6 +60,8 @@ public struct ConfigFile: Equatable {
     /// `base_url`, `api_key`, `api_key_command`, `user_id` at the top level: the profile used
     /// when none is named (the README's table lists them as plain settings).
     public var topLevel: Profile?
+    /// Seconds a whole `ask` request may take (`timeout = 1800`).
+    public var timeout: Double?
     /// Seconds `api_key_command` may take (`api_key_command_timeout = 10`).
     public var apiKeyCommandTimeout: Double?
     /// Clipboard methods `clipboard =` accepts.
@@ -142,6 +144,11 @@ public struct ConfigFile: Equatable {
                 default: profile.userID = value
                 }
                 config.topLevel = profile
+            case "timeout":
+                guard let value = file.root[key]?.double ?? file.root[key]?.int.map(Double.init), value >= 1, value <= 86_400 else {
+                    throw file.problem("`timeout` must be a number of seconds from 1 to 86400 (a whole request's limit)", key: key)
+                }
+                config.timeout = value
             case "api_key_command_timeout":
                 guard let value = file.root[key]?.double ?? file.root[key]?.int.map(Double.init), value > 0, value <= 600 else {
                     throw file.problem("`api_key_command_timeout` must be a number of seconds from 0 to 600", key: key)

@@ -53,6 +53,11 @@ struct AskCommand: ParsableCommand {
             transform: NumberRanges.temperature.transform)
     var temperature: Double?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Seconds the whole request may take, however the server keeps it alive (\(NumberRanges.timeout); default: `timeout =` in config.toml, else 1800).",
+        valueName: "S"), transform: NumberRanges.timeout.transform)
+    var timeout: Double?
+
     @Flag(name: .customLong("no-stream"), help: "Ask for the whole reply at once instead of a stream.")
     var noStream = false
 
@@ -179,7 +184,8 @@ struct AskCommand: ParsableCommand {
             return
         }
         let printer = ReplyPrinter(json: json, showReasoning: showReasoning, stream: !noStream)
-        let outcome = AskRunner(runner: runner, printer: printer).run(question, in: &state, options: options)
+        let deadline = timeout ?? config.timeout ?? 1800
+        let outcome = AskRunner(runner: runner, printer: printer, timeout: deadline).run(question, in: &state, options: options)
         printer.finish(outcome: outcome, model: state.model, maxTokens: maxTokens)
         if let error = outcome.error { throw ExitStatus(error) }
     }

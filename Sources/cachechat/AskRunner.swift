@@ -22,6 +22,8 @@ struct AskOutcome {
 struct AskRunner {
     let runner: RequestRunner
     let printer: ReplyPrinter
+    /// Seconds the whole request may take (`--timeout`); nil for no limit.
+    var timeout: Double? = nil
 
     func run(_ question: String, in state: inout ConversationState, options: RequestOptions) -> AskOutcome {
         InterruptSignal.install()
@@ -44,11 +46,25 @@ struct AskRunner {
                 break
             }
         }
+        // An overall deadline next to the idle timeout: a server that sends keep-alives for
+        // ever (or drips a byte a minute) cannot keep `ask` running.
+        let deadline = timeout.map { Date().addingTimeInterval($0) }
+        var timedOut = false
         runner.wait(for: run) {
-            let signalled = runner.transport.poll(timeout: 1, extraFD: InterruptSignal.readEnd)
+            let wait = deadline.map { max(0, min(1, $0.timeIntervalSinceNow)) } ?? 1
+            let signalled = runner.transport.poll(timeout: wait, extraFD: InterruptSignal.readEnd)
             if signalled && InterruptSignal.drain() { runner.cancel(run) }
+            if let deadline, !timedOut, Date() >= deadline {
+                timedOut = true
+                runner.cancel(run)
+            }
         }
         let result = run.result!
+        if timedOut, let seconds = timeout {
+            return AskOutcome(reply: result.reply, error: .timeout(.overall(seconds: seconds), url: nil),
+                              secondsToFirstToken: result.secondsToFirstToken, totalSeconds: result.totalSeconds,
+                              cost: result.cost, conversation: state.id, usageProblem: result.usageProblem)
+        }
         if let problem = result.saveProblem { Terminal.errorLine("cachechat: warning: \(problem)") }
         if result.error != nil && !result.receivedReply,
            let problem = discardTurn(in: &state, startedConversation: startsConversation, reply: run.replyID) {

@@ -76,4 +76,5 @@ enum NumberRanges {
     static let maxConcurrent = NumberRange<Int>(1...)
     static let parallel = NumberRange<Int>(1...64)
     static let warmupWait = NumberRange<Double>(0...600)
+    static let timeout = NumberRange<Double>(1...86_400)
 }

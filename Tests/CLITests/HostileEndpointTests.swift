@@ -91,3 +91,22 @@ struct JSONInvisiblesTests {
         #expect(object["content"] as? String == content)
     }
 }
+
+/// A server that keeps a request alive with keep-alives for ever (item 6).
+@Suite("An overall deadline")
+struct OverallDeadlineTests {
+    @Test func keepAlivesForEverEndAtTheTimeoutWithThePartKept() throws {
+        let keepAlive = HTTPScript.chunk(": keep-alive\n\n")
+        let server = try ScriptedHTTPServer { _, _ in
+            [HTTPScript.streamHead(), HTTPScript.chunk(DeepSeekEvents.chunk("{\"role\":\"assistant\",\"content\":\"So far \"}"))]
+                + Array(repeating: [keepAlive, .pause(0.05)], count: 100_000).flatMap { $0 }
+        }
+        let home = try CachechatProcess.temporaryHome()
+        let result = try CachechatProcess.run(["ask", "--timeout", "1", "Hi"], environment: CachechatProcess.environment(home: home, extra: [
+            "DEEPSEEK_BASE_URL": server.baseURL, "DEEPSEEK_API_KEY": "sk-test-0123456789abcd",
+        ]))
+        #expect(result.status != 0)
+        #expect(result.stdout.hasPrefix("So far"))
+        #expect(result.stderr.contains("took longer than 1 s"), "\(result.stderr)")
+    }
+}
