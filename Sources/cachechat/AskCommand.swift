@@ -125,6 +125,9 @@ struct AskCommand: ParsableCommand {
     }
 
     func run() throws {
+        // `ask | head`: a closed pipe is an error to report once the reply is stored, not a
+        // signal that kills the process mid-reply.
+        signal(SIGPIPE, SIG_IGN)
         let set = try loadFewShotSet()
         var loader = AttachmentLoader()
         let attachments: [Attachment]
@@ -187,6 +190,12 @@ struct AskCommand: ParsableCommand {
         let deadline = timeout ?? config.timeout ?? 1800
         let outcome = AskRunner(runner: runner, printer: printer, timeout: deadline).run(question, in: &state, options: options)
         printer.finish(outcome: outcome, model: state.model, maxTokens: maxTokens)
+        if let failure = Terminal.outputFailure {
+            // The reply was stored as it streamed; only printing it failed.
+            Terminal.errorLine("cachechat: the reply could not be written to standard output (\(String(cString: strerror(failure))))"
+                + (outcome.conversation.map { "; it is saved: cachechat history show \($0)" } ?? ""))
+            throw ExitStatus.output
+        }
         if let error = outcome.error { throw ExitStatus(error) }
     }
 

@@ -17,6 +17,8 @@ struct ExitStatus: Error, Equatable {
     static let truncated = ExitStatus(code: 8)
     static let rejected = ExitStatus(code: 9)
     static let malformed = ExitStatus(code: 10)
+    /// Standard output could not be written (full disk, closed pipe); the reply is stored.
+    static let output = ExitStatus(code: 11)
     static let interrupted = ExitStatus(code: 130)
 
     init(code: Int32) { self.code = code }

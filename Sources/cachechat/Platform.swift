@@ -9,12 +9,33 @@ import Glibc
 
 /// The only place the CLI writes to the standard streams or asks about the terminal.
 enum Terminal {
+    /// The first error writing standard output (a full disk, a closed pipe), if any: after
+    /// it nothing more is written there, and `ask` ends with its own exit code once the
+    /// reply is stored. (FileHandle's `write` traps on such errors.)
+    nonisolated(unsafe) static var outputFailure: Int32?
+
     static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        guard outputFailure == nil else { return }
+        if let failure = writeAll(STDOUT_FILENO, Array(text.utf8)) { outputFailure = failure }
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        _ = writeAll(STDERR_FILENO, Array(text.utf8))
+    }
+
+    /// Writes everything; the errno of a failure, nil when all was written.
+    private static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Int32? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            if written == 0 { return EIO }
+            offset += written
+        }
+        return nil
     }
 
     static func errorLine(_ text: String) { error(text + "\n") }

@@ -110,3 +110,27 @@ struct OverallDeadlineTests {
         #expect(result.stderr.contains("took longer than 1 s"), "\(result.stderr)")
     }
 }
+
+/// Output that cannot be written (item 12): the reply is stored, the failure has its own code.
+@Suite("Standard output that fails")
+struct OutputFailureTests {
+    @Test func aFullDiskOnStdoutStoresTheReplyAndExitsEleven() throws {
+        let home = try CachechatProcess.temporaryHome()
+        let environment = CachechatProcess.environment(home: home)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "\"$0\" ask 'Tell me about caches' > /dev/full", CachechatProcess.binary.path]
+        process.environment = environment
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 11, "\(stderr)")
+        #expect(stderr.contains("could not be written to standard output"))
+        let shown = try CachechatProcess.run(["history", "show", "1"], environment: environment)
+        #expect(shown.status == 0)
+        #expect(shown.stdout.contains("Tell me about caches"))
+        #expect(shown.stdout.components(separatedBy: "\n").count > 6, "the reply is stored: \(shown.stdout)")
+    }
+}
