@@ -69,6 +69,18 @@ public struct ReusedPrefix: Sendable, Hashable {
         return parts.joined(separator: " + ") + ", \(Formatting.grouped(tokens)) tokens"
     }
 
+    /// The groups alone, for lists that show the tokens next to it: "system + 3 turns
+    /// (+25 tok)"; "start of the first user message" when no whole group was reused.
+    public var groups: String {
+        guard tokens > 0 else { return "nothing reused" }
+        var parts: [String] = []
+        if systemMessages > 0 { parts.append("system") }
+        if shots > 0 { parts.append(shots == 1 ? "1 shot" : "\(shots) shots") }
+        if turns > 0 { parts.append(turns == 1 ? "1 turn" : "\(turns) turns") }
+        if parts.isEmpty { return "start of the \(Self.noun(partialRole))" }
+        return parts.joined(separator: " + ") + (extraTokens > 0 ? " (+\(Formatting.grouped(extraTokens)) tok)" : "")
+    }
+
     static func noun(_ role: TemplateRole?) -> String {
         switch role {
         case .system: "system prompt"

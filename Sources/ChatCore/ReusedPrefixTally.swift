@@ -34,9 +34,9 @@ public struct ReusedPrefixTally: Sendable {
     public mutating func record(_ prefix: ReusedPrefix) -> Int? {
         guard prefix.tokens > 0, let hash = prefix.hash else { return nil }
         sequence += 1
-        var item = items[hash] ?? Item(hash: hash, label: prefix.label, tokens: prefix.tokens, count: 0, lastSequence: 0)
+        var item = items[hash] ?? Item(hash: hash, label: prefix.groups, tokens: prefix.tokens, count: 0, lastSequence: 0)
         item.count += 1
-        item.label = prefix.label
+        item.label = prefix.groups
         item.lastSequence = sequence
         items[hash] = item
         if items.count > capacity, let oldest = items.values.min(by: { $0.lastSequence < $1.lastSequence }) {

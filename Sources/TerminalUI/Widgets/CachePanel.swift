@@ -78,7 +78,8 @@ public enum CachePanel {
         if !m.reusedPrefixes.isEmpty {
             var lines = [title("Reused prefixes", width: width)]
             for prefix in m.reusedPrefixes {
-                let text = prefix.label + " · " + Formatting.grouped(prefix.tokens) + " tok · ×" + Formatting.grouped(prefix.uses)
+                // Count and size first: a narrow panel cuts the description, never the numbers.
+                let text = "×" + Formatting.grouped(prefix.uses) + " " + Formatting.grouped(prefix.tokens) + " tok · " + prefix.label
                 lines.append(StyledLine(TextWrap.truncate(text, to: width), Style(.panelValue)))
             }
             out.append((7, lines))
