@@ -65,6 +65,7 @@ struct AskBatch {
             var object = AskJSON(reply: result.reply, model: result.reply.model ?? model, cost: result.cost, error: result.error,
                                  conversation: keep ? conversation : nil)
             object.question = question
+            object.usageProblem = result.usageProblem
             Terminal.write(object.encoded() + "\n")
             return
         }
@@ -74,6 +75,8 @@ struct AskBatch {
         Terminal.write("\n")
         if let error = result.error {
             Terminal.errorLine("cachechat: question \(index + 1) failed: \(error.message)")
+        } else if let problem = result.usageProblem {
+            Terminal.errorLine("cachechat: question \(index + 1): usage not understood (\(problem)): its tokens and cost are not counted")
         } else if let usage = result.reply.usage {
             var line = UsageLine.text(usage: usage, cost: result.cost, model: result.reply.model ?? model, secondsToFirstToken: nil)
             line = line.replacingOccurrences(of: "cachechat: ", with: "cachechat: question \(index + 1): ", options: .anchored)
@@ -131,10 +134,10 @@ struct AskBatchSummary: Encodable {
         requests = results.count
         failed = results.filter { $0.error != nil }.count
         let usages = results.compactMap(\.usage)
-        promptTokens = usages.reduce(0) { $0 + ($1.resolvedPromptTokens ?? 0) }
-        hitTokens = usages.reduce(0) { $0 + ($1.resolvedCacheHitTokens ?? 0) }
-        missTokens = usages.reduce(0) { $0 + ($1.resolvedCacheMissTokens ?? 0) }
-        completionTokens = usages.reduce(0) { $0 + ($1.completionTokens ?? 0) }
+        promptTokens = usages.reduce(0) { $0.saturatingAdd($1.resolvedPromptTokens ?? 0) }
+        hitTokens = usages.reduce(0) { $0.saturatingAdd($1.resolvedCacheHitTokens ?? 0) }
+        missTokens = usages.reduce(0) { $0.saturatingAdd($1.resolvedCacheMissTokens ?? 0) }
+        completionTokens = usages.reduce(0) { $0.saturatingAdd($1.completionTokens ?? 0) }
         let costs = results.compactMap(\.cost)
         cost = costs.isEmpty ? nil : costs.reduce(0) { $0 + $1.amount }
         costWithoutCache = costs.isEmpty ? nil : costs.reduce(0) { $0 + $1.withoutCache }
