@@ -95,17 +95,9 @@ struct MigrationV5Tests {
         // was checked, made `stats` and the TUI trap on every start.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("v4-\(UUID().uuidString).sqlite").path
         let queue = try DatabaseQueue(path: path)
+        // The schema as it was before the check: the real migrations, up to v4.
+        try StoreSchema.migrator.migrate(queue, upTo: "v4: what each request carried, and estimated usage")
         try queue.write { db in
-            try db.execute(sql: StoreSchema.v1)
-            try db.execute(sql: "ALTER TABLE conversation ADD COLUMN few_shot_mode TEXT")
-            try db.execute(sql: "ALTER TABLE conversation ADD COLUMN history_start INTEGER")
-            try db.execute(sql: "ALTER TABLE request ADD COLUMN plan TEXT")
-            try db.execute(sql: "ALTER TABLE request ADD COLUMN estimated BOOLEAN NOT NULL DEFAULT 0")
-            try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
-            for name in ["v1: conversations, messages, request ledger", "v2: few-shot mode of a conversation",
-                         "v3: history cut for cache-aware truncation", "v4: what each request carried, and estimated usage"] {
-                try db.execute(sql: "INSERT INTO grdb_migrations VALUES (?)", arguments: [name])
-            }
             for prompt in [4_000_000_000_000_000_000, 4_000_000_000_000_000_000, 4_000_000_000_000_000_000, 120] {
                 try db.execute(sql: """
                     INSERT INTO request (time, endpoint_host, endpoint_name, model, prompt_tokens, cache_hit_tokens,
