@@ -10,6 +10,10 @@ public struct ReusedPrefix: Sendable, Hashable {
     public var systemMessages: Int
     /// Complete user/assistant pairs of the pinned few-shot set fully reused.
     public var shots: Int
+    /// Attached documents fully reused.
+    public var documents: Int = 0
+    /// How much of the next document was reused when the reuse ended inside it (percent).
+    public var partialDocumentPercent: Int?
     /// Complete conversation turns after the pinned set fully reused.
     public var turns: Int
     /// Reused tokens after the last whole group.
@@ -23,7 +27,9 @@ public struct ReusedPrefix: Sendable, Hashable {
 
     /// - Parameter pinnedMessageCount: how many leading messages are the pinned set
     ///   (system prompt + few-shot pairs); pairs inside it are "shots", later ones "turns".
-    public init(map: ReuseMap, pinnedMessageCount: Int = 0) {
+    /// - Parameter documents: the message indices of attached documents (each a user
+    ///   message on its own, counted as "docs", never as a shot or a turn).
+    public init(map: ReuseMap, pinnedMessageCount: Int = 0, documents: Range<Int> = 0..<0) {
         tokens = map.hitTokens
         hash = map.hitTokens > 0 ? map.reusedPrefixHash : nil
         let messages = map.entries.filter { !$0.span.isGenerationPrompt }
@@ -36,7 +42,25 @@ public struct ReusedPrefix: Sendable, Hashable {
             index += 1
         }
         // Whole turns: a user message and every following non-user message, all fully reused.
+        // Attached documents (after the shots, before the history) count as documents.
+        var documentCount = 0
+        var partialDocumentPercent: Int?
         while index < messages.count, messages[index].span.role == .user {
+            if documents.contains(messages[index].messageIndex) {
+                guard messages[index].reuse == .full else {
+                    // A cache unit rarely ends where a document does: the reuse usually
+                    // stops in its last unit. Say how much of it, not "start of a message".
+                    if case .partial(let reused, let total) = messages[index].reuse, total > 0 {
+                        partialDocumentPercent = min(99, reused * 100 / total)
+                        groupedEnd = messages[index].span.start + reused
+                    }
+                    break
+                }
+                documentCount += 1
+                groupedEnd = messages[index].span.end
+                index += 1
+                continue
+            }
             var end = index + 1
             while end < messages.count, messages[end].span.role != .user, messages[end].span.role != .system { end += 1 }
             let group = messages[index..<end]
@@ -47,10 +71,12 @@ public struct ReusedPrefix: Sendable, Hashable {
             index = end
         }
         systemMessages = systems
+        self.documents = documentCount
+        self.partialDocumentPercent = partialDocumentPercent
         self.shots = shots
         self.turns = turns
         extraTokens = max(0, map.hitTokens - groupedEnd)
-        if systems + shots + turns == 0, map.hitTokens > 0 {
+        if systems + shots + documentCount + turns == 0, partialDocumentPercent == nil, map.hitTokens > 0 {
             partialRole = messages.first(where: { $0.reuse != .full })?.span.role ?? messages.last?.span.role
         }
     }
@@ -61,6 +87,8 @@ public struct ReusedPrefix: Sendable, Hashable {
         var parts: [String] = []
         if systemMessages > 0 { parts.append("system") }
         if shots > 0 { parts.append(shots == 1 ? "1 shot" : "\(shots) shots") }
+        if documents > 0 { parts.append(documents == 1 ? "1 doc" : "\(documents) docs") }
+        if let percent = partialDocumentPercent { parts.append("\(percent)% of " + (documents > 0 ? "the next doc" : "1 doc")) }
         if turns > 0 { parts.append(turns == 1 ? "1 turn" : "\(turns) turns") }
         if parts.isEmpty {
             return "start of the \(Self.noun(partialRole)), \(Formatting.grouped(tokens)) tokens"
@@ -76,6 +104,8 @@ public struct ReusedPrefix: Sendable, Hashable {
         var parts: [String] = []
         if systemMessages > 0 { parts.append("system") }
         if shots > 0 { parts.append(shots == 1 ? "1 shot" : "\(shots) shots") }
+        if documents > 0 { parts.append(documents == 1 ? "1 doc" : "\(documents) docs") }
+        if let percent = partialDocumentPercent { parts.append("\(percent)% of " + (documents > 0 ? "the next doc" : "1 doc")) }
         if turns > 0 { parts.append(turns == 1 ? "1 turn" : "\(turns) turns") }
         if parts.isEmpty { return "start of the \(Self.noun(partialRole))" }
         return parts.joined(separator: " + ") + (extraTokens > 0 ? " (+\(Formatting.grouped(extraTokens)) tok)" : "")

@@ -90,6 +90,7 @@ struct ChatCommand: ParsableCommand {
             crashTestEnabled: environment["CACHECHAT_TEST_TRAP"] == "1")
         appEnvironment.brokenThemes = themes.broken
         appEnvironment.fetchModels = true
+        appEnvironment.warmupWait = localServer?.engine.configuration.cache.constructDelay ?? 2
         appEnvironment.editorCommand = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
 
         let terminal = CursesTerminal()

@@ -72,12 +72,15 @@ struct HistoryCommand: ParsableCommand {
         @Option(help: "md or json.")
         var format: ExportFormat = .md
 
+        @Flag(help: "Include the attached documents' whole text (by default only their names and content hashes).")
+        var documents = false
+
         func run() throws {
             let store = try HistoryStore.openForReading()
             guard (try store.conversation(ConversationID(id))) != nil else {
                 throw CLIError.usage("There is no conversation \(id). `cachechat history list` shows them.")
             }
-            Terminal.write(try store.export(ConversationID(id), format: format == .md ? .markdown : .json))
+            Terminal.write(try store.export(ConversationID(id), format: format == .md ? .markdown : .json, documents: documents))
         }
     }
 

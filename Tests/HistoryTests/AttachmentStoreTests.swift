@@ -41,6 +41,10 @@ struct AttachmentStoreTests {
         #expect(markdown.contains("- Attached: b.md (\(docs[0].hash)), a.md (\(docs[1].hash))"))
         let json = try history.export(fork.id, format: .json)
         #expect(json.contains("\"hash\" : \"\(docs[0].hash)\"") && !json.contains("Second"), "names and hashes, not the text")
+        let full = try history.export(fork.id, format: .markdown, documents: true)
+        #expect(full.contains("## Document: b.md (\(docs[0].hash))\n\n```\nSecond\n\n```"), "with --documents, the text too")
+        let fullJSON = try history.export(fork.id, format: .json, documents: true)
+        #expect(fullJSON.contains("\"text\" : \"Second\\n\""))
         try history.deleteConversation(fork.id)
         #expect(try history.attachmentText(hash: docs[0].hash) == nil)
     }

@@ -69,6 +69,17 @@ extension AppLogic {
                    }) { logic, state, argument in
             logic.fewShotCommand(&state, argument)
         },
+        AppCommand(name: "attach", arguments: "[PATH...]",
+                   summary: "attach files or folders as documents before the history (alone: list them); @path in a message too") { logic, state, argument in
+            logic.attachCommand(&state, argument)
+        },
+        AppCommand(name: "detach", arguments: "[N|NAME]", summary: "remove an attached document (its cache cost is shown first)",
+                   completions: { state, _ in state.conversation.attachments.map(\.name) }) { logic, state, argument in
+            logic.detachCommand(&state, argument)
+        },
+        AppCommand(name: "each", arguments: "QUESTIONS", summary: "one question per line, each its own request over this conversation, cache warmed first") { logic, state, argument in
+            logic.eachCommand(&state, argument)
+        },
         AppCommand(name: "truncate", arguments: "[now]", summary: "cut old history once, cache-friendly (now: even below the limit)",
                    completions: { _, _ in ["now"] }) { logic, state, argument in
             logic.showTruncationPlan(&state, force: argument == "now")
@@ -97,8 +108,9 @@ extension AppLogic {
         AppCommand(name: "delete", summary: "delete this conversation (its requests stay in the ledger)") { logic, state, _ in
             logic.askToDeleteCurrent(&state)
         },
-        AppCommand(name: "export", arguments: "md|json [PATH]", summary: "export this conversation",
-                   completions: { _, _ in ["md", "json"] }) { logic, state, argument in
+        AppCommand(name: "export", arguments: "md|json [PATH] [--documents]",
+                   summary: "export this conversation (--documents: with the attached documents' text)",
+                   completions: { _, _ in ["md", "json", "md --documents", "json --documents"] }) { logic, state, argument in
             logic.export(&state, argument)
         },
         AppCommand(name: "stats", summary: "totals of the request ledger") { _, _, _ in
@@ -174,7 +186,7 @@ extension AppLogic {
         var bar = CommandLineBar(commands: visible.map { CommandLineBar.Command($0.name, $0.arguments.isEmpty ? $0.summary : "\($0.arguments) — \($0.summary)") },
                                  text: text, argumentCompletions: completions)
         bar.pathCompletions = Self.pathCompleter
-        bar.pathArguments = ["export"]
+        bar.pathArguments = ["export", "attach"]
         return bar
     }
 
@@ -182,8 +194,9 @@ extension AppLogic {
     /// only when the command was understood.
     func runCommandLine(_ state: inout AppState, _ line: String) -> [Effect] {
         let body = line.drop { $0 == "/" }
-        let name = String(body.prefix { $0 != " " })
-        let argument = body.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+        let name = String(body.prefix { $0 != " " && $0 != "\n" })
+        // `/each` takes the lines after it; what ends a line is trimmed for the rest.
+        let argument = body.dropFirst(name.count).trimmingCharacters(in: .whitespacesAndNewlines)
         guard let command = Self.command(named: name), !command.hidden || environment.crashTestEnabled else {
             fail(&state, "Unknown command /\(name). Type / and Tab to see the commands.")
             return []
@@ -231,7 +244,7 @@ extension AppLogic {
 
     /// False (with a word to the user) while a reply is streaming.
     func isIdle(_ state: inout AppState) -> Bool {
-        guard state.turn == nil else {
+        guard !state.isBusy else {
             info(&state, "Wait for the reply (or press Esc to stop it) first.")
             return false
         }

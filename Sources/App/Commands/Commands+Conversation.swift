@@ -99,17 +99,22 @@ extension AppLogic {
         stashDraft(&state)
         let old = state.conversation
         state.conversation = ConversationState(model: old.model, thinking: old.thinking, reasoningEffort: old.reasoningEffort,
-                                               systemPrompt: old.systemPrompt, fewShot: old.fewShot, fewShotMode: old.fewShotMode)
+                                               systemPrompt: old.systemPrompt, fewShot: old.fewShot, fewShotMode: old.fewShotMode,
+                                               attachments: old.attachments)
         restoreDraft(&state)
         resetConversationView(&state)
         info(&state, "New conversation. The first message gives it its title."
-             + (old.fewShot.map { " Few-shot set `\($0.name)` stays pinned; /fewshot off drops it." } ?? ""))
+             + (old.fewShot.map { " Few-shot set `\($0.name)` stays pinned; /fewshot off drops it." } ?? "")
+             + (old.attachments.isEmpty ? "" : " Attached documents stay (the same bytes hit the cache); /detach drops one."))
         return [.refreshTotals(nil)]
     }
 
     /// Everything that belonged to the previous conversation goes.
     func resetConversationView(_ state: inout AppState) {
         state.exchange = nil
+        state.openCards = []
+        state.keptCopies = [:]
+        state.answerNotes = [:]
         state.draft = nil
         state.editor.history = state.conversation.messages.filter { $0.role == .user }.map(\.content)
         state.totals.conversation = StatsSummary()
@@ -198,6 +203,10 @@ extension AppLogic {
     }
 
     func export(_ state: inout AppState, _ argument: String) -> [Effect] {
+        // `--documents` (anywhere) includes the attached documents' whole text.
+        let documents = argument.split(separator: " ").contains("--documents")
+        let argument = argument.split(separator: " ", omittingEmptySubsequences: false).filter { $0 != "--documents" }
+            .joined(separator: " ").trimmingCharacters(in: .whitespaces)
         let parts = argument.split(separator: " ", maxSplits: 1).map(String.init)
         guard let id = state.conversation.id else {
             info(&state, "Nothing to export yet.")
@@ -222,7 +231,7 @@ extension AppLogic {
         }
         let title = state.conversation.record?.title ?? "conversation"
         let name = Self.exportName(title: title, id: id) + (format == .json ? ".json" : ".md")
-        return [.export(id, format, path: path, name: name, replace: false)]
+        return [.export(id, format, path: path, name: name, replace: false, documents: documents)]
     }
 
     /// "why-are-cache-hits-cheaper-12": the title in lower-case words, safe in any file
@@ -368,6 +377,12 @@ extension AppLogic {
 
     func requestQuit(_ state: inout AppState) -> [Effect] {
         // A reply already being stopped (Esc and Ctrl-Q typed at once) needs no question.
+        if let batch = state.batch, !batch.stopping {
+            state.pending = .quit
+            state.overlay = .dialog(Dialog(title: "Quit?", message: "/each is still answering. Stop it, keep the parts received, and quit?",
+                                           buttons: ["Quit", "Stay"]))
+            return []
+        }
         if let turn = state.turn, !turn.stopping {
             state.pending = .quit
             state.overlay = .dialog(Dialog(title: "Quit?", message: "A reply is still streaming. Stop it, keep the part received, and quit?",
@@ -387,7 +402,9 @@ extension AppLogic {
                 + (state.conversation.id == nil ? "with your next new conversation (Ctrl-N, or at start when there is no other)."
                                                 : "when you open this conversation again.")
         }
-        return (state.turn.map { [.cancel(token: $0.token)] } ?? []) + [.saveRemembered(state.remembered)]
+        let batchTokens = state.batch?.entries.compactMap { $0.phase == .running ? $0.turn?.token : nil } ?? []
+        return (state.turn.map { [.cancel(token: $0.token)] } ?? []) + batchTokens.map { .cancel(token: $0) }
+            + [.saveRemembered(state.remembered)]
     }
 
     /// The editor's text is this conversation's draft: kept (in memory, and on disk at

@@ -29,10 +29,23 @@ extension AppRuntime {
             }
         case .openConversation(let id):
             dispatch(.result(open(id)))
-        case .saveQuestion(let text, let conversation, let create, let ordinal, let serial):
+        case .saveQuestion(let text, let conversation, let create, let ordinal, let serial, let attachments, let entry):
             let saved = RequestRunner.saveQuestion(text, conversation: conversation, create: create, history: history,
-                                                   ordinal: ordinal, serial: serial, now: clock.now())
-            dispatch(.result(.questionSaved(saved.message, record: saved.record, problem: saved.problem)))
+                                                   ordinal: ordinal, serial: serial, now: clock.now(), attachments: attachments)
+            dispatch(.result(.questionSaved(saved.message, record: saved.record, problem: saved.problem, batchEntry: entry)))
+        case .loadAttachments(let paths, let purpose):
+            dispatch(.result(loadAttachments(paths, purpose: purpose)))
+        case .checkAttachments(let attachments, let send):
+            let loader = AttachmentLoader(readStandardInput: { Data() })
+            let onDisk = attachments.map { attachment in
+                attachment.path.flatMap { try? loader.loadFile($0, name: attachment.name) } ?? (attachment.path == nil ? attachment : nil)
+            }
+            dispatch(.result(.attachmentsOnDisk(onDisk, then: send)))
+        case .saveAttachments(let id, let attachments):
+            attempt("Could not save the attachment list (it applies until you leave this conversation)") {
+                try history.setAttachments(attachments, of: id)
+                return nil
+            }
         case .send(let plan, let token):
             runs[token] = runner.start(plan) { [weak self] event in
                 if case .finished = event { self?.runs[token] = nil }
@@ -86,7 +99,7 @@ extension AppRuntime {
                     : try history.searchConversations(query, limit: AppLogic.conversationSearchLimit)
                 return .conversationSearch(query: text, matches)
             }
-        case .export(let id, let format, let path, let name, let replace):
+        case .export(let id, let format, let path, let name, let replace, let documents):
             var target = path.map { Paths.expandingTilde($0) } ?? exportDirectory + "/" + name
             if path == nil {
                 try? FileManager.default.createDirectory(atPath: exportDirectory, withIntermediateDirectories: true)
@@ -95,11 +108,11 @@ extension AppRuntime {
             let exists = FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory)
             if exists, isDirectory.boolValue { target = URL(fileURLWithPath: target).appendingPathComponent(name).path }
             if !replace, FileManager.default.fileExists(atPath: target) {
-                dispatch(.result(.exportWouldReplace(id, format, path: target)))
+                dispatch(.result(.exportWouldReplace(id, format, path: target, documents: documents)))
                 return
             }
             attempt("Could not export to \(target)") {
-                let text = try history.export(id, format: format)
+                let text = try history.export(id, format: format, documents: documents)
                 do {
                     // Private like the history it comes from (0600), written whole or not at all.
                     try Data(text.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
@@ -178,13 +191,38 @@ extension AppRuntime {
         }
     }
 
+    /// Reads the files `/attach` or a message's `@path` words name. For `@path`, words
+    /// that name no file are plain text (trailing punctuation is tried without, too).
+    func loadAttachments(_ paths: [String], purpose: AttachPurpose) -> EffectResult {
+        var loader = AttachmentLoader(readStandardInput: { Data() })
+        var existing: [String] = paths
+        if case .mentions = purpose {
+            existing = paths.compactMap { word in
+                var candidate = word
+                while !candidate.isEmpty {
+                    if FileManager.default.fileExists(atPath: Paths.expandingTilde(candidate)) { return candidate }
+                    guard let last = candidate.last, ",.;:!?)]}\"'".contains(last) else { return nil }
+                    candidate.removeLast()
+                }
+                return nil
+            }
+        }
+        do {
+            let loaded = try loader.load(existing.map { Paths.expandingTilde($0) })
+            return .attachmentsLoaded(loaded, skipped: loader.skipped, purpose)
+        } catch {
+            return .attachmentsFailed("\(error)", purpose)
+        }
+    }
+
     /// Reads a conversation with what its panel and marks need.
     func open(_ id: ConversationID) -> EffectResult {
         do {
             guard let record = try history.conversation(id) else { return .failure("Conversation \(id) no longer exists.") }
             let messages = try history.messages(in: id)
+            let attachments = try history.attachments(of: id)
             let library = fewShots
-            let conversation = ConversationState.restore(record, messages: messages) { name, version in
+            let conversation = ConversationState.restore(record, messages: messages, attachments: attachments) { name, version in
                 library?.archivedVersion(name: name, version: version)
             }
             var problem: String?

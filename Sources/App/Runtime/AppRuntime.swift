@@ -153,7 +153,8 @@ public final class AppRuntime {
     /// `frameInterval` after the last frame (a streaming reply).
     func renderIfNeeded(force: Bool) {
         guard needsRender else { return }
-        if force || state.turn == nil || clock.uptime() - lastRender >= Self.frameInterval { render() }
+        // The same sum as `nextWakeUp`'s, so a loop woken for the frame always paints it.
+        if force || !state.isBusy || clock.uptime() >= lastRender + Self.frameInterval { render() }
     }
 
     /// When the loop next has something to do without input: a timer, a pending Esc, a

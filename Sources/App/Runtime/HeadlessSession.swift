@@ -62,7 +62,7 @@ public final class HeadlessSession {
     @discardableResult
     public func settle(limit: Double = 600) -> Bool {
         run(until: { [self] in
-            runtime.state.turn == nil && transport.activeTransfers == 0 && runtime.state.predictionDue == nil
+            !runtime.state.isBusy && transport.activeTransfers == 0 && runtime.state.predictionDue == nil
                 && runtime.state.listSearchDue == nil
                 && device.input.isEmpty && !runtime.hasPendingWork
         }, limit: limit)

@@ -78,14 +78,23 @@ public struct AppState {
     public var isFinished = false
     /// Why the history is only in memory (nil when it is saved to disk).
     public var historyOffReason: String?
+    /// Attached documents whose card is open (by position), the rest are folded.
+    public var openCards: Set<Int> = []
+    /// Attachments whose changed file the user chose not to re-read: position → the hash
+    /// of the file's text then (asked again only when the file changes once more).
+    public var keptCopies: [Int: String] = [:]
+    /// `/each` in progress: questions sent as separate requests over one prefix.
+    public var batch: BatchState?
+    /// Cache numbers shown under `/each` answers of this conversation (this session).
+    public var answerNotes: [TranscriptID: String] = [:]
 
     public init(conversation: ConversationState) {
         self.conversation = conversation
         editor = InputEditor(placeholder: "Message — Enter sends, Alt-Enter adds a line, F1 for help", maxHeight: 8)
     }
 
-    /// True while a reply is on its way.
-    public var isBusy: Bool { turn != nil }
+    /// True while a reply (or an `/each` batch) is on its way.
+    public var isBusy: Bool { turn != nil || batch != nil }
 }
 
 /// The user's choice for the cache panel.
@@ -153,7 +162,12 @@ public enum PendingAction: Equatable, Sendable {
     /// Write reply `TranscriptID` again in a fork (an earlier reply, from the focus).
     case regenerateFork(TranscriptID)
     case truncate(ordinal: Int)
-    case replaceExport(ConversationID, HistoryExportFormat, path: String)
+    case replaceExport(ConversationID, HistoryExportFormat, path: String, documents: Bool = false)
+    /// Detach the attachment at this position.
+    case detach(Int)
+    /// Attached files changed on disk: re-read them (`onDisk`, per attachment; nil: gone),
+    /// keep the attached copies, or cancel the send.
+    case changedAttachments(onDisk: [Attachment?], then: PendingSend)
     case quit
 }
 

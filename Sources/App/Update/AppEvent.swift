@@ -36,7 +36,17 @@ public enum Effect {
     case openConversation(ConversationID)
     /// Saves `text` as the next user message (creating the stored conversation first when
     /// `create` is given), then the App sends.
-    case saveQuestion(text: String, conversation: ConversationID?, create: ConversationSettings?, ordinal: Int, serial: Int)
+    /// `attachments` are stored with a conversation it creates; `batchEntry` names the
+    /// `/each` question it is (nil: the draft).
+    case saveQuestion(text: String, conversation: ConversationID?, create: ConversationSettings?, ordinal: Int, serial: Int,
+                      attachments: [Attachment] = [], batchEntry: Int? = nil)
+    /// Reads files for `/attach`, `@path` in a draft, or a re-read before sending (paths as
+    /// typed: relative to the working folder, `~` expanded, folders expanded).
+    case loadAttachments([String], AttachPurpose)
+    /// Reads the attached files again to see whether they changed since attached.
+    case checkAttachments([Attachment], then: PendingSend)
+    /// Stores the conversation's attachment list (replacing the old one).
+    case saveAttachments(ConversationID, [Attachment])
     /// Starts the request; events come back as `.turn(token:…)`.
     case send(RequestPlan, token: Int)
     case cancel(token: Int)
@@ -55,7 +65,7 @@ public enum Effect {
     /// existing file is replaced only when `replace`.
     /// Writes the conversation to `path` (a file, or a folder to put `name` in; nil: the
     /// exports folder).
-    case export(ConversationID, HistoryExportFormat, path: String?, name: String, replace: Bool)
+    case export(ConversationID, HistoryExportFormat, path: String?, name: String, replace: Bool, documents: Bool = false)
     case stats
     case copy(String, what: String)
     /// Opens the draft in the user's editor (Ctrl-X Ctrl-E) and reads it back.
@@ -78,6 +88,28 @@ public enum Effect {
     case crash
 }
 
+/// What a send is waiting for: the draft's text, or `/each`'s questions.
+public enum PendingSend: Equatable, Sendable {
+    case question(String)
+    case each([String])
+
+    /// The text the `@path` words are looked for in.
+    var text: String {
+        switch self {
+        case .question(let text): text
+        case .each(let questions): questions.joined(separator: "\n")
+        }
+    }
+}
+
+/// Why files are being read.
+public enum AttachPurpose: Equatable, Sendable {
+    /// `/attach PATH...`.
+    case attach
+    /// `@path` words of a send: attach what exists, then send.
+    case mentions(PendingSend)
+}
+
 /// `/fewshot dup|rename|delete`.
 public enum FewShotFileOperation: Equatable, Sendable {
     case duplicate(String, as: String)
@@ -91,7 +123,13 @@ public enum EffectResult {
     case opened(ConversationState, lastRequest: LedgerEntry?, recent: [LedgerEntry], problem: String?)
     case openedEmpty
     /// The question, stored or (with `problem`) kept in memory only.
-    case questionSaved(HistoryMessage, record: Conversation?, problem: String?)
+    case questionSaved(HistoryMessage, record: Conversation?, problem: String?, batchEntry: Int? = nil)
+    /// Files read for `purpose`; `skipped` names folder files that are not text.
+    case attachmentsLoaded([Attachment], skipped: [String], AttachPurpose)
+    /// Files that could not be read for `purpose`: why, naming the file.
+    case attachmentsFailed(String, AttachPurpose)
+    /// Each attachment as its file is now (nil: gone or unreadable), for `send`.
+    case attachmentsOnDisk([Attachment?], then: PendingSend)
     case totals(conversation: StatsSummary, allTime: StatsSummary, recent: [LedgerEntry])
     case conversationList([ConversationSummary])
     /// What the conversation list's filter `query` found.
@@ -107,7 +145,7 @@ public enum EffectResult {
     case themeApplied(String)
     case statistics(StatsSummary)
     /// The export's file exists: ask before replacing it.
-    case exportWouldReplace(ConversationID, HistoryExportFormat, path: String)
+    case exportWouldReplace(ConversationID, HistoryExportFormat, path: String, documents: Bool = false)
     /// A finished effect with something to tell the user.
     case info(String)
     case warning(String)

@@ -24,6 +24,9 @@ public struct AppEnvironment {
     /// Overrides the model's context window for truncation (CACHECHAT_CONTEXT_LIMIT).
     public var contextLimit: Int?
     public var themeNames: [String]
+    /// Seconds `/each` waits after each warm-up request while the server builds its cache
+    /// (no response says when it is ready): the built-in endpoint's own delay, else 2.
+    public var warmupWait = 2.0
     /// Model ids offered by `/model` completion.
     public var knownModels: [String]
     /// `/crash-test` traps (tests only, CACHECHAT_TEST_TRAP=1).
@@ -104,8 +107,9 @@ public final class AppLogic {
         case .tick:
             return tick(&state)
         case .turn(let token, let turnEvent):
-            guard state.turn?.token == token else { return [] }
-            return handleTurn(&state, turnEvent)
+            if state.turn?.token == token { return handleTurn(&state, turnEvent) }
+            if let entry = state.batch?.entry(token: token) { return handleBatchTurn(&state, entry: entry, turnEvent) }
+            return []
         case .result(let result):
             return handleResult(&state, result)
         }
@@ -126,7 +130,8 @@ public final class AppLogic {
             }
         }
         if let expires = state.notice?.expires, now >= expires { state.notice = nil }
-        if state.turn != nil, now - state.lastSpinnerTick >= 0.1 {
+        if state.batch != nil { effects += batchStep(&state) }
+        if state.isBusy, now - state.lastSpinnerTick >= 0.1 {
             state.spinnerFrame += 1
             state.lastSpinnerTick = now
         }
@@ -139,7 +144,8 @@ public final class AppLogic {
         if let due = state.predictionDue { times.append(due) }
         if let due = state.listSearchDue { times.append(due) }
         if let expires = state.notice?.expires { times.append(expires) }
-        if state.turn != nil { times.append(state.lastSpinnerTick + 0.1) }
+        if state.isBusy { times.append(state.lastSpinnerTick + 0.1) }
+        if let wake = state.batch?.scheduler.nextWakeUp { times.append(wake) }
         return times.min()
     }
 
@@ -205,8 +211,8 @@ public final class AppLogic {
     }
 
     /// The plan of `question` in the current conversation, with its predicted hit.
-    func plan(_ state: AppState, question: RequestPlan.Question) -> RequestPlan {
-        let plan = RequestPlan(state.conversation, question: question, options: environment.options, renderer: renderer)
+    func plan(_ state: AppState, question: RequestPlan.Question, conversation: ConversationState? = nil) -> RequestPlan {
+        let plan = RequestPlan(conversation ?? state.conversation, question: question, options: environment.options, renderer: renderer)
         return plan.predicted(by: predictor(state, model: plan.settings.model), now: clock.now().timeIntervalSince1970,
                               hashes: hashes(for: plan.prompt.ids))
     }

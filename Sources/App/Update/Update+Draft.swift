@@ -18,7 +18,7 @@ extension AppLogic {
         let text = state.editor.text
         // While a reply streams, the next request will carry that reply too, and it is not
         // written yet: the draft is predicted when the reply ends.
-        guard state.turn == nil, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, !text.hasPrefix("/") || text.hasPrefix("//") else {
+        guard !state.isBusy, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, !text.hasPrefix("/") || text.hasPrefix("//") else {
             state.draft = nil
             return
         }

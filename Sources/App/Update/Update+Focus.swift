@@ -11,21 +11,30 @@ extension AppLogic {
     /// Keys while the focus is on a message; nil hands the key back (the focus is left and
     /// the key handled as usual, so typing never goes nowhere).
     func handleFocusKey(_ state: inout AppState, _ event: KeyEvent) -> [Effect]? {
-        let messages = state.conversation.messages
-        guard let focus = state.focus, let index = messages.firstIndex(where: { $0.id == focus }) else {
+        let items = focusables(state)
+        guard let focus = state.focus, let index = items.firstIndex(of: focus) else {
             state.focus = nil
             return nil
         }
-        let message = messages[index]
         switch event {
         case .key(.up, []), .key(.up, [.alt]), .char("k", []):
             moveFocus(&state, to: max(0, index - 1))
+            return []
         case .key(.down, []), .key(.down, [.alt]), .char("j", []):
-            if index + 1 < messages.count { moveFocus(&state, to: index + 1) } else { leaveFocus(&state) }
+            if index + 1 < items.count { moveFocus(&state, to: index + 1) } else { leaveFocus(&state) }
+            return []
         case .key(.home, []), .char("g", []):
             moveFocus(&state, to: 0)
+            return []
         case .key(.end, []), .char("G", []):
-            moveFocus(&state, to: messages.count - 1)
+            moveFocus(&state, to: items.count - 1)
+            return []
+        default:
+            break
+        }
+        if case .attachment(let position) = focus { return handleCardKey(&state, event, position: position) }
+        guard let message = state.conversation.messages.first(where: { $0.id == focus }) else { return nil }
+        switch event {
         case .key(.escape, []), .char("q", []), .key(.enter, []):
             leaveFocus(&state)
         case .key(.pageUp, _), .key(.pageDown, _), .mouse:
@@ -55,19 +64,57 @@ extension AppLogic {
         return []
     }
 
+    /// Keys on an attached document's card: Enter opens or folds it, c copies its text,
+    /// d detaches it (after saying what that costs).
+    private func handleCardKey(_ state: inout AppState, _ event: KeyEvent, position: Int) -> [Effect]? {
+        guard state.conversation.attachments.indices.contains(position) else {
+            state.focus = nil
+            return nil
+        }
+        let attachment = state.conversation.attachments[position]
+        switch event {
+        case .key(.enter, []), .char(" ", []), .char("o", []):
+            if state.openCards.remove(position) == nil { state.openCards.insert(position) }
+            state.reveal = .attachment(position)
+        case .key(.escape, []), .char("q", []):
+            leaveFocus(&state)
+        case .key(.pageUp, _), .key(.pageDown, _), .mouse:
+            state.scrollRequests.append(event)
+        case .char("c", []):
+            return [.copy(attachment.text, what: TerminalSanitizer.clean(attachment.name))]
+        case .char("d", []):
+            return run(named: "detach", &state, "\(position + 1)")
+        case .char("e", []), .char("r", []), .char("b", []):
+            info(&state, "On a document: Enter opens or folds it, c copies its text, d detaches it.")
+        default:
+            leaveFocus(&state)
+            return nil
+        }
+        return []
+    }
+
+    /// What the focus moves over, top to bottom: the attached documents' cards, then the
+    /// messages.
+    func focusables(_ state: AppState) -> [TranscriptID] {
+        state.conversation.attachments.indices.map { TranscriptID.attachment($0) } + state.conversation.messages.map(\.id)
+    }
+
     /// Alt-Up, or Esc then Up: the focus goes to the last message.
     func enterFocus(_ state: inout AppState) -> [Effect] {
-        guard !state.conversation.messages.isEmpty else {
+        let items = focusables(state)
+        guard !items.isEmpty else {
             info(&state, "No messages yet: the focus (Alt-Up) moves over messages once there are some.")
             return []
         }
-        moveFocus(&state, to: state.conversation.messages.count - 1)
-        info(&state, "Message focus: ↑↓ move · c copy · b code block · e edit · r regenerate · Esc back to the editor.")
+        moveFocus(&state, to: items.count - 1)
+        info(&state, "Message focus: ↑↓ move · c copy · b code block · e edit · r regenerate · Enter opens a document · Esc back to the editor.")
         return []
     }
 
     private func moveFocus(_ state: inout AppState, to index: Int) {
-        let id = state.conversation.messages[index].id
+        let items = focusables(state)
+        guard items.indices.contains(index) else { return }
+        let id = items[index]
         state.focus = id
         state.reveal = id
     }

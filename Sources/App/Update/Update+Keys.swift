@@ -27,11 +27,13 @@ extension AppLogic {
             return []
         case .key(.escape, []):
             if state.turn != nil { return stop(&state) }
+            if state.batch != nil { return stopBatch(&state) }
             state.notice = nil
             state.escapeArmed = true
             return []
         case .char("c", [.ctrl]):
             if state.turn != nil { return stop(&state) }
+            if state.batch != nil { return stopBatch(&state) }
             info(&state, "Ctrl-Q quits (Ctrl-D on an empty line too). Esc stops a reply.")
             return []
         case .char("d", [.ctrl]) where state.editor.isEmpty:
@@ -51,6 +53,7 @@ extension AppLogic {
                 return run(command, &state, binding.argument)
             }
         }
+        if case .key(.tab, []) = event, let effects = completeMention(&state) { return effects }
         let result = state.editor.handle(event)
         if result == .ignored, let plain = event.withoutAlt {
             // Esc then a key typed at once reads as Alt-key. Bound to nothing, it is what
@@ -158,6 +161,9 @@ extension AppLogic {
     func confirmPending(_ state: inout AppState, choice: Int, dialog: Dialog) -> [Effect] {
         guard let action = state.pending else { return [] }
         state.pending = nil
+        if case .changedAttachments(let onDisk, let send) = action {
+            return resolveChangedAttachments(&state, onDisk: onDisk, then: send, choice: choice)
+        }
         // The first button says yes; destructive dialogs open on the last (Keep, Cancel).
         guard choice == 0 else { return [] }
         switch action {
@@ -167,8 +173,39 @@ extension AppLogic {
         case .fork(let id): return fork(&state, at: id)
         case .regenerateFork(let id): return regenerateInFork(&state, reply: id)
         case .truncate(let ordinal): return applyCut(&state, ordinal: ordinal)
-        case .replaceExport(let id, let format, let path):
-            return [.export(id, format, path: path, name: (path as NSString).lastPathComponent, replace: true)]
+        case .detach(let index): return detach(&state, at: index)
+        case .changedAttachments: return []
+        case .replaceExport(let id, let format, let path, let documents):
+            return [.export(id, format, path: path, name: (path as NSString).lastPathComponent, replace: true, documents: documents)]
         }
+    }
+
+    /// Tab after `@path` in the draft completes the path (a folder ends with "/"); with
+    /// several candidates, their common start, and the candidates in the status bar. Nil
+    /// when the word at the cursor is not an `@` word (Tab then indents).
+    func completeMention(_ state: inout AppState) -> [Effect]? {
+        let before = state.editor.characters[..<state.editor.cursor]
+        let wordStart = before.lastIndex(where: { $0 == " " || $0 == "\n" || $0 == "\t" }).map { $0 + 1 } ?? 0
+        let word = String(before[wordStart...])
+        guard word.hasPrefix("@") else { return nil }
+        let typed = String(word.dropFirst())
+        let candidates = Self.pathCompleter(typed)
+        guard !candidates.isEmpty else {
+            info(&state, "No file starts with “\(TerminalSanitizer.clean(typed))”.")
+            return []
+        }
+        var common = candidates[0]
+        for candidate in candidates.dropFirst() {
+            common = String(zip(common, candidate).prefix { $0 == $1 }.map(\.0))
+        }
+        if common.count > typed.count {
+            state.editor.insert(String(common.dropFirst(typed.count)))
+            draftChanged(&state)
+        }
+        if candidates.count > 1 {
+            let names = candidates.prefix(8).map { ($0 as NSString).lastPathComponent + ($0.hasSuffix("/") ? "/" : "") }
+            info(&state, "\(candidates.count) files: " + names.joined(separator: "  ") + (candidates.count > 8 ? "  …" : ""), seconds: 8)
+        }
+        return []
     }
 }

@@ -22,8 +22,15 @@ extension AppLogic {
             restoreDraft(&state)
             resetConversationView(&state)
             return [.refreshTotals(nil)]
-        case .questionSaved(let message, let record, let problem):
+        case .questionSaved(let message, let record, let problem, let entry):
+            if let entry { return batchQuestionSaved(&state, entry: entry, message, record: record, problem: problem) }
             return questionSaved(&state, message, record: record, problem: problem)
+        case .attachmentsLoaded(let attachments, let skipped, let purpose):
+            return attachmentsLoaded(&state, attachments, skipped: skipped, purpose: purpose)
+        case .attachmentsFailed(let problem, let purpose):
+            attachmentsFailed(&state, problem, purpose: purpose)
+        case .attachmentsOnDisk(let onDisk, let send):
+            return attachmentsOnDisk(&state, onDisk, then: send)
         case .totals(let conversation, let allTime, let recent):
             state.totals.conversation = conversation
             state.totals.allTime = allTime
@@ -94,8 +101,8 @@ extension AppLogic {
             return [.saveRemembered(state.remembered)]
         case .statistics(let summary):
             state.overlay = .dialog(Dialog(title: "Statistics", message: statisticsText(summary), buttons: ["OK"]))
-        case .exportWouldReplace(let id, let format, let path):
-            state.pending = .replaceExport(id, format, path: path)
+        case .exportWouldReplace(let id, let format, let path, let documents):
+            state.pending = .replaceExport(id, format, path: path, documents: documents)
             state.overlay = .dialog(Dialog(title: "Replace the file?", message: "\(TerminalSanitizer.clean(path)) exists. Replace it with this export?",
                                            buttons: ["Replace", "Cancel"], focused: 1, destructive: true))
         case .info(let text):
@@ -131,7 +138,7 @@ extension AppLogic {
             guard let hit = entry.hitTokens, !entry.estimated, let record = entry.plan,
                   let plan = RequestPlan(record: record, model: entry.model, conversation: state.conversation.id,
                                          messages: state.conversation.messages, fewShotVersion: fewShotLookup(state),
-                                         renderer: renderer) else { continue }
+                                         attachmentText: attachmentLookup(state), renderer: renderer) else { continue }
             let reply = entry.message.flatMap { id in state.conversation.messages.first { $0.id == .stored(id) } }
             let sequence = (reply?.state == .complete).then {
                 plan.cacheSequence(replyContent: reply!.content, reasoning: reply!.reasoningContent, template: template)
@@ -157,7 +164,7 @@ extension AppLogic {
                   record.messages.count <= last.messages.count, Array(last.messages.prefix(record.messages.count)) == record.messages
             else { continue }
             let map = latest.reuseMap(hitTokens: hit, serverPromptTokens: nil)
-            if map.hitTokens > 0 { state.tally.record(ReusedPrefix(map: map, pinnedMessageCount: latest.pinnedCount)) }
+            if map.hitTokens > 0 { state.tally.record(ReusedPrefix(map: map, pinnedMessageCount: latest.pinnedCount, documents: latest.documentItems)) }
         }
     }
 
@@ -167,7 +174,7 @@ extension AppLogic {
         guard let record = entry.plan,
               let plan = RequestPlan(record: record, model: entry.model, conversation: state.conversation.id,
                                      messages: state.conversation.messages, fewShotVersion: fewShotLookup(state),
-                                     renderer: renderer) else { return nil }
+                                     attachmentText: attachmentLookup(state), renderer: renderer) else { return nil }
         let reply = entry.message.flatMap { id in state.conversation.messages.first { $0.id == .stored(id) } }
         let kept = reply.flatMap { $0.isSent ? $0.templateMessage : nil }
         guard let hit = entry.hitTokens, !entry.estimated else {
@@ -178,6 +185,12 @@ extension AppLogic {
         } ?? plan.prompt.ids
         return Exchange(plan: plan, reply: kept, sequence: sequence, hitTokens: hit,
                         marks: plan.marks(hitTokens: hit, serverPromptTokens: entry.promptTokens))
+    }
+
+    /// Finds an attached document's text by its hash: the conversation's own attachments.
+    func attachmentLookup(_ state: AppState) -> (String) -> String? {
+        let attachments = state.conversation.attachments
+        return { hash in attachments.first { $0.hash == hash }?.text }
     }
 
     /// Finds the few-shot set at a version: the conversation's own set when it matches.

@@ -10,11 +10,18 @@ extension AppLogic {
         let text = state.editor.text
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return [] }
         if text.hasPrefix("/") && !text.hasPrefix("//") { return runCommandLine(&state, text) }
-        guard state.turn == nil else {
+        guard !state.isBusy else {
             info(&state, "A reply is still streaming: wait for it or press Esc to stop it.")
             return []
         }
         let question = text.hasPrefix("//") ? String(text.dropFirst()) : text
+        return proceed(&state, .question(question), stage: .mentions)
+    }
+
+    /// Saves the question (creating the stored conversation, with its attachments, when it
+    /// has none yet); the send follows once it is saved.
+    func saveQuestion(_ state: inout AppState, _ question: String) -> [Effect] {
+        guard state.turn == nil, state.batch == nil else { return [] }
         let conversation = state.conversation
         let create = conversation.id == nil
             ? conversation.newRecordSettings(title: ConversationState.title(for: question), endpointName: environment.endpointName)
@@ -22,7 +29,7 @@ extension AppLogic {
         let serial = state.nextUnsavedSerial
         state.nextUnsavedSerial += 1
         return [.saveQuestion(text: question, conversation: conversation.id, create: create,
-                              ordinal: conversation.nextOrdinal, serial: serial)]
+                              ordinal: conversation.nextOrdinal, serial: serial, attachments: conversation.attachments)]
     }
 
     /// The question is in the conversation (saved or not): send it.
@@ -88,6 +95,14 @@ extension AppLogic {
 
     func handleTurn(_ state: inout AppState, _ event: TurnEvent) -> [Effect] {
         guard var turn = state.turn else { return [] }
+        if case .finished(let result) = event { return finishTurn(&state, turn, result) }
+        advance(&turn, event, &state)
+        state.turn = turn
+        return []
+    }
+
+    /// A runner event before the end of a request, applied to its turn.
+    func advance(_ turn: inout TurnState, _ event: TurnEvent, _ state: inout AppState) {
         switch event {
         case .started(let replyID, let problem):
             if let replyID {
@@ -97,11 +112,9 @@ extension AppLogic {
                 state.nextUnsavedSerial += 1
             }
             turn.saveProblem = problem
-            state.turn = turn
             if let problem { warn(&state, problem + " The reply will be shown but not kept.") }
         case .retrying(let attempt, let delay, let reason):
             turn.retry = TurnState.Retry(reason: reason, attempt: attempt, at: now + delay)
-            state.turn = turn
         case .delta(let content, let reasoning):
             // Appending grows the buffers in place: no copy of what arrived before.
             turn.retry = nil
@@ -109,11 +122,9 @@ extension AppLogic {
             turn.deltas += 1
             if !content.isEmpty { turn.content.append(content) }
             if !reasoning.isEmpty { turn.reasoning.append(reasoning) }
-            state.turn = turn
-        case .finished(let result):
-            return finishTurn(&state, turn, result)
+        case .finished:
+            break
         }
-        return []
     }
 
     /// The reply joins the conversation with its outcome; the cache marks, the predictor,
@@ -122,6 +133,23 @@ extension AppLogic {
         state.turn = nil
         let reply = replyMessage(&state, turn, result)
         state.conversation.messages.append(reply)
+        learn(&state, from: turn, result, reply: reply)
+        announce(&state, result)
+        if state.pending == .quit, case .dialog(var dialog)? = state.overlay {
+            // The question was about a reply in flight; it has ended.
+            dialog.message = "The reply has ended and is saved. Quit?"
+            state.overlay = .dialog(dialog)
+        }
+        // Something may have been typed while the reply streamed: predict it now.
+        state.predictionDue = state.editor.isEmpty ? nil : now
+        state.draft = nil
+        return [.refreshTotals(state.conversation.id)]
+    }
+
+
+    /// The cache marks, the predictor, the reused-prefix tally and the unsaved totals learn
+    /// from a request that ended (a turn, or one `/each` question).
+    func learn(_ state: inout AppState, from turn: TurnState, _ result: TurnResult, reply: HistoryMessage) {
         let plan = turn.plan
         let kept = reply.isSent ? reply.templateMessage : nil
         if !result.estimated, let usage = result.usage, let hit = usage.resolvedCacheHitTokens {
@@ -133,7 +161,7 @@ extension AppLogic {
             var predictor = predictor(state, model: plan.settings.model)
             predictor.record(sequence: sequence, actualHit: hit, now: turn.startedAt.timeIntervalSince1970)
             state.predictors[key] = predictor
-            if map.hitTokens > 0 { state.tally.record(ReusedPrefix(map: map, pinnedMessageCount: plan.pinnedCount)) }
+            if map.hitTokens > 0 { state.tally.record(ReusedPrefix(map: map, pinnedMessageCount: plan.pinnedCount, documents: plan.documentItems)) }
             if let id = plan.conversation { state.talliedConversations.insert(id) }
             state.exchange = Exchange(plan: plan, reply: kept, sequence: sequence.ids, hitTokens: hit, marks: plan.marks(for: map))
             if let approximation = map.approximation {
@@ -153,21 +181,11 @@ extension AppLogic {
             state.totals.unsavedHere.append(result.ledger)
             state.totals.unsavedInSession.append(result.ledger)
         }
-        announce(&state, result)
-        if state.pending == .quit, case .dialog(var dialog)? = state.overlay {
-            // The question was about a reply in flight; it has ended.
-            dialog.message = "The reply has ended and is saved. Quit?"
-            state.overlay = .dialog(dialog)
-        }
-        // Something may have been typed while the reply streamed: predict it now.
-        state.predictionDue = state.editor.isEmpty ? nil : now
-        state.draft = nil
-        return [.refreshTotals(state.conversation.id)]
     }
 
     /// The reply as the conversation keeps it: the stored row, or (when it could not be
     /// saved) the same text in memory, marked with its outcome.
-    private func replyMessage(_ state: inout AppState, _ turn: TurnState, _ result: TurnResult) -> HistoryMessage {
+    func replyMessage(_ state: inout AppState, _ turn: TurnState, _ result: TurnResult, ordinal: Int? = nil) -> HistoryMessage {
         if result.saveProblem == nil, let stored = result.storedReply { return HistoryMessage(stored) }
         var id = turn.replyID ?? .unsaved(state.nextUnsavedSerial)
         if id.messageID != nil || turn.replyID == nil {
@@ -180,7 +198,7 @@ extension AppLogic {
         case .connectionLost: .interrupted(reason: "connection lost")
         case .failed(let error): .failed(message: error.message)
         }
-        return HistoryMessage(id: id, ordinal: state.conversation.nextOrdinal, role: .assistant, content: result.reply.content,
+        return HistoryMessage(id: id, ordinal: ordinal ?? state.conversation.nextOrdinal, role: .assistant, content: result.reply.content,
                               reasoningContent: result.reply.reasoningContent.isEmpty ? nil : result.reply.reasoningContent,
                               created: clock.now(), state: messageState, model: turn.plan.settings.model)
     }

@@ -21,15 +21,26 @@ extension AppView {
             prediction = CachePanelModel.Prediction(hitTokens: predicted.hitTokens, missTokens: predicted.missTokens,
                                                     cost: predicted.cost?.amount)
         }
-        return CachePanelModel(
+        var documents: CachePanelModel.Documents?
+        if !self.documents.isEmpty, self.documents.count == state.conversation.attachments.count {
+            let tokens = self.documents.map(\.tokens).reduce(0, +)
+            let cached = self.documents.map(\.cachedTokens).reduce(0, +)
+            let word = cached == 0 ? "cold" : DocumentStatus.word(cached: cached, of: tokens)
+            documents = CachePanelModel.Documents(count: self.documents.count, tokens: tokens,
+                                                  cache: word + (self.documents.contains(where: \.predicted) ? " (predicted)" : ""),
+                                                  hit: cached * 10 >= tokens * 9)
+        }
+        var model = CachePanelModel(
             conversation: Self.totals(state.totals.conversationShown, currency: currency),
             allTime: Self.totals(state.totals.allTimeShown, currency: currency),
             lastRequest: lastRequest, hitRatioHistory: ratios,
             reusedPrefixes: state.tally.ranked.prefix(5).map {
                 CachePanelModel.ReusedPrefix(label: $0.label, tokens: $0.tokens, uses: $0.count)
             },
-            prediction: prediction, predictionPending: state.turn != nil && !state.editor.isEmpty,
+            prediction: prediction, predictionPending: state.isBusy && !state.editor.isEmpty,
             warnings: logic.draftWarnings(state), note: logic.draftNote(state), currencySymbol: currency.symbol)
+        model.documents = documents
+        return model
     }
 
     static func totals(_ summary: StatsSummary, currency: Currency) -> CacheTotals {
@@ -51,7 +62,7 @@ extension AppView {
             let prefix = notice.level == .error ? "⚠ " : notice.level == .warning ? "! " : ""
             left.insert(StatusBarModel.Item(prefix + TerminalSanitizer.clean(notice.text), accent: notice.level != .info), at: 0)
         }
-        let hints: [StatusBarModel.Hint] = state.turn != nil
+        let hints: [StatusBarModel.Hint] = state.isBusy
             ? [.init("Esc", "stop"), .init("F1", "help")]
             : [.init("F1", "help"), .init("^O", "chats"), .init("^N", "new"), .init("F3", "panel"), .init("^Q", "quit")]
         return StatusBarModel(left: left, hints: hints)

@@ -38,7 +38,33 @@ public final class AppView {
         var historyStart: Int
         var focus: TranscriptID?
         var find: String?
+        var attachments: [Attachment]
+        var openCards: Set<Int>
+        var answerNotes: [TranscriptID: String]
     }
+
+    /// An attached document as its card and the panel describe it.
+    struct DocumentStatus: Equatable {
+        var tokens: Int
+        /// Its tokens the cache served (the last request) or will serve (predicted).
+        var cachedTokens: Int
+        var predicted: Bool
+
+        /// "cached", "99% cached", "not cached", with "(predicted)" for a document the
+        /// last request did not carry.
+        var cache: String {
+            Self.word(cached: cachedTokens, of: tokens) + (predicted ? " (predicted)" : "")
+        }
+
+        static func word(cached: Int, of tokens: Int) -> String {
+            if tokens > 0, cached >= tokens { return "cached" }
+            if cached <= 0 { return "not cached" }
+            return "\(min(99, cached * 100 / max(1, tokens)))% cached"
+        }
+    }
+
+    /// The documents' statuses of the last rebuilt transcript (the panel reads them).
+    private(set) var documents: [DocumentStatus] = []
 
     private var baseInputs: BaseInputs?
     private var base: [TranscriptMessage] = []
@@ -48,13 +74,15 @@ public final class AppView {
     private var cleanText: [TranscriptID: (source: String, clean: String)] = [:]
     private var reasoningCounts: [TranscriptID: (source: String, tokens: Int)] = [:]
     private var stream: StreamMirror?
+    private var batchStreams: [Int: StreamMirror] = [:]
 
     func transcript(_ state: AppState, now: Double) -> TranscriptModel {
         let conversation = state.conversation
         let inputs = BaseInputs(messages: conversation.messages, systemPrompt: conversation.systemPrompt,
                                 fewShot: conversation.fewShot, marks: state.view.bare ? .none : (state.exchange?.marks ?? .none),
                                 options: state.view, model: conversation.model, isLast: conversation.messages.last?.id,
-                                historyStart: conversation.historyStart, focus: state.focus, find: state.find?.query)
+                                historyStart: conversation.historyStart, focus: state.focus, find: state.find?.query,
+                                attachments: conversation.attachments, openCards: state.openCards, answerNotes: state.answerNotes)
         if inputs != baseInputs {
             rebuildBase(state)
             baseInputs = inputs
@@ -75,6 +103,11 @@ public final class AppView {
                                               phase: turn.phase(now: now))
         } else {
             stream = nil
+        }
+        if let batch = state.batch {
+            messages += batchMessages(batch, state: state, now: now, model: &model)
+        } else {
+            batchStreams = [:]
         }
         if messages.isEmpty { messages.append(welcome(state)) }
         model.messages = messages
@@ -99,10 +132,20 @@ public final class AppView {
                                               cacheMark: Self.mark(marks[id])))
             ids.append(id)
         }
+        documents = documentStatuses(state)
+        for (index, attachment) in conversation.attachments.enumerated() {
+            let id = TranscriptID.attachment(index)
+            var card = documentCard(attachment, index: index, status: documents[index], open: state.openCards.contains(index))
+            card.cacheMark = Self.mark(marks[id])
+            card.focused = state.focus == id
+            messages.append(card)
+            ids.append(id)
+        }
         let last = conversation.messages.last?.id
         for message in conversation.messages {
             var shown = transcriptMessage(message, conversation: conversation, mark: Self.mark(marks[message.id]),
                                           isLast: message.id == last, reasoningExpanded: state.view.reasoningExpanded)
+            if let note = state.answerNotes[message.id] { shown.notes.append(MessageNote(note, .info)) }
             shown.number = message.ordinal
             shown.focused = message.id == state.focus
             shown.highlight = state.find?.query
@@ -151,6 +194,90 @@ public final class AppView {
             reasoning: reasoning.map { TerminalSanitizer.clean($0) },
             reasoningTokens: reasoning.map { reasoningTokens(message.id, $0) },
             reasoningExpanded: reasoningExpanded, notes: notes, cacheMark: mark)
+    }
+
+    // MARK: - Documents
+
+    /// Each attachment's tokens and whether the cache has it: from the last request's
+    /// marks when it carried the document, else as predicted for the next request.
+    private func documentStatuses(_ state: AppState) -> [DocumentStatus] {
+        let attachments = state.conversation.attachments
+        guard !attachments.isEmpty else { return [] }
+        let plan = logic.plan(state, question: .draft(""))
+        let tokens = plan.attachmentTokens
+        let predictedHit = plan.prediction?.hitTokens ?? 0
+        return attachments.indices.map { index in
+            let id = TranscriptID.attachment(index)
+            switch marks[id] {
+            case .reused?: return DocumentStatus(tokens: tokens[index], cachedTokens: tokens[index], predicted: false)
+            case .partial(let reused, let total)?:
+                return DocumentStatus(tokens: total, cachedTokens: reused, predicted: false)
+            case .notReused?: return DocumentStatus(tokens: tokens[index], cachedTokens: 0, predicted: false)
+            case nil:
+                let span = plan.index(of: id).flatMap { plan.prompt.span(ofMessage: $0) }
+                let cached = span.map { max(0, min(predictedHit, $0.end) - $0.start) } ?? 0
+                return DocumentStatus(tokens: tokens[index], cachedTokens: cached, predicted: true)
+            }
+        }
+    }
+
+    /// The folded card of an attached document (its whole text once opened).
+    private func documentCard(_ attachment: Attachment, index: Int, status: DocumentStatus, open: Bool) -> TranscriptMessage {
+        let id = TranscriptID.attachment(index)
+        let lines = attachment.text.reduce(into: 1) { count, character in if character == "\n" { count += 1 } }
+        var summary = "\(Formatting.grouped(status.tokens)) tokens · \(status.cache) · \(Formatting.grouped(lines)) line\(lines == 1 ? "" : "s")"
+        summary += open ? " — Enter folds it" : " — Alt-Up, then Enter opens it"
+        let text = open ? summary + "\n\n" + clean(id, attachment.text) : summary
+        return TranscriptMessage(key: Self.key(id), role: .user, name: "Document \(index + 1) · " + TerminalSanitizer.clean(attachment.name),
+                                 text: text, format: .verbatim)
+    }
+
+    // MARK: - /each
+
+    /// The questions of an `/each` not yet in the conversation, each with its answer as
+    /// far as it has come.
+    private func batchMessages(_ batch: BatchState, state: AppState, now: Double, model: inout TranscriptModel) -> [TranscriptMessage] {
+        var shown: [TranscriptMessage] = []
+        var live: Set<Int> = []
+        for index in batch.entries.indices.dropFirst(batch.flushed) {
+            let entry = batch.entries[index]
+            if let message = entry.message {
+                var question = transcriptMessage(message, conversation: state.conversation, mark: .none, isLast: false,
+                                                 reasoningExpanded: state.view.reasoningExpanded)
+                question.number = message.ordinal
+                shown.append(question)
+            } else {
+                let waiting = switch entry.phase {
+                case .notSent: MessageNote("■ not sent: /each was stopped", .info)
+                default: MessageNote(batch.scheduler.isDrained ? "… waiting: at most \(batch.parallel) are sent at once"
+                                     : "… waiting for the warm-up to fill the cache", .info)
+                }
+                shown.append(TranscriptMessage(key: TranscriptKey(kind: 8, value: Int64(index)), role: .user, name: "You",
+                                               text: TerminalSanitizer.clean(entry.question), format: .verbatim, notes: [waiting]))
+            }
+            if let reply = entry.reply {
+                var answer = transcriptMessage(reply, conversation: state.conversation, mark: .none, isLast: false,
+                                               reasoningExpanded: state.view.reasoningExpanded)
+                answer.number = reply.ordinal
+                if let note = entry.note { answer.notes.append(MessageNote(note, .info)) }
+                shown.append(answer)
+            } else if let turn = entry.turn {
+                live.insert(turn.token)
+                let mirror = batchStreams[turn.token] ?? StreamMirror(token: turn.token)
+                mirror.update(turn)
+                batchStreams[turn.token] = mirror
+                shown.append(TranscriptMessage(
+                    key: Self.key(.streaming, token: turn.token), role: .assistant, name: turn.plan.settings.model,
+                    time: time(turn.startedAt), text: "", format: .markdown,
+                    reasoningExpanded: state.view.reasoningExpanded || turn.content.isEmpty,
+                    stream: StreamingBody(content: mirror.content, reasoning: mirror.reasoning),
+                    notes: [MessageNote("\(turn.phase(now: now)) · question \(index + 1) of \(batch.entries.count)", .info)]))
+            }
+        }
+        batchStreams = batchStreams.filter { live.contains($0.key) }
+        model.streaming = StreamingStatus(frame: state.spinnerFrame, tokensPerSecond: nil,
+                                          phase: "/each: \(batch.entries.filter { $0.phase == .done }.count) of \(batch.entries.count) answered")
+        return shown
     }
 
     private func welcome(_ state: AppState) -> TranscriptMessage {

@@ -117,11 +117,11 @@ extension ChatHistory {
     public func ledgerEntries() throws -> [LedgerEntry] { try ledgerEntries(LedgerFilter()) }
 
     /// The conversation as Markdown or JSON, with its ledger rows.
-    public func export(_ id: ConversationID, format: HistoryExportFormat) throws -> String {
+    public func export(_ id: ConversationID, format: HistoryExportFormat, documents: Bool = false) throws -> String {
         guard let conversation = try conversation(id) else { throw HistoryFailure("There is no conversation \(id).") }
         return try HistoryExport.render(format, conversation: conversation, messages: try messages(in: id),
                                         ledger: try ledgerEntries(LedgerFilter(conversation: id)),
-                                        attachments: try attachments(of: id))
+                                        attachments: try attachments(of: id), documents: documents)
     }
 }
 

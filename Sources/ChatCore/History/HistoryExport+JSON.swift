@@ -20,8 +20,9 @@ struct ExportConversation: Encodable {
     var id: Int64, title: String, created: Date, updated: Date, model: String, endpoint: String
     var systemPrompt: String?, fewShotSet: String?, fewShotVersion: String?
     var thinking: Bool, archived: Bool, forkedFrom: Fork?
-    /// Names and content hashes of the attached documents; absent when there are none.
-    var attachments: [Attachment.Reference]?
+    /// Names and content hashes of the attached documents (and their text, when asked
+    /// for); absent when there are none.
+    var attachments: [ExportAttachment]?
 
     enum CodingKeys: String, CodingKey {
         case id, title, created, updated, model, endpoint, thinking, archived, attachments
@@ -99,4 +100,11 @@ struct ExportRequest: Encodable {
         predictedHitTokens = e.predictedHitTokens; localPromptTokens = e.localPromptTokens
         secondsToFirstToken = e.secondsToFirstToken; totalSeconds = e.totalSeconds
     }
+}
+
+struct ExportAttachment: Encodable {
+    var name: String
+    var hash: String
+    /// The whole text, with `--documents`.
+    var text: String?
 }

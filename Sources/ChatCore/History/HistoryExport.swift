@@ -14,19 +14,20 @@ public enum HistoryExportFormat: String, Sendable, CaseIterable {
 /// `completion_tokens_details.reasoning_tokens`); unknown values are left out. Dates are
 /// UTC. The output is for files: a caller printing it to a terminal sanitises it first.
 public enum HistoryExport {
-    /// `attachments` are listed by name and content hash (their text is not exported).
+    /// `attachments` are listed by name and content hash, and with `documents` their whole
+    /// text is included too.
     public static func render(
         _ format: HistoryExportFormat, conversation: Conversation, messages: [StoredMessage], ledger: [LedgerEntry],
-        attachments: [Attachment] = []
+        attachments: [Attachment] = [], documents: Bool = false
     ) throws -> String {
         switch format {
-        case .markdown: markdown(conversation, messages: messages, ledger: ledger, attachments: attachments)
-        case .json: try json(conversation, messages: messages, ledger: ledger, attachments: attachments)
+        case .markdown: markdown(conversation, messages: messages, ledger: ledger, attachments: attachments, documents: documents)
+        case .json: try json(conversation, messages: messages, ledger: ledger, attachments: attachments, documents: documents)
         }
     }
 
     public static func markdown(_ conversation: Conversation, messages: [StoredMessage], ledger: [LedgerEntry],
-                                attachments: [Attachment] = []) -> String {
+                                attachments: [Attachment] = [], documents: Bool = false) -> String {
         let usage = replyUsage(ledger)
         let totals = StatsSummary.summarize(ledger)
         var out = "# \(conversation.title)\n\n"
@@ -51,6 +52,13 @@ public enum HistoryExport {
         var shown = systems.first?.system ?? conversation.systemPrompt
         if let prompt = shown {
             out += "\n## System\n\n\(escaped(prompt))\n"
+        }
+        if documents {
+            for attachment in attachments {
+                // A fence longer than any backtick run in the text, so nothing ends it early.
+                let fence = String(repeating: "`", count: max(3, longestBacktickRun(attachment.text) + 1))
+                out += "\n## Document: \(escaped(attachment.name)) (\(attachment.hash))\n\n\(fence)\n\(attachment.text)\n\(fence)\n"
+            }
         }
         for message in messages {
             if let system = systems.first(where: { $0.question == message.id }), system.system != shown {
@@ -83,10 +91,11 @@ public enum HistoryExport {
     }
 
     public static func json(_ conversation: Conversation, messages: [StoredMessage], ledger: [LedgerEntry],
-                            attachments: [Attachment] = []) throws -> String {
+                            attachments: [Attachment] = [], documents: Bool = false) throws -> String {
         let usage = replyUsage(ledger)
         var exported = ExportConversation(conversation)
-        exported.attachments = attachments.isEmpty ? nil : attachments.map(\.reference)
+        exported.attachments = attachments.isEmpty ? nil
+            : attachments.map { ExportAttachment(name: $0.name, hash: $0.hash, text: documents ? $0.text : nil) }
         let document = ExportDocument(
             conversation: exported,
             messages: messages.map { ExportMessage($0, entry: usage[$0.id]) },
@@ -98,6 +107,16 @@ public enum HistoryExport {
     }
 
     // MARK: - Text pieces
+
+    static func longestBacktickRun(_ text: String) -> Int {
+        var longest = 0
+        var run = 0
+        for character in text {
+            run = character == "`" ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        return longest
+    }
 
     /// For each request that has a plan in the ledger: the question it was asked with (the
     /// user message before its reply) and its system prompt, in order.

@@ -117,6 +117,12 @@ public struct RequestPlan: Sendable, Equatable {
     /// How many leading items are the pinned prefix (system prompt, few-shot set, attachments).
     public var pinnedCount: Int { items.prefix { $0.part.isPinnedPrefix }.count }
 
+    /// The item indices of the attached documents (contiguous, after the pinned set).
+    public var documentItems: Range<Int> {
+        guard let first = items.firstIndex(where: { $0.part == .attachment }) else { return 0..<0 }
+        return first..<(first + attachments.count)
+    }
+
     /// The index of the item with `id`.
     public func index(of id: TranscriptID) -> Int? { items.firstIndex { $0.id == id } }
 

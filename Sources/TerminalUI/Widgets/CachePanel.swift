@@ -69,12 +69,17 @@ public enum CachePanel {
             out.append((3, [title("Draft", width: width),
                             StyledLine(TextWrap.truncate("counted when the reply ends", to: width), Style(.dimText))]))
         }
-        out.append((4, totals("Conversation", m.conversation, sym, width: width)))
+        if let documents = m.documents {
+            out.append((4, [title("Documents", width: width),
+                            row(documents.count == 1 ? "1 file" : "\(documents.count) files", Formatting.grouped(documents.tokens) + " tok", width: width),
+                            row("cache", documents.cache, width: width, valueSlot: documents.hit ? .cacheHit : .cacheMiss)]))
+        }
+        out.append((5, totals("Conversation", m.conversation, sym, width: width)))
         if !m.hitRatioHistory.isEmpty {
             let spark = Meter.sparkline(m.hitRatioHistory, width: width)
-            out.append((5, [title("Hit ratio / request", width: width), StyledLine(spark, Style(.sparkline))]))
+            out.append((6, [title("Hit ratio / request", width: width), StyledLine(spark, Style(.sparkline))]))
         }
-        out.append((6, totals("All time", m.allTime, sym, width: width)))
+        out.append((7, totals("All time", m.allTime, sym, width: width)))
         if !m.reusedPrefixes.isEmpty {
             var lines = [title("Reused prefixes", width: width)]
             for prefix in m.reusedPrefixes {
@@ -82,7 +87,7 @@ public enum CachePanel {
                 let text = "×" + Formatting.grouped(prefix.uses) + " " + Formatting.grouped(prefix.tokens) + " tok · " + prefix.label
                 lines.append(StyledLine(TextWrap.truncate(text, to: width), Style(.panelValue)))
             }
-            out.append((7, lines))
+            out.append((8, lines))
         }
         return out
     }

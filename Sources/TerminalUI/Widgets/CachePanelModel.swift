@@ -82,8 +82,25 @@ public struct CachePanelModel: Hashable, Sendable {
         }
     }
 
+    /// The attached documents of the conversation: how many, their tokens, and whether the
+    /// cache has them ("cached", "cold", "partly cached").
+    public struct Documents: Hashable, Sendable {
+        public var count: Int
+        public var tokens: Int
+        public var cache: String
+        public var hit: Bool
+
+        public init(count: Int, tokens: Int, cache: String, hit: Bool) {
+            self.count = count
+            self.tokens = tokens
+            self.cache = cache
+            self.hit = hit
+        }
+    }
+
     public var conversation: CacheTotals
     public var allTime: CacheTotals
+    public var documents: Documents?
     public var lastRequest: LastRequest?
     /// Hit ratio (0…1) of each request in this conversation, oldest first.
     public var hitRatioHistory: [Double]

@@ -21,7 +21,7 @@ public struct CommandLineBar: Sendable {
     public var commands: [Command]
     /// Values each command's argument can take, by command name.
     public var argumentCompletions: [String: [String]]
-    /// Commands whose last argument word is a file path (`/export md ~/notes/`).
+    /// Commands whose last argument word is a file path (`/export md ~/notes/`, `/attach a.md b/`).
     public var pathArguments: Set<String> = []
     /// Lists the paths that start with a typed path (the App reads the file system).
     public var pathCompletions: (@Sendable (String) -> [String])?
@@ -56,7 +56,9 @@ public struct CommandLineBar: Sendable {
         if pathArguments.contains(word), let lister = pathCompletions {
             let lastSpace = argument.lastIndex(of: " ")
             let last = lastSpace.map { String(argument[argument.index(after: $0)...]) } ?? argument
-            if lastSpace != nil || last.hasPrefix("/") || last.hasPrefix("~") || last.hasPrefix(".") {
+            // A command with no word completions takes paths from its first word on.
+            if lastSpace != nil || last.hasPrefix("/") || last.hasPrefix("~") || last.hasPrefix(".")
+                || (argumentCompletions[word] ?? []).isEmpty {
                 let before = lastSpace.map { String(argument[...$0]) } ?? ""
                 return (lead + before, last, lister(last))
             }

@@ -1,0 +1,313 @@
+import ChatCore
+import Foundation
+import TerminalUI
+
+/// Attached documents: `/attach PATH...`, `@path` in a message, `/detach`, the check for
+/// files changed on disk before a send, and the path every send takes through them.
+///
+/// A document is part of the conversation's pinned prefix (after the system prompt and
+/// few-shot set, before the history; docs/DECISIONS.md 51), so attaching or detaching one
+/// in a conversation with history moves everything after it: the cost is said first.
+extension AppLogic {
+    // MARK: - /attach
+
+    func attachCommand(_ state: inout AppState, _ argument: String) -> [Effect] {
+        let paths = Self.words(argument)
+        guard !paths.isEmpty else { return listAttachments(&state) }
+        if paths.contains("-") {
+            fail(&state, "Standard input is the terminal here: attach a file, or use `cachechat ask -f -` to attach piped text.")
+            return []
+        }
+        return [.loadAttachments(paths, .attach)]
+    }
+
+    /// `/attach` alone: what is attached, with tokens.
+    func listAttachments(_ state: inout AppState) -> [Effect] {
+        let attachments = state.conversation.attachments
+        guard !attachments.isEmpty else {
+            info(&state, "No documents attached. /attach PATH... (Tab completes paths) or @path in a message attaches files; "
+                 + "they are sent after the system prompt, before the history, the same bytes in every conversation.", seconds: 12)
+            return []
+        }
+        let tokens = plan(state, question: .draft("")).attachmentTokens
+        let list = attachments.enumerated().map { index, attachment in
+            "\(index + 1) \(TerminalSanitizer.clean(attachment.name)) (\(Formatting.grouped(tokens[index])) tok)"
+        }
+        info(&state, "Attached: " + list.joined(separator: ", ") + ". Alt-Up then Enter opens a card; /detach N removes one.", seconds: 12)
+        return []
+    }
+
+    /// Files were read: attach them (a file attached before is re-read in its place), unless
+    /// the request would no longer fit the context window.
+    func attachmentsLoaded(_ state: inout AppState, _ loaded: [Attachment], skipped: [String], purpose: AttachPurpose) -> [Effect] {
+        var list = state.conversation.attachments
+        var added: [Int] = []
+        var reread: [Int] = []
+        var unchanged: [String] = []
+        for attachment in loaded {
+            if let index = list.firstIndex(where: { Self.sameSource($0, attachment) }) {
+                if list[index].hash == attachment.hash {
+                    unchanged.append(attachment.name)
+                } else {
+                    list[index] = attachment
+                    reread.append(index)
+                }
+            } else {
+                list.append(attachment)
+                added.append(list.count - 1)
+            }
+        }
+        var candidate = state.conversation
+        candidate.attachments = list
+        let question: String = if case .mentions(let send) = purpose { send.firstQuestion } else { "" }
+        let plan = plan(state, question: .draft(question), conversation: candidate)
+        do {
+            try plan.attachmentsFit(limit: contextLimit(model: plan.settings.model))
+        } catch {
+            fail(&state, "\(error)." + (purpose == .attach ? "" : " Your message is kept."))
+            return []
+        }
+        var effects: [Effect] = []
+        if !added.isEmpty || !reread.isEmpty {
+            state.conversation.attachments = list
+            for index in reread { state.keptCopies[index] = nil }
+            let tokens = plan.attachmentTokens
+            func named(_ indices: [Int]) -> String {
+                indices.map { "\(TerminalSanitizer.clean(list[$0].name)) (\(Formatting.grouped(tokens[$0])) tokens)" }
+                    .joined(separator: ", ")
+            }
+            var parts: [String] = []
+            if !added.isEmpty { parts.append("Attached " + named(added)) }
+            if !reread.isEmpty { parts.append("Re-read " + named(reread)) }
+            var change = parts.joined(separator: "; ") + ": sent after the system prompt in every request of this conversation."
+            if !skipped.isEmpty { change += " Skipped (not text): " + skipped.prefix(3).joined(separator: "; ") + (skipped.count > 3 ? " and \(skipped.count - 3) more." : ".") }
+            if purpose == .attach { ruleChanged(&state, change) } else { info(&state, change) }
+            effects += persistAttachments(state)
+        } else if purpose == .attach {
+            info(&state, unchanged.isEmpty ? "Nothing to attach." : "Already attached, unchanged: " + unchanged.map { TerminalSanitizer.clean($0) }.joined(separator: ", ") + ".")
+        }
+        if case .mentions(let send) = purpose { effects += proceed(&state, send, stage: .changes) }
+        return effects
+    }
+
+    func attachmentsFailed(_ state: inout AppState, _ problem: String, purpose: AttachPurpose) {
+        fail(&state, TerminalSanitizer.clean(problem) + (purpose == .attach ? "." : ". Nothing was sent; your message is kept."))
+    }
+
+    /// The same file (by path), or the same standard-input text.
+    static func sameSource(_ a: Attachment, _ b: Attachment) -> Bool {
+        if let path = a.path { return path == b.path }
+        return b.path == nil && a.name == b.name
+    }
+
+    func persistAttachments(_ state: AppState) -> [Effect] {
+        state.conversation.id.map { [.saveAttachments($0, state.conversation.attachments)] } ?? []
+    }
+
+    // MARK: - /detach
+
+    func detachCommand(_ state: inout AppState, _ argument: String) -> [Effect] {
+        let attachments = state.conversation.attachments
+        guard !attachments.isEmpty else {
+            info(&state, "Nothing is attached.")
+            return []
+        }
+        let index: Int
+        if argument.isEmpty {
+            guard attachments.count == 1 else {
+                let list = attachments.enumerated().map { "\($0.offset + 1) \(TerminalSanitizer.clean($0.element.name))" }
+                info(&state, "Several documents are attached: /detach N or NAME (Tab lists them). " + list.joined(separator: ", "), seconds: 10)
+                return []
+            }
+            index = 0
+        } else if let number = Int(argument), attachments.indices.contains(number - 1) {
+            index = number - 1
+        } else if let found = attachments.firstIndex(where: { $0.name == argument }) {
+            index = found
+        } else {
+            fail(&state, "No attached document is named or numbered “\(TerminalSanitizer.clean(argument))”: /attach lists them.")
+            return []
+        }
+        let name = TerminalSanitizer.clean(attachments[index].name)
+        let tokens = plan(state, question: .draft("")).attachmentTokens[index]
+        var without = state.conversation
+        without.attachments.remove(at: index)
+        let held = cachedNow(state)
+        let next = plan(state, question: .draft(""), conversation: without).prediction
+        var message = "\(name) (\(Formatting.grouped(tokens)) tokens) will no longer be sent with this conversation's requests. "
+        if held > 0, let next {
+            let reused = min(next.hitTokens, held)
+            message += "The next request reuses \(Formatting.grouped(reused)) of the \(Formatting.grouped(held)) tokens the cache "
+                + "holds from the last one: \(Formatting.grouped(next.missTokens)) tokens miss"
+                + (next.cost.map { " (" + Formatting.money($0.amount, currency: $0.currency) + ")" } ?? "") + "."
+        } else {
+            message += "Nothing of this conversation is cached yet, so detaching it costs no cache."
+        }
+        state.pending = .detach(index)
+        state.overlay = .dialog(Dialog(title: "Detach \(name)?", message: message, buttons: ["Detach", "Cancel"]))
+        return []
+    }
+
+    func detach(_ state: inout AppState, at index: Int) -> [Effect] {
+        guard state.conversation.attachments.indices.contains(index) else { return [] }
+        let removed = state.conversation.attachments.remove(at: index)
+        state.openCards = Set(state.openCards.compactMap { $0 == index ? nil : $0 > index ? $0 - 1 : $0 })
+        state.keptCopies = Dictionary(uniqueKeysWithValues: state.keptCopies.compactMap { key, value in
+            key == index ? nil : (key > index ? key - 1 : key, value)
+        })
+        if state.focus == .attachment(index) { state.focus = nil }
+        ruleChanged(&state, "Detached \(TerminalSanitizer.clean(removed.name)).")
+        return persistAttachments(state)
+    }
+
+    // MARK: - Sending
+
+    /// The steps of a send: attach the `@path` files it names, check the attached files
+    /// for changes on disk, then send.
+    enum SendStage { case mentions, changes, send }
+
+    func proceed(_ state: inout AppState, _ send: PendingSend, stage: SendStage) -> [Effect] {
+        switch stage {
+        case .mentions:
+            let mentioned = Self.mentions(in: send.text)
+            if !mentioned.isEmpty { return [.loadAttachments(mentioned, .mentions(send))] }
+            return proceed(&state, send, stage: .changes)
+        case .changes:
+            let attachments = state.conversation.attachments
+            if attachments.contains(where: { $0.path != nil }) { return [.checkAttachments(attachments, then: send)] }
+            return proceed(&state, send, stage: .send)
+        case .send:
+            switch send {
+            case .question(let text): return saveQuestion(&state, text)
+            case .each(let questions): return startBatch(&state, questions)
+            }
+        }
+    }
+
+    /// The attached files as they are on disk now: send, or first ask about those that
+    /// changed, with what each choice costs.
+    func attachmentsOnDisk(_ state: inout AppState, _ onDisk: [Attachment?], then send: PendingSend) -> [Effect] {
+        let attachments = state.conversation.attachments
+        guard onDisk.count == attachments.count else { return proceed(&state, send, stage: .send) }
+        let changed = attachments.indices.filter { index in
+            guard attachments[index].path != nil else { return false }
+            let now = onDisk[index]?.hash
+            return now != attachments[index].hash && state.keptCopies[index] != (now ?? Self.goneMark)
+        }
+        guard !changed.isEmpty else { return proceed(&state, send, stage: .send) }
+        let gone = changed.filter { onDisk[$0] == nil }
+        let rereadable = changed.filter { onDisk[$0] != nil }
+        for index in gone { state.keptCopies[index] = Self.goneMark }
+        let goneText = gone.isEmpty ? "" : gone.map { TerminalSanitizer.clean(attachments[$0].name) }.joined(separator: ", ")
+            + (gone.count == 1 ? " is" : " are") + " gone from disk (or unreadable): the attached copy is sent."
+        guard !rereadable.isEmpty else {
+            warn(&state, goneText)
+            return proceed(&state, send, stage: .send)
+        }
+        var reread = state.conversation
+        for index in rereadable { reread.attachments[index] = onDisk[index]! }
+        let question = RequestPlan.Question.draft(send.firstQuestion)
+        let rereadPlan = plan(state, question: question, conversation: reread)
+        let keepPlan = plan(state, question: question)
+        let names = rereadable.map { TerminalSanitizer.clean(attachments[$0].name) }.joined(separator: ", ")
+        let first = TerminalSanitizer.clean(attachments[rereadable[0]].name)
+        func misses(_ plan: RequestPlan) -> String {
+            guard let prediction = plan.prediction else { return "" }
+            return "\(Formatting.grouped(prediction.missTokens)) tokens miss"
+                + (prediction.cost.map { ", " + Formatting.money($0.amount, currency: $0.currency) } ?? "")
+        }
+        var message = "\(names) changed on disk since attached. Re-read: everything from \(first) on misses — "
+            + misses(rereadPlan) + ". Keep the attached copy: " + misses(keepPlan) + "."
+        if !goneText.isEmpty { message += " " + goneText }
+        state.pending = .changedAttachments(onDisk: onDisk, then: send)
+        state.overlay = .dialog(Dialog(title: rereadable.count == 1 ? "\(first) changed" : "Attached files changed", message: message,
+                                       buttons: ["Re-read", "Keep attached copy", "Cancel"]))
+        return []
+    }
+
+    /// The answer to "changed on disk": 0 re-read, 1 keep the attached copy, else cancel.
+    func resolveChangedAttachments(_ state: inout AppState, onDisk: [Attachment?], then send: PendingSend, choice: Int) -> [Effect] {
+        let attachments = state.conversation.attachments
+        guard onDisk.count == attachments.count, choice == 0 || choice == 1 else {
+            info(&state, "Not sent; your message is kept.")
+            return []
+        }
+        let changed = attachments.indices.filter { attachments[$0].path != nil && onDisk[$0] != nil && onDisk[$0]!.hash != attachments[$0].hash }
+        if choice == 1 {
+            for index in changed { state.keptCopies[index] = onDisk[index]!.hash }
+            return proceed(&state, send, stage: .send)
+        }
+        for index in changed {
+            state.conversation.attachments[index] = onDisk[index]!
+            state.keptCopies[index] = nil
+        }
+        info(&state, "Re-read " + changed.map { TerminalSanitizer.clean(attachments[$0].name) }.joined(separator: ", ") + ".")
+        return persistAttachments(state) + proceed(&state, send, stage: .send)
+    }
+
+    static let goneMark = "gone"
+
+    // MARK: - Words
+
+    /// `@path` words of a message: at the start of a word, a path after the `@` (what
+    /// exists is attached when sent; anything else stays plain text).
+    static func mentions(in text: String) -> [String] {
+        var found: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            for word in line.split(whereSeparator: { $0 == " " || $0 == "\t" }) where word.hasPrefix("@") && word.count > 1 {
+                let path = String(word.dropFirst())
+                if !found.contains(path) { found.append(path) }
+            }
+        }
+        return found
+    }
+
+    /// Arguments split at spaces, with '…' and "…" quoting and backslash escapes (paths
+    /// with spaces, as a shell would take them).
+    static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quote: Character?
+        var escaped = false
+        for character in text {
+            if escaped {
+                current.append(character)
+                escaped = false
+                continue
+            }
+            if character == "\\", quote != "'" {
+                escaped = true
+                inWord = true
+                continue
+            }
+            if let open = quote {
+                if character == open { quote = nil } else { current.append(character) }
+                continue
+            }
+            if character == "'" || character == "\"" {
+                quote = character
+                inWord = true
+            } else if character == " " || character == "\t" || character == "\n" {
+                if inWord { words.append(current) }
+                current = ""
+                inWord = false
+            } else {
+                current.append(character)
+                inWord = true
+            }
+        }
+        if inWord { words.append(current) }
+        return words
+    }
+}
+
+extension PendingSend {
+    /// The question the cost of a send is shown for (the first of `/each`'s).
+    var firstQuestion: String {
+        switch self {
+        case .question(let text): text
+        case .each(let questions): questions.first ?? ""
+        }
+    }
+}

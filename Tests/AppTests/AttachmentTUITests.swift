@@ -1,0 +1,291 @@
+import App
+import ChatCore
+import Emulator
+import Foundation
+import TerminalUI
+import Testing
+
+/// Documents in the TUI: `/attach`, `@path`, folded cards, `/detach` with its cost, the
+/// changed-file question with the exact miss the emulator then reports, and `/each`.
+@Suite("Attached documents in the TUI")
+struct AttachmentTUITests {
+    static let document: String = (1...240).map { i in
+        "Section \(i): a request that shares a prefix of \(i * 7) tokens is billed at the hit price after unit \(i % 13)."
+    }.joined(separator: "\n")
+
+    static func harness(_ kind: CacheModelKind = .v4, constructDelay: Double = 1, contextLimit: Int? = nil,
+                        width: Int = 120, height: Int = 40) throws -> AppHarness {
+        let harness = try AppHarness(width: width, height: height,
+                                     configuration: EmulatorConfiguration(cacheModel: kind, constructDelay: constructDelay,
+                                                                          tokensPerSecond: 0, replyTokens: 20),
+                                     contextLimit: contextLimit)
+        harness.start()
+        harness.send("/thinking off")
+        return harness
+    }
+
+    static func write(_ text: String, to name: String, in harness: AppHarness) throws -> String {
+        let path = harness.folder.url.appendingPathComponent(name).path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// Alt-Up, then Up until the focus is on `id`.
+    static func focus(_ id: TranscriptID, in harness: AppHarness) {
+        harness.press(Array("\u{1B}[1;3A".utf8))
+        var steps = 0
+        while harness.state.focus != id, steps < 50 {
+            harness.press(.up)
+            steps += 1
+        }
+    }
+
+    @Test func attachShowsAFoldedCardThatOpensAndTheRequestCarriesTheDocument() throws {
+        let harness = try Self.harness()
+        let path = try Self.write(Self.document, to: "handbook.md", in: harness)
+        harness.send("/attach \(path)")
+        #expect(harness.state.conversation.attachments.map(\.name) == ["handbook.md"])
+        #expect(harness.state.notice?.text.contains("Attached handbook.md (") == true)
+        #expect(harness.text.contains("Document 1 · handbook.md"))
+        #expect(harness.text.contains("not cached (predicted)"))
+        #expect(!harness.text.contains("Section 2:"), "folded: the text is not shown")
+        #expect(harness.panel?.documents?.count == 1)
+        #expect(harness.panel?.documents?.cache == "cold (predicted)")
+
+        harness.send("What is billed at the hit price?")
+        let entry = try #require(harness.ledger.last)
+        #expect(entry.plan?.attachments?.map(\.name) == ["handbook.md"])
+        #expect(harness.text.contains("Document 1 · handbook.md"))
+        #expect(harness.state.exchange?.plan.attachments.first?.text == Self.document)
+
+        Self.focus(.attachment(0), in: harness)
+        #expect(harness.state.focus == .attachment(0))
+        harness.press(.enter)
+        #expect(harness.state.openCards == [0])
+        #expect(harness.screenModel?.transcript.messages.first { $0.name.contains("handbook.md") }?.text.contains("Section 2:") == true)
+        harness.type("c")
+        #expect(harness.clipboard.copies.last == Self.document)
+        harness.press(.enter)
+        #expect(harness.state.openCards.isEmpty)
+    }
+
+    @Test(arguments: [CacheModelKind.v3, .v4])
+    func theSameFileInANewConversationHitsTheCacheTheFirstFilled(_ kind: CacheModelKind) throws {
+        let harness = try Self.harness(kind)
+        let path = try Self.write(Self.document, to: "handbook.md", in: harness)
+        harness.send("/attach \(path)")
+        harness.send("First question about the handbook")
+        harness.run { harness.clock.uptime() >= 1_100 }  // the server builds its cache
+        harness.press(.ctrlN)
+        #expect(harness.state.conversation.attachments.count == 1, "a new conversation keeps the pinned prefix")
+        harness.send("/detach")
+        harness.press(.enter)
+        #expect(harness.state.conversation.attachments.isEmpty)
+        harness.send("/attach \(path)")
+        #expect(harness.text.contains("cached (predicted)"))
+        harness.send("A different question")
+        let entry = try #require(harness.ledger.last)
+        let plan = try #require(harness.state.exchange?.plan)
+        let item = try #require(plan.index(of: .attachment(0)))
+        let span = try #require(plan.prompt.span(ofMessage: item))
+        let unit = kind.defaultUnit
+        #expect((entry.hitTokens ?? 0) > 0)
+        if kind == .v3 { #expect((entry.hitTokens ?? 0) >= span.contentEnd / unit * unit, "v3 hits the whole document") }
+        #expect(entry.predictedHitTokens == entry.hitTokens, "the prediction was exact")
+        #expect(harness.panel?.reusedPrefixes.first?.label.contains("doc") == true)
+    }
+
+    @Test func atPathInTheDraftAttachesWhatExistsAndLeavesOtherWordsAlone() throws {
+        let harness = try Self.harness()
+        let path = try Self.write(Self.document, to: "notes.md", in: harness)
+        harness.send("Summarise @\(path), and greet @everyone.")
+        #expect(harness.state.conversation.attachments.map(\.name) == ["notes.md"])
+        #expect(harness.messages.first { $0.role == .user }?.content == "Summarise @\(path), and greet @everyone.")
+        #expect(harness.ledger.last?.plan?.attachments?.count == 1)
+        let stored = try harness.history.attachments(of: try #require(harness.state.conversation.id))
+        #expect(stored.map(\.name) == ["notes.md"], "a conversation created by the send stores its attachments")
+    }
+
+    @Test func atPathToABinaryFileRefusesToSendAndKeepsTheDraft() throws {
+        let harness = try Self.harness()
+        let path = harness.folder.url.appendingPathComponent("image.png").path
+        try Data([0x89, 0x50, 0x4E, 0x47, 0, 1, 2]).write(to: URL(fileURLWithPath: path))
+        harness.send("Describe @\(path)")
+        #expect(harness.state.notice?.text.contains("image.png is not a text file") == true)
+        #expect(harness.state.notice?.text.contains("your message is kept") == true)
+        #expect(harness.state.editor.text == "Describe @\(path)")
+        #expect(harness.ledger.isEmpty)
+    }
+
+    @Test func aDocumentTooLargeForTheContextWindowIsRefusedWithItsTokens() throws {
+        let harness = try Self.harness(contextLimit: 2_000)
+        let path = try Self.write(Self.document, to: "big.md", in: harness)
+        harness.send("/attach \(path)")
+        #expect(harness.state.conversation.attachments.isEmpty)
+        let text = try #require(harness.state.notice?.text)
+        #expect(text.contains("big.md is ") && text.contains("context window of 2,000 tokens"))
+    }
+
+    @Test func tabCompletesAnAtPath() throws {
+        let harness = try Self.harness()
+        _ = try Self.write("x", to: "quarterly-report.md", in: harness)
+        harness.type("Read @\(harness.folder.url.path)/quarterly")
+        harness.press(.tab)
+        #expect(harness.state.editor.text == "Read @\(harness.folder.url.path)/quarterly-report.md")
+    }
+
+    @Test func aChangedFileIsFlaggedWithTheExactMissTheServerThenReports() throws {
+        let harness = try Self.harness(.v3)
+        let path = try Self.write(Self.document, to: "report.md", in: harness)
+        harness.send("/attach \(path)")
+        harness.send("First question")
+        harness.run { harness.clock.uptime() >= 1_100 }
+        let changed = Self.document.replacingOccurrences(of: "Section 120:", with: "Section 120 (revised):")
+        _ = try Self.write(changed, to: "report.md", in: harness)
+        harness.send("Second question")
+        guard case .dialog(let dialog)? = harness.state.overlay else {
+            Issue.record("no question about the changed file")
+            return
+        }
+        #expect(dialog.title == "report.md changed")
+        let numbers = dialog.message.split(separator: "—")[1].split(separator: " ")[0]
+        let predictedMiss = try #require(Int(numbers.replacingOccurrences(of: ",", with: "")))
+        harness.press(.enter)  // Re-read
+        let entry = try #require(harness.ledger.last)
+        #expect(entry.missTokens == predictedMiss, "the warning's miss is what the server reports")
+        #expect(harness.state.conversation.attachments.first?.text == changed)
+        harness.run { harness.clock.uptime() >= 1_200 }
+        harness.send("Third question")
+        #expect(harness.state.overlay == nil, "an unchanged file asks nothing")
+    }
+
+    @Test func keepingTheAttachedCopySendsItAndDoesNotAskAgain() throws {
+        let harness = try Self.harness()
+        let path = try Self.write(Self.document, to: "report.md", in: harness)
+        harness.send("/attach \(path)")
+        harness.send("First question")
+        _ = try Self.write(Self.document + "\nAppendix", to: "report.md", in: harness)
+        harness.send("Second question")
+        #expect(harness.state.pending != nil)
+        harness.press(.right)
+        harness.press(.enter)  // Keep attached copy
+        #expect(harness.state.conversation.attachments.first?.text == Self.document)
+        #expect(harness.ledger.count == 2)
+        harness.send("Third question")
+        #expect(harness.state.overlay == nil)
+        #expect(harness.ledger.count == 3)
+    }
+
+    @Test func cancellingTheChangedFileQuestionSendsNothingAndKeepsTheDraft() throws {
+        let harness = try Self.harness()
+        let path = try Self.write(Self.document, to: "report.md", in: harness)
+        harness.send("/attach \(path)")
+        harness.send("First question")
+        try FileManager.default.removeItem(atPath: path)
+        _ = try Self.write("other", to: "report.md", in: harness)
+        harness.send("Second question")
+        harness.press(.escape)
+        #expect(harness.ledger.count == 1)
+        #expect(harness.state.editor.text == "Second question")
+    }
+
+    @Test func detachShowsTheCacheCostFirstAndIsKept() throws {
+        let harness = try Self.harness()
+        let path = try Self.write(Self.document, to: "handbook.md", in: harness)
+        harness.send("/attach \(path)")
+        harness.send("First question")
+        harness.send("Second question")
+        harness.send("/detach handbook.md")
+        guard case .dialog(let dialog)? = harness.state.overlay else {
+            Issue.record("no question before detaching")
+            return
+        }
+        #expect(dialog.title == "Detach handbook.md?")
+        #expect(dialog.message.contains("tokens miss"))
+        harness.press(.enter)
+        #expect(harness.state.conversation.attachments.isEmpty)
+        let id = try #require(harness.state.conversation.id)
+        #expect(try harness.history.attachments(of: id).isEmpty)
+        #expect(!harness.text.contains("Document 1"))
+    }
+
+    @Test func reopeningAConversationBringsItsDocumentsBack() throws {
+        let harness = try Self.harness(.v3)
+        let path = try Self.write(Self.document, to: "handbook.md", in: harness)
+        harness.send("/attach \(path)")
+        harness.send("First question")
+        harness.run { harness.clock.uptime() >= 1_100 }
+        harness.send("Second question")
+        let id = try #require(harness.state.conversation.id)
+        harness.press(.ctrlN)
+        harness.send("/detach")
+        harness.press(.enter)
+        harness.press(.ctrlO)
+        harness.press(.enter)
+        #expect(harness.state.conversation.id == id)
+        #expect(harness.state.conversation.attachments.map(\.name) == ["handbook.md"])
+        #expect(harness.state.exchange?.marks != nil)
+        #expect(harness.text.contains("Document 1 · handbook.md"))
+        #expect(harness.text.contains(" cached · ") && !harness.text.contains("(predicted)"), "the card says what the last request did")
+        #expect(harness.panel?.documents?.hit == true)
+    }
+
+    @Test(arguments: [CacheModelKind.v3, .v4])
+    func eachSendsEveryQuestionOverTheDocumentWithTheWarmupAndShowsItsOwnNumbers(_ kind: CacheModelKind) throws {
+        let harness = try Self.harness(kind, constructDelay: 1)
+        let path = try Self.write(Self.document, to: "handbook.md", in: harness)
+        harness.send("/attach \(path)")
+        let questions = ["What is a unit?", "Who pays for a miss?", "How long does the cache live?", "Why does order matter?",
+                         "What is a prefix?"]
+        harness.send("/each")  // the command line puts "/each" and a new line in the editor
+        #expect(harness.state.editor.text == "/each\n")
+        for (index, question) in questions.enumerated() {
+            if index > 0 { harness.press([0x1B, 13]) }  // Alt-Enter: a new line
+            harness.type(question)
+        }
+        harness.press(.enter)
+        harness.session.settle()
+        #expect(harness.state.batch == nil)
+        let entries = harness.ledger
+        #expect(entries.count == 5)
+        let firstPlan = try #require(harness.state.exchange?.plan)
+        let item = try #require(firstPlan.index(of: .attachment(0)))
+        let span = try #require(firstPlan.prompt.span(ofMessage: item))
+        let whole = span.contentEnd / kind.defaultUnit * kind.defaultUnit
+        let byTime = entries.sorted { $0.time < $1.time }
+        #expect(byTime.first?.hitTokens == 0, "the first request fills the cache")
+        for entry in byTime.dropFirst(kind == .v3 ? 1 : 2) {
+            #expect((entry.hitTokens ?? 0) >= whole, "after the warm-up every question hits the whole document")
+        }
+        let roles = harness.messages.map(\.role)
+        #expect(roles == [.user, .assistant, .user, .assistant, .user, .assistant, .user, .assistant, .user, .assistant])
+        #expect(harness.messages.filter { $0.role == .user }.map(\.content) == questions)
+        let id = try #require(harness.state.conversation.id)
+        let stored = try harness.history.messages(in: id)
+        #expect(stored.map(\.content) == harness.messages.map(\.content), "the history keeps question and answer together")
+        #expect(harness.state.answerNotes.count == 5)
+        #expect(harness.text.contains("prompt tokens from cache"))
+        #expect(harness.state.notice?.text.hasPrefix("/each: 5 of 5 answered") == true)
+        for entry in entries {
+            #expect(entry.plan?.messages.count == 1, "each request carries its own question only over the prefix")
+        }
+    }
+
+    @Test func escapeStopsEachAndWhatWasNotSentIsSaid() throws {
+        let harness = try AppHarness(configuration: EmulatorConfiguration(cacheModel: .v3, constructDelay: 1, tokensPerSecond: 20,
+                                                                          replyTokens: 200))
+        harness.start()
+        let path = try Self.write(Self.document, to: "handbook.md", in: harness)
+        harness.send("/attach \(path)")
+        harness.send("/each")
+        harness.type("One?\nTwo?\nThree?")
+        harness.session.press([13])
+        harness.run { harness.state.batch?.entries.first?.turn?.deltas ?? 0 > 2 }
+        harness.meanwhile(press: [27])
+        harness.session.settle()
+        #expect(harness.state.batch == nil)
+        #expect(harness.state.notice?.text.contains("2 not sent (stopped)") == true)
+        #expect(harness.messages.count == 2)
+        #expect(harness.messages.last?.state == .interrupted(reason: "stopped"))
+    }
+}
