@@ -2,7 +2,8 @@ import Foundation
 
 /// How `cachechat stats --by` splits the ledger.
 public enum StatsGrouping: String, Sendable, Codable, CaseIterable {
-    case day, model
+    /// `document`: the attached documents a request carried, by name ("(no documents)").
+    case day, model, document
 }
 
 /// Totals over a set of ledger entries: tokens, hit ratio, cost per currency and how well
@@ -130,6 +131,9 @@ public struct StatsSummary: Sendable, Equatable {
         switch grouping {
         case .model:
             return entry.model
+        case .document:
+            let names = entry.plan?.attachments?.map(\.name) ?? []
+            return names.isEmpty ? "(no documents)" : names.joined(separator: " + ")
         case .day:
             let day = calendar.dateComponents([.year, .month, .day], from: entry.time)
             return String(format: "%04d-%02d-%02d", day.year ?? 0, day.month ?? 0, day.day ?? 0)

@@ -148,7 +148,7 @@ struct AttachmentTUITests {
             return
         }
         #expect(dialog.title == "report.md changed")
-        let numbers = dialog.message.split(separator: "—")[1].split(separator: " ")[0]
+        let numbers = try #require(dialog.message.components(separatedBy: "Re-read: ").last?.split(separator: " ").first)
         let predictedMiss = try #require(Int(numbers.replacingOccurrences(of: ",", with: "")))
         harness.press(.enter)  // Re-read
         let entry = try #require(harness.ledger.last)

@@ -56,6 +56,40 @@ struct ScreenGoldenTests {
         Snapshot.assertMatches(harness.frame, named: "\(width)x\(height)")
     }
 
+    @Test(arguments: [(80, 24), (160, 48)])
+    func documentsAndEach(width: Int, height: Int) throws {
+        // A document card (folded), the panel's Documents section, and /each answers
+        // with their own cache numbers.
+        let harness = try AppHarness(width: width, height: height,
+                                     configuration: EmulatorConfiguration(cacheModel: .v3, constructDelay: 1, tokensPerSecond: 0,
+                                                                          replyTokens: 12))
+        harness.start()
+        harness.send("/thinking off")
+        let path = harness.folder.url.appendingPathComponent("handbook.md").path
+        try Data(AttachmentTUITests.document.utf8).write(to: URL(fileURLWithPath: path))
+        harness.send("/attach \(path)")
+        harness.send("/each")
+        harness.type("What is a unit?\nWho pays for a miss?\nWhy does order matter?")
+        harness.press(.enter)
+        harness.session.settle()
+        harness.type("And the price?")
+        Snapshot.assertMatches(harness.frame, named: "\(width)x\(height)")
+    }
+
+    @Test func documentCardOpen() throws {
+        let harness = try AppHarness(width: 80, height: 24,
+                                     configuration: EmulatorConfiguration(cacheModel: .v3, tokensPerSecond: 0, replyTokens: 12))
+        harness.start()
+        harness.send("/thinking off")
+        let path = harness.folder.url.appendingPathComponent("notes.md").path
+        try Data("# Notes\n\nCache units are 64 tokens.\n  Indented, *as typed*.\n".utf8).write(to: URL(fileURLWithPath: path))
+        harness.send("/attach \(path)")
+        harness.send("Summarise the notes")
+        AttachmentTUITests.focus(.attachment(0), in: harness)
+        harness.press(.enter)
+        Snapshot.assertMatches(harness.frame, named: "80x24")
+    }
+
     @Test func afterATruncation() throws {
         let harness = try AppHarness(configuration: EmulatorConfiguration(cacheModel: .v3, tokensPerSecond: 0, replyTokens: 60))
         harness.start()

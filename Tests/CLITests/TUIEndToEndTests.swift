@@ -242,4 +242,30 @@ struct TUIEndToEndTests {
         try tui.send("C-q")
         #expect(try tui.waitForExit().status == 0)
     }
+
+    @Test(.enabled(if: TmuxSession.available)) func attachAtPathAndEachThroughTheKeys() throws {
+        let handbook = home.appendingPathComponent("handbook.md")
+        try (1...200).map { "Section \($0): hits are billed at a tenth of a miss after unit \($0 % 9)." }
+            .joined(separator: "\n").write(to: handbook, atomically: true, encoding: .utf8)
+        let notes = home.appendingPathComponent("notes.md")
+        try "Notes: the cache lives for hours.\n".write(to: notes, atomically: true, encoding: .utf8)
+        let tui = try TmuxSession(arguments: ["--model", "deepseek-chat"], environment: environment, width: 80, height: 24)
+        try tui.waitFor("Enter sends")
+        try tui.enter("/attach \(handbook.path)")
+        try tui.waitFor("Document 1 · handbook.md")
+        try tui.enter("What does @\(notes.path) say?")
+        try tui.waitFor("Document 2 · notes.md")
+        try HistoryDatabase.waitForRequests(1, home: home)
+        try tui.enter("/each")
+        try tui.type("Who pays for a miss?")
+        try tui.send("M-Enter")
+        try tui.type("What is a unit?")
+        try tui.send("Enter")
+        let screen = try tui.waitFor("/each: 2 of 2 answered").joined(separator: "\n")
+        #expect(screen.contains("prompt tokens from cache"))
+        let requests = try HistoryDatabase.waitForRequests(3, home: home)
+        #expect((requests.last?.hit ?? 0) > 0, "the questions after the warm-up hit the documents")
+        try tui.send("C-q")
+        #expect(try tui.waitForExit().status == 0)
+    }
 }

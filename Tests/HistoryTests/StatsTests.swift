@@ -105,6 +105,17 @@ struct StatsTests {
         #expect(StatsSummary.grouped(LedgerFixture.entries(), by: .model, calendar: Self.utc) == models)
     }
 
+    @Test func perDocumentSet() {
+        var entries = LedgerFixture.entries()
+        let plan = PlanRecord(system: nil, fewShot: nil, messages: [], complete: true, historyStart: 1, thinking: false, effort: nil,
+                              attachments: [Attachment.Reference(name: "report.md", hash: "a"), Attachment.Reference(name: "spec.md", hash: "b")])
+        entries[0].plan = plan
+        entries[1].plan = plan
+        let groups = StatsSummary.grouped(entries, by: .document, calendar: Self.utc)
+        #expect(groups.map(\.group) == ["(no documents)", "report.md + spec.md"])
+        #expect(groups.map(\.requests) == [entries.count - 2, 2])
+    }
+
     @Test func csvUsesAPINamesAndOneColumnSetPerCurrency() throws {
         let csv = StatsSummary.csv(try fixture.store.stats(by: .model))
         #expect(csv == """

@@ -212,12 +212,12 @@ extension AppLogic {
         let names = rereadable.map { TerminalSanitizer.clean(attachments[$0].name) }.joined(separator: ", ")
         let first = TerminalSanitizer.clean(attachments[rereadable[0]].name)
         func misses(_ plan: RequestPlan) -> String {
-            guard let prediction = plan.prediction else { return "" }
+            guard let prediction = plan.prediction else { return "not known" }
             return "\(Formatting.grouped(prediction.missTokens)) tokens miss"
-                + (prediction.cost.map { ", " + Formatting.money($0.amount, currency: $0.currency) } ?? "")
+                + (prediction.cost.map { " (" + Formatting.money($0.amount, currency: $0.currency) + ")" } ?? "")
         }
-        var message = "\(names) changed on disk since attached. Re-read: everything from \(first) on misses — "
-            + misses(rereadPlan) + ". Keep the attached copy: " + misses(keepPlan) + "."
+        var message = "\(names) changed on disk since attached. Re-read: " + misses(rereadPlan)
+            + " — everything from \(first) on. Keep the attached copy: " + misses(keepPlan) + "."
         if !goneText.isEmpty { message += " " + goneText }
         state.pending = .changedAttachments(onDisk: onDisk, then: send)
         state.overlay = .dialog(Dialog(title: rereadable.count == 1 ? "\(first) changed" : "Attached files changed", message: message,

@@ -138,6 +138,7 @@ public final class AppView {
             var card = documentCard(attachment, index: index, status: documents[index], open: state.openCards.contains(index))
             card.cacheMark = Self.mark(marks[id])
             card.focused = state.focus == id
+            card.focusHint = state.openCards.contains(index) ? " Enter folds · c copy · d detach · Esc" : " Enter opens · c copy · d detach · Esc"
             messages.append(card)
             ids.append(id)
         }
@@ -224,7 +225,9 @@ public final class AppView {
     /// The folded card of an attached document (its whole text once opened).
     private func documentCard(_ attachment: Attachment, index: Int, status: DocumentStatus, open: Bool) -> TranscriptMessage {
         let id = TranscriptID.attachment(index)
-        let lines = attachment.text.reduce(into: 1) { count, character in if character == "\n" { count += 1 } }
+        // Lines as an editor counts them: a final line break ends the last line.
+        let breaks = attachment.text.reduce(into: 0) { count, character in if character == "\n" { count += 1 } }
+        let lines = attachment.text.isEmpty ? 0 : breaks + (attachment.text.hasSuffix("\n") ? 0 : 1)
         var summary = "\(Formatting.grouped(status.tokens)) tokens · \(status.cache) · \(Formatting.grouped(lines)) line\(lines == 1 ? "" : "s")"
         summary += open ? " — Enter folds it" : " — Alt-Up, then Enter opens it"
         let text = open ? summary + "\n\n" + clean(id, attachment.text) : summary

@@ -173,7 +173,7 @@ final class MessageLayoutCache {
             header.append(" · #\(number)", Style(.timestamp))
         }
         if message.focused {
-            let hint = " c copy · b code · e edit · r regenerate · Esc"
+            let hint = message.focusHint ?? " c copy · b code · e edit · r regenerate · Esc"
             if header.width + hint.count <= width { header.append(hint, Style(.dimText)) }
             header = header.withBackground(.selection)
         }

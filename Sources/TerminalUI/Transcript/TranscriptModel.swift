@@ -92,6 +92,8 @@ public struct TranscriptMessage: Equatable {
     /// The message focus (Alt-Up) is on this message: its header is highlighted and a bar
     /// runs down its gutter.
     public var focused: Bool
+    /// The keys shown in the header while focused (nil: a message's c/b/e/r).
+    public var focusHint: String?
     /// Text shown as find matches in this message (`/find`), nil for none.
     public var highlight: String?
 
