@@ -101,7 +101,11 @@ extension AppLogic {
     }
 
     func persistAttachments(_ state: AppState) -> [Effect] {
-        state.conversation.id.map { [.saveAttachments($0, state.conversation.attachments)] } ?? []
+        // Written out plainly: `id.map { [...] } ?? []` here crashes the 6.3.1 optimizer
+        // (CopyPropagation, "Found outside of lifetime use") in release builds.
+        guard let id = state.conversation.id else { return [] }
+        let attachments = state.conversation.attachments
+        return [.saveAttachments(id, attachments)]
     }
 
     // MARK: - /detach
