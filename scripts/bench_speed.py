@@ -89,6 +89,21 @@ def cpu_ticks(pids):
     return total
 
 
+def pss_kib(pids):
+    """Proportional set size summed over `pids` (shared pages split between their users)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+    return total
+
+
 def rss_kib(pids):
     total = 0
     for pid in pids:
@@ -266,6 +281,17 @@ class Cachechat(Client):
         return run_text([self.args.cachechat, "--version"]).strip().replace("cachechat ", "")
 
 
+class CachechatBuiltIn(Cachechat):
+    """cachechat on its built-in endpoint (no base URL, no key): launch and memory only."""
+    name = "cachechat-builtin"
+    chat = False
+
+    def prepare(self, state):
+        env = {"HOME": state, "XDG_DATA_HOME": f"{state}/data", "XDG_CONFIG_HOME": f"{state}/config",
+               "XDG_STATE_HOME": f"{state}/state"}
+        return [self.args.cachechat, "--model", "deepseek-chat"], env
+
+
 class Oterm(Client):
     name = "oterm"
     quit_keys = ["C-q"]
@@ -341,6 +367,27 @@ class WeeChat(Client):
         return run_text([self.args.weechat, "--version"]).strip()
 
 
+class WeeChatNoPlugins(WeeChat):
+    """`weechat -p`: WeeChat without its plugins, the fastest native terminal chat program."""
+    name = "weechat-p"
+
+    def prepare(self, state):
+        return [self.args.weechat, "-p", "--dir", f"{state}/weechat"], {"HOME": state}
+
+
+class Floor(Client):
+    """The floor: a shell that prints one line and waits."""
+    name = "floor"
+    chat = False
+    quit_keys = ["C-c"]
+
+    def prepare(self, state):
+        return ["/bin/sh", "-c", "echo ready; exec sleep 86400"], {"HOME": state}
+
+    def version(self):
+        return "/bin/sh"
+
+
 def run_text(argv):
     """The first line a command prints, for versions."""
     try:
@@ -406,7 +453,7 @@ def idle(tmux, started, seconds=2.0):
     if frame != started["frame"]:
         pairs = zip(started["frame"].split("\n"), frame.split("\n"))
         late = next(([a.strip()[:80], b.strip()[:80]] for a, b in pairs if a != b), None)
-    return {"settled_s": last_change, "late_change": late, "idle_rss_kib": rss_kib(tree),
+    return {"settled_s": last_change, "late_change": late, "idle_rss_kib": rss_kib(tree), "idle_pss_kib": pss_kib(tree),
             "idle_cpu_pct": 100.0 * (cpu_ticks(tree) - ticks0) / CLK_TCK / (time.monotonic() - w0)}
 
 
@@ -550,6 +597,58 @@ def start_emulator(cachechat, speed, reply_tokens, log_path, workdir):
     raise SystemExit(f"bench_speed: the emulator did not start: {out.read()[-500:]}")
 
 
+def ask_vs_curl(args, workdir, runs):
+    """Wall time of a one-line `cachechat ask` (process start, config, request, print, saved
+    in a fresh history) against the same streamed request made by curl, alternating, after
+    one warm-up each; medians in ms."""
+    process, url = start_emulator(args.cachechat, 0, 20, None, workdir)
+    home = tempfile.mkdtemp(prefix="ask-", dir=workdir)
+    env = {**os.environ, "HOME": home, "XDG_DATA_HOME": f"{home}/data", "XDG_CONFIG_HOME": f"{home}/config",
+           "XDG_STATE_HOME": f"{home}/state"}
+    body = json.dumps({"model": "deepseek-chat", "stream": True, "messages": [{"role": "user", "content": "Hello there"}]})
+    commands = {
+        "ask": [args.cachechat, "ask", "--base-url", url, "--api-key", "sk-bench", "--model", "deepseek-chat", "Hello there"],
+        "curl": ["curl", "-sS", "-N", url + "/chat/completions", "-H", "Authorization: Bearer sk-bench",
+                 "-H", "Content-Type: application/json", "-d", body],
+    }
+    times = {"ask": [], "curl": []}
+    try:
+        for run in range(runs + 1):
+            for name, argv in commands.items():
+                t0 = time.monotonic()
+                result = subprocess.run(argv, env=env, capture_output=True, timeout=60)
+                elapsed = time.monotonic() - t0
+                if result.returncode != 0:
+                    raise Failed(f"{name} exited {result.returncode}: {result.stderr.decode(errors='replace')[-300:]}")
+                if run > 0:
+                    times[name].append(elapsed * 1000)
+    finally:
+        process.terminate()
+        process.wait()
+    ask, curl = statistics.median(times["ask"]), statistics.median(times["curl"])
+    return {"ask_ms": ask, "curl_ms": curl, "ratio": ask / curl, "runs": runs}
+
+
+def targets(results, ask):
+    """The issue's targets as ratios from this run."""
+    lines = []
+    def ratio(a, b, key):
+        ra, rb = results.get(a, {}).get(key), results.get(b, {}).get(key)
+        return ra / rb if ra and rb else None
+    def say(label, value, goal, unit="×"):
+        if value is None:
+            lines.append(f"- {label}: not measured")
+        else:
+            lines.append(f"- {label}: {value:.2f}{unit} (target ≤ {goal}{unit}) — {'met' if value <= goal else 'not met'}")
+    say("launch, built-in endpoint / weechat -p", ratio("cachechat-builtin", "weechat-p", "launch_ms"), 0.5)
+    say("launch, remote endpoint / weechat -p", ratio("cachechat", "weechat-p", "launch_ms"), 0.5)
+    say("idle RSS / weechat -p", ratio("cachechat-builtin", "weechat-p", "idle_rss_mib"), 1.0)
+    say("idle PSS / weechat -p", ratio("cachechat-builtin", "weechat-p", "idle_pss_mib"), 1.0)
+    if ask:
+        say(f"`cachechat ask` one line / curl ({ask['ask_ms']:.0f} ms / {ask['curl_ms']:.0f} ms)", ask["ratio"], 2.0)
+    return "\n".join(lines)
+
+
 def reply_text(url, messages):
     body = json.dumps({"model": "deepseek-chat", "stream": False, "messages": messages}).encode()
     request = urllib.request.Request(url + "/chat/completions", body,
@@ -605,18 +704,19 @@ def cell(text):
 def table(results, order):
     base = results.get("cachechat", {})
     bl = base.get("launch_ms"); bi = base.get("idle_rss_mib"); bs = base.get("last_token_s"); ba = base.get("rss_after_mib")
-    rows = ["| client | version | launch ms (median) | × | settled ms | idle RSS MiB | × | last token after server s | × "
-            "| mean CPU % | RSS after MiB | × |",
-            "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    rows = ["| client | version | launch ms (median) | × | settled ms | idle RSS MiB | × | idle PSS MiB "
+            "| last token after server s | × | mean CPU % | RSS after MiB | × |",
+            "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for name in order:
         r = results.get(name)
         if r is None:
             continue
         if "error" in r and "launch_ms" not in r:
-            rows.append("| " + " | ".join([name, r.get("version", ""), "failed: " + cell(r["error"])] + [""] * 9) + " |")
+            rows.append("| " + " | ".join([name, r.get("version", ""), "failed: " + cell(r["error"])] + [""] * 10) + " |")
             continue
         cells = [name, r.get("version", ""), f"{r['launch_ms']:,.0f}", fmt_ratio(r["launch_ms"], bl),
-                 f"{r['settled_ms']:,.0f}", f"{r['idle_rss_mib']:.1f}", fmt_ratio(r["idle_rss_mib"], bi)]
+                 f"{r['settled_ms']:,.0f}", f"{r['idle_rss_mib']:.1f}", fmt_ratio(r["idle_rss_mib"], bi),
+                 f"{r.get('idle_pss_mib', 0):.1f}"]
         if "stream_error" in r:
             cells += ["failed: " + cell(r["stream_error"]), "", "", "", ""]
         elif "last_token_s" in r:
@@ -643,7 +743,10 @@ def main():
     parser.add_argument("--oterm")
     parser.add_argument("--elia")
     parser.add_argument("--weechat", default=shutil.which("weechat"))
-    parser.add_argument("--clients", default="cachechat,weechat,oterm,elia")
+    parser.add_argument("--clients", default="cachechat,cachechat-builtin,weechat-p,floor",
+                        help="comma-separated: cachechat, cachechat-builtin, weechat-p, floor, weechat, oterm, elia; "
+                             "'all' for every one")
+    parser.add_argument("--ask-runs", type=int, default=10, help="one-line `cachechat ask` against curl, runs each (0: skip)")
     parser.add_argument("--runs", type=int, default=3, help="measured launches per client (after one warm-up)")
     parser.add_argument("--stream-runs", type=int, default=3, help="streamed replies per chat client (median)")
     parser.add_argument("--speed", type=float, default=2000)
@@ -668,8 +771,11 @@ def main():
         calibration.wait()
     print(f"emulator {url}: {args.reply_tokens:,} tokens at {args.speed:,.0f}/s; question {question!r}", flush=True)
 
-    kinds = {"cachechat": Cachechat, "oterm": Oterm, "elia": Elia, "weechat": WeeChat}
+    kinds = {"cachechat": Cachechat, "cachechat-builtin": CachechatBuiltIn, "oterm": Oterm, "elia": Elia,
+             "weechat": WeeChat, "weechat-p": WeeChatNoPlugins, "floor": Floor}
     order = [c.strip() for c in args.clients.split(",") if c.strip()]
+    if order == ["all"]:
+        order = ["cachechat", "cachechat-builtin", "weechat-p", "floor", "weechat", "oterm", "elia"]
     results = {}
     log = RequestLogReader(log_path)
     timeouts = Timeouts(args)
@@ -677,7 +783,8 @@ def main():
         for name in order:
             client = kinds[name](args, url, workdir)
             result = results[name] = {}
-            binary = {"cachechat": args.cachechat, "oterm": args.oterm, "elia": args.elia, "weechat": args.weechat}[name]
+            binary = {"cachechat": args.cachechat, "cachechat-builtin": args.cachechat, "oterm": args.oterm,
+                      "elia": args.elia, "weechat": args.weechat, "weechat-p": args.weechat, "floor": "/bin/sh"}[name]
             if not binary or not os.path.exists(binary):
                 result["error"] = f"not installed ({binary or 'no path given'})"
                 print(f"{name}: {result['error']}", flush=True)
@@ -701,6 +808,7 @@ def main():
                 result["launch_ms"] = statistics.median(m["launch_s"] for m in launches) * 1000
                 result["settled_ms"] = statistics.median(m["settled_s"] for m in launches) * 1000
                 result["idle_rss_mib"] = statistics.median(m["idle_rss_kib"] for m in launches) / 1024
+                result["idle_pss_mib"] = statistics.median(m["idle_pss_kib"] for m in launches) / 1024
                 result["idle_cpu_pct"] = statistics.median(m["idle_cpu_pct"] for m in launches)
             except Failed as failure:
                 result["error"] = str(failure)
@@ -754,10 +862,19 @@ def main():
           f"× = ratio to cachechat")
     print()
     print(table(results, order))
+    ask = None
+    if args.ask_runs > 0:
+        try:
+            ask = ask_vs_curl(args, workdir, args.ask_runs)
+        except Exception as error:
+            print(f"ask against curl: failed: {error}")
+    print()
+    print("Targets:")
+    print(targets(results, ask))
     if args.json:
         os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
         with open(args.json, "w") as f:
-            json.dump({"machine": info, "question": question, "speed": args.speed, "reply_tokens": args.reply_tokens,
+            json.dump({"machine": info, "ask_vs_curl": ask, "question": question, "speed": args.speed, "reply_tokens": args.reply_tokens,
                        "results": results}, f, indent=2, default=str)
         print(f"\nAll measurements: {args.json}")
     if not args.keep:

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# cachechat against other terminal chat clients (oterm, elia-chat from PyPI; WeeChat from
-# Debian as a native baseline), all on one `cachechat serve`, in tmux at 120x40. Prints one
-# table with ratios to cachechat (docs/BENCHMARKS.md, "Speed against other clients").
+# cachechat against the fastest native terminal chat program (WeeChat without plugins,
+# `weechat -p`) and the floor (a shell printing a line), and on request against oterm and
+# elia-chat (PyPI), all on one `cachechat serve`, in tmux at 120x40. Prints one table with
+# ratios to cachechat, then `cachechat ask` against curl, then the targets of issue 16 as
+# ratios from the same run (docs/BENCHMARKS.md, "Start-up and memory").
 #
-#   scripts/bench_speed.sh                      # everything, about 5 minutes
+#   scripts/bench_speed.sh                      # cachechat (remote and built-in), weechat -p, floor
+#   scripts/bench_speed.sh --clients all        # and weechat with plugins, oterm, elia (about 5 minutes)
 #   scripts/bench_speed.sh --clients cachechat,oterm --runs 5
 #   BENCH_FRESH_VENV=1 scripts/bench_speed.sh   # reinstall oterm and elia-chat first
 #
@@ -16,6 +19,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v tmux >/dev/null || need+=(tmux)
 command -v weechat >/dev/null || need+=(weechat-curses)
+command -v curl >/dev/null || need+=(curl)
 command -v python3 >/dev/null || need+=(python3 python3-venv)
 if ((${#need[@]})); then
     if [[ $(id -u) == 0 ]]; then
@@ -26,8 +30,8 @@ if ((${#need[@]})); then
     fi
 fi
 
-echo "bench_speed: building cachechat (release)" >&2
-swift build -c release --product cachechat >/dev/null
+echo "bench_speed: building cachechat (release, static, stripped: scripts/build-release)" >&2
+binary=$(scripts/build-release 2>/dev/null)
 
 venvs=.venv-bench
 [[ ${BENCH_FRESH_VENV:-0} == 1 ]] && rm -rf "$venvs"
@@ -42,11 +46,11 @@ install() { # install VENV PACKAGE
     fi
 }
 mkdir -p "$venvs"
-install oterm oterm oterm
-install elia elia-chat elia
+if [[ " $* " == *oterm* || " $* " == *" all"* ]]; then install oterm oterm oterm; fi
+if [[ " $* " == *elia* || " $* " == *" all"* ]]; then install elia elia-chat elia; fi
 
 exec python3 scripts/bench_speed.py \
-    --cachechat .build/release/cachechat \
+    --cachechat "$binary" \
     --oterm "$venvs/oterm/bin/oterm" \
     --elia "$venvs/elia/bin/elia" \
     --json .build/bench_speed.json \

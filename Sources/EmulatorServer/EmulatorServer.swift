@@ -42,6 +42,43 @@ public final class EmulatorServer: Sendable {
 
     /// Binds and starts serving; port 0 picks a free port.
     public func start(host: String = "127.0.0.1", port: Int = 8787) throws {
+        let bound = try bootstrap().bind(host: host, port: port).wait()
+        binding.withLockedValue {
+            $0.channel = bound
+            $0.host = host
+            $0.port = bound.localAddress?.port ?? port
+        }
+    }
+
+    /// Starts serving on a socket already bound and listening (`listeningLoopbackSocket`):
+    /// the port is known, and clients may connect, before the server's threads exist, so a
+    /// caller can start the server off the critical path (the TUI paints first).
+    public func start(listeningSocket descriptor: Int32, host: String, port: Int) throws {
+        let bound = try bootstrap().withBoundSocket(descriptor).wait()
+        binding.withLockedValue {
+            $0.channel = bound
+            $0.host = host
+            $0.port = port
+        }
+    }
+
+    /// A loopback TCP socket bound to a free port and listening (close-on-exec, non-blocking).
+    public static func listeningLoopbackSocket() throws -> (descriptor: Int32, port: Int) {
+        try Platform.listeningLoopbackSocket()
+    }
+
+    /// A system call that failed, with its error in words.
+    public struct POSIXFailure: Error, CustomStringConvertible {
+        public var call: String
+        public var code: Int32
+        public init(_ call: String, _ code: Int32) {
+            self.call = call
+            self.code = code
+        }
+        public var description: String { "\(call): \(String(cString: strerror(code)))" }
+    }
+
+    private func bootstrap() -> ServerBootstrap {
         threadPool.start()
         let engine = self.engine, pool = threadPool, limiter = self.limiter, requestLog = self.requestLog
         let bootstrap = ServerBootstrap(group: group)
@@ -54,12 +91,7 @@ public final class EmulatorServer: Sendable {
             }
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: false)
-        let bound = try bootstrap.bind(host: host, port: port).wait()
-        binding.withLockedValue {
-            $0.channel = bound
-            $0.host = host
-            $0.port = bound.localAddress?.port ?? port
-        }
+        return bootstrap
     }
 
     /// Blocks until the server is stopped.

@@ -141,14 +141,14 @@ struct AskCommand: ParsableCommand {
         let question = questions[0]
         let (settings, config) = try connection.resolveWithConfig(defaultModel: set?.model ?? ConnectionSettings.defaultModel)
         let endpoint: Endpoint
-        var localServer: EmulatorServer? = nil
+        var localServer: LocalEmulator? = nil
         if let baseURL = settings.baseURL {
             endpoint = Endpoint(baseURL: baseURL, apiKey: settings.apiKey, keySource: settings.keySource,
                                 displayName: settings.profile)
         } else {
-            let (server, local) = try LocalEmulator.start()
-            localServer = server
-            endpoint = local
+            let local = try LocalEmulator.start()
+            localServer = local
+            endpoint = local.endpoint
             if !json { Terminal.errorLine(LocalEmulator.notice) }
         }
         defer { localServer?.stop() }
@@ -178,9 +178,9 @@ struct AskCommand: ParsableCommand {
         try checkAttachments(state, questions: questions, prices: runner.prices, currency: runner.currency)
         let options = RequestOptions(stream: !noStream, maxTokens: maxTokens, temperature: temperature, userID: settings.userID)
         if questionsFile != nil {
-            let kind = cacheModel?.kind ?? localServer?.engine.configuration.cacheModel
+            let kind = cacheModel?.kind ?? localServer?.configuration.cacheModel
                 ?? CachePredictor.defaultCacheModel(forModel: state.model)
-            let wait = warmupWait ?? localServer?.engine.configuration.cache.constructDelay ?? 2
+            let wait = warmupWait ?? localServer?.configuration.cache.constructDelay ?? 2
             let batch = AskBatch(runner: runner, json: json, maxTokens: maxTokens)
             let failure = batch.run(questions, over: state, options: options, kind: kind, warmupWait: wait, parallel: parallel)
             if let failure { throw ExitStatus(failure) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatCore
 import Foundation
 
 @main
@@ -17,6 +18,7 @@ struct Cachechat: ParsableCommand {
 
     /// Maps argument-parser's own exit codes onto ours (usage errors are 2, not 64).
     static func main() {
+        StartupTrace.mark("main")
         Locale.ensureUTF8()
         Process.disableCoreDumps()
         var parsed = false

@@ -6,6 +6,7 @@ import CurlTransport
 import CursesTerminal
 import EmulatorServer
 import Foundation
+import Tokenizer
 import Config
 import History
 
@@ -37,18 +38,26 @@ struct ChatCommand: ParsableCommand {
         guard Terminal.stdinIsTerminal && Terminal.stdoutIsTerminal else {
             throw CLIError.usage("The chat client needs a terminal. For scripts use `cachechat ask` (see --help).")
         }
+        StartupTrace.mark("arguments parsed")
         let environment = ProcessInfo.processInfo.environment
         let (settings, config) = try connection.resolveWithConfig()
-        var localServer: EmulatorServer? = nil
+        StartupTrace.mark("config read")
+        var localServer: LocalEmulator? = nil
         let endpoint: Endpoint
         var cacheKind = cacheModel?.kind
         if let baseURL = settings.baseURL {
             endpoint = Endpoint(baseURL: baseURL, apiKey: settings.apiKey, keySource: settings.keySource, displayName: settings.profile)
+            // The vocabulary loads while the history opens and the terminal starts.
+            let warm = Thread { _ = DeepSeekTokenizer.shared }
+            warm.name = "cachechat.vocabulary"
+            warm.start()
         } else {
-            let (server, local) = try LocalEmulator.start()
-            localServer = server
-            endpoint = local
-            cacheKind = cacheKind ?? server.engine.configuration.cacheModel
+            // Listening at once; the engine (and the vocabulary) load in the background.
+            let local = try LocalEmulator.start(inBackground: true)
+            localServer = local
+            endpoint = local.endpoint
+            cacheKind = cacheKind ?? local.configuration.cacheModel
+            StartupTrace.mark("built-in endpoint listening")
         }
         defer { localServer?.stop() }
 
@@ -65,6 +74,7 @@ struct ChatCommand: ParsableCommand {
             historyError = "History is off for this session (nothing is saved): \(error)"
             Terminal.errorLine("cachechat: \(historyError!)")
         }
+        StartupTrace.mark("history opened")
         // A choice made in the app is remembered; config.toml wins when edited after it.
         let rememberedStore = FileRememberedStateStore(environment: environment)
         let remembered = rememberedStore.load().state
@@ -72,6 +82,7 @@ struct ChatCommand: ParsableCommand {
         let startTheme = theme ?? environment["CACHECHAT_THEME"]
             ?? RememberedState.newer(config: config.theme, changed: configChanged, remembered: remembered.theme)
         let themes = ThemeCatalog.load(environment: environment, preferred: startTheme)
+        StartupTrace.mark("themes loaded")
         var startModel = settings.model
         if connection.model == nil, environment["CACHECHAT_MODEL"]?.isEmpty ?? true,
            settings.profile.flatMap({ config.profiles[$0]?.model }) == nil,
@@ -90,7 +101,7 @@ struct ChatCommand: ParsableCommand {
             crashTestEnabled: environment["CACHECHAT_TEST_TRAP"] == "1")
         appEnvironment.brokenThemes = themes.broken
         appEnvironment.fetchModels = true
-        appEnvironment.warmupWait = localServer?.engine.configuration.cache.constructDelay ?? 2
+        appEnvironment.warmupWait = localServer?.configuration.cache.constructDelay ?? 2
         appEnvironment.editorCommand = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
 
         let terminal = CursesTerminal()
@@ -99,6 +110,7 @@ struct ChatCommand: ParsableCommand {
         } catch {
             throw CLIError.usage("Cannot start the terminal UI: \(error)")
         }
+        StartupTrace.mark("terminal started")
         let device = CursesDevice(terminal: terminal)
         let runtime = AppRuntime(device: device, transport: CurlTransport(), history: history, historyOffReason: historyOff,
                                  clock: SystemClock(), environment: appEnvironment, endpoint: endpoint, themes: themes,
@@ -106,12 +118,20 @@ struct ChatCommand: ParsableCommand {
         runtime.rememberedStore = rememberedStore
         runtime.exportDirectory = Paths.dataDirectory(environment: environment) + "/exports"
         runtime.clipboard = SystemClipboard(method: config.clipboard.flatMap(ClipboardMethod.init(rawValue:)) ?? .auto, environment: environment)
+        StartupTrace.mark("runtime created")
         runtime.start()
         // Printed to stderr too, but the TUI's screen hides that until it quits.
         let warnings = config.warnings + [historyError].compactMap { $0 }
         if !warnings.isEmpty { runtime.showWarning(warnings.joined(separator: " ")) }
         if let fewShot { runtime.startWithFewShot(fewShot, each: each) }
-        while !runtime.isFinished { runtime.step(timeout: 1) }
+        var emulatorChecked = localServer == nil
+        while !runtime.isFinished {
+            runtime.step(timeout: 1)
+            if !emulatorChecked, let failure = localServer?.failure {
+                emulatorChecked = true
+                runtime.showWarning(failure)
+            }
+        }
         terminal.stop()
         if let farewell = runtime.state.farewell { Terminal.errorLine("cachechat: \(farewell)") }
         if let signal = device.terminationSignal, signal != SIGHUP || !terminal.inputClosed {

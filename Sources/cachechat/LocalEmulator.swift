@@ -5,27 +5,95 @@ import ChatCore
 import Foundation
 import Config
 import History
+import Synchronization
+import Tokenizer
 
 /// The built-in endpoint: when nothing names a server or a key, cachechat starts the
 /// emulator in-process on a free loopback port and talks to it through the normal
 /// libcurl path, so everything works with no key and no network.
-enum LocalEmulator {
+///
+/// The TUI starts it in the background (`start(inBackground: true)`): the port is bound and
+/// listening at once, so the endpoint's address is known and a request made early waits in
+/// the listen queue, while the vocabulary loads and the server's threads start on another
+/// thread and the screen is painted (docs/DECISIONS.md 55).
+final class LocalEmulator: Sendable {
     static let key = "sk-local-emulator"
 
-    static func start() throws -> (EmulatorServer, Endpoint) {
+    let configuration: EmulatorConfiguration
+    let endpoint: Endpoint
+    private struct State {
+        var server: EmulatorServer?
+        var failure: String?
+        var finished = false
+        var stopRequested = false
+    }
+    private let state = Mutex(State())
+    private let started = DispatchSemaphore(value: 0)
+
+    private init(configuration: EmulatorConfiguration, endpoint: Endpoint) {
+        self.configuration = configuration
+        self.endpoint = endpoint
+    }
+
+    static func start(inBackground: Bool = false) throws -> LocalEmulator {
         let environment = ProcessInfo.processInfo.environment
         let configuration = EmulatorConfiguration(
             cacheModel: .v4, dataDirectory: Paths.dataDirectory(environment: environment) + "/emulator",
             tokensPerSecond: 400)
-        let server = EmulatorServer(engine: EmulatorEngine(configuration: configuration))
+        let socket: (descriptor: Int32, port: Int)
         do {
-            try server.start(host: "127.0.0.1", port: 0)
+            socket = try EmulatorServer.listeningLoopbackSocket()
         } catch {
             throw CLIError.usage("Could not start the built-in local emulator: \(error)")
         }
-        let endpoint = Endpoint(baseURL: server.baseURL, apiKey: key, keySource: KeySource(origin: "the local emulator", key: key),
-                                displayName: "local emulator")
-        return (server, endpoint)
+        let endpoint = Endpoint(baseURL: "http://127.0.0.1:\(socket.port)", apiKey: key,
+                                keySource: KeySource(origin: "the local emulator", key: key), displayName: "local emulator")
+        let emulator = LocalEmulator(configuration: configuration, endpoint: endpoint)
+        if inBackground {
+            let thread = Thread { emulator.serve(socket) }
+            thread.name = "cachechat.local-emulator"
+            thread.start()
+        } else {
+            emulator.serve(socket)
+            if let failure = emulator.failure { throw CLIError.usage(failure) }
+        }
+        return emulator
+    }
+
+    /// Loads the engine (and with it the vocabulary) and starts serving on the bound socket.
+    private func serve(_ socket: (descriptor: Int32, port: Int)) {
+        defer { started.signal() }
+        let engine = EmulatorEngine(configuration: configuration)
+        StartupTrace.mark("built-in endpoint: engine loaded (background)")
+        let server = EmulatorServer(engine: engine)
+        do {
+            try server.start(listeningSocket: socket.descriptor, host: "127.0.0.1", port: socket.port)
+            let stop = state.withLock { state in
+                state.server = server
+                return state.stopRequested
+            }
+            if stop { server.stop() }
+        } catch {
+            // Closing the socket turns requests into "connection refused" instead of a wait.
+            close(socket.descriptor)
+            state.withLock { $0.failure = "Could not start the built-in local emulator: \(error)" }
+        }
+        StartupTrace.mark("built-in endpoint: serving (background)")
+    }
+
+    /// Why the emulator could not start, once it tried; nil while starting or when serving.
+    var failure: String? { state.withLock { $0.failure } }
+
+    /// Stops serving (waiting for a start in progress first).
+    func stop() {
+        started.wait()
+        started.signal()
+        let server = state.withLock { state -> EmulatorServer? in
+            state.stopRequested = true
+            defer { state.server = nil }
+            return state.server
+        }
+        server?.stop()
     }
 
     static let notice = "cachechat: no endpoint configured, using the built-in local emulator (no key, no network). "

@@ -83,7 +83,10 @@ public final class AppRuntime {
         refreshFewShotNames()
         if let problem { dispatch(.result(.warning(problem))) }
         perform(.openLatest)
+        StartupTrace.mark("conversation opened")
         render()
+        StartupTrace.mark("first frame")
+        StartupTrace.flush()
         if logic.environment.fetchModels { perform(.fetchModels) }
     }
 
