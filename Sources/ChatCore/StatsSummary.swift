@@ -133,7 +133,10 @@ public struct StatsSummary: Sendable, Equatable {
             return entry.model
         case .document:
             let names = entry.plan?.attachments?.map(\.name) ?? []
-            return names.isEmpty ? "(no documents)" : names.joined(separator: " + ")
+            if names.isEmpty { return "(no documents)" }
+            // A folder's hundreds of files: the first ones and how many more.
+            return names.count <= 4 ? names.joined(separator: " + ")
+                : names.prefix(3).joined(separator: " + ") + " + \(names.count - 3) more"
         case .day:
             let day = calendar.dateComponents([.year, .month, .day], from: entry.time)
             return String(format: "%04d-%02d-%02d", day.year ?? 0, day.month ?? 0, day.day ?? 0)

@@ -99,6 +99,14 @@ struct AttachmentTUITests {
         let harness = try Self.harness()
         let path = try Self.write(Self.document, to: "notes.md", in: harness)
         harness.send("Summarise @\(path), and greet @everyone.")
+        guard case .dialog(let dialog)? = harness.state.overlay else {
+            Issue.record("an @path is attached only after asking")
+            return
+        }
+        #expect(dialog.title == "Attach this file?")
+        #expect(dialog.message.contains("notes.md (") && dialog.message.contains("tokens miss"))
+        #expect(harness.ledger.isEmpty)
+        harness.press(.enter)  // Attach and send
         #expect(harness.state.conversation.attachments.map(\.name) == ["notes.md"])
         #expect(harness.messages.first { $0.role == .user }?.content == "Summarise @\(path), and greet @everyone.")
         #expect(harness.ledger.last?.plan?.attachments?.count == 1)
@@ -123,7 +131,7 @@ struct AttachmentTUITests {
         harness.send("/attach \(path)")
         #expect(harness.state.conversation.attachments.isEmpty)
         let text = try #require(harness.state.notice?.text)
-        #expect(text.contains("big.md is ") && text.contains("context window of 2,000 tokens"))
+        #expect(text.contains("big.md (") && text.contains("not attached") && text.contains("context window of 2,000"))
     }
 
     @Test func tabCompletesAnAtPath() throws {
@@ -287,5 +295,131 @@ struct AttachmentTUITests {
         #expect(harness.state.notice?.text.contains("2 not sent (stopped)") == true)
         #expect(harness.messages.count == 2)
         #expect(harness.messages.last?.state == .interrupted(reason: "stopped"))
+    }
+
+    @Test func aPastedPrivatePathIsNotAttachedWithoutAsking() throws {
+        let harness = try Self.harness()
+        let ssh = harness.folder.url.appendingPathComponent(".ssh")
+        try FileManager.default.createDirectory(at: ssh, withIntermediateDirectories: true)
+        let key = ssh.appendingPathComponent("id_rsa").path
+        try Data("-----BEGIN OPENSSH PRIVATE KEY-----\nsecret\n".utf8).write(to: URL(fileURLWithPath: key))
+        harness.session.press(Array("\u{1B}[200~Explain this log:\n  caused by config @\(key) mismatch\u{1B}[201~".utf8))
+        harness.press(.enter)
+        guard case .dialog(let dialog)? = harness.state.overlay else {
+            Issue.record("no question before attaching a file a pasted text names")
+            return
+        }
+        #expect(dialog.message.contains("a hidden file"))
+        harness.press(.right)
+        harness.press(.enter)  // Send without
+        #expect(harness.state.conversation.attachments.isEmpty)
+        #expect(harness.ledger.count == 1)
+        #expect(harness.ledger.last?.plan?.attachments == nil)
+    }
+
+    @Test func aRereadOverTheContextWindowIsNotOffered() throws {
+        let harness = try Self.harness(contextLimit: 8_000)
+        let path = try Self.write("A short note about caching.\n", to: "grow.txt", in: harness)
+        harness.send("/attach \(path)")
+        harness.send("First question")
+        _ = try Self.write(Self.document + Self.document, to: "grow.txt", in: harness)
+        harness.send("Second question")
+        guard case .dialog(let dialog)? = harness.state.overlay else {
+            Issue.record("no question about the changed file")
+            return
+        }
+        #expect(dialog.buttons == ["Keep attached copy", "Cancel"])
+        #expect(dialog.message.contains("it cannot be re-read"))
+        harness.press(.enter)
+        #expect(harness.ledger.count == 2)
+        #expect(harness.state.conversation.attachments.first?.text == "A short note about caching.\n")
+        #expect(harness.text.contains("the file on disk has changed: this attached copy is sent"))
+    }
+
+    @Test func stoppedEachPutsTheUnsentQuestionsBackAndQuitKeepsThem() throws {
+        let harness = try AppHarness(configuration: EmulatorConfiguration(cacheModel: .v3, constructDelay: 1, tokensPerSecond: 20,
+                                                                          replyTokens: 200))
+        harness.start()
+        let path = try Self.write(Self.document, to: "handbook.md", in: harness)
+        harness.send("/attach \(path)")
+        harness.send("/each")
+        harness.type("One?\nTwo?\nThree?")
+        harness.session.press([13])
+        harness.run { harness.state.batch?.entries.first?.turn?.deltas ?? 0 > 2 }
+        harness.meanwhile(press: [27])
+        harness.session.settle()
+        #expect(harness.state.editor.text == "/each\nTwo?\nThree?", "the questions not sent are back in the editor")
+
+        harness.session.press([13])  // sends the two again
+        harness.run { harness.state.batch?.entries.first?.turn?.deltas ?? 0 > 2 }
+        harness.meanwhile(press: [17])  // Ctrl-Q: asks first
+        #expect(harness.state.pending == .quit)
+        harness.meanwhile(press: [13])
+        harness.session.settle()
+        #expect(harness.state.isFinished)
+        #expect(harness.state.remembered.drafts.values.contains("/each\nThree?"), "the unsent question is kept as the draft")
+    }
+
+    @Test func loaderFollowsRelativeLinksFromTheirFolderAndNamesProblems() throws {
+        let harness = try Self.harness()
+        let folder = harness.folder.url.appendingPathComponent("fx")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("fx version".utf8).write(to: folder.appendingPathComponent("x2.md"))
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("link.md").path, withDestinationPath: "x2.md")
+        let loader = AttachmentLoader(readStandardInput: { Data() })
+        let linked = try loader.loadFile(folder.appendingPathComponent("link.md").path, name: "link.md")
+        #expect(linked.text == "fx version")
+
+        let fifo = folder.appendingPathComponent("pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(throws: AttachmentError.unreadable(name: "pipe", reason: "not a regular file (a pipe, device or socket)")) {
+            try loader.loadFile(fifo, name: "pipe")
+        }
+        try FileManager.default.removeItem(atPath: fifo)
+        var bounded = AttachmentLoader(readStandardInput: { Data() })
+        bounded.byteLimit = 10
+        bounded.byteLimitReason = "more than a 100-token context window can hold"
+        #expect(throws: AttachmentError.unreadable(name: "doc", reason: "11 bytes, more than a 100-token context window can hold")) {
+            try bounded.loadFile(Self.write("eleven byte", to: "doc", in: harness), name: "doc")
+        }
+        #expect(AttachmentLoader.displayName("\u{1B}]52;c;x\u{07}a\u{202E}b.txt") == "\\u{1B}]52;c;x\\u{7}a\\u{202E}b.txt")
+    }
+
+    @Test func oneBadFileDoesNotStopAFolder() throws {
+        let harness = try Self.harness()
+        let folder = harness.folder.url.appendingPathComponent("mixed")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("fine".utf8).write(to: folder.appendingPathComponent("ok.txt"))
+        try Data([0x89, 0x50, 0, 1]).write(to: folder.appendingPathComponent("pic.png"))
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("loop").path, withDestinationPath: "loop")
+        harness.send("/attach \(folder.path)")
+        #expect(harness.state.conversation.attachments.map(\.name) == ["mixed/ok.txt"])
+        #expect(harness.state.log.contains { $0.text.contains("Skipped") && $0.text.contains("pic.png") })
+    }
+
+    @Test func deletingTheSlashOfTheCommandLineLeavesADraft() throws {
+        let harness = try Self.harness()
+        harness.type("/attach foo")
+        harness.press([21])  // Ctrl-U
+        harness.type("What does main do?")
+        #expect(harness.state.overlay == nil)
+        #expect(harness.state.editor.text == "What does main do?")
+    }
+
+    @Test func detachAsksWhichWhenTwoShareAName() throws {
+        let harness = try Self.harness()
+        let one = harness.folder.url.appendingPathComponent("a")
+        let two = harness.folder.url.appendingPathComponent("b")
+        for folder in [one, two] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data("text of \(folder.lastPathComponent)".utf8).write(to: folder.appendingPathComponent("report.md"))
+        }
+        harness.send("/attach \(one.path)/report.md \(two.path)/report.md")
+        #expect(harness.state.conversation.attachments.count == 2)
+        harness.send("/detach report.md")
+        #expect(harness.state.overlay == nil)
+        #expect(harness.state.notice?.text.contains("/detach 1 or 2") == true)
+        harness.send("/detach \(two.path)/report.md")
+        #expect(harness.state.pending == .detach(1))
     }
 }

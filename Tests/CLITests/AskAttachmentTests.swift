@@ -140,6 +140,6 @@ struct AskAttachmentTests {
         #expect(result.status == 0, "\(result.stderr)")
         let attached = result.stderr.split(separator: "\n").filter { $0.hasPrefix("cachechat: attached ") }.map { $0.split(separator: " ")[2] }
         #expect(attached == ["notes/b.md", "notes/sub/a.md"], "\(result.stderr)")
-        #expect(result.stderr.contains("cachechat: skipped notes/blob.bin: notes/blob.bin is not a text file"), "\(result.stderr)")
+        #expect(result.stderr.contains("cachechat: skipped notes/blob.bin is not a text file"), "\(result.stderr)")
     }
 }

@@ -254,6 +254,8 @@ struct TUIEndToEndTests {
         try tui.enter("/attach \(handbook.path)")
         try tui.waitFor("Document 1 · handbook.md")
         try tui.enter("What does @\(notes.path) say?")
+        try tui.waitFor("Attach this file?")
+        try tui.send("Enter")
         try tui.waitFor("Document 2 · notes.md")
         try HistoryDatabase.waitForRequests(1, home: home)
         try tui.enter("/each")

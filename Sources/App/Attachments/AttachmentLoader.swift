@@ -12,6 +12,14 @@ import Foundation
 public struct AttachmentLoader {
     /// Files over this size are refused before they are read (far past any context window).
     public static let byteLimit = 64 << 20
+    /// Files a folder may bring at most (an `/attach ~` must not walk the disk).
+    public static let folderFileLimit = 500
+
+    /// Files over this size are refused before they are read; the TUI sets it from the
+    /// model's context window (no text holds more than 32 bytes per token on average).
+    public var byteLimit = AttachmentLoader.byteLimit
+    /// Why `byteLimit` is what it is, for the refusal ("more than a 131,072-token context").
+    public var byteLimitReason: String?
 
     public var readStandardInput: () -> Data
     public var fileManager: FileManager
@@ -32,14 +40,18 @@ public struct AttachmentLoader {
                 result.append(Attachment(name: "stdin", text: try AttachmentText.decode(readStandardInput(), name: "stdin")))
                 continue
             }
-            var isFolder: ObjCBool = false
-            guard fileManager.fileExists(atPath: argument, isDirectory: &isFolder) else {
-                throw .unreadable(name: argument, reason: "no such file or folder")
-            }
-            if isFolder.boolValue {
+            let name = Self.displayName((argument as NSString).lastPathComponent)
+            switch Self.kind(of: Self.absolute(argument)) {
+            case .folder:
                 result += try loadFolder(argument)
-            } else {
-                result.append(try loadFile(argument, name: (argument as NSString).lastPathComponent))
+            case .file:
+                result.append(try loadFile(argument, name: name))
+            case .problem(let reason):
+                var reason = reason
+                if reason == "no such file or folder", argument.contains(where: { "*?[".contains($0) }) {
+                    reason += " (patterns are not expanded here: name the files, or their folder)"
+                }
+                throw .unreadable(name: Self.displayName(argument), reason: reason)
             }
         }
         return result
@@ -48,8 +60,10 @@ public struct AttachmentLoader {
     /// One file, read and decoded.
     public func loadFile(_ path: String, name: String) throws(AttachmentError) -> Attachment {
         let absolute = Self.absolute(path)
-        if let size = (try? fileManager.attributesOfItem(atPath: absolute))?[.size] as? Int, size > Self.byteLimit {
-            throw .unreadable(name: name, reason: "\(Formatting.grouped(size)) bytes, over the \(Self.byteLimit >> 20) MiB limit")
+        if case .problem(let reason) = Self.kind(of: absolute) { throw .unreadable(name: name, reason: reason) }
+        if let size = (try? fileManager.attributesOfItem(atPath: absolute))?[.size] as? Int, size > byteLimit {
+            throw .unreadable(name: name, reason: "\(Formatting.grouped(size)) bytes, "
+                              + (byteLimitReason ?? "over the \(byteLimit >> 20) MiB limit"))
         }
         let data: Data
         do {
@@ -64,27 +78,33 @@ public struct AttachmentLoader {
         let root = Self.absolute(path)
         let base = (root as NSString).lastPathComponent
         var attachments: [Attachment] = []
-        for relative in Self.textCandidates(in: root, fileManager: fileManager) {
-            let name = base + "/" + relative
+        guard let candidates = Self.textCandidates(in: root, fileManager: fileManager, limit: Self.folderFileLimit) else {
+            throw .unreadable(name: Self.displayName(path), reason: "more than \(Self.folderFileLimit) files: name a narrower folder, or the files")
+        }
+        for relative in candidates {
+            let name = Self.displayName(base + "/" + relative)
             do {
                 attachments.append(try loadFile(root + "/" + relative, name: name))
             } catch {
-                switch error {
-                case .binary, .notUTF8: skipped.append("\(name): \(error)")
-                default: throw error
-                }
+                // One file that cannot be attached does not stop the rest of the folder.
+                skipped.append("\(error)")
             }
         }
-        guard !attachments.isEmpty else { throw .emptyFolder(name: path) }
+        guard !attachments.isEmpty else {
+            if access(root, R_OK | X_OK) != 0 { throw .unreadable(name: Self.displayName(path), reason: "permission denied") }
+            throw .emptyFolder(name: Self.displayName(path))
+        }
         return attachments
     }
 
     /// Relative paths of the regular files under `root`, hidden and git-ignored ones left
     /// out, sorted by their UTF-8 bytes (the same order on every machine).
-    static func textCandidates(in root: String, fileManager: FileManager) -> [String] {
+    static func textCandidates(in root: String, fileManager: FileManager, limit: Int = .max) -> [String]? {
         var paths: [String] = []
         if let enumerator = fileManager.enumerator(atPath: root) {
             while let relative = enumerator.nextObject() as? String {
+                // Hidden and ignored files are filtered later; walking stops well past the limit.
+                if paths.count > limit * 4 { return nil }
                 let last = (relative as NSString).lastPathComponent
                 if last.hasPrefix(".") {
                     enumerator.skipDescendants()
@@ -97,6 +117,7 @@ public struct AttachmentLoader {
             }
         }
         if let kept = gitVisibleFiles(in: root) { paths = paths.filter { kept.contains($0) } }
+        if paths.count > limit { return nil }
         return paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
@@ -125,10 +146,64 @@ public struct AttachmentLoader {
         }
     }
 
+    /// The absolute path, `.` and `..` removed by their names alone: symbolic links are
+    /// left for the file system to follow (Foundation's `standardizingPath` resolves a
+    /// link's relative target against the working folder, not the link's own).
     static func absolute(_ path: String) -> String {
         let expanded = (path as NSString).expandingTildeInPath
         let full = expanded.hasPrefix("/") ? expanded : FileManager.default.currentDirectoryPath + "/" + expanded
-        return (full as NSString).standardizingPath
+        var parts: [Substring] = []
+        for part in full.split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..": if !parts.isEmpty { parts.removeLast() }
+            default: parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    enum Kind: Equatable { case file, folder, problem(String) }
+
+    /// What is at `path` (following links), or why it cannot be attached.
+    static func kind(of path: String) -> Kind {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            switch errno {
+            case ENOENT, ENOTDIR: return .problem("no such file or folder")
+            case ELOOP: return .problem("a loop of symbolic links")
+            case EACCES: return .problem("permission denied")
+            default: return .problem(String(cString: strerror(errno)).lowercased())
+            }
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return .folder
+        case S_IFREG: return .file
+        default: return .problem("not a regular file (a pipe, device or socket)")
+        }
+    }
+
+    /// A file name as it can be shown and sent: control characters, bidirectional
+    /// controls and invisible characters written as visible escapes (`\u{1B}`), so a
+    /// name cannot move the cursor, reorder the line or pass for another name.
+    public static func displayName(_ name: String) -> String {
+        guard name.unicodeScalars.contains(where: isHidden) else { return name }
+        var out = ""
+        for scalar in name.unicodeScalars {
+            if isHidden(scalar) {
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2069, 0xFEFF: true
+        default: false
+        }
     }
 
     static func reason(_ error: Error) -> String {

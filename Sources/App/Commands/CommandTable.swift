@@ -210,7 +210,9 @@ extension AppLogic {
 
     /// Paths that start with what is typed (`~` expanded; folders end with `/`), hidden
     /// files only when a dot was typed.
-    static let pathCompleter: @Sendable (String) -> [String] = { typed in
+    static let pathCompleter: @Sendable (String) -> [String] = { escaped in
+        // Spaces come and go escaped (`my\ file.txt`), so a completed path stays one word.
+        let typed = escaped.replacingOccurrences(of: "\\ ", with: " ")
         let expanded = Paths.expandingTilde(typed)
         let directory = typed.hasSuffix("/") ? expanded : (expanded as NSString).deletingLastPathComponent
         let stem = typed.hasSuffix("/") ? "" : (expanded as NSString).lastPathComponent
@@ -219,7 +221,7 @@ extension AppLogic {
         return names.filter { $0.hasPrefix(stem) && (stem.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().prefix(200).map { name in
             var isDirectory: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: (directory.isEmpty ? "." : directory) + "/" + name, isDirectory: &isDirectory)
-            return base + name + (isDirectory.boolValue ? "/" : "")
+            return (base + name + (isDirectory.boolValue ? "/" : "")).replacingOccurrences(of: " ", with: "\\ ")
         }
     }
 

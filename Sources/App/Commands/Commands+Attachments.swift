@@ -38,60 +38,163 @@ extension AppLogic {
     }
 
     /// Files were read: attach them (a file attached before is re-read in its place), unless
-    /// the request would no longer fit the context window.
+    /// the request would no longer fit the context window. Files a message's `@path` words
+    /// named are attached only once the user says so: a pasted log can name a private file.
     func attachmentsLoaded(_ state: inout AppState, _ loaded: [Attachment], skipped: [String], purpose: AttachPurpose) -> [Effect] {
-        var list = state.conversation.attachments
+        let merged = Self.merge(loaded, into: state.conversation.attachments)
+        var candidate = state.conversation
+        candidate.attachments = merged.list
+        let question: String = if case .mentions(let send) = purpose { send.firstQuestion } else { "" }
+        let plan = plan(state, question: .draft(question), conversation: candidate)
+        let changed = merged.added + merged.reread
+        if !changed.isEmpty {
+            do {
+                try plan.attachmentsFit(limit: contextLimit(model: plan.settings.model))
+            } catch {
+                let tokens = plan.attachmentTokens
+                let new = changed.map { "\(merged.list[$0].name) (\(Formatting.grouped(tokens[$0])) tokens)" }.joined(separator: ", ")
+                var text = "\(new) not attached: "
+                if case .tooLarge(_, _, let requestTokens, let limit, let model) = error {
+                    text += "requests would be \(Formatting.grouped(requestTokens)) tokens, over \(model)'s context window of "
+                        + "\(Formatting.grouped(limit))"
+                } else {
+                    text += "\(error)"
+                }
+                fail(&state, TerminalSanitizer.clean(text) + "." + (purpose == .attach ? "" : " Nothing was sent; your message is kept."))
+                if case .mentions(let send) = purpose { restoreSend(&state, send) }
+                return []
+            }
+        }
+        guard case .mentions(let send) = purpose else {
+            return applyAttachments(&state, merged, plan: plan, skipped: skipped, announce: true)
+        }
+        let missing = skipped.filter { $0.hasPrefix("@") }
+        let problems = skipped.filter { !$0.hasPrefix("@") }
+        guard !changed.isEmpty else {
+            if !missing.isEmpty { info(&state, missing.joined(separator: "; ") + ".", seconds: 8) }
+            return proceed(&state, send, stage: .changes)
+        }
+        let tokens = plan.attachmentTokens
+        let names = changed.map { index -> String in
+            let attachment = merged.list[index]
+            let hidden = (attachment.path ?? "").split(separator: "/").contains { $0.hasPrefix(".") }
+            return "\(attachment.path.map(Self.shortPath) ?? attachment.name) "
+                + "(\(Formatting.grouped(tokens[index])) tokens\(hidden ? ", a hidden file" : ""))"
+        }
+        var message = "Your message names " + names.joined(separator: ", ") + ". Attached, "
+            + (changed.count == 1 ? "it is" : "they are") + " sent with every request of this conversation"
+        if let prediction = plan.prediction {
+            message += "; this one: \(Formatting.grouped(prediction.missTokens)) tokens miss"
+                + (prediction.cost.map { " (" + Formatting.money($0.amount, currency: $0.currency) + ")" } ?? "")
+        }
+        message += "."
+        if !missing.isEmpty { message += " " + missing.joined(separator: "; ") + "." }
+        if !problems.isEmpty { message += " Skipped: " + problems.prefix(3).joined(separator: "; ") + "." }
+        state.pending = .attachMentions(loaded, skipped: skipped, then: send)
+        state.overlay = .dialog(Dialog(title: changed.count == 1 ? "Attach this file?" : "Attach these files?",
+                                       message: TerminalSanitizer.clean(message),
+                                       buttons: ["Attach and send", "Send without", "Cancel"]))
+        return []
+    }
+
+    /// The answer to "Attach this file?".
+    func resolveMentions(_ state: inout AppState, _ loaded: [Attachment], skipped: [String], then send: PendingSend,
+                         answer: String) -> [Effect] {
+        switch answer {
+        case "Attach and send":
+            let merged = Self.merge(loaded, into: state.conversation.attachments)
+            var candidate = state.conversation
+            candidate.attachments = merged.list
+            let plan = plan(state, question: .draft(send.firstQuestion), conversation: candidate)
+            return applyAttachments(&state, merged, plan: plan, skipped: skipped.filter { !$0.hasPrefix("@") }, announce: false)
+                + proceed(&state, send, stage: .changes)
+        case "Send without":
+            return proceed(&state, send, stage: .changes)
+        default:
+            restoreSend(&state, send)
+            info(&state, "Not sent; your message is kept.")
+            return []
+        }
+    }
+
+    struct Merge {
+        var list: [Attachment]
         var added: [Int] = []
         var reread: [Int] = []
         var unchanged: [String] = []
+    }
+
+    /// `loaded` joined to `list`: a file attached before takes its place (re-read).
+    static func merge(_ loaded: [Attachment], into list: [Attachment]) -> Merge {
+        var merge = Merge(list: list)
         for attachment in loaded {
-            if let index = list.firstIndex(where: { Self.sameSource($0, attachment) }) {
-                if list[index].hash == attachment.hash {
-                    unchanged.append(attachment.name)
+            if let index = merge.list.firstIndex(where: { sameSource($0, attachment) }) {
+                if merge.list[index].hash == attachment.hash {
+                    merge.unchanged.append(attachment.name)
                 } else {
-                    list[index] = attachment
-                    reread.append(index)
+                    merge.list[index] = attachment
+                    merge.reread.append(index)
                 }
             } else {
-                list.append(attachment)
-                added.append(list.count - 1)
+                merge.list.append(attachment)
+                merge.added.append(merge.list.count - 1)
             }
         }
-        var candidate = state.conversation
-        candidate.attachments = list
-        let question: String = if case .mentions(let send) = purpose { send.firstQuestion } else { "" }
-        let plan = plan(state, question: .draft(question), conversation: candidate)
-        do {
-            try plan.attachmentsFit(limit: contextLimit(model: plan.settings.model))
-        } catch {
-            fail(&state, "\(error)." + (purpose == .attach ? "" : " Your message is kept."))
+        return merge
+    }
+
+    private func applyAttachments(_ state: inout AppState, _ merged: Merge, plan: RequestPlan, skipped: [String],
+                                  announce: Bool) -> [Effect] {
+        let list = merged.list
+        guard !merged.added.isEmpty || !merged.reread.isEmpty else {
+            if announce {
+                info(&state, merged.unchanged.isEmpty ? "Nothing to attach." : "Already attached, unchanged: "
+                     + merged.unchanged.map { TerminalSanitizer.clean($0) }.joined(separator: ", ") + ".")
+            }
             return []
         }
-        var effects: [Effect] = []
-        if !added.isEmpty || !reread.isEmpty {
-            state.conversation.attachments = list
-            for index in reread { state.keptCopies[index] = nil }
-            let tokens = plan.attachmentTokens
-            func named(_ indices: [Int]) -> String {
-                indices.map { "\(TerminalSanitizer.clean(list[$0].name)) (\(Formatting.grouped(tokens[$0])) tokens)" }
-                    .joined(separator: ", ")
-            }
-            var parts: [String] = []
-            if !added.isEmpty { parts.append("Attached " + named(added)) }
-            if !reread.isEmpty { parts.append("Re-read " + named(reread)) }
-            var change = parts.joined(separator: "; ") + ": sent after the system prompt in every request of this conversation."
-            if !skipped.isEmpty { change += " Skipped (not text): " + skipped.prefix(3).joined(separator: "; ") + (skipped.count > 3 ? " and \(skipped.count - 3) more." : ".") }
-            if purpose == .attach { ruleChanged(&state, change) } else { info(&state, change) }
-            effects += persistAttachments(state)
-        } else if purpose == .attach {
-            info(&state, unchanged.isEmpty ? "Nothing to attach." : "Already attached, unchanged: " + unchanged.map { TerminalSanitizer.clean($0) }.joined(separator: ", ") + ".")
+        state.conversation.attachments = list
+        for index in merged.reread { state.keptCopies[index] = nil }
+        let tokens = plan.attachmentTokens
+        func named(_ indices: [Int]) -> String {
+            indices.map { index in
+                "\(TerminalSanitizer.clean(list[index].name)) (\(Formatting.grouped(tokens[index])) tokens"
+                    + (list[index].text.isEmpty ? ", empty" : "") + ")"
+            }.joined(separator: ", ")
         }
-        if case .mentions(let send) = purpose { effects += proceed(&state, send, stage: .changes) }
-        return effects
+        var parts: [String] = []
+        if !merged.added.isEmpty { parts.append("Attached " + named(merged.added)) }
+        if !merged.reread.isEmpty { parts.append("Re-read " + named(merged.reread)) }
+        var change = parts.joined(separator: "; ") + ": sent after the system prompt in every request of this conversation."
+        if !skipped.isEmpty {
+            change += " Skipped: " + skipped.prefix(3).joined(separator: "; ") + (skipped.count > 3 ? " and \(skipped.count - 3) more (/log)." : ".")
+        }
+        if announce { ruleChanged(&state, change) } else { info(&state, change) }
+        return persistAttachments(state)
+    }
+
+    /// "notes/report.md", "~/notes/report.md": a path as short as it can be said.
+    static func shortPath(_ path: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        if path.hasPrefix(cwd + "/") { return String(path.dropFirst(cwd.count + 1)) }
+        let home = NSHomeDirectory()
+        if !home.isEmpty, home != "/", path.hasPrefix(home + "/") { return "~" + path.dropFirst(home.count) }
+        return path
+    }
+
+    /// A send that did not happen goes back into the editor (when it is empty): the draft,
+    /// or `/each` with its questions.
+    func restoreSend(_ state: inout AppState, _ send: PendingSend) {
+        guard state.editor.isEmpty else { return }
+        switch send {
+        case .question(let text): state.editor.setText(text)
+        case .each(let questions): state.editor.setText("/each\n" + questions.joined(separator: "\n"))
+        }
     }
 
     func attachmentsFailed(_ state: inout AppState, _ problem: String, purpose: AttachPurpose) {
         fail(&state, TerminalSanitizer.clean(problem) + (purpose == .attach ? "." : ". Nothing was sent; your message is kept."))
+        if case .mentions(let send) = purpose { restoreSend(&state, send) }
     }
 
     /// The same file (by path), or the same standard-input text.
@@ -126,8 +229,13 @@ extension AppLogic {
             index = 0
         } else if let number = Int(argument), attachments.indices.contains(number - 1) {
             index = number - 1
-        } else if let found = attachments.firstIndex(where: { $0.name == argument }) {
-            index = found
+        } else if let found = Self.attachment(named: argument, in: attachments) {
+            guard found.count == 1 else {
+                info(&state, "Several attached documents are named \(TerminalSanitizer.clean(argument)): /detach "
+                     + found.map { String($0 + 1) }.joined(separator: " or "), seconds: 10)
+                return []
+            }
+            index = found[0]
         } else {
             fail(&state, "No attached document is named or numbered “\(TerminalSanitizer.clean(argument))”: /attach lists them.")
             return []
@@ -150,6 +258,15 @@ extension AppLogic {
         state.pending = .detach(index)
         state.overlay = .dialog(Dialog(title: "Detach \(name)?", message: message, buttons: ["Detach", "Cancel"]))
         return []
+    }
+
+    /// The positions of the attachments `argument` names: by name, else by path as typed.
+    static func attachment(named argument: String, in attachments: [Attachment]) -> [Int]? {
+        let byName = attachments.indices.filter { attachments[$0].name == argument }
+        if !byName.isEmpty { return byName }
+        let path = AttachmentLoader.absolute(Self.words(argument).first ?? argument)
+        let byPath = attachments.indices.filter { attachments[$0].path == path }
+        return byPath.isEmpty ? nil : byPath
     }
 
     func detach(_ state: inout AppState, at index: Int) -> [Effect] {
@@ -213,6 +330,8 @@ extension AppLogic {
         let question = RequestPlan.Question.draft(send.firstQuestion)
         let rereadPlan = plan(state, question: question, conversation: reread)
         let keepPlan = plan(state, question: question)
+        var fits = true
+        do { try rereadPlan.attachmentsFit(limit: contextLimit(model: rereadPlan.settings.model)) } catch { fits = false }
         let names = rereadable.map { TerminalSanitizer.clean(attachments[$0].name) }.joined(separator: ", ")
         let first = TerminalSanitizer.clean(attachments[rereadable[0]].name)
         func misses(_ plan: RequestPlan) -> String {
@@ -220,24 +339,33 @@ extension AppLogic {
             return "\(Formatting.grouped(prediction.missTokens)) tokens miss"
                 + (prediction.cost.map { " (" + Formatting.money($0.amount, currency: $0.currency) + ")" } ?? "")
         }
-        var message = "\(names) changed on disk since attached. Re-read: " + misses(rereadPlan)
-            + " — everything from \(first) on. Keep the attached copy: " + misses(keepPlan) + "."
+        var message: String
+        if fits {
+            message = "\(names) changed on disk since attached. Re-read: " + misses(rereadPlan)
+                + " — everything from \(first) on. Keep the attached copy: " + misses(keepPlan) + "."
+        } else {
+            message = "\(names) changed on disk since attached, and re-read the request would be "
+                + "\(Formatting.grouped(rereadPlan.prompt.tokenCount)) tokens, over \(rereadPlan.settings.model)'s context window of "
+                + "\(Formatting.grouped(contextLimit(model: rereadPlan.settings.model))): it cannot be re-read. Keep the attached copy: "
+                + misses(keepPlan) + "."
+        }
         if !goneText.isEmpty { message += " " + goneText }
         state.pending = .changedAttachments(onDisk: onDisk, then: send)
         state.overlay = .dialog(Dialog(title: rereadable.count == 1 ? "\(first) changed" : "Attached files changed", message: message,
-                                       buttons: ["Re-read", "Keep attached copy", "Cancel"]))
+                                       buttons: fits ? ["Re-read", "Keep attached copy", "Cancel"] : ["Keep attached copy", "Cancel"]))
         return []
     }
 
-    /// The answer to "changed on disk": 0 re-read, 1 keep the attached copy, else cancel.
-    func resolveChangedAttachments(_ state: inout AppState, onDisk: [Attachment?], then send: PendingSend, choice: Int) -> [Effect] {
+    /// The answer to "changed on disk": Re-read, Keep attached copy, or Cancel.
+    func resolveChangedAttachments(_ state: inout AppState, onDisk: [Attachment?], then send: PendingSend, answer: String) -> [Effect] {
         let attachments = state.conversation.attachments
-        guard onDisk.count == attachments.count, choice == 0 || choice == 1 else {
+        guard onDisk.count == attachments.count, answer == "Re-read" || answer == "Keep attached copy" else {
+            restoreSend(&state, send)
             info(&state, "Not sent; your message is kept.")
             return []
         }
         let changed = attachments.indices.filter { attachments[$0].path != nil && onDisk[$0] != nil && onDisk[$0]!.hash != attachments[$0].hash }
-        if choice == 1 {
+        if answer == "Keep attached copy" {
             for index in changed { state.keptCopies[index] = onDisk[index]!.hash }
             return proceed(&state, send, stage: .send)
         }
@@ -254,14 +382,40 @@ extension AppLogic {
     // MARK: - Words
 
     /// `@path` words of a message: at the start of a word, a path after the `@` (what
-    /// exists is attached when sent; anything else stays plain text).
+    /// exists is attached when sent, after asking; anything else stays plain text). A path
+    /// with spaces is quoted (`@"my file.txt"`) or escaped (`@my\ file.txt`).
     static func mentions(in text: String) -> [String] {
         var found: [String] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            for word in line.split(whereSeparator: { $0 == " " || $0 == "\t" }) where word.hasPrefix("@") && word.count > 1 {
-                let path = String(word.dropFirst())
-                if !found.contains(path) { found.append(path) }
+        let characters = Array(text)
+        var index = 0
+        while index < characters.count {
+            let atWordStart = index == 0 || characters[index - 1].isWhitespace
+            guard characters[index] == "@", atWordStart, index + 1 < characters.count else {
+                index += 1
+                continue
             }
+            index += 1
+            var path = ""
+            if characters[index] == "\"" || characters[index] == "'" {
+                let quote = characters[index]
+                index += 1
+                while index < characters.count, characters[index] != quote, !characters[index].isNewline {
+                    path.append(characters[index])
+                    index += 1
+                }
+                index += 1
+            } else {
+                while index < characters.count, !characters[index].isWhitespace {
+                    if characters[index] == "\\", index + 1 < characters.count, characters[index + 1] == " " {
+                        path.append(" ")
+                        index += 2
+                        continue
+                    }
+                    path.append(characters[index])
+                    index += 1
+                }
+            }
+            if !path.isEmpty, !found.contains(path) { found.append(path) }
         }
         return found
     }

@@ -217,13 +217,13 @@ extension AppLogic {
         switch parts.first {
         case nil, "md", "markdown":
             format = .markdown
-            path = parts.count > 1 ? parts[1] : nil
+            path = parts.count > 1 ? Self.unescapedPath(parts[1]) : nil
         case "json":
             format = .json
-            path = parts.count > 1 ? parts[1] : nil
+            path = parts.count > 1 ? Self.unescapedPath(parts[1]) : nil
         case let word? where word.contains("/") || word.contains(".") || word.hasPrefix("~"):
             // `/export PATH`: the format follows the file's extension (Markdown otherwise).
-            path = argument
+            path = Self.unescapedPath(argument)
             format = argument.lowercased().hasSuffix(".json") ? .json : .markdown
         default:
             fail(&state, "Unknown export format `\(parts[0])`: use /export [md|json] [PATH] (a file or a folder).")
@@ -232,6 +232,11 @@ extension AppLogic {
         let title = state.conversation.record?.title ?? "conversation"
         let name = Self.exportName(title: title, id: id) + (format == .json ? ".json" : ".md")
         return [.export(id, format, path: path, name: name, replace: false, documents: documents)]
+    }
+
+    /// A path typed with escaped spaces (as Tab completes them) or plain ones.
+    static func unescapedPath(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\ ", with: " ")
     }
 
     /// "why-are-cache-hits-cheaper-12": the title in lower-case words, safe in any file
@@ -395,6 +400,9 @@ extension AppLogic {
     /// Stops a reply in flight (kept, marked stopped) and leaves.
     func quitNow(_ state: inout AppState) -> [Effect] {
         state.isFinished = true
+        // `/each` questions not sent yet are kept as the draft.
+        let unsent = state.batch?.entries.filter { $0.phase == .waiting }.map(\.question) ?? []
+        if !unsent.isEmpty { restoreSend(&state, .each(unsent)) }
         let draft = state.editor.text
         stashDraft(&state)
         if !draft.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {

@@ -36,7 +36,8 @@ extension AppRuntime {
         case .loadAttachments(let paths, let purpose):
             dispatch(.result(loadAttachments(paths, purpose: purpose)))
         case .checkAttachments(let attachments, let send):
-            let loader = AttachmentLoader(readStandardInput: { Data() })
+            var loader = AttachmentLoader(readStandardInput: { Data() })
+            loader.byteLimit = min(AttachmentLoader.byteLimit, logic.contextLimit(model: state.conversation.model) * 32)
             let onDisk = attachments.map { attachment in
                 attachment.path.flatMap { try? loader.loadFile($0, name: attachment.name) } ?? (attachment.path == nil ? attachment : nil)
             }
@@ -195,21 +196,30 @@ extension AppRuntime {
     /// that name no file are plain text (trailing punctuation is tried without, too).
     func loadAttachments(_ paths: [String], purpose: AttachPurpose) -> EffectResult {
         var loader = AttachmentLoader(readStandardInput: { Data() })
+        // No text is more than 32 bytes a token: a larger file cannot fit, refused unread.
+        let limit = logic.contextLimit(model: state.conversation.model)
+        loader.byteLimit = min(AttachmentLoader.byteLimit, limit * 32)
+        loader.byteLimitReason = "more than a \(Formatting.grouped(limit))-token context window can hold"
         var existing: [String] = paths
+        var missing: [String] = []
         if case .mentions = purpose {
             existing = paths.compactMap { word in
                 var candidate = word
                 while !candidate.isEmpty {
                     if FileManager.default.fileExists(atPath: Paths.expandingTilde(candidate)) { return candidate }
-                    guard let last = candidate.last, ",.;:!?)]}\"'".contains(last) else { return nil }
+                    guard let last = candidate.last, ",.;:!?)]}\"'".contains(last) else { break }
                     candidate.removeLast()
+                }
+                // A word that looks like a path is said; "@everyone" is just text.
+                if word.contains("/") || word.contains(".") || word.hasPrefix("~") {
+                    missing.append("@\(AttachmentLoader.displayName(word)) is not a file: sent as text")
                 }
                 return nil
             }
         }
         do {
             let loaded = try loader.load(existing.map { Paths.expandingTilde($0) })
-            return .attachmentsLoaded(loaded, skipped: loader.skipped, purpose)
+            return .attachmentsLoaded(loaded, skipped: missing + loader.skipped, purpose)
         } catch {
             return .attachmentsFailed("\(error)", purpose)
         }

@@ -168,6 +168,8 @@ public enum PendingAction: Equatable, Sendable {
     /// Attached files changed on disk: re-read them (`onDisk`, per attachment; nil: gone),
     /// keep the attached copies, or cancel the send.
     case changedAttachments(onDisk: [Attachment?], then: PendingSend)
+    /// `@path` words named these files: attach them and send, send without, or cancel.
+    case attachMentions([Attachment], skipped: [String], then: PendingSend)
     case quit
 }
 

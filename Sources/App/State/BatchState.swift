@@ -34,6 +34,7 @@ public struct BatchState {
         /// "9,088 of 9,140 prompt tokens from cache · $0.0003" once ended.
         public var note: String?
         public var hitTokens: Int?
+        public var cost: Cost?
     }
 
     public var entries: [Entry]

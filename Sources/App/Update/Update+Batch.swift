@@ -14,7 +14,8 @@ extension AppLogic {
             state.editor.setText("/each\n")
             draftChanged(&state)
             info(&state, "/each: one question per line (Alt-Enter adds a line), then Enter: each is sent as its own request "
-                 + "over this conversation, the first alone to warm the cache, the rest together.", seconds: 12)
+                 + "over this conversation; the first ones alone to warm the cache (one for a v3 cache, two for v4), the rest together.",
+                 seconds: 12)
             return []
         }
         return proceed(&state, .each(questions), stage: .mentions)
@@ -48,10 +49,15 @@ extension AppLogic {
         state.scrollToBottom = true
         state.lastSpinnerTick = now
         let shared = WarmupScheduler<Int>.sharedPrefixLength(plans.map(\.prompt.ids))
-        info(&state, "\(questions.count) questions over a shared prefix of \(Formatting.grouped(shared)) tokens: "
-             + (warmups == 0 ? "sent together (too short a prefix to warm)."
-                : "\(min(warmups, questions.count - 1)) warm-up\(warmups == 1 ? "" : "s") first (\(kind.rawValue) cache), then up to \(Self.eachParallel) at once."),
-             seconds: 8)
+        let used = min(warmups, questions.count - 1)
+        if questions.count == 1 {
+            info(&state, "1 question: sent as one request.", seconds: 4)
+        } else {
+            info(&state, "\(questions.count) questions over a shared prefix of \(Formatting.grouped(shared)) tokens: "
+                 + (used == 0 ? "sent together (too short a prefix to warm)."
+                    : "\(used) warm-up\(used == 1 ? "" : "s") first (\(kind.rawValue) cache), then up to \(Self.eachParallel) at once."),
+                 seconds: 8)
+        }
         return batchStep(&state)
     }
 
@@ -116,6 +122,7 @@ extension AppLogic {
         batch.entries[index].reply = reply
         batch.entries[index].phase = .done
         batch.entries[index].hitTokens = result.usage?.resolvedCacheHitTokens
+        batch.entries[index].cost = result.cost
         batch.entries[index].note = Self.answerNote(result, currency: environment.currency)
         batch.scheduler.finished(now: now)
         state.batch = batch
@@ -151,12 +158,21 @@ extension AppLogic {
         guard let finished = state.batch, finished.isFinished else { return [] }
         flushBatch(&state)
         state.batch = nil
+        let unsent = finished.entries.filter { $0.phase == .notSent && $0.message == nil }.map(\.question)
+        if !unsent.isEmpty { restoreSend(&state, .each(unsent)) }
         let answered = finished.entries.filter { $0.reply?.state == .complete }.count
         let notSent = finished.entries.filter { $0.phase == .notSent && $0.message == nil }.count
         let hits = finished.entries.compactMap(\.hitTokens)
         var text = "/each: \(answered) of \(finished.entries.count) answered"
-        if !hits.isEmpty { text += "; cache hits per request: " + hits.map(Formatting.grouped).joined(separator: ", ") + " tokens" }
-        if notSent > 0 { text += "; \(notSent) not sent (stopped)" }
+        if !hits.isEmpty {
+            text += "; hits " + hits.map(Formatting.grouped).joined(separator: ", ") + " tokens"
+            let costs = finished.entries.compactMap(\.cost)
+            if let first = costs.first, costs.allSatisfy({ $0.currency == first.currency }) {
+                text += "; cost " + Formatting.money(costs.map(\.amount).reduce(0, +), currency: first.currency)
+                    + ", saved " + Formatting.money(costs.map { $0.withoutCache - $0.amount }.reduce(0, +), currency: first.currency)
+            }
+        }
+        if notSent > 0 { text += "; \(notSent) not sent (stopped): back in the editor" }
         if answered == finished.entries.count { info(&state, text + ".", seconds: 12) } else { warn(&state, text + ".") }
         state.predictionDue = state.editor.isEmpty ? nil : now
         return []

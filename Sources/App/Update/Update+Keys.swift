@@ -96,6 +96,8 @@ extension AppLogic {
                 return confirmPending(&state, choice: dialog.focused, dialog: dialog)
             } else if result.contains(.cancel) {
                 state.overlay = nil
+                if case .changedAttachments(_, let send)? = state.pending { restoreSend(&state, send) }
+                if case .attachMentions(_, _, let send)? = state.pending { restoreSend(&state, send) }
                 state.pending = nil
             } else {
                 state.overlay = .dialog(dialog)
@@ -152,6 +154,13 @@ extension AppLogic {
                 state.overlay = nil
                 return runCommandLine(&state, command.text)
             }
+            if !result.contains(.cancel), !command.text.hasPrefix("/") {
+                // The `/` was deleted (Ctrl-U, Backspace): what is left is a message draft.
+                state.overlay = nil
+                state.editor.setText(command.text)
+                draftChanged(&state)
+                return []
+            }
             state.overlay = result.contains(.cancel) ? nil : .command(command)
         }
         return []
@@ -162,7 +171,10 @@ extension AppLogic {
         guard let action = state.pending else { return [] }
         state.pending = nil
         if case .changedAttachments(let onDisk, let send) = action {
-            return resolveChangedAttachments(&state, onDisk: onDisk, then: send, choice: choice)
+            return resolveChangedAttachments(&state, onDisk: onDisk, then: send, answer: dialog.buttons[choice])
+        }
+        if case .attachMentions(let loaded, let skipped, let send) = action {
+            return resolveMentions(&state, loaded, skipped: skipped, then: send, answer: dialog.buttons[choice])
         }
         // The first button says yes; destructive dialogs open on the last (Keep, Cancel).
         guard choice == 0 else { return [] }
@@ -174,7 +186,7 @@ extension AppLogic {
         case .regenerateFork(let id): return regenerateInFork(&state, reply: id)
         case .truncate(let ordinal): return applyCut(&state, ordinal: ordinal)
         case .detach(let index): return detach(&state, at: index)
-        case .changedAttachments: return []
+        case .changedAttachments, .attachMentions: return []
         case .replaceExport(let id, let format, let path, let documents):
             return [.export(id, format, path: path, name: (path as NSString).lastPathComponent, replace: true, documents: documents)]
         }
@@ -185,7 +197,10 @@ extension AppLogic {
     /// when the word at the cursor is not an `@` word (Tab then indents).
     func completeMention(_ state: inout AppState) -> [Effect]? {
         let before = state.editor.characters[..<state.editor.cursor]
-        let wordStart = before.lastIndex(where: { $0 == " " || $0 == "\n" || $0 == "\t" }).map { $0 + 1 } ?? 0
+        // The word starts after the last blank not escaped with a backslash.
+        let wordStart = before.indices.last { index in
+            (before[index] == " " && (index == 0 || before[index - 1] != "\\")) || before[index] == "\n" || before[index] == "\t"
+        }.map { $0 + 1 } ?? 0
         let word = String(before[wordStart...])
         guard word.hasPrefix("@") else { return nil }
         let typed = String(word.dropFirst())

@@ -41,6 +41,7 @@ public final class AppView {
         var attachments: [Attachment]
         var openCards: Set<Int>
         var answerNotes: [TranscriptID: String]
+        var keptCopies: [Int: String]
     }
 
     /// An attached document as its card and the panel describe it.
@@ -82,7 +83,8 @@ public final class AppView {
                                 fewShot: conversation.fewShot, marks: state.view.bare ? .none : (state.exchange?.marks ?? .none),
                                 options: state.view, model: conversation.model, isLast: conversation.messages.last?.id,
                                 historyStart: conversation.historyStart, focus: state.focus, find: state.find?.query,
-                                attachments: conversation.attachments, openCards: state.openCards, answerNotes: state.answerNotes)
+                                attachments: conversation.attachments, openCards: state.openCards, answerNotes: state.answerNotes,
+                                keptCopies: state.keptCopies)
         if inputs != baseInputs {
             rebuildBase(state)
             baseInputs = inputs
@@ -136,6 +138,14 @@ public final class AppView {
         for (index, attachment) in conversation.attachments.enumerated() {
             let id = TranscriptID.attachment(index)
             var card = documentCard(attachment, index: index, status: documents[index], open: state.openCards.contains(index))
+            switch state.keptCopies[index] {
+            case AppLogic.goneMark?:
+                card.notes.append(MessageNote("⚠ the file is gone from disk (or unreadable): this attached copy is sent", .warning))
+            case _?:
+                card.notes.append(MessageNote("⚠ the file on disk has changed: this attached copy is sent (/attach its path re-reads it)", .warning))
+            case nil:
+                break
+            }
             card.cacheMark = Self.mark(marks[id])
             card.focused = state.focus == id
             card.focusHint = state.openCards.contains(index) ? " Enter folds · c copy · d detach · Esc" : " Enter opens · c copy · d detach · Esc"
@@ -226,8 +236,9 @@ public final class AppView {
     private func documentCard(_ attachment: Attachment, index: Int, status: DocumentStatus, open: Bool) -> TranscriptMessage {
         let id = TranscriptID.attachment(index)
         // Lines as an editor counts them: a final line break ends the last line.
-        let breaks = attachment.text.reduce(into: 0) { count, character in if character == "\n" { count += 1 } }
-        let lines = attachment.text.isEmpty ? 0 : breaks + (attachment.text.hasSuffix("\n") ? 0 : 1)
+        // CRLF and lone CR end lines too.
+        let breaks = attachment.text.reduce(into: 0) { count, character in if character.isNewline { count += 1 } }
+        let lines = attachment.text.isEmpty ? 0 : breaks + (attachment.text.last?.isNewline == true ? 0 : 1)
         var summary = "\(Formatting.grouped(status.tokens)) tokens · \(status.cache) · \(Formatting.grouped(lines)) line\(lines == 1 ? "" : "s")"
         summary += open ? " — Enter folds it" : " — Alt-Up, then Enter opens it"
         let text = open ? summary + "\n\n" + clean(id, attachment.text) : summary

@@ -16,7 +16,10 @@ public enum AttachmentText {
         if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
             return try decodeUTF16(bytes, bigEndian: bytes[0] == 0xFE, name: name)
         }
-        if let nul = bytes.prefix(binaryProbe).firstIndex(of: 0) { throw .binary(name: name, offset: nul) }
+        if let nul = bytes.prefix(binaryProbe).firstIndex(of: 0) {
+            if looksLikeUTF16(bytes.prefix(binaryProbe)) { throw .utf16WithoutBOM(name: name) }
+            throw .binary(name: name, offset: nul)
+        }
         if let text = String(validating: bytes, as: UTF8.self) { return text }
         throw .notUTF8(name: name, offset: firstInvalidUTF8(bytes))
     }
@@ -33,6 +36,15 @@ public enum AttachmentText {
         guard let text = String(validating: units, as: UTF16.self) else { throw .notUTF8(name: name, offset: nil) }
         if text.unicodeScalars.contains("\u{0}") { throw .binary(name: name, offset: nil) }
         return text
+    }
+
+    /// Text in UTF-16 without a byte-order mark: every other byte (nearly) zero.
+    static func looksLikeUTF16(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard bytes.count >= 4 else { return false }
+        var zeros = [0, 0]
+        for (offset, byte) in bytes.enumerated() where byte == 0 { zeros[offset % 2] += 1 }
+        let pairs = bytes.count / 2
+        return zeros.contains { $0 * 10 >= pairs * 9 } && zeros.min()! * 10 < pairs
     }
 
     /// The offset of the first byte that does not start or continue a valid UTF-8 sequence.
@@ -68,6 +80,7 @@ public enum AttachmentError: Error, Equatable, Sendable, CustomStringConvertible
     /// The request would not fit the model's context window.
     case tooLarge(name: String, tokens: Int, requestTokens: Int, limit: Int, model: String)
     case emptyFolder(name: String)
+    case utf16WithoutBOM(name: String)
 
     public var description: String {
         switch self {
@@ -84,6 +97,8 @@ public enum AttachmentError: Error, Equatable, Sendable, CustomStringConvertible
                 + "over \(model)'s context window of \(Formatting.grouped(limit)) tokens. Nothing was sent"
         case .emptyFolder(let name):
             "\(name) holds no text files to attach"
+        case .utf16WithoutBOM(let name):
+            "\(name) looks like UTF-16 without a byte-order mark: convert it first, e.g. iconv -f utf-16le -t utf-8"
         }
     }
 }

@@ -40,7 +40,7 @@ public enum HistoryExport {
             out += "- Few-shot set: \(set)\(conversation.fewShotVersion.map { " (\($0))" } ?? "")\n"
         }
         if !attachments.isEmpty {
-            out += "- Attached: " + attachments.map { "\($0.name) (\($0.hash))" }.joined(separator: ", ") + "\n"
+            out += "- Attached: " + attachments.map { "\(escaped($0.name)) (\($0.hash))" }.joined(separator: ", ") + "\n"
         }
         if let fork = conversation.forkedFrom {
             out += "- Forked from conversation \(fork.conversation) at message \(fork.ordinal)\n"

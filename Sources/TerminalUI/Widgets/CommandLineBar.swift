@@ -54,7 +54,10 @@ public struct CommandLineBar: Sendable {
         guard let word = commandWord, let argument = argumentPrefix else { return nil }
         let lead = "/" + word + " "
         if pathArguments.contains(word), let lister = pathCompletions {
-            let lastSpace = argument.lastIndex(of: " ")
+            // The last space not escaped with a backslash (`my\ file.txt` is one path).
+            let lastSpace = argument.indices.last { index in
+                argument[index] == " " && (index == argument.startIndex || argument[argument.index(before: index)] != "\\")
+            }
             let last = lastSpace.map { String(argument[argument.index(after: $0)...]) } ?? argument
             // A command with no word completions takes paths from its first word on.
             if lastSpace != nil || last.hasPrefix("/") || last.hasPrefix("~") || last.hasPrefix(".")
