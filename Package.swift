@@ -17,7 +17,8 @@ let package = Package(
         // C shims: typed wrappers only, no logic.
         .target(
             name: "CCurlShim",
-            linkerSettings: [.linkedLibrary("curl")]
+            // libcurl is opened with dlopen at the first transfer (see CCurlShim.c).
+            linkerSettings: [.linkedLibrary("dl")]
         ),
         .target(
             name: "CCursesShim",

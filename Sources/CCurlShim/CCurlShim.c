@@ -1,83 +1,159 @@
 #include "CCurlShim.h"
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
 
-int cc_global_init(void) { return (int)curl_global_init(CURL_GLOBAL_DEFAULT); }
-const char *cc_version(void) { return curl_version(); }
-const char *cc_easy_strerror(int code) { return curl_easy_strerror((CURLcode)code); }
-const char *cc_multi_strerror(int code) { return curl_multi_strerror((CURLMcode)code); }
+// libcurl is opened with dlopen when the first transfer starts, not linked: its library
+// and the thirty-odd it pulls in (TLS, Kerberos, LDAP, SSH, ...) cost about 8 ms of
+// start-up and 7 MiB resident before the first frame, which needs none of them
+// (docs/BENCHMARKS.md, "Start-up and memory"). Every call below goes through this table.
+static CURLcode (*p_curl_global_init)(long);
+static char * (*p_curl_version)(void);
+static const char * (*p_curl_easy_strerror)(CURLcode);
+static const char * (*p_curl_multi_strerror)(CURLMcode);
+static CURL * (*p_curl_easy_init)(void);
+static void (*p_curl_easy_cleanup)(CURL *);
+static CURLcode (*p_curl_easy_setopt)(CURL *, CURLoption, ...);
+static CURLcode (*p_curl_easy_getinfo)(CURL *, CURLINFO, ...);
+static struct curl_slist * (*p_curl_slist_append)(struct curl_slist *, const char *);
+static void (*p_curl_slist_free_all)(struct curl_slist *);
+static CURLM * (*p_curl_multi_init)(void);
+static CURLMcode (*p_curl_multi_cleanup)(CURLM *);
+static CURLMcode (*p_curl_multi_add_handle)(CURLM *, CURL *);
+static CURLMcode (*p_curl_multi_remove_handle)(CURLM *, CURL *);
+static CURLMcode (*p_curl_multi_perform)(CURLM *, int *);
+static CURLMcode (*p_curl_multi_poll)(CURLM *, struct curl_waitfd *, unsigned int, int, int *);
+static CURLMcode (*p_curl_multi_wakeup)(CURLM *);
+static CURLMsg * (*p_curl_multi_info_read)(CURLM *, int *);
 
-CURL *cc_easy_init(void) { return curl_easy_init(); }
-void cc_easy_cleanup(CURL *easy) { curl_easy_cleanup(easy); }
+static int cc_fail(char *error, size_t size, const char *what) {
+    if (error && size) snprintf(error, size, "libcurl is missing %s", what);
+    return -1;
+}
 
-int cc_set_url(CURL *easy, const char *url) { return curl_easy_setopt(easy, CURLOPT_URL, url); }
+int cc_load(char *error, size_t size) {
+    static int state = 0;  // 0 not tried, 1 loaded, -1 failed (the message is kept)
+    static char failure[512];
+    if (state == 1) return 0;
+    if (state == -1) {
+        if (error && size) snprintf(error, size, "%s", failure);
+        return -1;
+    }
+    void *handle = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!handle) handle = dlopen("libcurl.so", RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        const char *why = dlerror();
+        snprintf(failure, sizeof failure, "libcurl could not be loaded (%s): install libcurl4 (apt-get install libcurl4)",
+                 why ? why : "not found");
+        state = -1;
+        if (error && size) snprintf(error, size, "%s", failure);
+        return -1;
+    }
+    if (!(p_curl_global_init = (CURLcode (*)(long))dlsym(handle, "curl_global_init"))) return cc_fail(error, size, "curl_global_init");
+    if (!(p_curl_version = (char *(*)(void))dlsym(handle, "curl_version"))) return cc_fail(error, size, "curl_version");
+    if (!(p_curl_easy_strerror = (const char *(*)(CURLcode))dlsym(handle, "curl_easy_strerror"))) return cc_fail(error, size, "curl_easy_strerror");
+    if (!(p_curl_multi_strerror = (const char *(*)(CURLMcode))dlsym(handle, "curl_multi_strerror"))) return cc_fail(error, size, "curl_multi_strerror");
+    if (!(p_curl_easy_init = (CURL *(*)(void))dlsym(handle, "curl_easy_init"))) return cc_fail(error, size, "curl_easy_init");
+    if (!(p_curl_easy_cleanup = (void (*)(CURL *))dlsym(handle, "curl_easy_cleanup"))) return cc_fail(error, size, "curl_easy_cleanup");
+    if (!(p_curl_easy_setopt = (CURLcode (*)(CURL *, CURLoption, ...))dlsym(handle, "curl_easy_setopt"))) return cc_fail(error, size, "curl_easy_setopt");
+    if (!(p_curl_easy_getinfo = (CURLcode (*)(CURL *, CURLINFO, ...))dlsym(handle, "curl_easy_getinfo"))) return cc_fail(error, size, "curl_easy_getinfo");
+    if (!(p_curl_slist_append = (struct curl_slist *(*)(struct curl_slist *, const char *))dlsym(handle, "curl_slist_append"))) return cc_fail(error, size, "curl_slist_append");
+    if (!(p_curl_slist_free_all = (void (*)(struct curl_slist *))dlsym(handle, "curl_slist_free_all"))) return cc_fail(error, size, "curl_slist_free_all");
+    if (!(p_curl_multi_init = (CURLM *(*)(void))dlsym(handle, "curl_multi_init"))) return cc_fail(error, size, "curl_multi_init");
+    if (!(p_curl_multi_cleanup = (CURLMcode (*)(CURLM *))dlsym(handle, "curl_multi_cleanup"))) return cc_fail(error, size, "curl_multi_cleanup");
+    if (!(p_curl_multi_add_handle = (CURLMcode (*)(CURLM *, CURL *))dlsym(handle, "curl_multi_add_handle"))) return cc_fail(error, size, "curl_multi_add_handle");
+    if (!(p_curl_multi_remove_handle = (CURLMcode (*)(CURLM *, CURL *))dlsym(handle, "curl_multi_remove_handle"))) return cc_fail(error, size, "curl_multi_remove_handle");
+    if (!(p_curl_multi_perform = (CURLMcode (*)(CURLM *, int *))dlsym(handle, "curl_multi_perform"))) return cc_fail(error, size, "curl_multi_perform");
+    if (!(p_curl_multi_poll = (CURLMcode (*)(CURLM *, struct curl_waitfd *, unsigned int, int, int *))dlsym(handle, "curl_multi_poll"))) return cc_fail(error, size, "curl_multi_poll");
+    if (!(p_curl_multi_wakeup = (CURLMcode (*)(CURLM *))dlsym(handle, "curl_multi_wakeup"))) return cc_fail(error, size, "curl_multi_wakeup");
+    if (!(p_curl_multi_info_read = (CURLMsg *(*)(CURLM *, int *))dlsym(handle, "curl_multi_info_read"))) return cc_fail(error, size, "curl_multi_info_read");
+    if (p_curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        snprintf(failure, sizeof failure, "curl_global_init failed");
+        state = -1;
+        if (error && size) snprintf(error, size, "%s", failure);
+        return -1;
+    }
+    state = 1;
+    return 0;
+}
+
+const char *cc_version(void) { return p_curl_version(); }
+const char *cc_easy_strerror(int code) { return p_curl_easy_strerror((CURLcode)code); }
+const char *cc_multi_strerror(int code) { return p_curl_multi_strerror((CURLMcode)code); }
+
+CURL *cc_easy_init(void) { return p_curl_easy_init(); }
+void cc_easy_cleanup(CURL *easy) { p_curl_easy_cleanup(easy); }
+
+int cc_set_url(CURL *easy, const char *url) { return p_curl_easy_setopt(easy, CURLOPT_URL, url); }
 
 int cc_set_post_body(CURL *easy, const char *body, long length) {
-    CURLcode rc = curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, length);
+    CURLcode rc = p_curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, length);
     if (rc != CURLE_OK) return rc;
-    return curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, body);
+    return p_curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, body);
 }
 
 int cc_set_method(CURL *easy, const char *method) {
-    return curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method);
+    return p_curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, method);
 }
 int cc_set_headers(CURL *easy, struct curl_slist *headers) {
-    return curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+    return p_curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
 }
 int cc_set_write_callback(CURL *easy, cc_data_callback callback, void *userdata) {
-    CURLcode rc = curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, callback);
+    CURLcode rc = p_curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, callback);
     if (rc != CURLE_OK) return rc;
-    return curl_easy_setopt(easy, CURLOPT_WRITEDATA, userdata);
+    return p_curl_easy_setopt(easy, CURLOPT_WRITEDATA, userdata);
 }
 int cc_set_header_callback(CURL *easy, cc_data_callback callback, void *userdata) {
-    CURLcode rc = curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, callback);
+    CURLcode rc = p_curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, callback);
     if (rc != CURLE_OK) return rc;
-    return curl_easy_setopt(easy, CURLOPT_HEADERDATA, userdata);
+    return p_curl_easy_setopt(easy, CURLOPT_HEADERDATA, userdata);
 }
-int cc_set_private(CURL *easy, void *pointer) { return curl_easy_setopt(easy, CURLOPT_PRIVATE, pointer); }
-int cc_set_connect_timeout_ms(CURL *easy, long ms) { return curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, ms); }
+int cc_set_private(CURL *easy, void *pointer) { return p_curl_easy_setopt(easy, CURLOPT_PRIVATE, pointer); }
+int cc_set_connect_timeout_ms(CURL *easy, long ms) { return p_curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, ms); }
 int cc_set_verify_tls(CURL *easy, int verify) {
-    CURLcode rc = curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
+    CURLcode rc = p_curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
     if (rc != CURLE_OK) return rc;
-    return curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
+    return p_curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
 }
-int cc_set_ca_info(CURL *easy, const char *path) { return curl_easy_setopt(easy, CURLOPT_CAINFO, path); }
-int cc_set_nosignal(CURL *easy, int on) { return curl_easy_setopt(easy, CURLOPT_NOSIGNAL, on ? 1L : 0L); }
-int cc_set_tcp_keepalive(CURL *easy, int on) { return curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, on ? 1L : 0L); }
-int cc_set_user_agent(CURL *easy, const char *agent) { return curl_easy_setopt(easy, CURLOPT_USERAGENT, agent); }
+int cc_set_ca_info(CURL *easy, const char *path) { return p_curl_easy_setopt(easy, CURLOPT_CAINFO, path); }
+int cc_set_nosignal(CURL *easy, int on) { return p_curl_easy_setopt(easy, CURLOPT_NOSIGNAL, on ? 1L : 0L); }
+int cc_set_tcp_keepalive(CURL *easy, int on) { return p_curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, on ? 1L : 0L); }
+int cc_set_user_agent(CURL *easy, const char *agent) { return p_curl_easy_setopt(easy, CURLOPT_USERAGENT, agent); }
 int cc_set_accept_encoding(CURL *easy, const char *encodings) {
-    return curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, encodings);
+    return p_curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, encodings);
 }
-int cc_set_error_buffer(CURL *easy, char *buffer) { return curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, buffer); }
+int cc_set_error_buffer(CURL *easy, char *buffer) { return p_curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, buffer); }
 
 long cc_get_response_code(CURL *easy) {
     long code = 0;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
+    p_curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code);
     return code;
 }
 void *cc_get_private(CURL *easy) {
     char *pointer = NULL;
-    curl_easy_getinfo(easy, CURLINFO_PRIVATE, &pointer);
+    p_curl_easy_getinfo(easy, CURLINFO_PRIVATE, &pointer);
     return pointer;
 }
 double cc_get_total_time(CURL *easy) {
     double seconds = 0;
-    curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME, &seconds);
+    p_curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME, &seconds);
     return seconds;
 }
 
 double cc_get_connect_time(CURL *easy) {
     double seconds = 0;
-    curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME, &seconds);
+    p_curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME, &seconds);
     return seconds;
 }
 
-struct curl_slist *cc_slist_append(struct curl_slist *list, const char *value) { return curl_slist_append(list, value); }
-void cc_slist_free_all(struct curl_slist *list) { curl_slist_free_all(list); }
+struct curl_slist *cc_slist_append(struct curl_slist *list, const char *value) { return p_curl_slist_append(list, value); }
+void cc_slist_free_all(struct curl_slist *list) { p_curl_slist_free_all(list); }
 
-CURLM *cc_multi_init(void) { return curl_multi_init(); }
-void cc_multi_cleanup(CURLM *multi) { curl_multi_cleanup(multi); }
-int cc_multi_add(CURLM *multi, CURL *easy) { return curl_multi_add_handle(multi, easy); }
-int cc_multi_remove(CURLM *multi, CURL *easy) { return curl_multi_remove_handle(multi, easy); }
-int cc_multi_perform(CURLM *multi, int *running) { return curl_multi_perform(multi, running); }
+CURLM *cc_multi_init(void) { return p_curl_multi_init(); }
+void cc_multi_cleanup(CURLM *multi) { p_curl_multi_cleanup(multi); }
+int cc_multi_add(CURLM *multi, CURL *easy) { return p_curl_multi_add_handle(multi, easy); }
+int cc_multi_remove(CURLM *multi, CURL *easy) { return p_curl_multi_remove_handle(multi, easy); }
+int cc_multi_perform(CURLM *multi, int *running) { return p_curl_multi_perform(multi, running); }
 
 int cc_multi_poll_many(CURLM *multi, const int *fds, int count, int timeout_ms, int *ready) {
     struct curl_waitfd extra[8];
@@ -88,17 +164,17 @@ int cc_multi_poll_many(CURLM *multi, const int *fds, int count, int timeout_ms, 
         extra[i].events = CURL_WAIT_POLLIN;
         extra[i].revents = 0;
     }
-    CURLMcode rc = curl_multi_poll(multi, count > 0 ? extra : NULL, (unsigned int)count, timeout_ms, &numfds);
+    CURLMcode rc = p_curl_multi_poll(multi, count > 0 ? extra : NULL, (unsigned int)count, timeout_ms, &numfds);
     for (int i = 0; i < count; i++) ready[i] = extra[i].revents ? 1 : 0;
     return rc;
 }
 
-int cc_multi_wakeup(CURLM *multi) { return curl_multi_wakeup(multi); }
+int cc_multi_wakeup(CURLM *multi) { return p_curl_multi_wakeup(multi); }
 
 int cc_multi_next_done(CURLM *multi, CURL **easy, int *result) {
     int queued = 0;
     CURLMsg *message;
-    while ((message = curl_multi_info_read(multi, &queued)) != NULL) {
+    while ((message = p_curl_multi_info_read(multi, &queued)) != NULL) {
         if (message->msg == CURLMSG_DONE) {
             *easy = message->easy_handle;
             *result = (int)message->data.result;

@@ -9,8 +9,11 @@ import Foundation
 /// `curl_multi_perform` returns, so a handler may cancel or start transfers freely.
 /// libcurl honours `http_proxy`, `https_proxy`, `all_proxy` and `no_proxy` from the
 /// environment; TLS peer and host verification stay on.
+///
+/// libcurl is opened (dlopen) when the first transfer starts: until then `poll` waits on
+/// the caller's descriptors with poll(2), so a screen that sends nothing never loads it.
 public final class CurlTransport: HTTPTransport {
-    private let multi: UnsafeMutableRawPointer
+    private var multiHandle: UnsafeMutableRawPointer?
     private var transfers: [TransferID: Transfer] = [:]
     private var byHandle: [UnsafeMutableRawPointer: TransferID] = [:]
     private var pendingRetries: [(due: Double, id: TransferID)] = []
@@ -19,22 +22,35 @@ public final class CurlTransport: HTTPTransport {
     private let now: () -> Double
 
     public init(userAgent: String = "cachechat") {
-        _ = CurlGlobal.initialized
-        guard let multi = cc_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
-        self.multi = multi
         self.userAgent = userAgent
         self.now = { ProcessInfo.processInfo.systemUptime }
     }
 
     deinit {
         for transfer in transfers.values { detach(transfer) }
-        cc_multi_cleanup(multi)
+        if let multiHandle { cc_multi_cleanup(multiHandle) }
+    }
+
+    /// The multi handle, libcurl loaded first; or why libcurl cannot be used.
+    private func multi() -> Result<UnsafeMutableRawPointer, TransportError> {
+        if let multiHandle { return .success(multiHandle) }
+        var buffer = [CChar](repeating: 0, count: 512)
+        guard cc_load(&buffer, buffer.count) == 0 else {
+            let detail = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return .failure(TransportError(kind: .other, detail: detail, receivedResponse: false))
+        }
+        guard let handle = cc_multi_init() else {
+            return .failure(TransportError(kind: .other, detail: "curl_multi_init failed: out of memory", receivedResponse: false))
+        }
+        multiHandle = handle
+        return .success(handle)
     }
 
     public var activeTransfers: Int { transfers.count }
 
-    /// The libcurl version line, for `cachechat --version` and bug reports.
-    public static var curlVersion: String { String(cString: cc_version()) }
+    /// The libcurl version line, for `cachechat --version` and bug reports (nil when
+    /// libcurl cannot be loaded).
+    public static var curlVersion: String? { cc_load(nil, 0) == 0 ? String(cString: cc_version()) : nil }
 
     @discardableResult
     public func start(_ request: HTTPRequest, onEvent: @escaping (TransportEvent) -> Void) -> TransferID {
@@ -52,7 +68,7 @@ public final class CurlTransport: HTTPTransport {
         detach(transfer)
     }
 
-    public func wakeup() { _ = cc_multi_wakeup(multi) }
+    public func wakeup() { if let multiHandle { _ = cc_multi_wakeup(multiHandle) } }
 
     @discardableResult
     public func poll(timeout: Double, extraFD: Int32?) -> Bool {
@@ -66,8 +82,19 @@ public final class CurlTransport: HTTPTransport {
         if let due = pendingRetries.map(\.due).min() { wait = min(wait, max(0, due - now())) }
         if let idle = transfers.values.compactMap(\.idleDeadline).min() { wait = min(wait, max(0, idle - now()) + 0.001) }
         var ready = [Int32](repeating: 0, count: max(1, extraFDs.count))
+        let milliseconds = Int32(min(wait * 1000, 86_400_000).rounded(.up))
+        guard let multi = multiHandle else {
+            // No transfer has started: libcurl is not loaded, the caller's descriptors are
+            // all there is to wait for.
+            var fds = extraFDs.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            if !fds.isEmpty || milliseconds > 0 { _ = Glibc.poll(&fds, nfds_t(fds.count), milliseconds) }
+            var readable = Set<Int32>()
+            for entry in fds where entry.revents != 0 { readable.insert(entry.fd) }
+            deliverPendingEvents()
+            return readable
+        }
         if !transfers.isEmpty || !extraFDs.isEmpty || wait > 0 {
-            _ = cc_multi_poll_many(multi, extraFDs, Int32(extraFDs.count), Int32(min(wait * 1000, 86_400_000).rounded(.up)), &ready)
+            _ = cc_multi_poll_many(multi, extraFDs, Int32(extraFDs.count), milliseconds, &ready)
         }
         var readable = Set<Int32>()
         for (index, fd) in extraFDs.enumerated() where ready[index] != 0 { readable.insert(fd) }
@@ -83,6 +110,13 @@ public final class CurlTransport: HTTPTransport {
     // MARK: - Attempts
 
     private func attach(_ transfer: Transfer) {
+        let multi: UnsafeMutableRawPointer
+        switch self.multi() {
+        case .success(let handle): multi = handle
+        case .failure(let error):
+            finish(transfer, with: .failed(error))
+            return
+        }
         guard let easy = cc_easy_init() else {
             finish(transfer, with: .failed(TransportError(kind: .other, detail: "curl_easy_init failed", receivedResponse: false)))
             return
@@ -130,6 +164,7 @@ public final class CurlTransport: HTTPTransport {
     private func collectFinished() {
         var easy: UnsafeMutableRawPointer? = nil
         var result: Int32 = 0
+        guard let multi = multiHandle else { return }
         while cc_multi_next_done(multi, &easy, &result) != 0 {
             guard let easy, let id = byHandle[easy], let transfer = transfers[id] else { continue }
             let status = Int(cc_get_response_code(easy))
@@ -221,7 +256,7 @@ public final class CurlTransport: HTTPTransport {
 
     private func detachHandle(of transfer: Transfer) {
         guard let easy = transfer.easy else { return }
-        _ = cc_multi_remove(multi, easy)
+        if let multiHandle { _ = cc_multi_remove(multiHandle, easy) }
         byHandle[easy] = nil
         transfer.endAttempt()
     }
@@ -242,11 +277,6 @@ public final class CurlTransport: HTTPTransport {
         }
         return TransportError(kind: kind, detail: detail, receivedResponse: received)
     }
-}
-
-/// curl_global_init must run once, before any thread uses curl.
-private enum CurlGlobal {
-    static let initialized: Bool = { cc_global_init() == 0 }()
 }
 
 private let curlWriteCallback: cc_data_callback = { data, size, count, userdata in

@@ -154,3 +154,25 @@ struct CurlTransportTests {
         #expect(String(decoding: driver.body, as: UTF8.self).contains("late"))
     }
 }
+
+/// libcurl is opened at the first transfer, not linked: a screen that sends nothing does not
+/// pay for it (docs/BENCHMARKS.md, "Start-up and memory").
+@Suite("libcurl, loaded when first used")
+struct LazyCurlTests {
+    @Test func theBinaryDoesNotLinkLibcurl() throws {
+        let result = try Spawn.run("/usr/bin/env", ["readelf", "-d", CachechatProcess.binary.path], environment: ProcessInfo.processInfo.environment)
+        try #require(result.status == 0, "readelf: \(result.stderr)")
+        #expect(result.stdout.contains("NEEDED"))
+        #expect(!result.stdout.contains("libcurl"), "libcurl must be opened with dlopen, not linked")
+    }
+
+    @Test func pollWithoutTransfersWaitsOnTheCallersDescriptors() throws {
+        let transport = CurlTransport()
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[0]); close(fds[1]) }
+        #expect(transport.poll(timeout: 0, extraFDs: [fds[0]]).isEmpty)
+        #expect(write(fds[1], "x", 1) == 1)
+        #expect(transport.poll(timeout: 5, extraFDs: [fds[0]]) == [fds[0]])
+    }
+}

@@ -2,14 +2,17 @@
 #define CCURLSHIM_H
 
 // Typed wrappers for libcurl's variadic calls. No logic lives here: every
-// function forwards one option to curl so that Swift never sees `...`.
+// function forwards one option to curl so that Swift never sees `...`. libcurl itself is
+// opened at the first transfer (cc_load), not linked.
 
 #include <curl/curl.h>
 #include <stddef.h>
 
 typedef size_t (*cc_data_callback)(char *data, size_t size, size_t count, void *userdata);
 
-int cc_global_init(void);
+/// Opens libcurl (dlopen) and initialises it, once; 0 on success, else -1 with the reason
+/// in `error`. Every other function needs it to have succeeded.
+int cc_load(char *error, size_t size);
 const char *cc_version(void);
 const char *cc_easy_strerror(int code);
 const char *cc_multi_strerror(int code);
