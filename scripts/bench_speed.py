@@ -504,6 +504,7 @@ def stream(tmux, client, state, log, question, timeouts):
     others, followups = [], []
     checked = t_send
     last_busy = t_send
+    peak = 0.0
     while True:
         now = time.monotonic()
         ticks = cpu_ticks(tree)
@@ -511,7 +512,10 @@ def stream(tmux, client, state, log, question, timeouts):
         # Busy: over 20% of a core in the last 0.25 s.
         for t_old, ticks_old in reversed(samples):
             if now - t_old >= 0.25:
-                if 100.0 * (ticks - ticks_old) / CLK_TCK / (now - t_old) > 20:
+                window = 100.0 * (ticks - ticks_old) / CLK_TCK / (now - t_old)
+                if seen_at is None:
+                    peak = max(peak, window)
+                if window > 20:
                     last_busy = now
                 break
         if now - checked > 0.5:  # the tree and liveness only twice a second: polling costs CPU too
@@ -553,6 +557,9 @@ def stream(tmux, client, state, log, question, timeouts):
         "last_token_s": end - server_end, "by": "screen" if seen_at is not None else "cpu",
         "cpu_busy_until_after_server_s": cpu_done - server_end,
         "mean_cpu_pct": 100.0 * (ticks_end - samples[0][1]) / CLK_TCK / (end - t_send),
+        "cpu_s": (ticks_end - samples[0][1]) / CLK_TCK,
+        "peak_cpu_pct": peak,
+        "reply_bytes": entry.get("bytes"),
         "rss_after_kib": rss_kib(process_tree(pid)),
         "server_stream_s": server_end - entry["started_mono"],
         "send_to_server_end_s": server_end - t_send,
@@ -629,7 +636,50 @@ def ask_vs_curl(args, workdir, runs):
     return {"ask_ms": ask, "curl_ms": curl, "ratio": ask / curl, "runs": runs}
 
 
-def targets(results, ask):
+def stream_profiles(args, workdir, env, question, timeouts, profiles):
+    """cachechat streaming replies of several lengths and speeds, each from its own emulator:
+    mean and peak CPU, the last token's lag, CPU per token and RSS after."""
+    rows = []
+    for spec in profiles:
+        tokens, speed = (int(x) for x in spec.split("@"))
+        log_path = os.path.join(workdir, f"profile-{tokens}-{speed}.jsonl")
+        open(log_path, "w").close()
+        process, url = start_emulator(args.cachechat, speed, tokens, log_path, workdir)
+        tmux = Tmux(f"profile-{tokens}", workdir, env)
+        try:
+            client = Cachechat(args, url, workdir)
+            state = tempfile.mkdtemp(prefix=f"profile-{tokens}-", dir=workdir)
+            idle_started = launch(tmux, client, state, timeouts.launch)
+            idle_rss = idle(tmux, idle_started, seconds=1.0)["idle_rss_kib"] / 1024
+            quit_client(tmux, client, idle_started["pid"])
+            state = tempfile.mkdtemp(prefix=f"profile-{tokens}-", dir=workdir)
+            measured = stream(tmux, client, state, RequestLogReader(log_path), question, timeouts)
+            measured.update(tokens=tokens, speed=speed, idle_rss_mib=idle_rss, rss_after_mib=measured.pop("rss_after_kib") / 1024)
+            rows.append(measured)
+            print(f"profile {tokens:,} tokens at {speed:,}/s: mean CPU {measured['mean_cpu_pct']:.1f}%, peak "
+                  f"{measured['peak_cpu_pct']:.0f}%, last token {measured['last_token_s'] * 1000:.0f} ms after the server, "
+                  f"{measured['cpu_s'] * 1e6 / tokens:.0f} µs CPU per token, RSS {idle_rss:.1f} → {measured['rss_after_mib']:.1f} MiB",
+                  flush=True)
+        except Exception as error:
+            print(f"profile {spec}: failed: {error}", flush=True)
+        finally:
+            tmux.close()
+            process.terminate()
+            process.wait()
+    return rows
+
+
+def profile_table(rows):
+    out = ["| reply | mean CPU % | peak CPU % | last token after server ms | CPU µs per token | RSS idle → after MiB |",
+           "|---|--:|--:|--:|--:|--:|"]
+    for r in rows:
+        out.append(f"| {r['tokens']:,} tokens at {r['speed']:,}/s | {r['mean_cpu_pct']:.1f} | {r['peak_cpu_pct']:.0f} | "
+                   f"{r['last_token_s'] * 1000:.0f} | {r['cpu_s'] * 1e6 / r['tokens']:.0f} | "
+                   f"{r['idle_rss_mib']:.1f} → {r['rss_after_mib']:.1f} |")
+    return "\n".join(out)
+
+
+def targets(results, ask, profiles=()):
     """The issue's targets as ratios from this run."""
     lines = []
     def ratio(a, b, key):
@@ -646,6 +696,20 @@ def targets(results, ask):
     say("idle PSS / weechat -p", ratio("cachechat-builtin", "weechat-p", "idle_pss_mib"), 1.0)
     if ask:
         say(f"`cachechat ask` one line / curl ({ask['ask_ms']:.0f} ms / {ask['curl_ms']:.0f} ms)", ask["ratio"], 2.0)
+    by = {(r["tokens"], r["speed"]): r for r in profiles}
+    slow = next((r for r in profiles if r["speed"] <= 50), None)
+    if slow:
+        say(f"CPU streaming at {slow['speed']} tok/s", slow["mean_cpu_pct"], 3, unit="%")
+    fast = next((r for r in profiles if r["speed"] == 2000), None)
+    if fast:
+        say("CPU streaming at 2,000 tok/s", fast["mean_cpu_pct"], 10, unit="%")
+        say("last token after the server's last byte at 2,000 tok/s", fast["last_token_s"] * 1000, 50, unit=" ms")
+    long, short = by.get((40000, 5000)), by.get((2000, 5000))
+    if long and short:
+        say("CPU per token, 40,000-token reply / 2,000-token reply", (long["cpu_s"] / 40000) / (short["cpu_s"] / 2000), 1.2)
+        if long.get("reply_bytes"):
+            grown = (long["rss_after_mib"] - long["idle_rss_mib"]) * 1024 * 1024 / long["reply_bytes"]
+            say("RSS growth over a 40,000-token reply / its bytes", grown, 3.0)
     return "\n".join(lines)
 
 
@@ -747,6 +811,8 @@ def main():
                         help="comma-separated: cachechat, cachechat-builtin, weechat-p, floor, weechat, oterm, elia; "
                              "'all' for every one")
     parser.add_argument("--ask-runs", type=int, default=10, help="one-line `cachechat ask` against curl, runs each (0: skip)")
+    parser.add_argument("--profiles", default="500@50,5000@2000,2000@5000,40000@5000",
+                        help="cachechat streams TOKENS@SPEED, comma-separated, each from its own emulator ('' skips)")
     parser.add_argument("--runs", type=int, default=3, help="measured launches per client (after one warm-up)")
     parser.add_argument("--stream-runs", type=int, default=3, help="streamed replies per chat client (median)")
     parser.add_argument("--speed", type=float, default=2000)
@@ -868,13 +934,20 @@ def main():
             ask = ask_vs_curl(args, workdir, args.ask_runs)
         except Exception as error:
             print(f"ask against curl: failed: {error}")
+    profiles = []
+    if args.profiles and "cachechat" in order:
+        print()
+        profiles = stream_profiles(args, workdir, env, question, timeouts, [p for p in args.profiles.split(",") if p])
+        if profiles:
+            print()
+            print(profile_table(profiles))
     print()
     print("Targets:")
-    print(targets(results, ask))
+    print(targets(results, ask, profiles))
     if args.json:
         os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
         with open(args.json, "w") as f:
-            json.dump({"machine": info, "ask_vs_curl": ask, "question": question, "speed": args.speed, "reply_tokens": args.reply_tokens,
+            json.dump({"machine": info, "ask_vs_curl": ask, "profiles": profiles, "question": question, "speed": args.speed, "reply_tokens": args.reply_tokens,
                        "results": results}, f, indent=2, default=str)
         print(f"\nAll measurements: {args.json}")
     if not args.keep:
