@@ -45,8 +45,9 @@ public final class AppRuntime {
     /// Frames painted, for tests and benchmarks.
     public private(set) var frames = 0
 
-    /// Frames a second at most while a reply streams.
-    public static let frameInterval = 1.0 / 60
+    /// Frames a second at most while a reply streams: 30, as fast as text can be read,
+    /// and half the CPU of 60 when tokens come one per frame (docs/DECISIONS.md 56).
+    public static let frameInterval = 1.0 / 30
     /// How long a lone Esc waits for the rest of an escape sequence.
     public static let escapeDelay = 0.03
 
