@@ -29,6 +29,7 @@ extension ChatRequest {
         maxTokens = options.maxTokens
         temperature = options.temperature
         userID = options.userID
+        if options.jsonObject { responseFormat = .jsonObject }
         if let thinking = settings.thinking { self.thinking = thinking ? .enabled : .disabled }
         reasoningEffort = settings.reasoningEffort?.rawValue
     }

@@ -21,7 +21,8 @@ public struct EmulatorConfiguration: Sendable {
     public var keepAliveInterval: Double
     /// Each key's starting balance, in USD.
     public var startingBalance: Double
-    /// Model ids served, with their templates (see `ModelTemplates`).
+    /// Model ids served, in the order `GET /models` lists them (`ModelCatalog`; the retired
+    /// ids are still served so that old conversations can be replayed).
     public var models: [String]
 
     public init(
@@ -29,7 +30,7 @@ public struct EmulatorConfiguration: Sendable {
         dataDirectory: String? = nil, tokensPerSecond: Double = 400, replyTokens: Int? = nil,
         usagePlacement: UsagePlacement = .finish, faults: [FaultPlan] = [], maxConcurrent: Int = 64,
         keepAliveInterval: Double = 1, startingBalance: Double = 100,
-        models: [String] = ["deepseek-v4-flash", "deepseek-v4-pro", "deepseek-chat", "deepseek-reasoner"]
+        models: [String] = ModelCatalog.builtIn.ids
     ) {
         self.cacheModel = cacheModel
         self.cache = CacheSettings(unit: unit ?? cacheModel.defaultUnit, ttl: ttl, constructDelay: constructDelay)

@@ -101,10 +101,11 @@ public final class EmulatorEngine: Sendable {
         let model = ModelTemplates.template(forModel: request.model)
         let thinking = request.thinking.map(\.isEnabled) ?? model.thinkingByDefault
         let messages = request.messages.map(TemplateMessage.init(chat:))
-        let effort = request.reasoningEffort.flatMap(ReasoningEffort.init(rawValue:))
+        // DeepSeek maps the other names (minimal, medium, xhigh, ultra) onto its three.
+        let effort = request.reasoningEffort.flatMap(ReasoningEffort.init(argument:))
         let prompt = template.render(messages: messages, family: model.family, thinking: thinking, reasoningEffort: effort)
 
-        let output: Responder.Output
+        var output: Responder.Output
         if let generator {
             do {
                 output = try generator(request)
@@ -115,6 +116,7 @@ public final class EmulatorEngine: Sendable {
             output = responder.reply(to: request.messages.map { ($0.role.rawValue, $0.content ?? "") }, thinking: thinking,
                                      minimumLength: configuration.replyTokens.map { $0 * 6 })
         }
+        if request.responseFormat?.type == "json_object" { output.content = Self.jsonModeContent(output.content, request: request) }
         var reasoningIDs = thinking ? tokenizer.encode(output.reasoning) : []
         var contentIDs = tokenizer.encode(output.content)
         if let fixed = configuration.replyTokens, contentIDs.count > fixed { contentIDs.removeLast(contentIDs.count - fixed) }
@@ -165,6 +167,15 @@ public final class EmulatorEngine: Sendable {
             reasoningPieces: pieces(reasoningIDs), contentPieces: pieces(contentIDs), finishReason: finishReason,
             usage: usage, faults: injected)
         return .reply(reply, stream: request.stream ?? false)
+    }
+
+    /// JSON mode: a JSON object when the messages ask for JSON (they say "json"), else
+    /// spaces only, as DeepSeek answers when the model produced no JSON.
+    static func jsonModeContent(_ text: String, request: ChatRequest) -> String {
+        let asks = request.messages.contains { ($0.content ?? "").range(of: "json", options: .caseInsensitive) != nil }
+        guard asks else { return "\n\n  " }
+        let data = try? JSONEncoder().encode(["answer": text])
+        return data.map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
     /// `GET /models`.
@@ -253,8 +264,8 @@ public final class EmulatorEngine: Sendable {
             let range = ChatRequest.temperatureRange
             return String(format: "Invalid temperature value, the valid range of temperature is [%g, %g]", range.lowerBound, range.upperBound)
         }
-        if let effort = request.reasoningEffort, ReasoningEffort(rawValue: effort) == nil {
-            return "Invalid reasoning_effort value `\(effort)`, use `high` or `max`."
+        if let effort = request.reasoningEffort, ReasoningEffort(argument: effort) == nil {
+            return "Invalid reasoning_effort value `\(effort)`, use `low`, `high` or `max`."
         }
         return nil
     }

@@ -44,6 +44,13 @@ struct AskCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Thinking mode: on or off (default: the model's own default).", valueName: "on|off"))
     var thinking: ThinkingSwitch?
 
+    @Option(help: ArgumentHelp("Reasoning effort of a thinking request: low, high or max (default: `effort =` in config.toml, else the server's). max changes the prompt from its first token, so it misses the cache of a conversation sent without it.",
+                               valueName: "low|high|max"))
+    var effort: ReasoningEffort?
+
+    @Flag(name: .customLong("json-object"), help: "JSON output: send response_format json_object (the prompt must ask for JSON). An empty reply exits with 12.")
+    var jsonObject = false
+
     @Option(name: .customLong("max-tokens"), parsing: .unconditional,
             help: ArgumentHelp("Upper bound on completion tokens, reasoning included (\(NumberRanges.maxTokens)).", valueName: "N"),
             transform: NumberRanges.maxTokens.transform)
@@ -158,12 +165,13 @@ struct AskCommand: ParsableCommand {
         // A continued conversation keeps its model and thinking mode unless flags say otherwise.
         let model = connection.model == nil ? restored?.model ?? settings.model : settings.model
         var state = restored ?? ConversationState(model: model, thinking: config.defaultThinking(profile: settings.profile),
-                                                  systemPrompt: system)
+                                                  reasoningEffort: config.effort, systemPrompt: system)
         state.model = model
         if let set {
             // Both modes start every request with the set's exact prefix; `--pinned` only
             // differs once there is more than one round (the TUI keeps the history after it).
-            state = ConversationState(model: model, thinking: state.thinking, fewShot: set, fewShotMode: .pinned)
+            state = ConversationState(model: model, thinking: state.thinking, reasoningEffort: state.reasoningEffort,
+                                      fewShot: set, fewShotMode: .pinned)
             try? FewShotLibrary(environment: ProcessInfo.processInfo.environment).archive(set)
             if !json {
                 Terminal.errorLine("cachechat: few-shot set `\(set.name)` (\(set.shots.count) shots, version \(set.contentVersion)"
@@ -171,12 +179,14 @@ struct AskCommand: ParsableCommand {
             }
         }
         if let thinking { state.thinking = thinking == .on }
+        if let effort { state.reasoningEffort = effort }
         if !attachments.isEmpty { state.attachments = attachments }
         let runner = RequestRunner(transport: CurlTransport(), history: store, endpoint: endpoint,
                                    prices: PriceTable.builtIn.overriding(with: config.priceOverrides),
                                    currency: config.currency ?? .usd, tokenizer: DeepSeekTokenizer.shared)
-        try checkAttachments(state, questions: questions, prices: runner.prices, currency: runner.currency)
-        let options = RequestOptions(stream: !noStream, maxTokens: maxTokens, temperature: temperature, userID: settings.userID)
+        try checkAttachments(state, questions: questions, prices: runner.prices, currency: runner.currency, models: config.models)
+        let options = RequestOptions(stream: !noStream, maxTokens: maxTokens, temperature: temperature, userID: settings.userID,
+                                     jsonObject: jsonObject)
         if questionsFile != nil {
             let kind = cacheModel?.kind ?? localServer?.engine.configuration.cacheModel
                 ?? CachePredictor.defaultCacheModel(forModel: state.model)
@@ -189,7 +199,15 @@ struct AskCommand: ParsableCommand {
         let printer = ReplyPrinter(json: json, showReasoning: showReasoning, stream: !noStream)
         let deadline = timeout ?? config.timeout ?? 1800
         let outcome = AskRunner(runner: runner, printer: printer, timeout: deadline).run(question, in: &state, options: options)
-        printer.finish(outcome: outcome, model: state.model, maxTokens: maxTokens)
+        let pricing = runner.prices.pricingNote(model: state.model, at: runner.clock.now(), currency: runner.currency)
+        if jsonObject, outcome.error == nil, outcome.reply.content.allSatisfy(\.isWhitespace) {
+            // DeepSeek's JSON mode answers spaces when the model produced no JSON: not a success.
+            var failed = outcome
+            failed.error = APIError.emptyJSONReply()
+            printer.finish(outcome: failed, model: state.model, maxTokens: maxTokens, pricing: pricing)
+            throw ExitStatus.emptyJSON
+        }
+        printer.finish(outcome: outcome, model: state.model, maxTokens: maxTokens, pricing: pricing)
         if let failure = Terminal.outputFailure {
             // The reply was stored as it streamed; only printing it failed.
             Terminal.errorLine("cachechat: the reply could not be written to standard output (\(String(cString: strerror(failure))))"
@@ -238,13 +256,14 @@ struct AskCommand: ParsableCommand {
 
     /// Before anything is sent: every attachment's size, the context window, and, for a
     /// continued conversation, attached files that changed on disk since.
-    private func checkAttachments(_ state: ConversationState, questions: [String], prices: PriceTable, currency: Currency) throws {
+    private func checkAttachments(_ state: ConversationState, questions: [String], prices: PriceTable, currency: Currency,
+                                  models: ModelCatalog) throws {
         guard !state.attachments.isEmpty else { return }
         let template = ChatTemplate(tokenizer: DeepSeekTokenizer.shared)
         let longest = questions.max { $0.utf8.count < $1.utf8.count } ?? ""
         let plan = RequestPlan(state, question: .draft(longest), renderer: template)
         let limit = ProcessInfo.processInfo.environment["CACHECHAT_CONTEXT_LIMIT"].flatMap(Int.init)
-            ?? ContextLimits.builtIn.limit(forModel: state.model)
+            ?? models.model(state.model).contextWindow
         do {
             try plan.attachmentsFit(limit: limit)
         } catch {
@@ -277,6 +296,11 @@ struct AskCommand: ParsableCommand {
         }
         return text
     }
+}
+
+/// `--effort`: DeepSeek's other names (`minimal`, `medium`, `xhigh`, `ultra`) are mapped too.
+extension ReasoningEffort: ExpressibleByArgument {
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
 
 enum ThinkingSwitch: String, ExpressibleByArgument {

@@ -18,7 +18,7 @@ struct StatsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only requests from this day on (YYYY-MM-DD or an ISO 8601 time).", valueName: "DATE"))
     var since: String?
 
-    @Option(help: "Group by day or model.")
+    @Option(help: "Group by day, model, or period (peak, off-peak, flat price: when the request was sent).")
     var by: StatsGrouping?
 
     @Flag(help: "Print JSON.")
