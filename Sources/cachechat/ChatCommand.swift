@@ -90,6 +90,10 @@ struct ChatCommand: ParsableCommand {
             crashTestEnabled: environment["CACHECHAT_TEST_TRAP"] == "1")
         appEnvironment.brokenThemes = themes.broken
         appEnvironment.fetchModels = true
+        appEnvironment.defaultEffort = config.effort
+        appEnvironment.defaultFollowsEndpoint = connection.model == nil && (environment["CACHECHAT_MODEL"] ?? "").isEmpty
+            && settings.profile.flatMap({ config.profiles[$0]?.model }) == nil && config.topLevel?.model == nil
+            && config.model == nil && remembered.model == nil
         appEnvironment.editorCommand = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
 
         let terminal = CursesTerminal()

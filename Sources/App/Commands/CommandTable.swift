@@ -57,6 +57,14 @@ extension AppLogic {
                    completions: { _, _ in ["on", "off"] }) { logic, state, argument in
             logic.setThinking(&state, argument)
         },
+        AppCommand(name: "effort", arguments: "low|high|max", summary: "reasoning effort of thinking requests (max misses the cache once)",
+                   completions: { _, _ in ["low", "high", "max"] }) { logic, state, argument in
+            logic.setEffort(&state, argument)
+        },
+        AppCommand(name: "json", arguments: "on|off", summary: "ask for JSON objects (response_format json_object)",
+                   completions: { _, _ in ["on", "off"] }) { logic, state, argument in
+            logic.setJSONMode(&state, argument)
+        },
         AppCommand(name: "system", arguments: "TEXT", summary: "set the system prompt (empty clears it)") { logic, state, argument in
             logic.setSystemPrompt(&state, argument)
         },

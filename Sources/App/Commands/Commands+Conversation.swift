@@ -59,6 +59,43 @@ extension AppLogic {
         return persistRules(state) + [.saveRemembered(state.remembered)]
     }
 
+    /// `/effort low|high|max`: the reasoning effort of this conversation and the next ones
+    /// this session. Switching to or from max changes the prompt from its first token, so
+    /// the warning says how much of the cache the next request loses and what that costs.
+    func setEffort(_ state: inout AppState, _ argument: String) -> [Effect] {
+        let current = state.conversation.reasoningEffort
+        guard let wanted = ReasoningEffort(argument: argument) else {
+            info(&state, "Reasoning effort: \(current?.rawValue ?? "the server's default (high)"). Use /effort low, high or max.")
+            return []
+        }
+        state.effort = wanted
+        guard wanted != current else {
+            info(&state, "The reasoning effort is already \(wanted.rawValue).")
+            return []
+        }
+        state.conversation.reasoningEffort = wanted
+        var change = "Reasoning effort: \(wanted.rawValue)."
+        if !state.conversation.settings().effectiveThinking { change += " It applies when thinking is on (/thinking on)." }
+        ruleChanged(&state, change)
+        return []
+    }
+
+    /// `/json on|off`: requests ask for a JSON object; an empty reply is then reported as an error.
+    func setJSONMode(_ state: inout AppState, _ argument: String) -> [Effect] {
+        switch argument.lowercased() {
+        case "on": state.jsonObject = true
+        case "off": state.jsonObject = false
+        default:
+            info(&state, "JSON mode is \(state.jsonObject ? "on" : "off"). Use /json on or /json off.")
+            return []
+        }
+        repredict(&state)
+        info(&state, state.jsonObject
+            ? "JSON mode on: say \"json\" in your message and show the object you want; an empty reply is an error."
+            : "JSON mode off.")
+        return []
+    }
+
     func setSystemPrompt(_ state: inout AppState, _ text: String) -> [Effect] {
         guard state.conversation.fewShot == nil else {
             fail(&state, "This conversation uses a few-shot set, which has its own system prompt. /fewshot off starts one without it.")

@@ -50,6 +50,12 @@ public struct AppState {
     public static let logLimit = 500
     /// Model ids the endpoint listed (`GET /models`), for Tab completion.
     public var endpointModels: [String] = []
+    /// The reasoning effort chosen with `/effort` this session (nil: config.toml's `effort`).
+    public var effort: ReasoningEffort?
+    /// `/json on`: requests ask for a JSON object (`response_format`).
+    public var jsonObject = false
+    /// The model new conversations use when the endpoint's list moved the default.
+    public var endpointDefaultModel: String?
     /// The few-shot sets in the library, for Tab completion (refreshed by the runtime).
     public var fewShotNames: [String] = []
     /// Choices and drafts kept between runs (loaded at start, saved when they change).

@@ -21,6 +21,8 @@ public struct AppEnvironment {
     public var defaultModel: String
     /// Thinking mode of a new conversation (nil: the model's default).
     public var defaultThinking: Bool?
+    /// Reasoning effort of thinking requests (`effort =` in config.toml; nil: the server's).
+    public var defaultEffort: ReasoningEffort?
     /// Overrides the model's context window for truncation (CACHECHAT_CONTEXT_LIMIT).
     public var contextLimit: Int?
     public var themeNames: [String]
@@ -34,6 +36,10 @@ public struct AppEnvironment {
     /// Ask the endpoint which models it serves (`GET /models`) after the first frame, for
     /// Tab completion. Off in tests that script every request.
     public var fetchModels = false
+    /// The default model was not chosen by a flag, the environment or a file: when the
+    /// endpoint's `GET /models` does not list it, new conversations use the first of
+    /// `ModelCatalog.defaultPreference` it does list.
+    public var defaultFollowsEndpoint = false
     /// Theme files that could not be used, by name, with the problem (file:line: what).
     public var brokenThemes: [String: String] = [:]
     /// Times on screen are in this zone (tests pin UTC).
@@ -55,7 +61,7 @@ public struct AppEnvironment {
         self.defaultThinking = defaultThinking
         self.contextLimit = contextLimit
         self.themeNames = themeNames
-        self.knownModels = knownModels ?? ModelTemplates.table.keys.sorted()
+        self.knownModels = knownModels ?? ModelCatalog.builtIn.ids
         self.crashTestEnabled = crashTestEnabled
         self.timeZone = timeZone
     }
@@ -83,8 +89,9 @@ public final class AppLogic {
     }
 
     /// A conversation with nothing in it yet, with the configured model and thinking mode.
-    public func emptyConversation(systemPrompt: String? = nil) -> ConversationState {
-        ConversationState(model: environment.defaultModel, thinking: environment.defaultThinking, systemPrompt: systemPrompt)
+    public func emptyConversation(systemPrompt: String? = nil, model: String? = nil) -> ConversationState {
+        ConversationState(model: model ?? environment.defaultModel, thinking: environment.defaultThinking,
+                          reasoningEffort: environment.defaultEffort, systemPrompt: systemPrompt)
     }
 
     var now: Double { clock.uptime() }
@@ -204,9 +211,16 @@ public final class AppLogic {
             ?? CachePredictor(model: model, kind: environment.cacheModel, prices: environment.prices, currency: environment.currency)
     }
 
+    /// The configured options with this session's `/json` choice.
+    func requestOptions(_ state: AppState) -> RequestOptions {
+        var options = environment.options
+        options.jsonObject = state.jsonObject
+        return options
+    }
+
     /// The plan of `question` in the current conversation, with its predicted hit.
     func plan(_ state: AppState, question: RequestPlan.Question) -> RequestPlan {
-        let plan = RequestPlan(state.conversation, question: question, options: environment.options, renderer: renderer)
+        let plan = RequestPlan(state.conversation, question: question, options: requestOptions(state), renderer: renderer)
         return plan.predicted(by: predictor(state, model: plan.settings.model), now: clock.now().timeIntervalSince1970,
                               hashes: hashes(for: plan.prompt.ids))
     }

@@ -8,6 +8,8 @@ extension AppLogic {
         case .opened(let conversation, let lastRequest, let recent, let problem):
             stashDraft(&state)
             state.conversation = conversation
+            // The effort is a setting of the session, not stored with a conversation.
+            state.conversation.reasoningEffort = state.effort ?? environment.defaultEffort
             restoreDraft(&state)
             resetConversationView(&state)
             state.scrollToBottom = true
@@ -18,7 +20,8 @@ extension AppLogic {
             return [.refreshTotals(conversation.id)]
         case .openedEmpty:
             stashDraft(&state)
-            state.conversation = emptyConversation(systemPrompt: state.conversation.systemPrompt)
+            state.conversation = emptyConversation(systemPrompt: state.conversation.systemPrompt, model: state.endpointDefaultModel)
+            if let effort = state.effort { state.conversation.reasoningEffort = effort }
             restoreDraft(&state)
             resetConversationView(&state)
             return [.refreshTotals(nil)]
@@ -76,6 +79,7 @@ extension AppLogic {
             info(&state, "Renamed to “\(TerminalSanitizer.clean(title))”.")
         case .models(let ids):
             state.endpointModels = ids
+            followEndpointDefault(&state, listed: ids)
         case .editedDraft(let text, let problem):
             guard let text else {
                 info(&state, problem ?? "The draft is unchanged.")
@@ -186,6 +190,20 @@ extension AppLogic {
         return { name, version in
             guard let current, current.name == name, current.contentVersion == version else { return nil }
             return current
+        }
+    }
+
+    /// The default model when the endpoint does not list it (`defaultFollowsEndpoint`):
+    /// an empty conversation on the default moves to the endpoint's preferred id.
+    func followEndpointDefault(_ state: inout AppState, listed: [String]) {
+        guard environment.defaultFollowsEndpoint, !listed.contains(environment.defaultModel) else { return }
+        let preferred = ModelCatalog.preferredDefault(listed: listed)
+        guard preferred != environment.defaultModel else { return }
+        state.endpointDefaultModel = preferred
+        if state.conversation.messages.isEmpty, state.conversation.id == nil,
+           state.conversation.model == environment.defaultModel {
+            state.conversation.model = preferred
+            info(&state, "Model: \(preferred) (this endpoint does not list \(environment.defaultModel)).")
         }
     }
 }

@@ -153,7 +153,7 @@ extension AppLogic {
             state.totals.unsavedHere.append(result.ledger)
             state.totals.unsavedInSession.append(result.ledger)
         }
-        announce(&state, result)
+        announce(&state, result, jsonObject: plan.settings.options.jsonObject)
         if state.pending == .quit, case .dialog(var dialog)? = state.overlay {
             // The question was about a reply in flight; it has ended.
             dialog.message = "The reply has ended and is saved. Quit?"
@@ -186,13 +186,17 @@ extension AppLogic {
     }
 
     /// The status bar's word on how the turn ended.
-    private func announce(_ state: inout AppState, _ result: TurnResult) {
+    private func announce(_ state: inout AppState, _ result: TurnResult, jsonObject: Bool) {
         if let problem = result.saveProblem {
             fail(&state, problem + " The reply stays on screen until you leave this conversation; /copy copies it.")
             return
         }
         if let problem = result.usageProblem {
             warn(&state, "The server's usage was not understood (\(problem)): this request's tokens and cost are not counted.")
+            return
+        }
+        if jsonObject, result.outcome == .completed, result.reply.content.allSatisfy(\.isWhitespace) {
+            fail(&state, APIError.emptyJSONReply().message + " (/json off leaves JSON mode.)")
             return
         }
         switch result.outcome {
