@@ -19,8 +19,14 @@ public struct EmulatorConfiguration: Sendable {
     /// Requests served at once; later ones wait (streams get `: keep-alive` meanwhile).
     public var maxConcurrent: Int
     public var keepAliveInterval: Double
-    /// Each key's starting balance, in USD.
+    /// Each key's starting balance, in `balanceCurrency`.
     public var startingBalance: Double
+    /// The account's currency: each request is charged its built-in price in it (a model
+    /// with no price in it is not charged).
+    public var balanceCurrency: Currency = .usd
+    /// Each request is charged its price times this (1: the built-in prices). A value other
+    /// than 1 plays an account whose prices changed, for reconciliation tests.
+    public var chargeFactor: Double = 1
     /// Model ids served, in the order `GET /models` lists them (`ModelCatalog`; the retired
     /// ids are still served so that old conversations can be replayed).
     public var models: [String]

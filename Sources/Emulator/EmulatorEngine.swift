@@ -157,9 +157,10 @@ public final class EmulatorEngine: Sendable {
             account.journal?.append(touched + stored)
             usage.cacheHitTokens = hit
             usage.cacheMissTokens = prompt.ids.count - hit
-            if let price = PriceTable.builtIn.price(model: request.model, at: Date(timeIntervalSince1970: now), currency: .usd),
+            if let price = PriceTable.builtIn.price(model: request.model, at: Date(timeIntervalSince1970: now),
+                                                    currency: configuration.balanceCurrency),
                let cost = Cost(usage: usage, price: price) {
-                account.balance = max(0, account.balance - cost.amount)
+                account.balance = max(0, account.balance - cost.amount * configuration.chargeFactor)
             }
         }
         let reply = EmulatedReply(
@@ -193,7 +194,8 @@ public final class EmulatorEngine: Sendable {
         let amount = state.withLock { account(for: key + "\u{0}", now: now, in: &$0).balance }
         // DeepSeek shows two decimals; six keep the cost of a single request visible.
         let total = String(format: "%.6f", amount)
-        return .json("{\"is_available\":\(amount > 0),\"balance_infos\":[{\"currency\":\"USD\",\"total_balance\":\"\(total)\",\"granted_balance\":\"0.00\",\"topped_up_balance\":\"\(total)\"}]}")
+        let currency = configuration.balanceCurrency.rawValue
+        return .json("{\"is_available\":\(amount > 0),\"balance_infos\":[{\"currency\":\"\(currency)\",\"total_balance\":\"\(total)\",\"granted_balance\":\"0.00\",\"topped_up_balance\":\"\(total)\"}]}")
     }
 
     /// How many units a key's cache holds (tests and `serve` statistics).

@@ -12,7 +12,7 @@ struct Cachechat: ParsableCommand {
             """,
         version: "cachechat 0.1.0",
         subcommands: [ChatCommand.self, AskCommand.self, FewShotCommand.self, ServeCommand.self, TokenizeCommand.self, StatsCommand.self,
-                      HistoryCommand.self, PricesCommand.self, ModelsCommand.self],
+                      HistoryCommand.self, PricesCommand.self, ModelsCommand.self, BalanceCommand.self],
         defaultSubcommand: ChatCommand.self
     )
 

@@ -78,6 +78,14 @@ public protocol ChatHistory: AnyObject {
     func recentLedgerEntries(_ filter: LedgerFilter, limit: Int) throws -> [LedgerEntry]
     /// Totals over the rows matching `filter`, without reading them into memory.
     func ledgerTotals(_ filter: LedgerFilter) throws -> StatsSummary
+
+    // MARK: Balance readings
+
+    /// Keeps a reading of the account's balance (`cachechat balance`, the TUI's panel).
+    @discardableResult
+    func recordBalance(_ reading: BalanceReading) throws -> BalanceReading
+    /// The `limit` most recent readings (of `endpointHost` when given), oldest first.
+    func balanceReadings(endpointHost: String?, limit: Int) throws -> [BalanceReading]
 }
 
 /// Which ledger rows a query covers. Empty means all of them.

@@ -14,6 +14,7 @@ public final class InMemoryHistory: ChatHistory {
     private var nextConversation: Int64 = 1
     private var nextMessage: Int64 = 1
     private var nextRequest: Int64 = 1
+    private var readings: [BalanceReading] = []
     private let now: () -> Date
 
     /// When set, every write fails with this message (a full disk, a read-only file).
@@ -257,6 +258,18 @@ public final class InMemoryHistory: ChatHistory {
     }
 
     // MARK: Ledger
+
+    public func recordBalance(_ reading: BalanceReading) throws -> BalanceReading {
+        try checkWritable()
+        var recorded = reading
+        recorded.id = Int64(readings.count + 1)
+        readings.append(recorded)
+        return recorded
+    }
+
+    public func balanceReadings(endpointHost: String?, limit: Int) throws -> [BalanceReading] {
+        Array(readings.filter { endpointHost == nil || $0.endpointHost == endpointHost }.sorted { $0.time < $1.time }.suffix(max(0, limit)))
+    }
 
     public func recordRequest(_ entry: LedgerEntry) throws -> LedgerEntry {
         try checkWritable()
