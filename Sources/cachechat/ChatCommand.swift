@@ -91,6 +91,7 @@ struct ChatCommand: ParsableCommand {
         appEnvironment.brokenThemes = themes.broken
         appEnvironment.fetchModels = true
         appEnvironment.defaultEffort = config.effort
+        appEnvironment.fetchBalance = true
         appEnvironment.defaultFollowsEndpoint = connection.model == nil && (environment["CACHECHAT_MODEL"] ?? "").isEmpty
             && settings.profile.flatMap({ config.profiles[$0]?.model }) == nil && config.topLevel?.model == nil
             && config.model == nil && remembered.model == nil

@@ -29,7 +29,7 @@ final class AppHarness {
          history sharedHistory: InMemoryHistory? = nil, remembered: InMemoryRememberedStateStore? = nil,
          themesEnvironment: [String: String]? = nil, editorCommand: String? = nil,
          fetchModels: Bool = false, options: RequestOptions = RequestOptions(), currency: Currency = .usd,
-         defaultFollowsEndpoint: Bool = false, start: Date = AppHarness.start) throws {
+         defaultFollowsEndpoint: Bool = false, fetchBalance: Bool = false, start: Date = AppHarness.start) throws {
         let clock = ManualClock(date: start, uptime: 1_000)
         self.clock = clock
         history = sharedHistory ?? InMemoryHistory(now: { clock.now() })
@@ -46,6 +46,7 @@ final class AppHarness {
         if let editorCommand { environment.editorCommand = editorCommand }
         environment.fetchModels = fetchModels
         environment.defaultFollowsEndpoint = defaultFollowsEndpoint
+        environment.fetchBalance = fetchBalance
         let endpoint = Endpoint(baseURL: "http://emulator.test", apiKey: "sk-app-test-key", keySource: nil, displayName: "local emulator")
         session = HeadlessSession(width: width, height: height, clock: clock, transport: transport, history: history,
                                   environment: environment, endpoint: endpoint, themes: themes, fewShots: fewShots)

@@ -133,6 +133,15 @@ extension AppRuntime {
                 case .retrying, .failed: break
                 }
             }
+        case .fetchBalance:
+            let call = BalanceCall(endpoint: runner.endpoint, transport: transport)
+            let currency = logic.environment.currency.rawValue
+            call.start(now: { [clock] in clock.now() }) { [weak self] result in
+                guard let self, case .success(let balance) = result else { return }
+                let readings = balance.readings(at: clock.now(), endpointHost: Endpoint.host(of: runner.endpoint.baseURL))
+                guard let reading = readings.first(where: { $0.currency.uppercased() == currency }) ?? readings.first else { return }
+                dispatch(.result(.balance(Self.reconcile(reading, history: history))))
+            }
         case .saveRemembered(let remembered):
             if let problem = rememberedStore.save(remembered) { dispatch(.result(.warning(problem))) }
         case .mouseReporting(let on):
@@ -248,5 +257,17 @@ extension AppRuntime {
             return
         }
         attempt("Few-shot sets") { try body(fewShots) }
+    }
+
+    /// Keeps `reading` and compares it with the previous one of the same account and
+    /// currency over the ledger's requests in between.
+    static func reconcile(_ reading: BalanceReading, history: ChatHistory) -> BalanceStatus {
+        let previous = (try? history.balanceReadings(endpointHost: reading.endpointHost, limit: 50))?
+            .last { $0.currency == reading.currency }
+        _ = try? history.recordBalance(reading)
+        guard let previous, let ledger = try? history.ledgerEntries(LedgerFilter(since: previous.time, until: reading.time)) else {
+            return BalanceStatus(reading: reading, mismatch: nil)
+        }
+        return BalanceStatus(reading: reading, mismatch: BalanceCheck(from: previous, to: reading, ledger: ledger).message)
     }
 }

@@ -85,6 +85,10 @@ public final class AppRuntime {
         perform(.openLatest)
         render()
         if logic.environment.fetchModels { perform(.fetchModels) }
+        if logic.environment.fetchBalance {
+            state.balanceRequestedAt = clock.uptime()
+            perform(.fetchBalance)
+        }
     }
 
     /// Runs until quit.

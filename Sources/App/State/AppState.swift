@@ -54,6 +54,11 @@ public struct AppState {
     public var effort: ReasoningEffort?
     /// `/json on`: requests ask for a JSON object (`response_format`).
     public var jsonObject = false
+    /// The last balance reading and what comparing it with the ledger found.
+    public var balance: BalanceStatus?
+    /// Uptime of the last balance request, and when the next one is due (once a minute at most).
+    public var balanceRequestedAt: Double?
+    public var balanceDue: Double?
     /// The model new conversations use when the endpoint's list moved the default.
     public var endpointDefaultModel: String?
     /// The few-shot sets in the library, for Tab completion (refreshed by the runtime).
@@ -190,5 +195,17 @@ public struct PanelTotals: Equatable, Sendable {
         var summary = summary
         for entry in entries { summary.add(entry) }
         return summary
+    }
+}
+
+/// The account's balance as the panel shows it.
+public struct BalanceStatus: Equatable, Sendable {
+    public var reading: BalanceReading
+    /// "account charged $0.0140, ledger says $0.0121 — prices may be out of date".
+    public var mismatch: String?
+
+    public init(reading: BalanceReading, mismatch: String?) {
+        self.reading = reading
+        self.mismatch = mismatch
     }
 }

@@ -40,6 +40,9 @@ public struct AppEnvironment {
     /// endpoint's `GET /models` does not list it, new conversations use the first of
     /// `ModelCatalog.defaultPreference` it does list.
     public var defaultFollowsEndpoint = false
+    /// Read the account's balance (`GET /user/balance`) at start and after requests, at
+    /// most once a minute, for the panel and the reconciliation with the ledger.
+    public var fetchBalance = false
     /// Theme files that could not be used, by name, with the problem (file:line: what).
     public var brokenThemes: [String: String] = [:]
     /// Times on screen are in this zone (tests pin UTC).
@@ -122,6 +125,7 @@ public final class AppLogic {
     /// notice expiry, the spinner.
     func tick(_ state: inout AppState) -> [Effect] {
         var effects: [Effect] = []
+        if let due = state.balanceDue, now >= due, state.turn == nil { effects += refreshBalance(&state) }
         if let due = state.predictionDue, now >= due {
             state.predictionDue = nil
             updateDraft(&state)
@@ -147,6 +151,7 @@ public final class AppLogic {
         if let due = state.listSearchDue { times.append(due) }
         if let expires = state.notice?.expires { times.append(expires) }
         if state.turn != nil { times.append(state.lastSpinnerTick + 0.1) }
+        if let due = state.balanceDue { times.append(due) }
         return times.min()
     }
 

@@ -77,6 +77,8 @@ extension AppLogic {
         case .renamed(let id, let title):
             if state.conversation.id == id { state.conversation.record?.title = title }
             info(&state, "Renamed to “\(TerminalSanitizer.clean(title))”.")
+        case .balance(let status):
+            state.balance = status
         case .models(let ids):
             state.endpointModels = ids
             followEndpointDefault(&state, listed: ids)
@@ -192,6 +194,20 @@ extension AppLogic {
             return current
         }
     }
+
+    /// A balance request now, or (within a minute of the last) when the minute is over.
+    func refreshBalance(_ state: inout AppState) -> [Effect] {
+        guard environment.fetchBalance else { return [] }
+        if let last = state.balanceRequestedAt, now - last < Self.balanceInterval {
+            state.balanceDue = last + Self.balanceInterval
+            return []
+        }
+        state.balanceDue = nil
+        state.balanceRequestedAt = now
+        return [.fetchBalance]
+    }
+
+    static let balanceInterval = 60.0
 
     /// The default model when the endpoint does not list it (`defaultFollowsEndpoint`):
     /// an empty conversation on the default moves to the endpoint's preferred id.

@@ -162,7 +162,7 @@ extension AppLogic {
         // Something may have been typed while the reply streamed: predict it now.
         state.predictionDue = state.editor.isEmpty ? nil : now
         state.draft = nil
-        return [.refreshTotals(state.conversation.id)]
+        return [.refreshTotals(state.conversation.id)] + refreshBalance(&state)
     }
 
     /// The reply as the conversation keeps it: the stored row, or (when it could not be

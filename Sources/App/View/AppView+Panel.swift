@@ -32,6 +32,8 @@ extension AppView {
             prediction: prediction, predictionPending: state.turn != nil && !state.editor.isEmpty,
             warnings: logic.draftWarnings(state), note: logic.draftNote(state), currencySymbol: currency.symbol)
         model.pricing = environment.prices.pricingNote(model: state.conversation.model, at: logic.clock.now(), currency: currency)
+        model.balance = state.balance.map { "balance " + $0.reading.text() }
+        model.balanceMismatch = state.balance?.mismatch
         return model
     }
 

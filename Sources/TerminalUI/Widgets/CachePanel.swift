@@ -49,6 +49,8 @@ public enum CachePanel {
         var out: [(Int, [StyledLine])] = []
         var head = [title("Cache", width: width)]
         if let pricing = m.pricing { head += TextWrap.wrap(StyledLine(pricing, Style(.dimText)), width: width) }
+        if let balance = m.balance { head += TextWrap.wrap(StyledLine(balance, Style(.dimText)), width: width) }
+        if let mismatch = m.balanceMismatch { head += TextWrap.wrap(StyledLine("⚠ " + mismatch, Style(.warning)), width: width) }
         out.append((0, head))
         if !m.warnings.isEmpty {
             out.append((1, m.warnings.flatMap { TextWrap.wrap(StyledLine("⚠ " + $0, Style(.warning)), width: width) }))

@@ -103,6 +103,10 @@ public struct CachePanelModel: Hashable, Sendable {
     /// Which prices apply now and until when ("peak · off-peak in 2 h 13 m"), or why costs
     /// are missing ("no CNY price published for …"); nil when neither applies.
     public var pricing: String?
+    /// The account's balance ("balance $109.98 (granted $0.00 · topped up $109.98)").
+    public var balance: String?
+    /// The balance fell by more or less than the ledger says (a warning).
+    public var balanceMismatch: String?
 
     public init(conversation: CacheTotals = CacheTotals(), allTime: CacheTotals = CacheTotals(),
                 lastRequest: LastRequest? = nil, hitRatioHistory: [Double] = [], reusedPrefixes: [ReusedPrefix] = [],
