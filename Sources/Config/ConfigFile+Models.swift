@@ -36,3 +36,23 @@ extension ConfigFile {
         return catalog
     }
 }
+
+extension ConfigFile {
+    /// `[budget]`: `daily` and/or `monthly`, amounts in the display currency.
+    static func parseBudget(_ file: TOMLFile) throws(FileProblem) -> Budget {
+        guard let table = file.root["budget"]?.table else {
+            throw file.problem("`budget` must be a table: [budget] daily = 1.00, monthly = 20.00", key: "budget")
+        }
+        var budget = Budget()
+        for key in table.keys.sorted() {
+            guard ["daily", "monthly"].contains(key) else {
+                throw file.problem("unknown key `\(key)` in [budget]; use daily, monthly", key: key, section: "budget")
+            }
+            guard let value = table[key]?.double ?? table[key]?.int.map(Double.init), value > 0, value.isFinite else {
+                throw file.problem("`\(key)` in [budget] must be an amount above 0 (in the display currency)", key: key, section: "budget")
+            }
+            if key == "daily" { budget.daily = value } else { budget.monthly = value }
+        }
+        return budget
+    }
+}

@@ -14,6 +14,11 @@ import TOMLKit
 ///
 /// currency = "USD"                # or "CNY": the currency costs are shown in
 /// effort = "high"                 # reasoning effort of thinking requests: low, high or max
+/// confirm_above = 0.05            # the chat client asks before a request predicted to cost more
+///
+/// [budget]                        # meters in the chat client's panel; a warning at 80%
+/// daily = 1.00
+/// monthly = 20.00
 ///
 /// [models."my-model"]             # context window and output limit (tokens)
 /// context = 1048576
@@ -77,6 +82,11 @@ public struct ConfigFile: Equatable {
     public var models: ModelCatalog = .builtIn
     /// `effort = "low"|"high"|"max"`: the reasoning effort of thinking requests (nil: the server's default).
     public var effort: ReasoningEffort?
+    /// `confirm_above = 0.05`: the chat client asks before sending a request predicted to
+    /// cost more (in the display currency).
+    public var confirmAbove: Double?
+    /// `[budget]` daily / monthly limits, shown as meters in the chat client's panel.
+    public var budget: Budget?
     /// Problems that do not stop the program (unknown keys, loose permissions).
     public var warnings: [String]
 
@@ -138,6 +148,13 @@ public struct ConfigFile: Equatable {
                 config.priceOverrides = try parsePrices(file)
             case "models":
                 config.models = try parseModels(file)
+            case "budget":
+                config.budget = try parseBudget(file)
+            case "confirm_above":
+                guard let value = file.root[key]?.double ?? file.root[key]?.int.map(Double.init), value >= 0, value.isFinite else {
+                    throw file.problem("`confirm_above` must be an amount of 0 or more (in the display currency, e.g. 0.05)", key: key)
+                }
+                config.confirmAbove = value
             case "effort":
                 guard let text = file.root[key]?.string, let effort = ReasoningEffort(argument: text) else {
                     throw file.problem("`effort` must be \"low\", \"high\" or \"max\"", key: key)

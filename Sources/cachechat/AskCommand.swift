@@ -51,6 +51,11 @@ struct AskCommand: ParsableCommand {
     @Flag(name: .customLong("json-object"), help: "JSON output: send response_format json_object (the prompt must ask for JSON). An empty reply exits with 12.")
     var jsonObject = false
 
+    @Option(name: .customLong("max-cost"), parsing: .unconditional, help: ArgumentHelp(
+        "Refuse (exit 13) a request whose prompt, at the cache-miss price, plus --max-tokens of output would cost more than X (in the configured currency) (\(NumberRanges.maxCost)).",
+        valueName: "X"), transform: NumberRanges.maxCost.transform)
+    var maxCost: Double?
+
     @Option(name: .customLong("max-tokens"), parsing: .unconditional,
             help: ArgumentHelp("Upper bound on completion tokens, reasoning included (\(NumberRanges.maxTokens)).", valueName: "N"),
             transform: NumberRanges.maxTokens.transform)
@@ -179,6 +184,8 @@ struct AskCommand: ParsableCommand {
             }
         }
         if let thinking { state.thinking = thinking == .on }
+        // The effort is a setting, not stored with a conversation (DECISIONS 72).
+        if restored != nil { state.reasoningEffort = config.effort }
         if let effort { state.reasoningEffort = effort }
         if !attachments.isEmpty { state.attachments = attachments }
         let runner = RequestRunner(transport: CurlTransport(), history: store, endpoint: endpoint,
@@ -187,6 +194,12 @@ struct AskCommand: ParsableCommand {
         try checkAttachments(state, questions: questions, prices: runner.prices, currency: runner.currency, models: config.models)
         let options = RequestOptions(stream: !noStream, maxTokens: maxTokens, temperature: temperature, userID: settings.userID,
                                      jsonObject: jsonObject)
+        if let maxCost {
+            try checkMaxCost(maxCost, state: state, questions: questions, runner: runner)
+        }
+        if !json, let warning = effortSwitchWarning(state, question: question, store: store, prices: runner.prices, currency: runner.currency) {
+            Terminal.errorLine("cachechat: warning: \(warning)")
+        }
         if questionsFile != nil {
             let kind = cacheModel?.kind ?? localServer?.engine.configuration.cacheModel
                 ?? CachePredictor.defaultCacheModel(forModel: state.model)
@@ -215,6 +228,46 @@ struct AskCommand: ParsableCommand {
             throw ExitStatus.output
         }
         if let error = outcome.error { throw ExitStatus(error) }
+    }
+
+    /// `--max-cost`: the longest question's prompt at the cache-miss price (no hit is
+    /// assumed: this process has no cache prediction to trust) plus --max-tokens of output.
+    private func checkMaxCost(_ limit: Double, state: ConversationState, questions: [String], runner: RequestRunner) throws {
+        let template = ChatTemplate(tokenizer: DeepSeekTokenizer.shared)
+        let longest = questions.max { $0.utf8.count < $1.utf8.count } ?? ""
+        var plan = RequestPlan(state, question: .draft(longest), renderer: template)
+        plan.prediction = CachePredictor.Prediction(hitTokens: 0, missTokens: plan.prompt.ids.count, cost: nil)
+        let now = runner.clock.now()
+        guard let worst = CostGuard.worstCase(plan: plan, maxTokens: maxTokens, prices: runner.prices, currency: runner.currency, at: now) else {
+            Terminal.errorLine("cachechat: --max-cost cannot be checked: \(runner.prices.pricingNote(model: state.model, at: now, currency: runner.currency) ?? "no price"). Nothing was sent.")
+            throw ExitStatus.overBudget
+        }
+        guard worst > limit else { return }
+        let reasons = CostGuard.reasons(plan: plan, previousModel: nil, prices: runner.prices, currency: runner.currency, at: now)
+        Terminal.errorLine("cachechat: this request could cost up to \(Formatting.money(worst, currency: runner.currency)), above --max-cost "
+            + "\(Formatting.money(limit, currency: runner.currency)) (no cache hit assumed"
+            + (maxTokens == nil ? "; output not counted without --max-tokens" : "; \(Formatting.grouped(maxTokens!)) output tokens") + "): "
+            + reasons.joined(separator: "; ") + ". Nothing was sent.")
+        throw ExitStatus.overBudget
+    }
+
+    /// Switching a continued conversation to or from `max` effort changes the prompt from
+    /// its first token: said before sending, with what the whole prompt then costs.
+    private func effortSwitchWarning(_ state: ConversationState, question: String, store: ChatStore?, prices: PriceTable,
+                                     currency: Currency) -> String? {
+        guard let id = state.id, let store,
+              let last = try? store.recentLedgerEntries(LedgerFilter(conversation: id), limit: 1).last?.plan else { return nil }
+        let before: ReasoningEffort? = last.thinking ? last.effort.flatMap(ReasoningEffort.init(rawValue:)) : nil
+        let after = state.settings().renderedEffort
+        guard (before == .max) != (after == .max) else { return nil }
+        let plan = RequestPlan(state, question: .draft(question), renderer: ChatTemplate(tokenizer: DeepSeekTokenizer.shared))
+        let tokens = plan.prompt.ids.count
+        var text = "reasoning effort \(before?.rawValue ?? "default") → \(after?.rawValue ?? "default") changes the prompt "
+            + "from its first token: all \(Formatting.grouped(tokens)) prompt tokens miss the cache"
+        if let price = prices.price(model: state.model, at: Date(), currency: currency) {
+            text += " (about \(Formatting.money(Double(tokens) * price.prices.cacheMiss / 1_000_000, currency: currency)))"
+        }
+        return text
     }
 
     private func loadFewShotSet() throws -> FewShotSet? {

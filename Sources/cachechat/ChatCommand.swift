@@ -92,6 +92,8 @@ struct ChatCommand: ParsableCommand {
         appEnvironment.fetchModels = true
         appEnvironment.defaultEffort = config.effort
         appEnvironment.fetchBalance = true
+        appEnvironment.confirmAbove = config.confirmAbove
+        appEnvironment.budget = config.budget
         appEnvironment.defaultFollowsEndpoint = connection.model == nil && (environment["CACHECHAT_MODEL"] ?? "").isEmpty
             && settings.profile.flatMap({ config.profiles[$0]?.model }) == nil && config.topLevel?.model == nil
             && config.model == nil && remembered.model == nil

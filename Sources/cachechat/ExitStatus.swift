@@ -21,6 +21,8 @@ struct ExitStatus: Error, Equatable {
     static let output = ExitStatus(code: 11)
     /// `--json-object`: the reply was empty or only whitespace (the model produced no JSON).
     static let emptyJSON = ExitStatus(code: 12)
+    /// `--max-cost`: the request could cost more than allowed; nothing was sent.
+    static let overBudget = ExitStatus(code: 13)
     static let interrupted = ExitStatus(code: 130)
 
     init(code: Int32) { self.code = code }

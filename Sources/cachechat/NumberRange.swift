@@ -78,4 +78,5 @@ enum NumberRanges {
     static let warmupWait = NumberRange<Double>(0...600)
     static let timeout = NumberRange<Double>(1...86_400)
     static let chargeFactor = NumberRange<Double>(0...100)
+    static let maxCost = NumberRange<Double>(0...1_000_000)
 }

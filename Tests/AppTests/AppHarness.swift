@@ -29,7 +29,8 @@ final class AppHarness {
          history sharedHistory: InMemoryHistory? = nil, remembered: InMemoryRememberedStateStore? = nil,
          themesEnvironment: [String: String]? = nil, editorCommand: String? = nil,
          fetchModels: Bool = false, options: RequestOptions = RequestOptions(), currency: Currency = .usd,
-         defaultFollowsEndpoint: Bool = false, fetchBalance: Bool = false, start: Date = AppHarness.start) throws {
+         defaultFollowsEndpoint: Bool = false, fetchBalance: Bool = false, confirmAbove: Double? = nil, budget: Budget? = nil,
+         start: Date = AppHarness.start) throws {
         let clock = ManualClock(date: start, uptime: 1_000)
         self.clock = clock
         history = sharedHistory ?? InMemoryHistory(now: { clock.now() })
@@ -47,6 +48,8 @@ final class AppHarness {
         environment.fetchModels = fetchModels
         environment.defaultFollowsEndpoint = defaultFollowsEndpoint
         environment.fetchBalance = fetchBalance
+        environment.confirmAbove = confirmAbove
+        environment.budget = budget
         let endpoint = Endpoint(baseURL: "http://emulator.test", apiKey: "sk-app-test-key", keySource: nil, displayName: "local emulator")
         session = HeadlessSession(width: width, height: height, clock: clock, transport: transport, history: history,
                                   environment: environment, endpoint: endpoint, themes: themes, fewShots: fewShots)

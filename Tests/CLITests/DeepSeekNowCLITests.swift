@@ -9,8 +9,8 @@ import Testing
 struct DeepSeekNowCLITests {
     static let key = "sk-test-0123456789abcd"
 
-    func run(_ arguments: [String], server: ScriptedHTTPServer?, config: String? = nil) throws -> CachechatProcess.Result {
-        let home = try CachechatProcess.temporaryHome()
+    func run(_ arguments: [String], server: ScriptedHTTPServer?, config: String? = nil, home given: URL? = nil) throws -> CachechatProcess.Result {
+        let home = try given ?? CachechatProcess.temporaryHome()
         if let config {
             let folder = home.appendingPathComponent("config/cachechat")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -112,5 +112,34 @@ struct DeepSeekNowCLITests {
         let broken = try run(["models"], server: nil, config: "[models.\"x\"]\ncontext = \"big\"\n")
         #expect(broken.status == 2)
         #expect(broken.stderr.contains("config.toml:2"))
+    }
+
+    @Test func maxCostRefusesAnExpensiveRequestWithExit13() throws {
+        let server = try Self.replying("Hi.")
+        let long = String(repeating: "Prefix caching bills repeated prompt prefixes at a fraction of the price. ", count: 40)
+        let refused = try run(["ask", "--model", "deepseek-flash", "--max-cost", "0.00001", long], server: server)
+        #expect(refused.status == 13)
+        #expect(refused.stderr.contains("above --max-cost $0.00001 (no cache hit assumed; output not counted without --max-tokens)"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("miss the cache (cold cache)"))
+        #expect(refused.stderr.contains("Nothing was sent."))
+        #expect(server.requests.isEmpty)
+        // --max-tokens counts toward it: 1,000 output tokens at $1.2 per 1M (peak) or $0.6 is more than $0.0005.
+        let withOutput = try run(["ask", "--model", "deepseek-flash", "--max-cost", "0.0005", "--max-tokens", "1000", "Hi"], server: server)
+        #expect(withOutput.status == 13)
+        let allowed = try run(["ask", "--model", "deepseek-flash", "--max-cost", "1", "Hi"], server: server)
+        #expect(allowed.status == 0)
+        #expect(server.requests.count == 1)
+    }
+
+    @Test func switchingAConversationToMaxEffortSaysWhatItMissesBeforeSending() throws {
+        let server = try Self.replying("Hi.")
+        let home = try CachechatProcess.temporaryHome()
+        #expect(try run(["ask", "--model", "deepseek-flash", "First question"], server: server, home: home).status == 0)
+        let same = try run(["ask", "--continue", "Second question"], server: server, home: home)
+        #expect(!same.stderr.contains("changes the prompt"))
+        let switched = try run(["ask", "--continue", "--effort", "max", "Third question"], server: server, home: home)
+        #expect(switched.status == 0)
+        let pattern = #"warning: reasoning effort default → max changes the prompt from its first token: all [0-9,]+ prompt tokens miss the cache \(about \$"#
+        #expect(switched.stderr.range(of: pattern, options: .regularExpression) != nil, "\(switched.stderr)")
     }
 }

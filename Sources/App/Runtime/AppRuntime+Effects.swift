@@ -73,6 +73,15 @@ extension AppRuntime {
                 let recent = try id.map { try history.recentLedgerEntries(LedgerFilter(conversation: $0), limit: 60) } ?? []
                 return .totals(conversation: conversation, allTime: try history.ledgerTotals(LedgerFilter()), recent: recent)
             }
+            if logic.environment.budget != nil {
+                attempt("Could not read the ledger") {
+                    let starts = Budget.periodStarts(at: clock.now(), timeZone: logic.environment.timeZone)
+                    let currency = logic.environment.currency.rawValue
+                    let today = try history.ledgerTotals(LedgerFilter(since: starts.day)).cost(in: currency)?.cost ?? 0
+                    let month = try history.ledgerTotals(LedgerFilter(since: starts.month)).cost(in: currency)?.cost ?? 0
+                    return .spent(today: today, month: month)
+                }
+            }
         case .listConversations:
             attempt("Could not list the conversations") {
                 .conversationList(try history.listConversations(includeArchived: false, limit: AppLogic.conversationListLimit))

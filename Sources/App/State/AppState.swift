@@ -54,6 +54,10 @@ public struct AppState {
     public var effort: ReasoningEffort?
     /// `/json on`: requests ask for a JSON object (`response_format`).
     public var jsonObject = false
+    /// What the ledger says was spent today and this month (with a `[budget]`).
+    public var spent: (today: Double, month: Double)?
+    /// The draft's cost was confirmed (`confirm_above`): the next Enter sends it.
+    public var sendConfirmed = false
     /// The last balance reading and what comparing it with the ledger found.
     public var balance: BalanceStatus?
     /// Uptime of the last balance request, and when the next one is due (once a minute at most).
@@ -166,6 +170,8 @@ public enum PendingAction: Equatable, Sendable {
     case truncate(ordinal: Int)
     case replaceExport(ConversationID, HistoryExportFormat, path: String)
     case quit
+    /// Send the draft although its predicted cost is above `confirm_above`.
+    case confirmSend
 }
 
 /// What the list overlay lists.

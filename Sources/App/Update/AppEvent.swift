@@ -117,6 +117,8 @@ public enum EffectResult {
     case failure(String)
     /// The endpoint's model ids.
     case models([String])
+    /// The ledger's cost today and this month, in the display currency (`[budget]`).
+    case spent(today: Double, month: Double)
     /// A balance reading and its comparison with the ledger.
     case balance(BalanceStatus)
     /// The editor closed: its text (nil when the draft stays as it was) and why not.

@@ -43,6 +43,10 @@ public struct AppEnvironment {
     /// Read the account's balance (`GET /user/balance`) at start and after requests, at
     /// most once a minute, for the panel and the reconciliation with the ledger.
     public var fetchBalance = false
+    /// Ask before sending a request whose predicted cost is above this (`confirm_above`).
+    public var confirmAbove: Double?
+    /// Daily / monthly spending limits (`[budget]`), as meters in the panel.
+    public var budget: Budget?
     /// Theme files that could not be used, by name, with the problem (file:line: what).
     public var brokenThemes: [String: String] = [:]
     /// Times on screen are in this zone (tests pin UTC).

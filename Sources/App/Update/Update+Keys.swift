@@ -162,6 +162,9 @@ extension AppLogic {
         guard choice == 0 else { return [] }
         switch action {
         case .quit: return quitNow(&state)
+        case .confirmSend:
+            state.sendConfirmed = true
+            return submit(&state)
         case .deleteConversation(let id): return [.deleteConversation(id)]
         case .deleteFewShot(let name): return [.fewShotFile(.delete(name))]
         case .fork(let id): return fork(&state, at: id)

@@ -79,6 +79,8 @@ extension AppLogic {
             info(&state, "Renamed to “\(TerminalSanitizer.clean(title))”.")
         case .balance(let status):
             state.balance = status
+        case .spent(let today, let month):
+            state.spent = (today, month)
         case .models(let ids):
             state.endpointModels = ids
             followEndpointDefault(&state, listed: ids)

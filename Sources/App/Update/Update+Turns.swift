@@ -15,6 +15,7 @@ extension AppLogic {
             return []
         }
         let question = text.hasPrefix("//") ? String(text.dropFirst()) : text
+        if askBeforeSending(&state, question: question) { return [] }
         let conversation = state.conversation
         let create = conversation.id == nil
             ? conversation.newRecordSettings(title: ConversationState.title(for: question), endpointName: environment.endpointName)
@@ -23,6 +24,25 @@ extension AppLogic {
         state.nextUnsavedSerial += 1
         return [.saveQuestion(text: question, conversation: conversation.id, create: create,
                               ordinal: conversation.nextOrdinal, serial: serial)]
+    }
+
+    /// `confirm_above`: a question predicted to cost more opens a dialog that says why;
+    /// "Send" sends it as it is.
+    func askBeforeSending(_ state: inout AppState, question: String) -> Bool {
+        defer { state.sendConfirmed = false }
+        guard let limit = environment.confirmAbove, !state.sendConfirmed else { return false }
+        let plan = plan(state, question: .draft(question))
+        guard let cost = plan.prediction?.cost, cost.amount > limit else { return false }
+        let reasons = CostGuard.reasons(plan: plan, previousModel: state.exchange?.plan.settings.model,
+                                        prices: environment.prices, currency: environment.currency, at: clock.now())
+        state.pending = .confirmSend
+        state.overlay = .dialog(Dialog(
+            title: "Send for about \(Formatting.money(cost.amount, currency: cost.currency))?",
+            message: "The prompt is predicted to cost \(Formatting.money(cost.amount, currency: cost.currency)), above confirm_above "
+                + "(\(Formatting.money(limit, currency: environment.currency))), before any output: "
+                + reasons.joined(separator: "; ") + ".",
+            buttons: ["Send", "Cancel"]))
+        return true
     }
 
     /// The question is in the conversation (saved or not): send it.

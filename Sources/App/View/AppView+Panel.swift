@@ -34,6 +34,9 @@ extension AppView {
         model.pricing = environment.prices.pricingNote(model: state.conversation.model, at: logic.clock.now(), currency: currency)
         model.balance = state.balance.map { "balance " + $0.reading.text() }
         model.balanceMismatch = state.balance?.mismatch
+        if let budget = environment.budget, let spent = state.spent {
+            (model.budgetMeters, model.budgetWarnings) = budget.lines(spentToday: spent.today, spentThisMonth: spent.month, currency: currency)
+        }
         return model
     }
 

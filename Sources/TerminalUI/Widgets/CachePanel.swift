@@ -51,6 +51,8 @@ public enum CachePanel {
         if let pricing = m.pricing { head += TextWrap.wrap(StyledLine(pricing, Style(.dimText)), width: width) }
         if let balance = m.balance { head += TextWrap.wrap(StyledLine(balance, Style(.dimText)), width: width) }
         if let mismatch = m.balanceMismatch { head += TextWrap.wrap(StyledLine("⚠ " + mismatch, Style(.warning)), width: width) }
+        for meter in m.budgetMeters { head.append(StyledLine(TextWrap.truncate(meter, to: width), Style(.panelValue))) }
+        for warning in m.budgetWarnings { head += TextWrap.wrap(StyledLine("⚠ " + warning, Style(.warning)), width: width) }
         out.append((0, head))
         if !m.warnings.isEmpty {
             out.append((1, m.warnings.flatMap { TextWrap.wrap(StyledLine("⚠ " + $0, Style(.warning)), width: width) }))

@@ -107,6 +107,9 @@ public struct CachePanelModel: Hashable, Sendable {
     public var balance: String?
     /// The balance fell by more or less than the ledger says (a warning).
     public var balanceMismatch: String?
+    /// Budget meters ("today ███░░░░░░░ 32% of $1.00") and warnings at 80% and over.
+    public var budgetMeters: [String] = []
+    public var budgetWarnings: [String] = []
 
     public init(conversation: CacheTotals = CacheTotals(), allTime: CacheTotals = CacheTotals(),
                 lastRequest: LastRequest? = nil, hitRatioHistory: [Double] = [], reusedPrefixes: [ReusedPrefix] = [],
