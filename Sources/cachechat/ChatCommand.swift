@@ -94,6 +94,7 @@ struct ChatCommand: ParsableCommand {
         appEnvironment.fetchBalance = true
         appEnvironment.confirmAbove = config.confirmAbove
         appEnvironment.budget = config.budget
+        appEnvironment.models = config.models
         appEnvironment.defaultFollowsEndpoint = connection.model == nil && (environment["CACHECHAT_MODEL"] ?? "").isEmpty
             && settings.profile.flatMap({ config.profiles[$0]?.model }) == nil && config.topLevel?.model == nil
             && config.model == nil && remembered.model == nil

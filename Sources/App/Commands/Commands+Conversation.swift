@@ -17,7 +17,7 @@ extension AppLogic {
 
     func setModel(_ state: inout AppState, _ name: String) -> [Effect] {
         guard !name.isEmpty else {
-            info(&state, "Model: \(state.conversation.model). /model ID switches (Tab lists the known ones).")
+            showModelPicker(&state)
             return []
         }
         guard name != state.conversation.model else {
@@ -27,7 +27,7 @@ extension AppLogic {
         state.conversation.model = name
         var change = "Model: \(name). Each model has its own cache."
         if !environment.knownModels.contains(name) {
-            change += " cachechat does not know it: prompts are counted as DeepSeek V4's; a server without it answers Model Not Exist."
+            change += " cachechat does not know it (\(ModelCatalog.assumption)); a server without it answers Model Not Exist."
         }
         if environment.prices.price(model: name, at: clock.now(), currency: environment.currency) == nil {
             change += " No price is known for it: tokens are shown without cost."

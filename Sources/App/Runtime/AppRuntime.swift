@@ -80,6 +80,7 @@ public final class AppRuntime {
         }
         let (remembered, problem) = rememberedStore.load()
         state.remembered = remembered
+        state.endpointModels = remembered.endpointModels?[logic.environment.endpointIdentity] ?? []
         refreshFewShotNames()
         if let problem { dispatch(.result(.warning(problem))) }
         perform(.openLatest)

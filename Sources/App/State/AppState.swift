@@ -175,7 +175,7 @@ public enum PendingAction: Equatable, Sendable {
 }
 
 /// What the list overlay lists.
-public enum ListPurpose: Equatable, Sendable { case conversations, fewShots }
+public enum ListPurpose: Equatable, Sendable { case conversations, fewShots, models }
 
 /// Ledger numbers for the panel: this conversation, all time, and its recent requests.
 public struct PanelTotals: Equatable, Sendable {

@@ -45,6 +45,8 @@ public struct AppEnvironment {
     public var fetchBalance = false
     /// Ask before sending a request whose predicted cost is above this (`confirm_above`).
     public var confirmAbove: Double?
+    /// The model table with config.toml's `[models."ID"]` overrides.
+    public var models: ModelCatalog = .builtIn
     /// Daily / monthly spending limits (`[budget]`), as meters in the panel.
     public var budget: Budget?
     /// Theme files that could not be used, by name, with the problem (file:line: what).
@@ -257,7 +259,7 @@ public final class AppLogic {
 
     /// The context window truncation plans against.
     func contextLimit(model: String) -> Int {
-        environment.contextLimit ?? ContextLimits.builtIn.limit(forModel: model)
+        environment.contextLimit ?? environment.models.model(model).contextWindow
     }
 
     func truncationPolicy(model: String) -> TruncationPolicy {

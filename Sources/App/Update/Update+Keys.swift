@@ -98,6 +98,16 @@ extension AppLogic {
                 state.overlay = .dialog(dialog)
             }
         case .list(var list):
+            if state.listPurpose == .models {
+                let result = list.handle(event)
+                if result.contains(.confirm), let item = list.selectedItem {
+                    state.overlay = nil
+                    guard isIdle(&state) else { return [] }
+                    return setModel(&state, item.id)
+                }
+                state.overlay = result.contains(.cancel) ? nil : .list(list)
+                return []
+            }
             if state.listPurpose == .fewShots {
                 if let item = list.selectedItem, let effects = handleFewShotListKey(&state, event, item: item) { return effects }
                 let result = list.handle(event)

@@ -84,6 +84,10 @@ extension AppLogic {
         case .models(let ids):
             state.endpointModels = ids
             followEndpointDefault(&state, listed: ids)
+            if state.remembered.endpointModels?[environment.endpointIdentity] != ids {
+                state.remembered.endpointModels = (state.remembered.endpointModels ?? [:]).merging([environment.endpointIdentity: ids]) { $1 }
+                return [.saveRemembered(state.remembered)]
+            }
         case .editedDraft(let text, let problem):
             guard let text else {
                 info(&state, problem ?? "The draft is unchanged.")
