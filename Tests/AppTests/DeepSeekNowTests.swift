@@ -116,4 +116,14 @@ struct DeepSeekNowTests {
         harness.send("Hello")
         Snapshot.assertMatches(harness.frame, named: name)
     }
+
+    @Test func thePeakLineCountsDownAndFlipsOnTime() throws {
+        // Tuesday 09:58:30 UTC: peak until 10:00.
+        let harness = try AppHarness(model: "deepseek-flash", start: Self.time("2026-12-01T09:58:30Z"))
+        harness.start()
+        #expect(harness.panel?.pricing == "peak · off-peak in 2 m")
+        #expect(harness.run { harness.panel?.pricing == "peak · off-peak in 1 m" })
+        #expect(harness.run { harness.panel?.pricing?.hasPrefix("off-peak · peak in ") == true })
+        #expect(harness.panel?.pricing == "off-peak · peak in 15 h 0 m")
+    }
 }

@@ -56,6 +56,8 @@ public struct AppState {
     public var jsonObject = false
     /// What the ledger says was spent today and this month (with a `[budget]`).
     public var spent: (today: Double, month: Double)?
+    /// The wall-clock minute the panel's peak line was last updated for (it ticks by the minute).
+    public var pricingMinute: Int?
     /// The draft's cost was confirmed (`confirm_above`): the next Enter sends it.
     public var sendConfirmed = false
     /// The last balance reading and what comparing it with the ledger found.

@@ -131,6 +131,7 @@ public final class AppLogic {
     /// notice expiry, the spinner.
     func tick(_ state: inout AppState) -> [Effect] {
         var effects: [Effect] = []
+        if let due = pricingMinuteDue(state), now >= due { state.pricingMinute = Self.minute(clock.now()) }
         if let due = state.balanceDue, now >= due, state.turn == nil { effects += refreshBalance(&state) }
         if let due = state.predictionDue, now >= due {
             state.predictionDue = nil
@@ -158,8 +159,22 @@ public final class AppLogic {
         if let expires = state.notice?.expires { times.append(expires) }
         if state.turn != nil { times.append(state.lastSpinnerTick + 0.1) }
         if let due = state.balanceDue { times.append(due) }
+        // The panel's "off-peak in 2 h 13 m" counts down by the minute, and flips on time.
+        if let due = pricingMinuteDue(state) { times.append(due) }
         return times.min()
     }
+
+    /// When the panel's peak line next changes its text: the next wall-clock minute after
+    /// the one it was last drawn for (nil for a model without peak pricing).
+    func pricingMinuteDue(_ state: AppState) -> Double? {
+        let date = clock.now()
+        guard environment.prices.price(model: state.conversation.model, at: date, currency: environment.currency)?.hasPeakPricing == true
+        else { return nil }
+        guard let shown = state.pricingMinute else { return now }
+        return now + Double(shown + 1) * 60 - date.timeIntervalSince1970
+    }
+
+    static func minute(_ date: Date) -> Int { Int((date.timeIntervalSince1970 / 60).rounded(.down)) }
 
     // MARK: - Notices
 
