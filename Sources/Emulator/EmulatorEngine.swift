@@ -74,7 +74,9 @@ public final class EmulatorEngine: Sendable {
     // MARK: - Endpoints
 
     /// `POST /chat/completions`.
-    public func complete(body: [UInt8], authorization: String?) -> EmulatorResponse {
+    /// - Parameter beta: the request came to `/beta/chat/completions`, where chat prefix
+    ///   completion (`prefix: true` on the last, assistant message) is allowed.
+    public func complete(body: [UInt8], authorization: String?, beta: Bool = false) -> EmulatorResponse {
         guard let key = Self.bearerKey(authorization) else {
             return .deepSeekError(401, "Authentication Fails, Your api key: **** is invalid", type: "authentication_error")
         }
@@ -96,7 +98,7 @@ public final class EmulatorEngine: Sendable {
         } catch {
             return .deepSeekError(400, "Failed to deserialize the JSON body into the target type: \(Self.describe(error))")
         }
-        if let problem = validate(request) { return .deepSeekError(400, problem) }
+        if let problem = validate(request) ?? validatePrefix(request, beta: beta) { return .deepSeekError(400, problem) }
 
         let model = ModelTemplates.template(forModel: request.model)
         let thinking = request.thinking.map(\.isEnabled) ?? model.thinkingByDefault
@@ -117,7 +119,9 @@ public final class EmulatorEngine: Sendable {
                                      minimumLength: configuration.replyTokens.map { $0 * 6 })
         }
         if request.responseFormat?.type == "json_object" { output.content = Self.jsonModeContent(output.content, request: request) }
-        var reasoningIDs = thinking ? tokenizer.encode(output.reasoning) : []
+        // Prefix completion continues the last message: its reasoning is over once it has content.
+        let prefix = request.messages.last?.prefix == true ? messages.last : nil
+        var reasoningIDs = thinking && (prefix?.content.isEmpty ?? true) ? tokenizer.encode(output.reasoning) : []
         var contentIDs = tokenizer.encode(output.content)
         if let fixed = configuration.replyTokens, contentIDs.count > fixed { contentIDs.removeLast(contentIDs.count - fixed) }
         var finishReason = "stop"
@@ -136,9 +140,12 @@ public final class EmulatorEngine: Sendable {
 
         // What the next request will carry after this one: the prompt, then this turn
         // rendered as history (one definition shared with the client's CachePredictor).
+        // After a prefix completion the next request carries the prefix and its continuation
+        // as one assistant message.
         let sequence = template.continuation(
-            of: prompt, messages: messages,
-            reply: TemplateMessage(role: .assistant, content: contentText, reasoningContent: thinking ? reasoningText : nil),
+            of: prompt, messages: prefix == nil ? messages : Array(messages.dropLast()),
+            reply: TemplateMessage(role: .assistant, content: (prefix?.content ?? "") + contentText,
+                                   reasoningContent: thinking ? (prefix?.reasoningContent ?? "") + reasoningText : nil),
             family: model.family, thinking: thinking, reasoningEffort: effort,
             generatedIDs: reasoningIDs + contentIDs).ids
         let completionTokens = max(sequence.count - prompt.ids.count, reasoningIDs.count + contentIDs.count)
@@ -247,6 +254,19 @@ public final class EmulatorEngine: Sendable {
             back += 1
         }
         return bytes.count
+    }
+
+    /// Chat prefix completion: only on the beta path, only the last message, an assistant's.
+    private func validatePrefix(_ request: ChatRequest, beta: Bool) -> String? {
+        let marked = request.messages.indices.filter { request.messages[$0].prefix == true }
+        guard !marked.isEmpty else { return nil }
+        guard beta else {
+            return "Chat prefix completion (`prefix: true`) is a beta feature: use the base URL https://api.deepseek.com/beta."
+        }
+        guard marked == [request.messages.count - 1], request.messages[marked[0]].role.rawValue == "assistant" else {
+            return "Only the last message may have `prefix: true`, and it must be an assistant message."
+        }
+        return nil
     }
 
     private func validate(_ request: ChatRequest) -> String? {

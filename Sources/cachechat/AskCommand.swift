@@ -112,12 +112,24 @@ struct AskCommand: ParsableCommand {
     @Flag(name: .customLong("continue"), help: "Continue the most recent conversation.")
     var continueLast = false
 
+    @Flag(name: .customLong("continue-reply"), help: """
+        Continue the last reply (of --conversation ID, else the most recent conversation) where it was cut \
+        (max_tokens) or stopped, with DeepSeek's chat prefix completion (beta base URL); no prompt is read.
+        """)
+    var continueReply = false
+
     @Option(name: .customLong("conversation"), parsing: .unconditional,
             help: ArgumentHelp("Continue the conversation with this id (see `cachechat history list`).", valueName: "ID"),
             transform: NumberRanges.conversationID.transform)
     var conversationID: Int64?
 
     func validate() throws {
+        if continueReply {
+            if prompt != nil || questionsFile != nil || !files.isEmpty || fewShot != nil || system != nil {
+                throw ValidationError("--continue-reply continues the last reply; it takes no prompt, --questions, -f, --fewshot or --system.")
+            }
+            if noSave { throw ValidationError("--continue-reply continues a stored reply; it cannot be used with --no-save.") }
+        }
         if continueLast && conversationID != nil { throw ValidationError("Use --continue or --conversation, not both.") }
         if noSave && (continueLast || conversationID != nil) {
             throw ValidationError("--no-save cannot continue a stored conversation.")
@@ -140,6 +152,7 @@ struct AskCommand: ParsableCommand {
         // `ask | head`: a closed pipe is an error to report once the reply is stored, not a
         // signal that kills the process mid-reply.
         signal(SIGPIPE, SIG_IGN)
+        if continueReply { return try runContinuation() }
         let set = try loadFewShotSet()
         var loader = AttachmentLoader()
         let attachments: [Attachment]
@@ -227,6 +240,42 @@ struct AskCommand: ParsableCommand {
                 + (outcome.conversation.map { "; it is saved: cachechat history show \($0)" } ?? ""))
             throw ExitStatus.output
         }
+        if let error = outcome.error { throw ExitStatus(error) }
+    }
+
+    /// `--continue-reply`: the stored conversation's last reply, continued.
+    private func runContinuation() throws {
+        let (settings, config) = try connection.resolveWithConfig()
+        guard let store = HistoryStore.openForWriting() else { throw CLIError.usage("--continue-reply needs the history, which cannot be opened.") }
+        guard var state = try HistoryStore.conversation(in: store, id: conversationID, continueLast: true) else {
+            throw CLIError.usage("There is no conversation to continue yet.")
+        }
+        guard let last = state.messages.last, last.role == .assistant, last.isSent else {
+            throw CLIError.usage("Conversation \(state.id.map { String($0.rawValue) } ?? "") does not end with a reply to continue.")
+        }
+        if connection.model != nil { state.model = settings.model }
+        if let thinking { state.thinking = thinking == .on }
+        state.reasoningEffort = effort ?? config.effort
+        let endpoint: Endpoint
+        var localServer: EmulatorServer? = nil
+        if let baseURL = settings.baseURL {
+            endpoint = Endpoint(baseURL: baseURL, apiKey: settings.apiKey, keySource: settings.keySource, displayName: settings.profile)
+        } else {
+            let (server, local) = try LocalEmulator.start()
+            localServer = server
+            endpoint = local
+            if !json { Terminal.errorLine(LocalEmulator.notice) }
+        }
+        defer { localServer?.stop() }
+        let runner = RequestRunner(transport: CurlTransport(), history: store, endpoint: endpoint,
+                                   prices: PriceTable.builtIn.overriding(with: config.priceOverrides),
+                                   currency: config.currency ?? .usd, tokenizer: DeepSeekTokenizer.shared)
+        let options = RequestOptions(stream: !noStream, maxTokens: maxTokens, temperature: temperature, userID: settings.userID,
+                                     jsonObject: jsonObject)
+        let printer = ReplyPrinter(json: json, showReasoning: showReasoning, stream: !noStream)
+        let outcome = AskRunner(runner: runner, printer: printer, timeout: timeout).continueReply(in: state, options: options)
+        printer.finish(outcome: outcome, model: state.model, maxTokens: maxTokens,
+                       pricing: runner.prices.pricingNote(model: state.model, at: runner.clock.now(), currency: runner.currency))
         if let error = outcome.error { throw ExitStatus(error) }
     }
 

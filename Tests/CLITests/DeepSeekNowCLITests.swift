@@ -142,4 +142,25 @@ struct DeepSeekNowCLITests {
         let pattern = #"warning: reasoning effort default → max changes the prompt from its first token: all [0-9,]+ prompt tokens miss the cache \(about \$"#
         #expect(switched.stderr.range(of: pattern, options: .regularExpression) != nil, "\(switched.stderr)")
     }
+
+    @Test func continueReplyCarriesOnACutReplyAsOneStoredReply() throws {
+        let home = try CachechatProcess.temporaryHome()
+        let long = String(repeating: "Prefix caching bills repeated prompt prefixes at a fraction of the price. ", count: 20) + "Explain."
+        let first = try run(["ask", "--json", "--thinking", "off", "--max-tokens", "8", long], server: nil, home: home)
+        #expect(first.status == 0, "\(first.stderr)")
+        let cut = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
+        #expect(cut["finish_reason"] as? String == "length")
+        let cutText = try #require(cut["content"] as? String)
+        let more = try run(["ask", "--json", "--continue-reply", "--thinking", "off", "--max-tokens", "8"], server: nil, home: home)
+        #expect(more.status == 0, "\(more.stderr)")
+        let joined = try #require(try JSONSerialization.jsonObject(with: Data(more.stdout.utf8)) as? [String: Any])
+        let whole = try #require(joined["content"] as? String)
+        #expect(whole.hasPrefix(cutText) && whole.count > cutText.count)
+        #expect(((joined["usage"] as? [String: Any])?["prompt_cache_hit_tokens"] as? Int ?? 0) > 0)
+        let stats = try run(["stats", "--json"], server: nil, home: home)
+        let totals = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
+        #expect(totals["requests"] as? Int == 2)
+        let refused = try run(["ask", "--continue-reply", "A prompt"], server: nil, home: home)
+        #expect(refused.status == 2)
+    }
 }

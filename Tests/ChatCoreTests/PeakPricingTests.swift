@@ -149,4 +149,21 @@ import Tokenizer
         // Only BOS is shared: everything after it misses when switching to or from max.
         #expect(zip(max, ids(nil)).prefix { $0 == $1 }.count == 1)
     }
+
+    @Test func aPrefixMessageIsRenderedWithoutItsEndSoTheModelContinuesIt() {
+        let template = ChatTemplate(tokenizer: DeepSeekTokenizer.shared)
+        let user = TemplateMessage(role: .user, content: "Write a haiku")
+        for family in [TemplateFamily.v3, .v4] {
+            let whole = template.render(messages: [user, .assistant("Autumn moon")], family: family, thinking: false,
+                                        addGenerationPrompt: false).ids
+            let prefix = template.render(messages: [user, TemplateMessage(role: .assistant, content: "Autumn moon", prefix: true)],
+                                         family: family, thinking: false, addGenerationPrompt: false).ids
+            #expect(prefix == Array(whole.dropLast()))  // everything but the end-of-sentence token
+        }
+        // Cut while reasoning (no content yet): the reasoning stays open.
+        let reasoning = TemplateMessage(role: .assistant, content: "", reasoningContent: "Let me think", prefix: true)
+        let open = template.render(messages: [user, reasoning], family: .v4, thinking: true, addGenerationPrompt: false)
+        #expect(!DeepSeekTokenizer.shared.decode(open.ids).hasSuffix("</think>"))
+        #expect(DeepSeekTokenizer.shared.decode(open.ids).hasSuffix("<think>Let me think"))
+    }
 }

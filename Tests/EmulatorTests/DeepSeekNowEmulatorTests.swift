@@ -85,3 +85,43 @@ struct DeepSeekNowEmulatorTests {
         #expect(abs((100 - Double(try balance(doubled).totalBalance!)!) - 2 * cost) < 2e-6)
     }
 }
+
+/// Chat prefix completion on the beta path: the last assistant message is continued, its
+/// prompt is the earlier request's prompt plus the partial reply (a cached prefix).
+@Suite("Emulator: chat prefix completion (beta)")
+struct PrefixCompletionEmulatorTests {
+    static let key = "Bearer sk-prefix-test"
+    let engine = EmulatorEngine(configuration: EmulatorConfiguration(cacheModel: .v4, tokensPerSecond: 0),
+                                clock: { DeepSeekNowEmulatorTests.peak })
+
+    func send(_ request: ChatRequest, beta: Bool) throws -> EmulatorResponse {
+        engine.complete(body: try request.encodedBody(), authorization: Self.key, beta: beta)
+    }
+
+    @Test func theLastAssistantMessageIsContinuedOnTheBetaPathOnly() throws {
+        let question = ChatMessage.user(String(repeating: "Prefix caching bills repeated prefixes at a fraction of the price. ", count: 30)
+            + "Explain it.")
+        var first = ChatRequest(model: "deepseek-flash", messages: [question], maxTokens: 8)
+        first.thinking = .disabled
+        guard case .reply(let cut, _) = try send(first, beta: false) else { Issue.record("no reply"); return }
+        #expect(cut.finishReason == "length")
+
+        var next = ChatRequest(model: "deepseek-flash",
+                               messages: [question, ChatMessage(role: .assistant, content: cut.content, prefix: true)])
+        next.thinking = .disabled
+        guard case .error(let status, let body, _) = try send(next, beta: false) else { Issue.record("accepted off beta"); return }
+        #expect(status == 400 && body.contains("beta"))
+
+        guard case .reply(let rest, _) = try send(next, beta: true) else { Issue.record("refused on beta"); return }
+        let usage = rest.usage
+        // The first request's prompt is a cached prefix of this one; only the tail is new.
+        #expect((usage.cacheHitTokens ?? 0) > 0)
+        #expect((usage.promptTokens ?? 0) > (cut.usage.promptTokens ?? 0))
+        #expect(!rest.content.isEmpty)
+
+        var misplaced = next
+        misplaced.messages = [ChatMessage(role: .assistant, content: "x", prefix: true), question]
+        guard case .error(let status2, let body2, _) = try send(misplaced, beta: true) else { Issue.record("accepted"); return }
+        #expect(status2 == 400 && body2.contains("Only the last message"))
+    }
+}

@@ -81,6 +81,9 @@ extension AppLogic {
                    completions: { _, _ in ["now"] }) { logic, state, argument in
             logic.showTruncationPlan(&state, force: argument == "now")
         },
+        AppCommand(name: "continue", summary: "continue the last reply where it was cut or stopped (DeepSeek beta prefix completion)") { logic, state, _ in
+            logic.continueReply(&state)
+        },
         AppCommand(name: "regen", aliases: ["regenerate"], summary: "regenerate the last reply (after a failure: retry)",
                    keys: [.function(5)]) { logic, state, _ in
             logic.regenerate(&state)

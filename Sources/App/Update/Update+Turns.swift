@@ -70,6 +70,28 @@ extension AppLogic {
         return [.send(plan, token: token)]
     }
 
+    /// `/continue`: the last reply, cut at max_tokens or stopped, carries on where it ended
+    /// (chat prefix completion on the beta base URL): the prompt and the partial reply are a
+    /// cached prefix, only the tail is new; the parts are stored as one reply.
+    func continueReply(_ state: inout AppState) -> [Effect] {
+        guard isIdle(&state) else { return [] }
+        guard let last = state.conversation.messages.last, last.role == .assistant, last.isSent else {
+            info(&state, "There is no reply to continue: /continue carries on the last reply after it was cut (max_tokens) or stopped.")
+            return []
+        }
+        let plan = plan(state, question: .continueLastReply)
+        state.conversation.messages.removeLast()
+        let token = state.nextTurnToken
+        state.nextTurnToken += 1
+        var turn = TurnState(token: token, plan: plan, startedAt: clock.now(), startedUptime: now)
+        turn.content.append(last.content)
+        if let reasoning = last.reasoningContent { turn.reasoning.append(reasoning) }
+        state.turn = turn
+        state.lastSpinnerTick = now
+        state.notice = nil
+        return [.send(plan, token: token)]
+    }
+
     /// F5, `/regen`: the last reply again (after a failure, a retry).
     func regenerate(_ state: inout AppState) -> [Effect] {
         guard state.turn == nil else { return [] }

@@ -52,6 +52,9 @@ public protocol ChatHistory: AnyObject {
                        reasoning: String?, model: String?) throws -> StoredMessage
     /// An empty reply in state `streaming`, written when the request is sent.
     func beginReply(in conversation: ConversationID, model: String) throws -> MessageID
+    /// Opens the conversation's last message, a finished reply, for more text (chat prefix
+    /// completion): its state is streaming again until `completeReply` and friends.
+    func reopenReply(_ id: MessageID) throws
     /// Appends text that arrived since the last checkpoint.
     func appendReplyText(_ id: MessageID, content: String, reasoning: String) throws
     /// Final text, state `complete` and the ledger row, in one transaction.

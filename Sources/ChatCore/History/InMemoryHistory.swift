@@ -196,6 +196,19 @@ public final class InMemoryHistory: ChatHistory {
         return id
     }
 
+    public func reopenReply(_ id: MessageID) throws {
+        try checkWritable()
+        guard var message = messagesByID[id], message.role == .assistant, order[message.conversation]?.last == id else {
+            throw HistoryFailure("Message \(id) is not the last reply of its conversation; it cannot be continued.")
+        }
+        switch message.state {
+        case .complete, .interrupted: break
+        default: throw HistoryFailure("Message \(id) is not a finished reply; it cannot be continued.")
+        }
+        message.state = .streaming
+        messagesByID[id] = message
+    }
+
     public func appendReplyText(_ id: MessageID, content: String, reasoning: String) throws {
         try checkWritable()
         var message = try streamingMessage(id)
