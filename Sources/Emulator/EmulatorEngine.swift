@@ -186,9 +186,12 @@ public final class EmulatorEngine: Sendable {
         return data.map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
-    /// `GET /models`.
+    /// `GET /models`, DeepSeek's shape plus `context_length` (as OpenRouter and vLLM send
+    /// it; DeepSeek does not), from the model table: clients that do not know it ignore it.
     public func models() -> EmulatorResponse {
-        let data = configuration.models.map { "{\"id\":\"\($0)\",\"object\":\"model\",\"owned_by\":\"deepseek\"}" }
+        let data = configuration.models.map {
+            "{\"id\":\"\($0)\",\"object\":\"model\",\"owned_by\":\"deepseek\",\"context_length\":\(ModelCatalog.builtIn.model($0).contextWindow)}"
+        }
         return .json("{\"object\":\"list\",\"data\":[\(data.joined(separator: ","))]}")
     }
 

@@ -32,6 +32,15 @@ struct DeepSeekNowEmulatorTests {
         return try #require(try JSONDecoder().decode(Balance.self, from: Data(text.utf8)).balanceInfos.first)
     }
 
+    @Test func modelsAreListedWithTheirContextSizes() throws {
+        guard case .json(let text) = engine().models() else { throw CancellationError() }
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let data = try #require(object["data"] as? [[String: Any]])
+        #expect(data.prefix(3).map { $0["id"] as? String } == ["deepseek-flash", "deepseek-v4-pro", "deepseek-v4-flash"])
+        #expect(data.first?["context_length"] as? Int == 1_048_576)
+        #expect(try JSONDecoder().decode(ModelList.self, from: Data(text.utf8)).ids.first == "deepseek-flash")
+    }
+
     @Test func effortNamesAreMappedAndUnknownOnesRefused() throws {
         let engine = engine()
         var request = ChatRequest(model: "deepseek-flash", messages: [.user("Hello")])
