@@ -35,6 +35,12 @@ public struct CachePredictor: Sendable {
         public var missTokens: Int
         /// The prompt's cost (no completion yet); nil when the model has no known price.
         public var cost: Cost?
+
+        public init(hitTokens: Int, missTokens: Int, cost: Cost?) {
+            self.hitTokens = hitTokens
+            self.missTokens = missTokens
+            self.cost = cost
+        }
     }
 
     public let model: String

@@ -1,10 +1,6 @@
-/// Model id -> context window in tokens. Data, not code: add a row when a limit is known.
-///
-/// DeepSeek documents 128K (131,072 tokens) for the V3.x-era `deepseek-chat` and
-/// `deepseek-reasoner`. No limit for the V4 ids is recorded in the facts this project
-/// works from (docs/DECISIONS.md, 11), so they get the 128K fallback: truncating early costs
-/// little, a request over the limit fails. Configure a larger window per model when
-/// the endpoint is known to accept it.
+/// Model id -> context window in tokens, read from `ModelCatalog` (docs/DECISIONS.md, 70):
+/// V4 ids have 1M tokens, the retired V3-era ids 128K, and an unknown id the 128K
+/// fallback (truncating early costs little, a request over the limit fails).
 public struct ContextLimits: Sendable, Hashable {
     public var table: [String: Int]
     /// The window of any id missing from `table`.
@@ -15,10 +11,7 @@ public struct ContextLimits: Sendable, Hashable {
         self.fallback = fallback
     }
 
-    public static let builtIn = ContextLimits(table: [
-        "deepseek-chat": 131_072,
-        "deepseek-reasoner": 131_072,
-    ])
+    public static let builtIn = ModelCatalog.builtIn.contextLimits
 
     /// The window for `model`.
     public func limit(forModel model: String) -> Int {

@@ -32,22 +32,26 @@ public struct PriceEntry: Sendable, Equatable {
     /// Off-peak hours bill `prices × offPeakFactor`; nil when there is no off-peak discount.
     public var offPeakFactor: Double?
     public var note: String
+    /// Where the row comes from and when it was checked (shown in docs/PRICES.md).
+    public var source: String
 
-    public init(models: [String], effective: String, usd: TokenPrices?, cny: TokenPrices?, offPeakFactor: Double? = nil, note: String) {
+    public init(models: [String], effective: String, usd: TokenPrices?, cny: TokenPrices?, offPeakFactor: Double? = nil,
+                note: String, source: String = "") {
         var prices: [Currency: TokenPrices] = [:]
         prices[.usd] = usd
         prices[.cny] = cny
         self.init(models: models, effectiveDate: PriceEntry.day(effective), prices: prices,
-                  offPeakFactor: offPeakFactor, note: note)
+                  offPeakFactor: offPeakFactor, note: note, source: source)
     }
 
     public init(models: [String], effectiveDate: Date, prices: [Currency: TokenPrices], offPeakFactor: Double? = nil,
-                note: String) {
+                note: String, source: String = "") {
         self.models = models
         self.effective = effectiveDate
         self.prices = prices
         self.offPeakFactor = offPeakFactor
         self.note = note
+        self.source = source
     }
 
     static func day(_ text: String) -> Date {
@@ -68,6 +72,34 @@ public struct AppliedPrice: Sendable, Equatable {
     public var currency: Currency
     public var offPeak: Bool
     public var note: String
+    /// Whether the row has peak and off-peak prices (so the time of day matters).
+    public var hasPeakPricing: Bool = false
+}
+
+/// What the price list says about one model at one time in one currency.
+public enum PriceLookup: Sendable, Equatable {
+    case priced(AppliedPrice)
+    /// The model has a price, but not in this currency since `since` (DeepSeek published
+    /// none); costs are not converted (docs/DECISIONS.md, 71).
+    case notInCurrency(model: String, currency: Currency, since: Date)
+    /// No row names the model.
+    case unknownModel(String)
+
+    public var applied: AppliedPrice? {
+        if case .priced(let price) = self { return price }
+        return nil
+    }
+
+    /// Why there is no cost, for a person; nil when there is one.
+    public var missingText: String? {
+        switch self {
+        case .priced: nil
+        case .notInCurrency(let model, let currency, let since):
+            "no \(currency.rawValue) price published for \(model) since \(PriceTable.dayString(since)) "
+                + "(set [prices.\"\(model)\"] currency = \"\(currency.rawValue)\")"
+        case .unknownModel(let model): "no price known for \(model)"
+        }
+    }
 }
 
 /// A dated price list. Lookups take the newest row for the model that is not in the future;
@@ -82,30 +114,91 @@ public struct PriceTable: Sendable {
     public var overrides: [PriceEntry]
     /// Peak windows in UTC (hours, half-open), Monday to Friday.
     public var peakHours: [Range<Int>]
+    /// Days that are never peak, though Monday to Friday.
+    public var holidays: ChineseHolidays
 
-    public init(entries: [PriceEntry], overrides: [PriceEntry] = [], peakHours: [Range<Int>] = [1..<4, 6..<10]) {
+    public init(entries: [PriceEntry], overrides: [PriceEntry] = [], peakHours: [Range<Int>] = [1..<4, 6..<10],
+                holidays: ChineseHolidays = .builtIn) {
         self.entries = entries
         self.overrides = overrides
         self.peakHours = peakHours
+        self.holidays = holidays
     }
 
     public func price(model: String, at date: Date, currency: Currency) -> AppliedPrice? {
-        let overridden = overrides.filter { $0.models.contains(model) && $0.effective <= date && $0.prices[currency] != nil }
-        let candidates = overridden.isEmpty ? entries.filter { $0.models.contains(model) && $0.effective <= date } : overridden
-        guard let entry = candidates.max(by: { $0.effective < $1.effective }),
-              let base = entry.prices[currency] else { return nil }
-        if let factor = entry.offPeakFactor, !isPeak(date) {
-            return AppliedPrice(prices: base.scaled(by: factor), currency: currency, offPeak: true, note: entry.note)
-        }
-        return AppliedPrice(prices: base, currency: currency, offPeak: false, note: entry.note)
+        lookup(model: model, at: date, currency: currency).applied
     }
 
+    /// The price of `model` at `date`, or why there is none.
+    public func lookup(model: String, at date: Date, currency: Currency) -> PriceLookup {
+        let overridden = overrides.filter { $0.models.contains(model) && $0.effective <= date && $0.prices[currency] != nil }
+        let candidates = overridden.isEmpty ? entries.filter { $0.models.contains(model) && $0.effective <= date } : overridden
+        guard let entry = candidates.max(by: { $0.effective < $1.effective }) else { return .unknownModel(model) }
+        guard let base = entry.prices[currency] else {
+            return .notInCurrency(model: model, currency: currency, since: entry.effective)
+        }
+        let peakPriced = entry.offPeakFactor != nil
+        if let factor = entry.offPeakFactor, !isPeak(date) {
+            return .priced(AppliedPrice(prices: base.scaled(by: factor), currency: currency, offPeak: true, note: entry.note,
+                                        hasPeakPricing: true))
+        }
+        return .priced(AppliedPrice(prices: base, currency: currency, offPeak: false, note: entry.note,
+                                    hasPeakPricing: peakPriced))
+    }
+
+    /// Peak hours: `peakHours` (UTC), Monday to Friday, not on a Chinese public holiday.
     public func isPeak(_ date: Date) -> Bool {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let calendar = Self.utcCalendar
         let weekday = calendar.component(.weekday, from: date)  // 1 = Sunday
         guard (2...6).contains(weekday) else { return false }
         let hour = calendar.component(.hour, from: date)
-        return peakHours.contains { $0.contains(hour) }
+        guard peakHours.contains(where: { $0.contains(hour) }) else { return false }
+        return holidays.holiday(on: date) == nil
+    }
+
+    /// The first moment after `date` at which `isPeak` changes (within two weeks, which
+    /// the longest holiday does not exceed); peak windows start and end on whole hours.
+    public func nextPeakChange(after date: Date) -> Date? {
+        let now = isPeak(date)
+        let hourStart = (date.timeIntervalSince1970 / 3600).rounded(.down) * 3600
+        for step in 1...(24 * 15) {
+            let candidate = Date(timeIntervalSince1970: hourStart + Double(step) * 3600)
+            if isPeak(candidate) != now { return candidate }
+        }
+        return nil
+    }
+
+    /// "peak · off-peak in 2 h 13 m", "off-peak (National Day) · peak in 1 d 3 h": which
+    /// prices apply at `date` and when that changes.
+    public func peakLine(at date: Date) -> String {
+        let peak = isPeak(date)
+        var text = peak ? "peak" : "off-peak"
+        if !peak, let holiday = holidays.holiday(on: date) { text += " (\(holiday.name))" }
+        if let change = nextPeakChange(after: date) {
+            text += " · " + (peak ? "off-peak" : "peak") + " in " + Self.duration(change.timeIntervalSince(date))
+        }
+        return text
+    }
+
+    /// "2 h 13 m", "45 m", "1 d 3 h" (minutes rounded up, so "in 0 m" never shows).
+    public static func duration(_ seconds: Double) -> String {
+        let minutes = Int((max(0, seconds) / 60).rounded(.up))
+        let days = minutes / 1440, hours = (minutes % 1440) / 60, rest = minutes % 60
+        if days > 0 { return "\(days) d \(hours) h" }
+        if hours > 0 { return "\(hours) h \(rest) m" }
+        return "\(max(rest, 1)) m"
+    }
+
+    static let utcCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
+    /// `YYYY-MM-DD` of `date` in UTC.
+    public static func dayString(_ date: Date) -> String {
+        let c = utcCalendar.dateComponents([.year, .month, .day], from: date)
+        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(c.year!)-\(pad(c.month!))-\(pad(c.day!))"
     }
 }

@@ -2,8 +2,10 @@ import Foundation
 
 /// How `cachechat stats --by` splits the ledger.
 public enum StatsGrouping: String, Sendable, Codable, CaseIterable {
-    /// `document`: the attached documents a request carried, by name ("(no documents)").
-    case day, model, document
+    /// `period`: "peak", "off-peak" (when the model had peak pricing at the request's
+    /// time) or "flat price" (no peak pricing then). `document`: the attached documents a
+    /// request carried, by name ("(no documents)").
+    case day, model, period, document
 }
 
 /// Totals over a set of ledger entries: tokens, hit ratio, cost per currency and how well
@@ -126,7 +128,8 @@ public struct StatsSummary: Sendable, Equatable {
         return groups.values.sorted { $0.group! < $1.group! }
     }
 
-    /// The group `entry` falls in: its model, or its day as `yyyy-MM-dd` in `calendar`.
+    /// The group `entry` falls in: its model, its day as `yyyy-MM-dd` in `calendar`, or its
+    /// price period (the built-in peak rule at the request's time).
     public static func groupName(of entry: LedgerEntry, by grouping: StatsGrouping, calendar: Calendar) -> String {
         switch grouping {
         case .model:
@@ -140,6 +143,10 @@ public struct StatsSummary: Sendable, Equatable {
         case .day:
             let day = calendar.dateComponents([.year, .month, .day], from: entry.time)
             return String(format: "%04d-%02d-%02d", day.year ?? 0, day.month ?? 0, day.day ?? 0)
+        case .period:
+            let table = PriceTable.builtIn
+            guard table.price(model: entry.model, at: entry.time, currency: .usd)?.hasPeakPricing == true else { return "flat price" }
+            return table.isPeak(entry.time) ? "peak" : "off-peak"
         }
     }
 }

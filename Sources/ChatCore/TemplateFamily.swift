@@ -7,9 +7,21 @@ public enum TemplateFamily: String, Sendable, Hashable, Codable, CaseIterable {
     case v4
 }
 
-/// `reasoning_effort` of a thinking request.
+/// `reasoning_effort` of a thinking request. Only `max` changes the prompt (the V4
+/// encoder's preamble); `low` and `high` render like no effort at all.
 public enum ReasoningEffort: String, Sendable, Hashable, Codable, CaseIterable {
-    case high, max
+    case low, high, max
+
+    /// A value as a person or another client writes it, with DeepSeek's mapping of the
+    /// other names (`minimal` -> low, `medium`/`xhigh` -> high, `ultra` -> max).
+    public init?(argument: String) {
+        switch argument.lowercased() {
+        case "low", "minimal": self = .low
+        case "high", "medium", "xhigh": self = .high
+        case "max", "ultra": self = .max
+        default: return nil
+        }
+    }
 }
 
 /// How a model id is rendered: its template family and whether thinking is on by default.
@@ -23,19 +35,13 @@ public struct ModelTemplate: Sendable, Hashable {
     }
 }
 
-/// Model id -> template. Data, not code: add a row when DeepSeek adds an id.
+/// Model id -> template, read from `ModelCatalog` (the one table of model ids).
 public enum ModelTemplates {
-    public static let table: [String: ModelTemplate] = [
-        // Legacy ids now served by V4-Flash (non-thinking / thinking).
-        "deepseek-chat": ModelTemplate(family: .v4, thinkingByDefault: false),
-        "deepseek-reasoner": ModelTemplate(family: .v4, thinkingByDefault: true),
-        "deepseek-v4-flash": ModelTemplate(family: .v4, thinkingByDefault: true),
-        "deepseek-v4-pro": ModelTemplate(family: .v4, thinkingByDefault: true),
-        "deepseek-flash": ModelTemplate(family: .v4, thinkingByDefault: true),
-    ]
+    public static let table: [String: ModelTemplate] = Dictionary(
+        ModelCatalog.builtIn.models.map { ($0.id, $0.template) }, uniquingKeysWith: { a, _ in a })
 
     /// What an id missing from `table` gets: the current format, thinking on.
-    public static let fallback = ModelTemplate(family: .v4, thinkingByDefault: true)
+    public static let fallback = ModelCatalog.builtIn.model("").template
 
     public static func template(forModel id: String) -> ModelTemplate {
         table[id] ?? fallback

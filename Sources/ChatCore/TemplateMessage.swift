@@ -26,11 +26,15 @@ public struct TemplateMessage: Sendable, Hashable {
     public var toolCalls: [TemplateToolCall]
     /// For `.tool` messages: the id of the call this result answers.
     public var toolCallID: String?
+    /// Chat prefix completion (DeepSeek's beta): the last, assistant message is a start the
+    /// model continues, so it is rendered without its end-of-sentence token.
+    public var prefix: Bool
 
     public init(
         role: TemplateRole, content: String, reasoningContent: String? = nil,
-        toolCalls: [TemplateToolCall] = [], toolCallID: String? = nil
+        toolCalls: [TemplateToolCall] = [], toolCallID: String? = nil, prefix: Bool = false
     ) {
+        self.prefix = prefix
         self.role = role
         self.content = content
         self.reasoningContent = reasoningContent

@@ -51,7 +51,7 @@ enum V3Layout {
             case .assistant:
                 out.append(.special(afterTool ? SpecialToken.toolOutputsEnd : SpecialToken.assistant, index))
                 out.append(.text(message.content, index, content: true))
-                out.append(.special(SpecialToken.eos, index))
+                if !message.prefix { out.append(.special(SpecialToken.eos, index)) }
                 afterTool = false
             case .tool:
                 afterTool = true

@@ -36,15 +36,18 @@ enum V4Layout {
                 out.append(.text(messages[first].content, first, content: true))
             case .assistant:
                 let message = messages[first]
+                // A prefix (chat prefix completion) cut while still reasoning continues the
+                // reasoning: its `</think>` is not written yet.
+                let stillReasoning = message.prefix && message.content.isEmpty
                 if thinking, k > lastUserTurn {
                     out.append(.text(message.reasoningContent ?? "", first))
-                    out.append(.special(SpecialToken.endThink, first))
+                    if !stillReasoning { out.append(.special(SpecialToken.endThink, first)) }
                 }
                 out.append(.text(message.content, first, content: true))
                 if !message.toolCalls.isEmpty {
                     out.append(.text(DSML.block(message.toolCalls), first))
                 }
-                out.append(.special(SpecialToken.eos, first))
+                if !message.prefix { out.append(.special(SpecialToken.eos, first)) }
             case .user, .tool:
                 for (j, index) in turn.members.enumerated() {
                     out.append(j == 0 ? .special(SpecialToken.user, index) : .text("\n\n", index))

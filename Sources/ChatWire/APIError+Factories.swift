@@ -109,3 +109,13 @@ extension APIError {
         return result
     }
 }
+
+extension APIError {
+    /// JSON output (`response_format: json_object`) came back empty or as whitespace only:
+    /// what DeepSeek returns when the model produced no JSON.
+    public static func emptyJSONReply() -> APIError {
+        APIError(kind: .malformedResponse,
+                 message: "The reply is empty (whitespace only): in JSON mode DeepSeek answers that when the model produced no JSON. "
+                    + "Say \"json\" in the prompt and show the object you expect, then retry.")
+    }
+}

@@ -17,6 +17,8 @@ public struct ChatMessage: Sendable, Equatable, Hashable, Codable {
     public var toolCalls: [ToolCall]?
     /// For `tool` messages: the id of the call this answers.
     public var toolCallID: String?
+    /// Chat prefix completion (beta base URL): this last assistant message is continued.
+    public var prefix: Bool?
 
     /// Creates a message.
     public init(
@@ -25,8 +27,10 @@ public struct ChatMessage: Sendable, Equatable, Hashable, Codable {
         reasoningContent: String? = nil,
         name: String? = nil,
         toolCalls: [ToolCall]? = nil,
-        toolCallID: String? = nil
+        toolCallID: String? = nil,
+        prefix: Bool? = nil
     ) {
+        self.prefix = prefix
         self.role = role
         self.content = content
         self.reasoningContent = reasoningContent
@@ -50,6 +54,7 @@ public struct ChatMessage: Sendable, Equatable, Hashable, Codable {
         case reasoning
         case toolCalls = "tool_calls"
         case toolCallID = "tool_call_id"
+        case prefix
     }
 
     public init(from decoder: any Decoder) throws {
@@ -62,6 +67,7 @@ public struct ChatMessage: Sendable, Equatable, Hashable, Codable {
         name = try container.decodeIfPresent(String.self, forKey: .name)
         toolCalls = try container.decodeIfPresent([ToolCall].self, forKey: .toolCalls)
         toolCallID = try container.decodeIfPresent(String.self, forKey: .toolCallID)
+        prefix = try? container.decodeIfPresent(Bool.self, forKey: .prefix)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -72,6 +78,7 @@ public struct ChatMessage: Sendable, Equatable, Hashable, Codable {
         try container.encodeIfPresent(name, forKey: .name)
         try container.encodeIfPresent(toolCalls, forKey: .toolCalls)
         try container.encodeIfPresent(toolCallID, forKey: .toolCallID)
+        try container.encodeIfPresent(prefix, forKey: .prefix)
     }
 
     private struct ContentPart: Decodable {

@@ -13,7 +13,7 @@ extension ChatMessage {
                   reasoningContent: message.reasoningContent.flatMap { $0.isEmpty ? nil : $0 },
                   toolCalls: message.toolCalls.isEmpty ? nil
                       : message.toolCalls.map { ToolCall(id: $0.id, name: $0.name, arguments: $0.arguments) },
-                  toolCallID: message.toolCallID)
+                  toolCallID: message.toolCallID, prefix: message.prefix ? true : nil)
     }
 }
 
@@ -29,6 +29,7 @@ extension ChatRequest {
         maxTokens = options.maxTokens
         temperature = options.temperature
         userID = options.userID
+        if options.jsonObject { responseFormat = .jsonObject }
         if let thinking = settings.thinking { self.thinking = thinking ? .enabled : .disabled }
         reasoningEffort = settings.reasoningEffort?.rawValue
     }

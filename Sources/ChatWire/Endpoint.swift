@@ -16,6 +16,17 @@ public struct Endpoint: Sendable, Equatable {
 
     public func url(_ path: String) -> String { baseURL + path }
 
+    /// The same endpoint at its beta base URL (chat prefix completion): `/beta` in place of
+    /// a trailing `/v1`, so `https://api.deepseek.com` becomes `https://api.deepseek.com/beta`.
+    public var beta: Endpoint {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        if base.hasSuffix("/v1") { base.removeLast(3) }
+        var copy = self
+        copy.baseURL = base.hasSuffix("/beta") ? base : base + "/beta"
+        return copy
+    }
+
     /// Headers every request carries; the key only ever leaves the process here.
     public var headers: [HTTPHeader] {
         var headers = [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Accept", "application/json, text/event-stream")]

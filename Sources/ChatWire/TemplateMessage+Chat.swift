@@ -11,6 +11,6 @@ extension TemplateMessage {
         }
         self.init(role: role, content: message.content ?? "", reasoningContent: message.reasoningContent,
                   toolCalls: (message.toolCalls ?? []).map { TemplateToolCall(id: $0.id, name: $0.name, arguments: $0.arguments) },
-                  toolCallID: message.toolCallID)
+                  toolCallID: message.toolCallID, prefix: message.prefix == true)
     }
 }

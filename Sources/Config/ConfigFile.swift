@@ -13,6 +13,16 @@ import TOMLKit
 /// model = "deepseek-v4-flash"
 ///
 /// currency = "USD"                # or "CNY": the currency costs are shown in
+/// effort = "high"                 # reasoning effort of thinking requests: low, high or max
+/// confirm_above = 0.05            # the chat client asks before a request predicted to cost more
+///
+/// [budget]                        # meters in the chat client's panel; a warning at 80%
+/// daily = 1.00
+/// monthly = 20.00
+///
+/// [models."my-model"]             # context window and output limit (tokens)
+/// context = 1048576
+/// max_output = 393216
 ///
 /// [prices."deepseek-v4-flash"]    # per 1M tokens; wins over the built-in price list
 /// hit = 0.006
@@ -68,6 +78,15 @@ public struct ConfigFile: Equatable {
     public static let clipboardMethods = ["auto", "osc52", "tmux", "wl-copy", "xclip", "xsel", "pbcopy"]
     /// Rows of `[prices."model-id"]`, for `PriceTable.overriding(with:)`.
     public var priceOverrides: [PriceEntry] = []
+    /// The model table with `[models."model-id"]` overrides applied.
+    public var models: ModelCatalog = .builtIn
+    /// `effort = "low"|"high"|"max"`: the reasoning effort of thinking requests (nil: the server's default).
+    public var effort: ReasoningEffort?
+    /// `confirm_above = 0.05`: the chat client asks before sending a request predicted to
+    /// cost more (in the display currency).
+    public var confirmAbove: Double?
+    /// `[budget]` daily / monthly limits, shown as meters in the chat client's panel.
+    public var budget: Budget?
     /// Problems that do not stop the program (unknown keys, loose permissions).
     public var warnings: [String]
 
@@ -127,6 +146,20 @@ public struct ConfigFile: Equatable {
                 config.currency = currency
             case "prices":
                 config.priceOverrides = try parsePrices(file)
+            case "models":
+                config.models = try parseModels(file)
+            case "budget":
+                config.budget = try parseBudget(file)
+            case "confirm_above":
+                guard let value = file.root[key]?.double ?? file.root[key]?.int.map(Double.init), value >= 0, value.isFinite else {
+                    throw file.problem("`confirm_above` must be an amount of 0 or more (in the display currency, e.g. 0.05)", key: key)
+                }
+                config.confirmAbove = value
+            case "effort":
+                guard let text = file.root[key]?.string, let effort = ReasoningEffort(argument: text) else {
+                    throw file.problem("`effort` must be \"low\", \"high\" or \"max\"", key: key)
+                }
+                config.effort = effort
             case "theme", "model":
                 guard let value = file.root[key]?.string, !value.isEmpty else {
                     throw file.problem("`\(key)` must be a non-empty string", key: key)

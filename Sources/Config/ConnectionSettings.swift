@@ -1,4 +1,5 @@
 import ChatWire
+import ChatCore
 import Foundation
 
 /// Where requests go and with which key and model, after flags, environment and
@@ -14,7 +15,7 @@ public struct ConnectionSettings: Equatable {
     public var userID: String?
 
     public static let deepSeekBaseURL = "https://api.deepseek.com"
-    public static let defaultModel = "deepseek-v4-flash"
+    public static let defaultModel = ModelCatalog.defaultModel
 
     /// Values given on the command line; nil means "not given".
     public struct Flags: Equatable {

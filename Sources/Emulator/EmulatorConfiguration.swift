@@ -19,9 +19,16 @@ public struct EmulatorConfiguration: Sendable {
     /// Requests served at once; later ones wait (streams get `: keep-alive` meanwhile).
     public var maxConcurrent: Int
     public var keepAliveInterval: Double
-    /// Each key's starting balance, in USD.
+    /// Each key's starting balance, in `balanceCurrency`.
     public var startingBalance: Double
-    /// Model ids served, with their templates (see `ModelTemplates`).
+    /// The account's currency: each request is charged its built-in price in it (a model
+    /// with no price in it is not charged).
+    public var balanceCurrency: Currency = .usd
+    /// Each request is charged its price times this (1: the built-in prices). A value other
+    /// than 1 plays an account whose prices changed, for reconciliation tests.
+    public var chargeFactor: Double = 1
+    /// Model ids served, in the order `GET /models` lists them (`ModelCatalog`; the retired
+    /// ids are still served so that old conversations can be replayed).
     public var models: [String]
 
     public init(
@@ -29,7 +36,7 @@ public struct EmulatorConfiguration: Sendable {
         dataDirectory: String? = nil, tokensPerSecond: Double = 400, replyTokens: Int? = nil,
         usagePlacement: UsagePlacement = .finish, faults: [FaultPlan] = [], maxConcurrent: Int = 64,
         keepAliveInterval: Double = 1, startingBalance: Double = 100,
-        models: [String] = ["deepseek-v4-flash", "deepseek-v4-pro", "deepseek-chat", "deepseek-reasoner"]
+        models: [String] = ModelCatalog.builtIn.ids
     ) {
         self.cacheModel = cacheModel
         self.cache = CacheSettings(unit: unit ?? cacheModel.defaultUnit, ttl: ttl, constructDelay: constructDelay)

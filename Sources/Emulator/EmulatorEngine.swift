@@ -74,7 +74,9 @@ public final class EmulatorEngine: Sendable {
     // MARK: - Endpoints
 
     /// `POST /chat/completions`.
-    public func complete(body: [UInt8], authorization: String?) -> EmulatorResponse {
+    /// - Parameter beta: the request came to `/beta/chat/completions`, where chat prefix
+    ///   completion (`prefix: true` on the last, assistant message) is allowed.
+    public func complete(body: [UInt8], authorization: String?, beta: Bool = false) -> EmulatorResponse {
         guard let key = Self.bearerKey(authorization) else {
             return .deepSeekError(401, "Authentication Fails, Your api key: **** is invalid", type: "authentication_error")
         }
@@ -96,15 +98,16 @@ public final class EmulatorEngine: Sendable {
         } catch {
             return .deepSeekError(400, "Failed to deserialize the JSON body into the target type: \(Self.describe(error))")
         }
-        if let problem = validate(request) { return .deepSeekError(400, problem) }
+        if let problem = validate(request) ?? validatePrefix(request, beta: beta) { return .deepSeekError(400, problem) }
 
         let model = ModelTemplates.template(forModel: request.model)
         let thinking = request.thinking.map(\.isEnabled) ?? model.thinkingByDefault
         let messages = request.messages.map(TemplateMessage.init(chat:))
-        let effort = request.reasoningEffort.flatMap(ReasoningEffort.init(rawValue:))
+        // DeepSeek maps the other names (minimal, medium, xhigh, ultra) onto its three.
+        let effort = request.reasoningEffort.flatMap(ReasoningEffort.init(argument:))
         let prompt = template.render(messages: messages, family: model.family, thinking: thinking, reasoningEffort: effort)
 
-        let output: Responder.Output
+        var output: Responder.Output
         if let generator {
             do {
                 output = try generator(request)
@@ -115,7 +118,10 @@ public final class EmulatorEngine: Sendable {
             output = responder.reply(to: request.messages.map { ($0.role.rawValue, $0.content ?? "") }, thinking: thinking,
                                      minimumLength: configuration.replyTokens.map { $0 * 6 })
         }
-        var reasoningIDs = thinking ? tokenizer.encode(output.reasoning) : []
+        if request.responseFormat?.type == "json_object" { output.content = Self.jsonModeContent(output.content, request: request) }
+        // Prefix completion continues the last message: its reasoning is over once it has content.
+        let prefix = request.messages.last?.prefix == true ? messages.last : nil
+        var reasoningIDs = thinking && (prefix?.content.isEmpty ?? true) ? tokenizer.encode(output.reasoning) : []
         var contentIDs = tokenizer.encode(output.content)
         if let fixed = configuration.replyTokens, contentIDs.count > fixed { contentIDs.removeLast(contentIDs.count - fixed) }
         var finishReason = "stop"
@@ -134,9 +140,12 @@ public final class EmulatorEngine: Sendable {
 
         // What the next request will carry after this one: the prompt, then this turn
         // rendered as history (one definition shared with the client's CachePredictor).
+        // After a prefix completion the next request carries the prefix and its continuation
+        // as one assistant message.
         let sequence = template.continuation(
-            of: prompt, messages: messages,
-            reply: TemplateMessage(role: .assistant, content: contentText, reasoningContent: thinking ? reasoningText : nil),
+            of: prompt, messages: prefix == nil ? messages : Array(messages.dropLast()),
+            reply: TemplateMessage(role: .assistant, content: (prefix?.content ?? "") + contentText,
+                                   reasoningContent: thinking ? (prefix?.reasoningContent ?? "") + reasoningText : nil),
             family: model.family, thinking: thinking, reasoningEffort: effort,
             generatedIDs: reasoningIDs + contentIDs).ids
         let completionTokens = max(sequence.count - prompt.ids.count, reasoningIDs.count + contentIDs.count)
@@ -155,9 +164,10 @@ public final class EmulatorEngine: Sendable {
             account.journal?.append(touched + stored)
             usage.cacheHitTokens = hit
             usage.cacheMissTokens = prompt.ids.count - hit
-            if let price = PriceTable.builtIn.price(model: request.model, at: Date(timeIntervalSince1970: now), currency: .usd),
+            if let price = PriceTable.builtIn.price(model: request.model, at: Date(timeIntervalSince1970: now),
+                                                    currency: configuration.balanceCurrency),
                let cost = Cost(usage: usage, price: price) {
-                account.balance = max(0, account.balance - cost.amount)
+                account.balance = max(0, account.balance - cost.amount * configuration.chargeFactor)
             }
         }
         let reply = EmulatedReply(
@@ -167,9 +177,21 @@ public final class EmulatorEngine: Sendable {
         return .reply(reply, stream: request.stream ?? false)
     }
 
-    /// `GET /models`.
+    /// JSON mode: a JSON object when the messages ask for JSON (they say "json"), else
+    /// spaces only, as DeepSeek answers when the model produced no JSON.
+    static func jsonModeContent(_ text: String, request: ChatRequest) -> String {
+        let asks = request.messages.contains { ($0.content ?? "").range(of: "json", options: .caseInsensitive) != nil }
+        guard asks else { return "\n\n  " }
+        let data = try? JSONEncoder().encode(["answer": text])
+        return data.map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// `GET /models`, DeepSeek's shape plus `context_length` (as OpenRouter and vLLM send
+    /// it; DeepSeek does not), from the model table: clients that do not know it ignore it.
     public func models() -> EmulatorResponse {
-        let data = configuration.models.map { "{\"id\":\"\($0)\",\"object\":\"model\",\"owned_by\":\"deepseek\"}" }
+        let data = configuration.models.map {
+            "{\"id\":\"\($0)\",\"object\":\"model\",\"owned_by\":\"deepseek\",\"context_length\":\(ModelCatalog.builtIn.model($0).contextWindow)}"
+        }
         return .json("{\"object\":\"list\",\"data\":[\(data.joined(separator: ","))]}")
     }
 
@@ -182,7 +204,8 @@ public final class EmulatorEngine: Sendable {
         let amount = state.withLock { account(for: key + "\u{0}", now: now, in: &$0).balance }
         // DeepSeek shows two decimals; six keep the cost of a single request visible.
         let total = String(format: "%.6f", amount)
-        return .json("{\"is_available\":\(amount > 0),\"balance_infos\":[{\"currency\":\"USD\",\"total_balance\":\"\(total)\",\"granted_balance\":\"0.00\",\"topped_up_balance\":\"\(total)\"}]}")
+        let currency = configuration.balanceCurrency.rawValue
+        return .json("{\"is_available\":\(amount > 0),\"balance_infos\":[{\"currency\":\"\(currency)\",\"total_balance\":\"\(total)\",\"granted_balance\":\"0.00\",\"topped_up_balance\":\"\(total)\"}]}")
     }
 
     /// How many units a key's cache holds (tests and `serve` statistics).
@@ -236,6 +259,19 @@ public final class EmulatorEngine: Sendable {
         return bytes.count
     }
 
+    /// Chat prefix completion: only on the beta path, only the last message, an assistant's.
+    private func validatePrefix(_ request: ChatRequest, beta: Bool) -> String? {
+        let marked = request.messages.indices.filter { request.messages[$0].prefix == true }
+        guard !marked.isEmpty else { return nil }
+        guard beta else {
+            return "Chat prefix completion (`prefix: true`) is a beta feature: use the base URL https://api.deepseek.com/beta."
+        }
+        guard marked == [request.messages.count - 1], request.messages[marked[0]].role.rawValue == "assistant" else {
+            return "Only the last message may have `prefix: true`, and it must be an assistant message."
+        }
+        return nil
+    }
+
     private func validate(_ request: ChatRequest) -> String? {
         if !configuration.models.contains(request.model) { return "Model Not Exist" }
         if request.messages.isEmpty { return "The `messages` field must not be empty." }
@@ -253,8 +289,8 @@ public final class EmulatorEngine: Sendable {
             let range = ChatRequest.temperatureRange
             return String(format: "Invalid temperature value, the valid range of temperature is [%g, %g]", range.lowerBound, range.upperBound)
         }
-        if let effort = request.reasoningEffort, ReasoningEffort(rawValue: effort) == nil {
-            return "Invalid reasoning_effort value `\(effort)`, use `high` or `max`."
+        if let effort = request.reasoningEffort, ReasoningEffort(argument: effort) == nil {
+            return "Invalid reasoning_effort value `\(effort)`, use `low`, `high` or `max`."
         }
         return nil
     }

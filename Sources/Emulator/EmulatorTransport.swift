@@ -18,6 +18,8 @@ public enum EmulatorTransport {
         let response: EmulatorResponse
         switch (request.method, path) {
         case ("POST", "/chat/completions"): response = engine.complete(body: request.body ?? [], authorization: authorization)
+        case ("POST", "/beta/chat/completions"):
+            response = engine.complete(body: request.body ?? [], authorization: authorization, beta: true)
         case ("GET", "/models"): response = engine.models()
         case ("GET", "/user/balance"): response = engine.balance(authorization: authorization)
         default: return InMemoryTransport.notFound

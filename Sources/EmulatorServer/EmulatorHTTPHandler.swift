@@ -61,18 +61,20 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
         switch (head.method, path) {
         case (.POST, "/chat/completions"):
             chat(context, authorization: authorization)
+        case (.POST, "/beta/chat/completions"):
+            chat(context, authorization: authorization, beta: true)
         case (.GET, "/models"):
             play(context, engine.models())
         case (.GET, "/user/balance"):
             play(context, engine.balance(authorization: authorization))
-        case (_, "/chat/completions"), (_, "/models"), (_, "/user/balance"):
+        case (_, "/chat/completions"), (_, "/beta/chat/completions"), (_, "/models"), (_, "/user/balance"):
             respond(context, status: 405, body: Self.error("Method \(head.method) is not allowed on \(path)"))
         default:
-            respond(context, status: 404, body: Self.error("No endpoint \(path). This emulator serves POST /chat/completions, GET /models and GET /user/balance."))
+            respond(context, status: 404, body: Self.error("No endpoint \(path). This emulator serves POST /chat/completions, POST /beta/chat/completions, GET /models and GET /user/balance."))
         }
     }
 
-    private func chat(_ context: ChannelHandlerContext, authorization: String?) {
+    private func chat(_ context: ChannelHandlerContext, authorization: String?, beta: Bool = false) {
         let bytes = Array(body.readableBytesView)
         let wantsStream = Self.wantsStream(bytes)
         let loop = context.eventLoop
@@ -80,7 +82,7 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
         let started = limiter.acquire(on: loop) { [self] in
             keepAliveTask?.cancel()
             let engine = self.engine
-            threadPool.runIfActive(eventLoop: loop) { engine.complete(body: bytes, authorization: authorization) }
+            threadPool.runIfActive(eventLoop: loop) { engine.complete(body: bytes, authorization: authorization, beta: beta) }
                 .whenComplete { result in
                     let context = boundContext.value
                     switch result {

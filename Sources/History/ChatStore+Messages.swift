@@ -32,6 +32,20 @@ extension ChatStore {
         }
     }
 
+    public func reopenReply(_ id: MessageID) throws {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE message SET state = 'streaming', state_detail = NULL, writer_pid = ?
+                WHERE id = ? AND role = 'assistant' AND state IN ('complete', 'interrupted')
+                  AND ordinal = (SELECT MAX(ordinal) FROM message AS other WHERE other.conversation_id = message.conversation_id)
+                """, arguments: [ProcessLiveness.currentPID, id.rawValue])
+            if db.changesCount == 0 {
+                throw StoreError(.invalidState, path: path,
+                                 message: "Message \(id) is not a finished reply at the end of its conversation; it cannot be continued.")
+            }
+        }
+    }
+
     /// Checkpoints text that arrived since the last call: `content` and `reasoning` are
     /// appended to what is stored. One UPDATE by primary key, no fsync (WAL, NORMAL); meant
     /// to be called at most every ~250 ms while streaming. Empty deltas are fine.

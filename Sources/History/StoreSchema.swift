@@ -51,6 +51,10 @@ enum StoreSchema {
         migrator.registerMigration("v7: attached documents of a conversation") { db in
             try db.execute(sql: attachments)
         }
+        // Named without a number: other branches add migrations too (GRDB orders by registration).
+        migrator.registerMigration("balance_readings") { db in
+            try db.execute(sql: balanceReadings)
+        }
         return migrator
     }
 
@@ -70,6 +74,22 @@ enum StoreSchema {
             PRIMARY KEY (conversation_id, position)
         );
         CREATE INDEX conversation_attachment_by_hash ON conversation_attachment(hash);
+        """
+
+    /// Account balance readings (docs/DECISIONS.md 74), compared with the ledger's cost
+    /// of the requests between two of them.
+    static let balanceReadings = """
+        CREATE TABLE balance_reading (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            time DATETIME NOT NULL,
+            endpoint_host TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            total DOUBLE NOT NULL,
+            granted DOUBLE,
+            topped_up DOUBLE,
+            resolution DOUBLE NOT NULL
+        );
+        CREATE INDEX balance_reading_by_time ON balance_reading(endpoint_host, time);
         """
 
     static let v1 = """

@@ -78,7 +78,8 @@ struct AskBatch {
         } else if let problem = result.usageProblem {
             Terminal.errorLine("cachechat: question \(index + 1): usage not understood (\(problem)): its tokens and cost are not counted")
         } else if let usage = result.reply.usage {
-            var line = UsageLine.text(usage: usage, cost: result.cost, model: result.reply.model ?? model, secondsToFirstToken: nil)
+            var line = UsageLine.text(usage: usage, cost: result.cost, model: result.reply.model ?? model, secondsToFirstToken: nil,
+                                      pricing: runner.prices.pricingNote(model: model, at: runner.clock.now(), currency: runner.currency))
             line = line.replacingOccurrences(of: "cachechat: ", with: "cachechat: question \(index + 1): ", options: .anchored)
             if let ending = ReplyEnding.note(result.reply, maxTokens: maxTokens) { line += " · " + ending }
             Terminal.errorLine(line)

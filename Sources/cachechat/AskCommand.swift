@@ -44,6 +44,18 @@ struct AskCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Thinking mode: on or off (default: the model's own default).", valueName: "on|off"))
     var thinking: ThinkingSwitch?
 
+    @Option(help: ArgumentHelp("Reasoning effort of a thinking request: low, high or max (default: `effort =` in config.toml, else the server's). max changes the prompt from its first token, so it misses the cache of a conversation sent without it.",
+                               valueName: "low|high|max"))
+    var effort: ReasoningEffort?
+
+    @Flag(name: .customLong("json-object"), help: "JSON output: send response_format json_object (the prompt must ask for JSON). An empty reply exits with 12.")
+    var jsonObject = false
+
+    @Option(name: .customLong("max-cost"), parsing: .unconditional, help: ArgumentHelp(
+        "Refuse (exit 13) a request whose prompt, at the cache-miss price, plus --max-tokens of output would cost more than X (in the configured currency) (\(NumberRanges.maxCost)).",
+        valueName: "X"), transform: NumberRanges.maxCost.transform)
+    var maxCost: Double?
+
     @Option(name: .customLong("max-tokens"), parsing: .unconditional,
             help: ArgumentHelp("Upper bound on completion tokens, reasoning included (\(NumberRanges.maxTokens)).", valueName: "N"),
             transform: NumberRanges.maxTokens.transform)
@@ -100,12 +112,24 @@ struct AskCommand: ParsableCommand {
     @Flag(name: .customLong("continue"), help: "Continue the most recent conversation.")
     var continueLast = false
 
+    @Flag(name: .customLong("continue-reply"), help: """
+        Continue the last reply (of --conversation ID, else the most recent conversation) where it was cut \
+        (max_tokens) or stopped, with DeepSeek's chat prefix completion (beta base URL); no prompt is read.
+        """)
+    var continueReply = false
+
     @Option(name: .customLong("conversation"), parsing: .unconditional,
             help: ArgumentHelp("Continue the conversation with this id (see `cachechat history list`).", valueName: "ID"),
             transform: NumberRanges.conversationID.transform)
     var conversationID: Int64?
 
     func validate() throws {
+        if continueReply {
+            if prompt != nil || questionsFile != nil || !files.isEmpty || fewShot != nil || system != nil {
+                throw ValidationError("--continue-reply continues the last reply; it takes no prompt, --questions, -f, --fewshot or --system.")
+            }
+            if noSave { throw ValidationError("--continue-reply continues a stored reply; it cannot be used with --no-save.") }
+        }
         if continueLast && conversationID != nil { throw ValidationError("Use --continue or --conversation, not both.") }
         if noSave && (continueLast || conversationID != nil) {
             throw ValidationError("--no-save cannot continue a stored conversation.")
@@ -128,6 +152,7 @@ struct AskCommand: ParsableCommand {
         // `ask | head`: a closed pipe is an error to report once the reply is stored, not a
         // signal that kills the process mid-reply.
         signal(SIGPIPE, SIG_IGN)
+        if continueReply { return try runContinuation() }
         let set = try loadFewShotSet()
         var loader = AttachmentLoader()
         let attachments: [Attachment]
@@ -158,12 +183,13 @@ struct AskCommand: ParsableCommand {
         // A continued conversation keeps its model and thinking mode unless flags say otherwise.
         let model = connection.model == nil ? restored?.model ?? settings.model : settings.model
         var state = restored ?? ConversationState(model: model, thinking: config.defaultThinking(profile: settings.profile),
-                                                  systemPrompt: system)
+                                                  reasoningEffort: config.effort, systemPrompt: system)
         state.model = model
         if let set {
             // Both modes start every request with the set's exact prefix; `--pinned` only
             // differs once there is more than one round (the TUI keeps the history after it).
-            state = ConversationState(model: model, thinking: state.thinking, fewShot: set, fewShotMode: .pinned)
+            state = ConversationState(model: model, thinking: state.thinking, reasoningEffort: state.reasoningEffort,
+                                      fewShot: set, fewShotMode: .pinned)
             try? FewShotLibrary(environment: ProcessInfo.processInfo.environment).archive(set)
             if !json {
                 Terminal.errorLine("cachechat: few-shot set `\(set.name)` (\(set.shots.count) shots, version \(set.contentVersion)"
@@ -171,12 +197,22 @@ struct AskCommand: ParsableCommand {
             }
         }
         if let thinking { state.thinking = thinking == .on }
+        // The effort is a setting, not stored with a conversation (DECISIONS 72).
+        if restored != nil { state.reasoningEffort = config.effort }
+        if let effort { state.reasoningEffort = effort }
         if !attachments.isEmpty { state.attachments = attachments }
         let runner = RequestRunner(transport: CurlTransport(), history: store, endpoint: endpoint,
                                    prices: PriceTable.builtIn.overriding(with: config.priceOverrides),
                                    currency: config.currency ?? .usd, tokenizer: DeepSeekTokenizer.shared)
-        try checkAttachments(state, questions: questions, prices: runner.prices, currency: runner.currency)
-        let options = RequestOptions(stream: !noStream, maxTokens: maxTokens, temperature: temperature, userID: settings.userID)
+        try checkAttachments(state, questions: questions, prices: runner.prices, currency: runner.currency, models: config.models)
+        let options = RequestOptions(stream: !noStream, maxTokens: maxTokens, temperature: temperature, userID: settings.userID,
+                                     jsonObject: jsonObject)
+        if let maxCost {
+            try checkMaxCost(maxCost, state: state, questions: questions, runner: runner)
+        }
+        if !json, let warning = effortSwitchWarning(state, question: question, store: store, prices: runner.prices, currency: runner.currency) {
+            Terminal.errorLine("cachechat: warning: \(warning)")
+        }
         if questionsFile != nil {
             let kind = cacheModel?.kind ?? localServer?.configuration.cacheModel
                 ?? CachePredictor.defaultCacheModel(forModel: state.model)
@@ -189,7 +225,15 @@ struct AskCommand: ParsableCommand {
         let printer = ReplyPrinter(json: json, showReasoning: showReasoning, stream: !noStream)
         let deadline = timeout ?? config.timeout ?? 1800
         let outcome = AskRunner(runner: runner, printer: printer, timeout: deadline).run(question, in: &state, options: options)
-        printer.finish(outcome: outcome, model: state.model, maxTokens: maxTokens)
+        let pricing = runner.prices.pricingNote(model: state.model, at: runner.clock.now(), currency: runner.currency)
+        if jsonObject, outcome.error == nil, outcome.reply.content.allSatisfy(\.isWhitespace) {
+            // DeepSeek's JSON mode answers spaces when the model produced no JSON: not a success.
+            var failed = outcome
+            failed.error = APIError.emptyJSONReply()
+            printer.finish(outcome: failed, model: state.model, maxTokens: maxTokens, pricing: pricing)
+            throw ExitStatus.emptyJSON
+        }
+        printer.finish(outcome: outcome, model: state.model, maxTokens: maxTokens, pricing: pricing)
         if let failure = Terminal.outputFailure {
             // The reply was stored as it streamed; only printing it failed.
             Terminal.errorLine("cachechat: the reply could not be written to standard output (\(String(cString: strerror(failure))))"
@@ -197,6 +241,82 @@ struct AskCommand: ParsableCommand {
             throw ExitStatus.output
         }
         if let error = outcome.error { throw ExitStatus(error) }
+    }
+
+    /// `--continue-reply`: the stored conversation's last reply, continued.
+    private func runContinuation() throws {
+        let (settings, config) = try connection.resolveWithConfig()
+        guard let store = HistoryStore.openForWriting() else { throw CLIError.usage("--continue-reply needs the history, which cannot be opened.") }
+        guard var state = try HistoryStore.conversation(in: store, id: conversationID, continueLast: true) else {
+            throw CLIError.usage("There is no conversation to continue yet.")
+        }
+        guard let last = state.messages.last, last.role == .assistant, last.isSent else {
+            throw CLIError.usage("Conversation \(state.id.map { String($0.rawValue) } ?? "") does not end with a reply to continue.")
+        }
+        if connection.model != nil { state.model = settings.model }
+        if let thinking { state.thinking = thinking == .on }
+        state.reasoningEffort = effort ?? config.effort
+        let endpoint: Endpoint
+        var localServer: LocalEmulator? = nil
+        if let baseURL = settings.baseURL {
+            endpoint = Endpoint(baseURL: baseURL, apiKey: settings.apiKey, keySource: settings.keySource, displayName: settings.profile)
+        } else {
+            let local = try LocalEmulator.start()
+            localServer = local
+            endpoint = local.endpoint
+            if !json { Terminal.errorLine(LocalEmulator.notice) }
+        }
+        defer { localServer?.stop() }
+        let runner = RequestRunner(transport: CurlTransport(), history: store, endpoint: endpoint,
+                                   prices: PriceTable.builtIn.overriding(with: config.priceOverrides),
+                                   currency: config.currency ?? .usd, tokenizer: DeepSeekTokenizer.shared)
+        let options = RequestOptions(stream: !noStream, maxTokens: maxTokens, temperature: temperature, userID: settings.userID,
+                                     jsonObject: jsonObject)
+        let printer = ReplyPrinter(json: json, showReasoning: showReasoning, stream: !noStream)
+        let outcome = AskRunner(runner: runner, printer: printer, timeout: timeout).continueReply(in: state, options: options)
+        printer.finish(outcome: outcome, model: state.model, maxTokens: maxTokens,
+                       pricing: runner.prices.pricingNote(model: state.model, at: runner.clock.now(), currency: runner.currency))
+        if let error = outcome.error { throw ExitStatus(error) }
+    }
+
+    /// `--max-cost`: the longest question's prompt at the cache-miss price (no hit is
+    /// assumed: this process has no cache prediction to trust) plus --max-tokens of output.
+    private func checkMaxCost(_ limit: Double, state: ConversationState, questions: [String], runner: RequestRunner) throws {
+        let template = ChatTemplate(tokenizer: DeepSeekTokenizer.shared)
+        let longest = questions.max { $0.utf8.count < $1.utf8.count } ?? ""
+        var plan = RequestPlan(state, question: .draft(longest), renderer: template)
+        plan.prediction = CachePredictor.Prediction(hitTokens: 0, missTokens: plan.prompt.ids.count, cost: nil)
+        let now = runner.clock.now()
+        guard let worst = CostGuard.worstCase(plan: plan, maxTokens: maxTokens, prices: runner.prices, currency: runner.currency, at: now) else {
+            Terminal.errorLine("cachechat: --max-cost cannot be checked: \(runner.prices.pricingNote(model: state.model, at: now, currency: runner.currency) ?? "no price"). Nothing was sent.")
+            throw ExitStatus.overBudget
+        }
+        guard worst > limit else { return }
+        let reasons = CostGuard.reasons(plan: plan, previousModel: nil, prices: runner.prices, currency: runner.currency, at: now)
+        Terminal.errorLine("cachechat: this request could cost up to \(Formatting.money(worst, currency: runner.currency)), above --max-cost "
+            + "\(Formatting.money(limit, currency: runner.currency)) (no cache hit assumed"
+            + (maxTokens == nil ? "; output not counted without --max-tokens" : "; \(Formatting.grouped(maxTokens!)) output tokens") + "): "
+            + reasons.joined(separator: "; ") + ". Nothing was sent.")
+        throw ExitStatus.overBudget
+    }
+
+    /// Switching a continued conversation to or from `max` effort changes the prompt from
+    /// its first token: said before sending, with what the whole prompt then costs.
+    private func effortSwitchWarning(_ state: ConversationState, question: String, store: ChatStore?, prices: PriceTable,
+                                     currency: Currency) -> String? {
+        guard let id = state.id, let store,
+              let last = try? store.recentLedgerEntries(LedgerFilter(conversation: id), limit: 1).last?.plan else { return nil }
+        let before: ReasoningEffort? = last.thinking ? last.effort.flatMap(ReasoningEffort.init(rawValue:)) : nil
+        let after = state.settings().renderedEffort
+        guard (before == .max) != (after == .max) else { return nil }
+        let plan = RequestPlan(state, question: .draft(question), renderer: ChatTemplate(tokenizer: DeepSeekTokenizer.shared))
+        let tokens = plan.prompt.ids.count
+        var text = "reasoning effort \(before?.rawValue ?? "default") → \(after?.rawValue ?? "default") changes the prompt "
+            + "from its first token: all \(Formatting.grouped(tokens)) prompt tokens miss the cache"
+        if let price = prices.price(model: state.model, at: Date(), currency: currency) {
+            text += " (about \(Formatting.money(Double(tokens) * price.prices.cacheMiss / 1_000_000, currency: currency)))"
+        }
+        return text
     }
 
     private func loadFewShotSet() throws -> FewShotSet? {
@@ -238,13 +358,14 @@ struct AskCommand: ParsableCommand {
 
     /// Before anything is sent: every attachment's size, the context window, and, for a
     /// continued conversation, attached files that changed on disk since.
-    private func checkAttachments(_ state: ConversationState, questions: [String], prices: PriceTable, currency: Currency) throws {
+    private func checkAttachments(_ state: ConversationState, questions: [String], prices: PriceTable, currency: Currency,
+                                  models: ModelCatalog) throws {
         guard !state.attachments.isEmpty else { return }
         let template = ChatTemplate(tokenizer: DeepSeekTokenizer.shared)
         let longest = questions.max { $0.utf8.count < $1.utf8.count } ?? ""
         let plan = RequestPlan(state, question: .draft(longest), renderer: template)
         let limit = ProcessInfo.processInfo.environment["CACHECHAT_CONTEXT_LIMIT"].flatMap(Int.init)
-            ?? ContextLimits.builtIn.limit(forModel: state.model)
+            ?? models.model(state.model).contextWindow
         do {
             try plan.attachmentsFit(limit: limit)
         } catch {
@@ -277,6 +398,11 @@ struct AskCommand: ParsableCommand {
         }
         return text
     }
+}
+
+/// `--effort`: DeepSeek's other names (`minimal`, `medium`, `xhigh`, `ultra`) are mapped too.
+extension ReasoningEffort: ExpressibleByArgument {
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
 
 enum ThinkingSwitch: String, ExpressibleByArgument {

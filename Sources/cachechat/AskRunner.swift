@@ -75,6 +75,30 @@ struct AskRunner {
                           usageProblem: result.usageProblem)
     }
 
+    /// `--continue-reply`: the conversation's last reply carries on where it was cut (chat
+    /// prefix completion on the beta base URL); the stored reply grows in place.
+    func continueReply(in state: ConversationState, options: RequestOptions) -> AskOutcome {
+        InterruptSignal.install()
+        let plan = RequestPlan(state, question: .continueLastReply, options: options,
+                               renderer: ChatTemplate(tokenizer: DeepSeekTokenizer.shared))
+        let printer = self.printer
+        let run = runner.start(plan) { event in
+            if case .delta(let content, let reasoning) = event {
+                if !reasoning.isEmpty { printer.stream(.reasoning(reasoning)) }
+                if !content.isEmpty { printer.stream(.content(content)) }
+            }
+        }
+        runner.wait(for: run) {
+            let signalled = runner.transport.poll(timeout: 1, extraFD: InterruptSignal.readEnd)
+            if signalled && InterruptSignal.drain() { runner.cancel(run) }
+        }
+        let result = run.result!
+        if let problem = result.saveProblem { Terminal.errorLine("cachechat: warning: \(problem)") }
+        return AskOutcome(reply: result.reply, error: result.error, secondsToFirstToken: result.secondsToFirstToken,
+                          totalSeconds: result.totalSeconds, cost: result.cost, conversation: state.id,
+                          usageProblem: result.usageProblem)
+    }
+
     /// Takes a turn that failed before any of its reply arrived back out of the history:
     /// the conversation it started, or its question and failed reply in a continued one.
     /// `ask` has no retry key, so a kept question would only be sent again, unanswered, in

@@ -12,7 +12,8 @@ struct Cachechat: ParsableCommand {
             CACHECHAT_MODEL, then $XDG_CONFIG_HOME/cachechat/config.toml. See README.md.
             """,
         version: "cachechat 0.1.0",
-        subcommands: [ChatCommand.self, AskCommand.self, FewShotCommand.self, ServeCommand.self, TokenizeCommand.self, StatsCommand.self, HistoryCommand.self],
+        subcommands: [ChatCommand.self, AskCommand.self, FewShotCommand.self, ServeCommand.self, TokenizeCommand.self, StatsCommand.self,
+                      HistoryCommand.self, PricesCommand.self, ModelsCommand.self, BalanceCommand.self],
         defaultSubcommand: ChatCommand.self
     )
 

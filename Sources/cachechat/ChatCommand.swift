@@ -102,6 +102,14 @@ struct ChatCommand: ParsableCommand {
         appEnvironment.brokenThemes = themes.broken
         appEnvironment.fetchModels = true
         appEnvironment.warmupWait = localServer?.configuration.cache.constructDelay ?? 2
+        appEnvironment.defaultEffort = config.effort
+        appEnvironment.fetchBalance = true
+        appEnvironment.confirmAbove = config.confirmAbove
+        appEnvironment.budget = config.budget
+        appEnvironment.models = config.models
+        appEnvironment.defaultFollowsEndpoint = connection.model == nil && (environment["CACHECHAT_MODEL"] ?? "").isEmpty
+            && settings.profile.flatMap({ config.profiles[$0]?.model }) == nil && config.topLevel?.model == nil
+            && config.model == nil && remembered.model == nil
         appEnvironment.editorCommand = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
 
         let terminal = CursesTerminal()

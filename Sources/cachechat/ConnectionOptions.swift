@@ -11,7 +11,7 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("api-key"), help: "API key (prefer DEEPSEEK_API_KEY: flags are visible to other users in ps).")
     var apiKey: String?
 
-    @Option(help: "Model id (default: CACHECHAT_MODEL, the profile's model, or deepseek-v4-flash).")
+    @Option(help: "Model id (default: CACHECHAT_MODEL, the profile's model, or deepseek-flash).")
     var model: String?
 
     @Option(help: "A profile from config.toml (default: CACHECHAT_PROFILE or the file's `profile`).")

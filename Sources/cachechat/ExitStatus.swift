@@ -19,6 +19,10 @@ struct ExitStatus: Error, Equatable {
     static let malformed = ExitStatus(code: 10)
     /// Standard output could not be written (full disk, closed pipe); the reply is stored.
     static let output = ExitStatus(code: 11)
+    /// `--json-object`: the reply was empty or only whitespace (the model produced no JSON).
+    static let emptyJSON = ExitStatus(code: 12)
+    /// `--max-cost`: the request could cost more than allowed; nothing was sent.
+    static let overBudget = ExitStatus(code: 13)
     static let interrupted = ExitStatus(code: 130)
 
     init(code: Int32) { self.code = code }

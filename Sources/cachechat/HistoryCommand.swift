@@ -96,6 +96,9 @@ enum Dates {
         return formatter.string(from: date)
     }
 
+    /// "2026-11-26T23:07:00Z".
+    static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+
     static func pad(_ text: String, _ width: Int) -> String {
         let clean = TerminalSanitizer.clean(text)
         return clean.count >= width ? String(clean.prefix(width)) : clean + String(repeating: " ", count: width - clean.count)

@@ -77,4 +77,6 @@ enum NumberRanges {
     static let parallel = NumberRange<Int>(1...64)
     static let warmupWait = NumberRange<Double>(0...600)
     static let timeout = NumberRange<Double>(1...86_400)
+    static let chargeFactor = NumberRange<Double>(0...100)
+    static let maxCost = NumberRange<Double>(0...1_000_000)
 }

@@ -50,7 +50,7 @@ final class ReplyPrinter {
     /// one, on a terminal and in a pipe alike, so nothing printed after it is glued to it),
     /// then errors and the usage line on stderr, or the one `--json` object.
     /// `maxTokens` is the request's limit, named when the reply was cut by it.
-    func finish(outcome: AskOutcome, model: String, maxTokens: Int?) {
+    func finish(outcome: AskOutcome, model: String, maxTokens: Int?, pricing: String? = nil) {
         let reply = outcome.reply
         let cost = outcome.cost
         if json {
@@ -70,7 +70,7 @@ final class ReplyPrinter {
                 + (outcome.conversation.map { " · conversation \($0)" } ?? "")
         } else if let usage = reply.usage {
             line = UsageLine.text(usage: usage, cost: cost, model: reply.model ?? model,
-                                  secondsToFirstToken: outcome.secondsToFirstToken)
+                                  secondsToFirstToken: outcome.secondsToFirstToken, pricing: pricing)
                 + (outcome.conversation.map { " · conversation \($0)" } ?? "")
         } else if outcome.error == nil {
             line = "cachechat: the server reported no token usage for this reply"
@@ -84,7 +84,8 @@ final class ReplyPrinter {
 
 /// The one-line summary on stderr after a reply.
 enum UsageLine {
-    static func text(usage: Usage, cost: Cost?, model: String, secondsToFirstToken: Double?) -> String {
+    /// `pricing`: `PriceTable.pricingNote` (peak or off-peak and until when, or why no cost).
+    static func text(usage: Usage, cost: Cost?, model: String, secondsToFirstToken: Double?, pricing: String? = nil) -> String {
         var parts: [String] = []
         var prompt = "\(usage.resolvedPromptTokens.map(Formatting.grouped) ?? "?") prompt tokens"
         if let hit = usage.resolvedCacheHitTokens, let miss = usage.resolvedCacheMissTokens {
@@ -104,8 +105,9 @@ enum UsageLine {
             var text = Formatting.money(cost.amount, currency: cost.currency)
             if cost.saved > 0 { text += " (saved \(Formatting.money(cost.saved, currency: cost.currency)))" }
             parts.append(text)
+            if let pricing { parts.append(pricing) }
         } else {
-            parts.append("no price known for \(model)")
+            parts.append(pricing ?? "no price known for \(model)")
         }
         if let secondsToFirstToken { parts.append(String(format: "first token %.2f s", secondsToFirstToken)) }
         return "cachechat: " + parts.joined(separator: " · ")

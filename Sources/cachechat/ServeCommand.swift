@@ -144,6 +144,14 @@ struct EmulatorOptions: ParsableArguments {
             help: "A file of fault plans, one per line, reread before each request (changing it restarts their counting).")
     var faultFile: String?
 
+    @Option(name: .customLong("balance-currency"), help: "The account's currency: USD or CNY (requests are charged their built-in price in it).")
+    var balanceCurrency: CurrencyArgument = .USD
+
+    @Option(name: .customLong("charge-factor"), parsing: .unconditional,
+            help: ArgumentHelp("Charge each request its price times X (\(NumberRanges.chargeFactor); default 1), to test reconciliation.", valueName: "X"),
+            transform: NumberRanges.chargeFactor.transform)
+    var chargeFactor: Double = 1
+
     func configuration() throws -> EmulatorConfiguration {
         let plans: [FaultPlan]
         do {
@@ -159,6 +167,8 @@ struct EmulatorOptions: ParsableArguments {
             dataDirectory: directory, tokensPerSecond: speed, replyTokens: replyTokens,
             usagePlacement: usageChunk.placement, faults: plans, maxConcurrent: maxConcurrent)
         configuration.faultFile = faultFile
+        configuration.balanceCurrency = balanceCurrency.currency
+        configuration.chargeFactor = chargeFactor
         return configuration
     }
 }
@@ -166,6 +176,11 @@ struct EmulatorOptions: ParsableArguments {
 enum CacheModelKindArgument: String, ExpressibleByArgument {
     case v3, v4
     var kind: CacheModelKind { self == .v3 ? .v3 : .v4 }
+}
+
+enum CurrencyArgument: String, ExpressibleByArgument {
+    case USD, CNY
+    var currency: Currency { self == .USD ? .usd : .cny }
 }
 
 enum UsagePlacementArgument: String, ExpressibleByArgument {

@@ -18,11 +18,14 @@ struct StatsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only requests from this day on (YYYY-MM-DD or an ISO 8601 time).", valueName: "DATE"))
     var since: String?
 
-    @Option(help: "Group by day, model or document (the attached documents a request carried).")
+    @Option(help: "Group by day, model, period (peak, off-peak, flat price: when the request was sent) or document (the attached documents a request carried).")
     var by: StatsGrouping?
 
     @Flag(help: "Print JSON.")
     var json = false
+
+    @Flag(help: "List the balance readings (cachechat balance, the TUI's panel) with what the account was charged between two and what the ledger says.")
+    var reconcile = false
 
     @Flag(help: "Print CSV.")
     var csv = false
@@ -40,6 +43,12 @@ struct StatsCommand: ParsableCommand {
             filter.since = date
         }
         let store = try HistoryStore.openForReading()
+        if reconcile {
+            let readings = try store.balanceReadings(endpointHost: nil, limit: 1_000).filter { filter.since == nil || $0.time >= filter.since! }
+            let ledger = readings.isEmpty ? [] : try store.ledgerEntries(LedgerFilter(since: readings[0].time))
+            Terminal.write(ReconcileText.text(readings, checks: BalanceCheck.checks(readings, ledger: ledger), json: json))
+            return
+        }
         let rows: [StatsSummary]
         if let by {
             rows = try store.stats(filter, by: by)
@@ -92,6 +101,41 @@ enum StatsTable {
             if let exact = row.prediction.exactShare, let error = row.prediction.meanAbsoluteError {
                 lines.append("\(indent)prediction          \(Formatting.percent(exact)) exact, mean error \(Int(error.rounded())) tokens over \(row.prediction.requests) requests")
             }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// `stats --reconcile`: one line (or JSON object) per balance reading.
+enum ReconcileText {
+    static func text(_ readings: [BalanceReading], checks: [BalanceCheck?], json: Bool) -> String {
+        if json {
+            let objects: [[String: Any]] = zip(readings, checks).map { reading, check in
+                var object: [String: Any] = ["time": Dates.iso(reading.time), "endpoint_host": reading.endpointHost,
+                                             "currency": reading.currency, "total_balance": reading.total]
+                object["granted_balance"] = reading.granted ?? NSNull()
+                object["topped_up_balance"] = reading.toppedUp ?? NSNull()
+                object["charged"] = check.map { $0.charged as Any } ?? NSNull()
+                object["ledger_cost"] = check?.ledgerCost ?? NSNull()
+                object["requests"] = check?.requests ?? NSNull()
+                object["mismatch"] = check?.isMismatch ?? false
+                return object
+            }
+            let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])) ?? Data("[]".utf8)
+            return String(decoding: data, as: UTF8.self) + "\n"
+        }
+        guard !readings.isEmpty else { return "No balance readings yet: `cachechat balance` takes one (so does the chat client).\n" }
+        var lines: [String] = []
+        for (reading, check) in zip(readings, checks) {
+            var line = "\(Dates.iso(reading.time))  \(reading.endpointHost)  \(reading.currency)  \(reading.text())"
+            if let check {
+                let currency = Currency(rawValue: reading.currency.uppercased())
+                func money(_ amount: Double) -> String { currency.map { Formatting.money(amount, currency: $0) } ?? "\(amount)" }
+                line += "  · charged \(money(check.charged)) over \(check.requests) request(s)"
+                line += check.ledgerCost.map { ", ledger \(money($0))" } ?? ", ledger: not comparable (another currency or no price)"
+                if let message = check.message { line += "  ⚠ " + message }
+            }
+            lines.append(line)
         }
         return lines.joined(separator: "\n") + "\n"
     }

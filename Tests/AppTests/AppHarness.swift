@@ -28,8 +28,10 @@ final class AppHarness {
          respond: ((HTTPRequest) -> [InMemoryTransport.Step])? = nil,
          history sharedHistory: InMemoryHistory? = nil, remembered: InMemoryRememberedStateStore? = nil,
          themesEnvironment: [String: String]? = nil, editorCommand: String? = nil,
-         fetchModels: Bool = false) throws {
-        let clock = ManualClock(date: Self.start, uptime: 1_000)
+         fetchModels: Bool = false, options: RequestOptions = RequestOptions(), currency: Currency = .usd,
+         defaultFollowsEndpoint: Bool = false, fetchBalance: Bool = false, confirmAbove: Double? = nil, budget: Budget? = nil,
+         start: Date = AppHarness.start) throws {
+        let clock = ManualClock(date: start, uptime: 1_000)
         self.clock = clock
         history = sharedHistory ?? InMemoryHistory(now: { clock.now() })
         engine = EmulatorEngine(configuration: configuration, clock: { clock.now().timeIntervalSince1970 })
@@ -39,10 +41,15 @@ final class AppHarness {
                                   versionsDirectory: folder.url.appendingPathComponent("versions").path)
         let themes = ThemeCatalog.load(environment: themesEnvironment ?? ["HOME": folder.url.path, "XDG_CONFIG_HOME": folder.url.path], preferred: nil)
         var environment = AppEnvironment(endpointName: "local emulator", endpointIdentity: "test", maskedKey: "sk-…test",
-                                         cacheModel: configuration.cacheModel, defaultModel: model, defaultThinking: defaultThinking,
+                                         cacheModel: configuration.cacheModel, currency: currency, options: options,
+                                         defaultModel: model, defaultThinking: defaultThinking,
                                          contextLimit: contextLimit, themeNames: themes.names, timeZone: TimeZone(identifier: "UTC")!)
         if let editorCommand { environment.editorCommand = editorCommand }
         environment.fetchModels = fetchModels
+        environment.defaultFollowsEndpoint = defaultFollowsEndpoint
+        environment.fetchBalance = fetchBalance
+        environment.confirmAbove = confirmAbove
+        environment.budget = budget
         let endpoint = Endpoint(baseURL: "http://emulator.test", apiKey: "sk-app-test-key", keySource: nil, displayName: "local emulator")
         session = HeadlessSession(width: width, height: height, clock: clock, transport: transport, history: history,
                                   environment: environment, endpoint: endpoint, themes: themes, fewShots: fewShots)

@@ -106,7 +106,7 @@ struct AskAttachmentTests {
         // No server: the request must never be sent (a base URL nothing listens on).
         let result = try run(["ask", "-f", doc, "hi"], in: home, baseURL: "http://127.0.0.1:9", extra: ["CACHECHAT_CONTEXT_LIMIT": "4000"])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("rules.md is ") && result.stderr.contains("over deepseek-v4-flash's context window of 4,000 tokens. Nothing was sent"),
+        #expect(result.stderr.contains("rules.md is ") && result.stderr.contains("over deepseek-flash's context window of 4,000 tokens. Nothing was sent"),
                 "\(result.stderr)")
     }
 

@@ -250,7 +250,7 @@ struct AskCommandTests {
             output = 100000
             currency = "CNY"
             """.write(to: configDirectory.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
-        let result = try ask(["--json", "--profile", "main", "Hi"], server: nil, home: home)
+        let result = try ask(["--json", "--profile", "main", "--model", DeepSeekEvents.model, "Hi"], server: nil, home: home)
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let object = try json(result.stdout)
         #expect(object["currency"] as? String == "CNY")

@@ -13,11 +13,11 @@ import Testing
         let table = PriceTable.builtIn.overriding(with: rows)
         // Before `from`: the built-in row.
         #expect(table.price(model: "deepseek-v4-flash", at: Self.time("2026-09-15T02:00:00Z"), currency: .usd)?.prices.cacheMiss == 0.3)
-        // From it: the override, peak and off-peak.
-        let peak = try #require(table.price(model: "deepseek-v4-flash", at: Self.time("2026-10-06T02:00:00Z"), currency: .usd))
+        // From it: the override, peak and off-peak (Tuesday 13 October: after National Day).
+        let peak = try #require(table.price(model: "deepseek-v4-flash", at: Self.time("2026-10-13T02:00:00Z"), currency: .usd))
         #expect(peak.prices == TokenPrices(cacheHit: 0.01, cacheMiss: 0.2, output: 1))
         #expect(peak.note == "configured price")
-        let offPeak = try #require(table.price(model: "deepseek-v4-flash", at: Self.time("2026-10-06T12:00:00Z"), currency: .usd))
+        let offPeak = try #require(table.price(model: "deepseek-v4-flash", at: Self.time("2026-10-13T12:00:00Z"), currency: .usd))
         #expect(offPeak.prices.cacheMiss == 0.05)
         // An override without `from` applies always; a model the table did not know gets a price.
         #expect(table.price(model: "my-local-model", at: Self.time("2020-01-01T00:00:00Z"), currency: .cny)?.prices.output == 2)

@@ -8,7 +8,7 @@ import Testing
 struct MigrationTests {
     @Test func migratesAnEmptyFileToTheCurrentSchema() throws {
         let fixture = try StoreFixture()
-        #expect(try fixture.store.appliedMigrations() == ["v1: conversations, messages, request ledger", "v2: few-shot mode of a conversation", "v3: history cut for cache-aware truncation", "v4: what each request carried, and estimated usage", "v5: usage that made no sense, kept out of totals", "v6: full-text index of titles and messages", "v7: attached documents of a conversation"])
+        #expect(try fixture.store.appliedMigrations() == ["v1: conversations, messages, request ledger", "v2: few-shot mode of a conversation", "v3: history cut for cache-aware truncation", "v4: what each request carried, and estimated usage", "v5: usage that made no sense, kept out of totals", "v6: full-text index of titles and messages", "v7: attached documents of a conversation", "balance_readings"])
         // The search index's own shadow tables (`message_text_data`, ...) are FTS5's business.
         let tables = try fixture.store.read { db in
             try String.fetchAll(db, sql: """
@@ -16,7 +16,7 @@ struct MigrationTests {
                 ORDER BY name
                 """)
         }
-        #expect(tables == ["attachment_text", "conversation", "conversation_attachment", "conversation_text", "grdb_migrations", "message", "message_text", "request"])
+        #expect(tables == ["attachment_text", "balance_reading", "conversation", "conversation_attachment", "conversation_text", "grdb_migrations", "message", "message_text", "request"])
         #expect(try fixture.store.read(SearchIndex.isInstalled), "this SQLite has FTS5 with the trigram tokenizer")
         let indexes = try fixture.store.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
@@ -44,7 +44,7 @@ struct MigrationTests {
         let conversation = try fixture.conversation()
         try fixture.store.appendMessage(to: conversation.id, content: "hello")
         let again = try fixture.reopen()
-        #expect(try again.appliedMigrations().count == 7)
+        #expect(try again.appliedMigrations().count == 8)
         #expect(try again.messages(in: conversation.id).map(\.content) == ["hello"])
     }
 
@@ -77,7 +77,7 @@ struct MigrationV2Tests {
         }
         try queue.close()
         let store = try ChatStore(path: path)
-        #expect(try store.appliedMigrations().count == 7)
+        #expect(try store.appliedMigrations().count == 8)
         let conversation = try #require(try store.listConversations().first?.conversation)
         #expect(conversation.title == "old")
         #expect(conversation.fewShotMode == nil)

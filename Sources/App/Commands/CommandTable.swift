@@ -57,6 +57,14 @@ extension AppLogic {
                    completions: { _, _ in ["on", "off"] }) { logic, state, argument in
             logic.setThinking(&state, argument)
         },
+        AppCommand(name: "effort", arguments: "low|high|max", summary: "reasoning effort of thinking requests (max misses the cache once)",
+                   completions: { _, _ in ["low", "high", "max"] }) { logic, state, argument in
+            logic.setEffort(&state, argument)
+        },
+        AppCommand(name: "json", arguments: "on|off", summary: "ask for JSON objects (response_format json_object)",
+                   completions: { _, _ in ["on", "off"] }) { logic, state, argument in
+            logic.setJSONMode(&state, argument)
+        },
         AppCommand(name: "system", arguments: "TEXT", summary: "set the system prompt (empty clears it)") { logic, state, argument in
             logic.setSystemPrompt(&state, argument)
         },
@@ -83,6 +91,9 @@ extension AppLogic {
         AppCommand(name: "truncate", arguments: "[now]", summary: "cut old history once, cache-friendly (now: even below the limit)",
                    completions: { _, _ in ["now"] }) { logic, state, argument in
             logic.showTruncationPlan(&state, force: argument == "now")
+        },
+        AppCommand(name: "continue", summary: "continue the last reply where it was cut or stopped (DeepSeek beta prefix completion)") { logic, state, _ in
+            logic.continueReply(&state)
         },
         AppCommand(name: "regen", aliases: ["regenerate"], summary: "regenerate the last reply (after a failure: retry)",
                    keys: [.function(5)]) { logic, state, _ in

@@ -17,7 +17,7 @@ extension AppLogic {
 
     func setModel(_ state: inout AppState, _ name: String) -> [Effect] {
         guard !name.isEmpty else {
-            info(&state, "Model: \(state.conversation.model). /model ID switches (Tab lists the known ones).")
+            showModelPicker(&state)
             return []
         }
         guard name != state.conversation.model else {
@@ -27,7 +27,7 @@ extension AppLogic {
         state.conversation.model = name
         var change = "Model: \(name). Each model has its own cache."
         if !environment.knownModels.contains(name) {
-            change += " cachechat does not know it: prompts are counted as DeepSeek V4's; a server without it answers Model Not Exist."
+            change += " cachechat does not know it (\(ModelCatalog.assumption)); a server without it answers Model Not Exist."
         }
         if environment.prices.price(model: name, at: clock.now(), currency: environment.currency) == nil {
             change += " No price is known for it: tokens are shown without cost."
@@ -57,6 +57,43 @@ extension AppLogic {
             : "Thinking off.")
         state.remembered.thinking = .init(wanted, changed: clock.now())
         return persistRules(state) + [.saveRemembered(state.remembered)]
+    }
+
+    /// `/effort low|high|max`: the reasoning effort of this conversation and the next ones
+    /// this session. Switching to or from max changes the prompt from its first token, so
+    /// the warning says how much of the cache the next request loses and what that costs.
+    func setEffort(_ state: inout AppState, _ argument: String) -> [Effect] {
+        let current = state.conversation.reasoningEffort
+        guard let wanted = ReasoningEffort(argument: argument) else {
+            info(&state, "Reasoning effort: \(current?.rawValue ?? "the server's default (high)"). Use /effort low, high or max.")
+            return []
+        }
+        state.effort = wanted
+        guard wanted != current else {
+            info(&state, "The reasoning effort is already \(wanted.rawValue).")
+            return []
+        }
+        state.conversation.reasoningEffort = wanted
+        var change = "Reasoning effort: \(wanted.rawValue)."
+        if !state.conversation.settings().effectiveThinking { change += " It applies when thinking is on (/thinking on)." }
+        ruleChanged(&state, change)
+        return []
+    }
+
+    /// `/json on|off`: requests ask for a JSON object; an empty reply is then reported as an error.
+    func setJSONMode(_ state: inout AppState, _ argument: String) -> [Effect] {
+        switch argument.lowercased() {
+        case "on": state.jsonObject = true
+        case "off": state.jsonObject = false
+        default:
+            info(&state, "JSON mode is \(state.jsonObject ? "on" : "off"). Use /json on or /json off.")
+            return []
+        }
+        repredict(&state)
+        info(&state, state.jsonObject
+            ? "JSON mode on: say \"json\" in your message and show the object you want; an empty reply is an error."
+            : "JSON mode off.")
+        return []
     }
 
     func setSystemPrompt(_ state: inout AppState, _ text: String) -> [Effect] {

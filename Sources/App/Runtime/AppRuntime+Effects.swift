@@ -87,6 +87,15 @@ extension AppRuntime {
                 let recent = try id.map { try history.recentLedgerEntries(LedgerFilter(conversation: $0), limit: 60) } ?? []
                 return .totals(conversation: conversation, allTime: try history.ledgerTotals(LedgerFilter()), recent: recent)
             }
+            if logic.environment.budget != nil {
+                attempt("Could not read the ledger") {
+                    let starts = Budget.periodStarts(at: clock.now(), timeZone: logic.environment.timeZone)
+                    let currency = logic.environment.currency.rawValue
+                    let today = try history.ledgerTotals(LedgerFilter(since: starts.day)).cost(in: currency)?.cost ?? 0
+                    let month = try history.ledgerTotals(LedgerFilter(since: starts.month)).cost(in: currency)?.cost ?? 0
+                    return .spent(today: today, month: month)
+                }
+            }
         case .listConversations:
             attempt("Could not list the conversations") {
                 .conversationList(try history.listConversations(includeArchived: false, limit: AppLogic.conversationListLimit))
@@ -146,6 +155,15 @@ extension AppRuntime {
                     }
                 case .retrying, .failed: break
                 }
+            }
+        case .fetchBalance:
+            let call = BalanceCall(endpoint: runner.endpoint, transport: transport)
+            let currency = logic.environment.currency.rawValue
+            call.start(now: { [clock] in clock.now() }) { [weak self] result in
+                guard let self, case .success(let balance) = result else { return }
+                let readings = balance.readings(at: clock.now(), endpointHost: Endpoint.host(of: runner.endpoint.baseURL))
+                guard let reading = readings.first(where: { $0.currency.uppercased() == currency }) ?? readings.first else { return }
+                dispatch(.result(.balance(Self.reconcile(reading, history: history))))
             }
         case .saveRemembered(let remembered):
             if let problem = rememberedStore.save(remembered) { dispatch(.result(.warning(problem))) }
@@ -296,5 +314,17 @@ extension AppRuntime {
             return
         }
         attempt("Few-shot sets") { try body(fewShots) }
+    }
+
+    /// Keeps `reading` and compares it with the previous one of the same account and
+    /// currency over the ledger's requests in between.
+    static func reconcile(_ reading: BalanceReading, history: ChatHistory) -> BalanceStatus {
+        let previous = (try? history.balanceReadings(endpointHost: reading.endpointHost, limit: 50))?
+            .last { $0.currency == reading.currency }
+        _ = try? history.recordBalance(reading)
+        guard let previous, let ledger = try? history.ledgerEntries(LedgerFilter(since: previous.time, until: reading.time)) else {
+            return BalanceStatus(reading: reading, mismatch: nil)
+        }
+        return BalanceStatus(reading: reading, mismatch: BalanceCheck(from: previous, to: reading, ledger: ledger).message)
     }
 }

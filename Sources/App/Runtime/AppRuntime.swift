@@ -81,6 +81,7 @@ public final class AppRuntime {
         }
         let (remembered, problem) = rememberedStore.load()
         state.remembered = remembered
+        state.endpointModels = remembered.endpointModels?[logic.environment.endpointIdentity] ?? []
         refreshFewShotNames()
         if let problem { dispatch(.result(.warning(problem))) }
         perform(.openLatest)
@@ -89,6 +90,10 @@ public final class AppRuntime {
         StartupTrace.mark("first frame")
         StartupTrace.flush()
         if logic.environment.fetchModels { perform(.fetchModels) }
+        if logic.environment.fetchBalance {
+            state.balanceRequestedAt = clock.uptime()
+            perform(.fetchBalance)
+        }
     }
 
     /// Runs until quit.

@@ -21,6 +21,9 @@ public struct RememberedState: Codable, Equatable, Sendable {
     public var theme: Stamped<String>?
     public var thinking: Stamped<Bool>?
     public var model: Stamped<String>?
+    /// The model ids each endpoint listed last (`GET /models`), by endpoint identity: the
+    /// picker and completion have them at once, and offline.
+    public var endpointModels: [String: [String]]?
     /// Unsent drafts by conversation (`RememberedState.draftKey`).
     public var drafts: [String: String] = [:]
 

@@ -60,6 +60,10 @@ public final class RequestRunner {
         fileprivate var call: ChatCall?
         fileprivate var firstByteUptime: Double?
         fileprivate var firstTokenUptime: Double?
+        /// A continued reply's text before this request (chat prefix completion): the stored
+        /// reply and the result are this followed by what arrives.
+        fileprivate var continuedContent = ""
+        fileprivate var continuedReasoning = ""
         fileprivate var pendingContent = ""
         fileprivate var pendingReasoning = ""
         fileprivate var lastCheckpoint: Double
@@ -156,7 +160,21 @@ public final class RequestRunner {
         let run = Run(plan: plan, startedAt: clock.now(), uptime: clock.uptime(), onEvent: onEvent)
         inFlight[ObjectIdentifier(run)] = run
         var saveProblem: String?
-        if let history, let conversation = plan.conversation {
+        let continued = plan.continuedReply
+        if let continued {
+            // Chat prefix completion: the reply grows in its own row (both requests are in
+            // the ledger, the reply is stored once).
+            run.continuedContent = continued.message.content
+            run.continuedReasoning = continued.message.reasoningContent ?? ""
+            if let history, let id = continued.id.messageID {
+                do {
+                    try history.reopenReply(id)
+                    run.replyID = id
+                } catch {
+                    saveProblem = "The reply cannot be saved: \(error)"
+                }
+            }
+        } else if let history, let conversation = plan.conversation {
             do {
                 run.replyID = try history.beginReply(in: conversation, model: plan.settings.model)
             } catch {
@@ -165,7 +183,7 @@ public final class RequestRunner {
         }
         onEvent(.started(replyID: run.replyID, saveProblem: saveProblem))
         do {
-            run.call = try ChatCall(request: ChatRequest(plan: plan), endpoint: endpoint, transport: transport,
+            run.call = try ChatCall(request: ChatRequest(plan: plan), endpoint: continued == nil ? endpoint : endpoint.beta, transport: transport,
                                     connectTimeout: connectTimeout, idleTimeout: idleTimeout, retry: retry) {
                 [weak self, unowned run] event in self?.handle(event, of: run)
             }
@@ -277,6 +295,12 @@ public final class RequestRunner {
             usageProblem: usageProblem)
         var stored: StoredMessage?
         var saveProblem: String?
+        var reply = reply
+        let continuing = run.plan.continuedReply != nil
+        if continuing {
+            reply.content = run.continuedContent + reply.content
+            reply.reasoningContent = run.continuedReasoning + reply.reasoningContent
+        }
         if let history {
             do {
                 let reasoning = reply.reasoningContent.isEmpty ? nil : reply.reasoningContent
@@ -289,6 +313,10 @@ public final class RequestRunner {
                                                            ledger: entry) ?? entry
                     case .connectionLost:
                         entry = try history.interruptReply(id, reason: "connection lost", content: reply.content,
+                                                           reasoning: reasoning, ledger: entry) ?? entry
+                    case .failed(let error) where continuing:
+                        // The reply it continued stays as it was, cut; the failure is in the ledger.
+                        entry = try history.interruptReply(id, reason: "continuation failed: \(error.message)", content: reply.content,
                                                            reasoning: reasoning, ledger: entry) ?? entry
                     case .failed(let error):
                         entry = try history.failReply(id, message: error.message, content: reply.content, ledger: entry) ?? entry

@@ -50,6 +50,23 @@ public struct AppState {
     public static let logLimit = 500
     /// Model ids the endpoint listed (`GET /models`), for Tab completion.
     public var endpointModels: [String] = []
+    /// The reasoning effort chosen with `/effort` this session (nil: config.toml's `effort`).
+    public var effort: ReasoningEffort?
+    /// `/json on`: requests ask for a JSON object (`response_format`).
+    public var jsonObject = false
+    /// What the ledger says was spent today and this month (with a `[budget]`).
+    public var spent: (today: Double, month: Double)?
+    /// The wall-clock minute the panel's peak line was last updated for (it ticks by the minute).
+    public var pricingMinute: Int?
+    /// The draft's cost was confirmed (`confirm_above`): the next Enter sends it.
+    public var sendConfirmed = false
+    /// The last balance reading and what comparing it with the ledger found.
+    public var balance: BalanceStatus?
+    /// Uptime of the last balance request, and when the next one is due (once a minute at most).
+    public var balanceRequestedAt: Double?
+    public var balanceDue: Double?
+    /// The model new conversations use when the endpoint's list moved the default.
+    public var endpointDefaultModel: String?
     /// The few-shot sets in the library, for Tab completion (refreshed by the runtime).
     public var fewShotNames: [String] = []
     /// Choices and drafts kept between runs (loaded at start, saved when they change).
@@ -171,10 +188,12 @@ public enum PendingAction: Equatable, Sendable {
     /// `@path` words named these files: attach them and send, send without, or cancel.
     case attachMentions([Attachment], skipped: [String], then: PendingSend)
     case quit
+    /// Send the draft although its predicted cost is above `confirm_above`.
+    case confirmSend
 }
 
 /// What the list overlay lists.
-public enum ListPurpose: Equatable, Sendable { case conversations, fewShots }
+public enum ListPurpose: Equatable, Sendable { case conversations, fewShots, models }
 
 /// Ledger numbers for the panel: this conversation, all time, and its recent requests.
 public struct PanelTotals: Equatable, Sendable {
@@ -200,5 +219,17 @@ public struct PanelTotals: Equatable, Sendable {
         var summary = summary
         for entry in entries { summary.add(entry) }
         return summary
+    }
+}
+
+/// The account's balance as the panel shows it.
+public struct BalanceStatus: Equatable, Sendable {
+    public var reading: BalanceReading
+    /// "account charged $0.0140, ledger says $0.0121 — prices may be out of date".
+    public var mismatch: String?
+
+    public init(reading: BalanceReading, mismatch: String?) {
+        self.reading = reading
+        self.mismatch = mismatch
     }
 }

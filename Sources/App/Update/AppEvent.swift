@@ -72,6 +72,9 @@ public enum Effect {
     case editInEditor(String)
     /// `GET /models`, in the background; nothing is said when it fails (offline is fine).
     case fetchModels
+    /// `GET /user/balance`, kept as a reading and compared with the ledger; nothing is said
+    /// when it fails (an endpoint without it, offline).
+    case fetchBalance
     /// Writes what is remembered between runs (choices, drafts).
     case saveRemembered(RememberedState)
     /// Mouse reports on (scrolling with the wheel) or off (the terminal selects text).
@@ -152,6 +155,10 @@ public enum EffectResult {
     case failure(String)
     /// The endpoint's model ids.
     case models([String])
+    /// The ledger's cost today and this month, in the display currency (`[budget]`).
+    case spent(today: Double, month: Double)
+    /// A balance reading and its comparison with the ledger.
+    case balance(BalanceStatus)
     /// The editor closed: its text (nil when the draft stays as it was) and why not.
     case editedDraft(String?, problem: String?)
     /// A problem worth reading whole (a broken theme file): a dialog, not the status bar.

@@ -21,6 +21,8 @@ public struct AppEnvironment {
     public var defaultModel: String
     /// Thinking mode of a new conversation (nil: the model's default).
     public var defaultThinking: Bool?
+    /// Reasoning effort of thinking requests (`effort =` in config.toml; nil: the server's).
+    public var defaultEffort: ReasoningEffort?
     /// Overrides the model's context window for truncation (CACHECHAT_CONTEXT_LIMIT).
     public var contextLimit: Int?
     public var themeNames: [String]
@@ -37,6 +39,19 @@ public struct AppEnvironment {
     /// Ask the endpoint which models it serves (`GET /models`) after the first frame, for
     /// Tab completion. Off in tests that script every request.
     public var fetchModels = false
+    /// The default model was not chosen by a flag, the environment or a file: when the
+    /// endpoint's `GET /models` does not list it, new conversations use the first of
+    /// `ModelCatalog.defaultPreference` it does list.
+    public var defaultFollowsEndpoint = false
+    /// Read the account's balance (`GET /user/balance`) at start and after requests, at
+    /// most once a minute, for the panel and the reconciliation with the ledger.
+    public var fetchBalance = false
+    /// Ask before sending a request whose predicted cost is above this (`confirm_above`).
+    public var confirmAbove: Double?
+    /// The model table with config.toml's `[models."ID"]` overrides.
+    public var models: ModelCatalog = .builtIn
+    /// Daily / monthly spending limits (`[budget]`), as meters in the panel.
+    public var budget: Budget?
     /// Theme files that could not be used, by name, with the problem (file:line: what).
     public var brokenThemes: [String: String] = [:]
     /// Times on screen are in this zone (tests pin UTC).
@@ -58,7 +73,7 @@ public struct AppEnvironment {
         self.defaultThinking = defaultThinking
         self.contextLimit = contextLimit
         self.themeNames = themeNames
-        self.knownModels = knownModels ?? ModelTemplates.table.keys.sorted()
+        self.knownModels = knownModels ?? ModelCatalog.builtIn.ids
         self.crashTestEnabled = crashTestEnabled
         self.timeZone = timeZone
     }
@@ -86,8 +101,9 @@ public final class AppLogic {
     }
 
     /// A conversation with nothing in it yet, with the configured model and thinking mode.
-    public func emptyConversation(systemPrompt: String? = nil) -> ConversationState {
-        ConversationState(model: environment.defaultModel, thinking: environment.defaultThinking, systemPrompt: systemPrompt)
+    public func emptyConversation(systemPrompt: String? = nil, model: String? = nil) -> ConversationState {
+        ConversationState(model: model ?? environment.defaultModel, thinking: environment.defaultThinking,
+                          reasoningEffort: environment.defaultEffort, systemPrompt: systemPrompt)
     }
 
     var now: Double { clock.uptime() }
@@ -119,6 +135,8 @@ public final class AppLogic {
     /// notice expiry, the spinner.
     func tick(_ state: inout AppState) -> [Effect] {
         var effects: [Effect] = []
+        if let due = pricingMinuteDue(state), now >= due { state.pricingMinute = Self.minute(clock.now()) }
+        if let due = state.balanceDue, now >= due, state.turn == nil { effects += refreshBalance(&state) }
         if let due = state.predictionDue, now >= due {
             state.predictionDue = nil
             updateDraft(&state)
@@ -146,8 +164,23 @@ public final class AppLogic {
         if let expires = state.notice?.expires { times.append(expires) }
         if state.isBusy { times.append(state.lastSpinnerTick + 0.1) }
         if let wake = state.batch?.scheduler.nextWakeUp { times.append(wake) }
+        if let due = state.balanceDue { times.append(due) }
+        // The panel's "off-peak in 2 h 13 m" counts down by the minute, and flips on time.
+        if let due = pricingMinuteDue(state) { times.append(due) }
         return times.min()
     }
+
+    /// When the panel's peak line next changes its text: the next wall-clock minute after
+    /// the one it was last drawn for (nil for a model without peak pricing).
+    func pricingMinuteDue(_ state: AppState) -> Double? {
+        let date = clock.now()
+        guard environment.prices.price(model: state.conversation.model, at: date, currency: environment.currency)?.hasPeakPricing == true
+        else { return nil }
+        guard let shown = state.pricingMinute else { return now }
+        return now + Double(shown + 1) * 60 - date.timeIntervalSince1970
+    }
+
+    static func minute(_ date: Date) -> Int { Int((date.timeIntervalSince1970 / 60).rounded(.down)) }
 
     // MARK: - Notices
 
@@ -210,9 +243,16 @@ public final class AppLogic {
             ?? CachePredictor(model: model, kind: environment.cacheModel, prices: environment.prices, currency: environment.currency)
     }
 
+    /// The configured options with this session's `/json` choice.
+    func requestOptions(_ state: AppState) -> RequestOptions {
+        var options = environment.options
+        options.jsonObject = state.jsonObject
+        return options
+    }
+
     /// The plan of `question` in the current conversation, with its predicted hit.
     func plan(_ state: AppState, question: RequestPlan.Question, conversation: ConversationState? = nil) -> RequestPlan {
-        let plan = RequestPlan(conversation ?? state.conversation, question: question, options: environment.options, renderer: renderer)
+        let plan = RequestPlan(conversation ?? state.conversation, question: question, options: requestOptions(state), renderer: renderer)
         return plan.predicted(by: predictor(state, model: plan.settings.model), now: clock.now().timeIntervalSince1970,
                               hashes: hashes(for: plan.prompt.ids))
     }
@@ -240,7 +280,7 @@ public final class AppLogic {
 
     /// The context window truncation plans against.
     func contextLimit(model: String) -> Int {
-        environment.contextLimit ?? ContextLimits.builtIn.limit(forModel: model)
+        environment.contextLimit ?? environment.models.model(model).contextWindow
     }
 
     func truncationPolicy(model: String) -> TruncationPolicy {

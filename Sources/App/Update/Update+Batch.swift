@@ -127,7 +127,7 @@ extension AppLogic {
         batch.scheduler.finished(now: now)
         state.batch = batch
         flushBatch(&state)
-        return batchStep(&state) + finishBatchIfDone(&state) + [.refreshTotals(state.conversation.id)]
+        return batchStep(&state) + finishBatchIfDone(&state) + [.refreshTotals(state.conversation.id)] + refreshBalance(&state)
     }
 
     /// Entries that ended, in order, join the conversation (question, then answer).

@@ -73,8 +73,13 @@ extension AppLogic {
         let held = cachedNow(state)
         let next = plan(state, question: .draft("")).prediction?.hitTokens ?? 0
         if held > next {
+            var cost = ""
+            if let price = environment.prices.price(model: state.conversation.model, at: clock.now(), currency: environment.currency) {
+                let extra = Double(held - next) * (price.prices.cacheMiss - price.prices.cacheHit) / 1_000_000
+                cost = " (about \(Formatting.money(extra, currency: environment.currency)) more than hits)"
+            }
             warn(&state, "\(change) The next request reuses \(Formatting.grouped(next)) of the \(Formatting.grouped(held)) "
-                 + "tokens the cache holds from the last one: \(Formatting.grouped(held - next)) will miss.")
+                 + "tokens the cache holds from the last one: \(Formatting.grouped(held - next)) will miss\(cost).")
         } else {
             info(&state, change)
         }

@@ -103,6 +103,16 @@ extension AppLogic {
                 state.overlay = .dialog(dialog)
             }
         case .list(var list):
+            if state.listPurpose == .models {
+                let result = list.handle(event)
+                if result.contains(.confirm), let item = list.selectedItem {
+                    state.overlay = nil
+                    guard isIdle(&state) else { return [] }
+                    return setModel(&state, item.id)
+                }
+                state.overlay = result.contains(.cancel) ? nil : .list(list)
+                return []
+            }
             if state.listPurpose == .fewShots {
                 if let item = list.selectedItem, let effects = handleFewShotListKey(&state, event, item: item) { return effects }
                 let result = list.handle(event)
@@ -180,6 +190,9 @@ extension AppLogic {
         guard choice == 0 else { return [] }
         switch action {
         case .quit: return quitNow(&state)
+        case .confirmSend:
+            state.sendConfirmed = true
+            return submit(&state)
         case .deleteConversation(let id): return [.deleteConversation(id)]
         case .deleteFewShot(let name): return [.fewShotFile(.delete(name))]
         case .fork(let id): return fork(&state, at: id)

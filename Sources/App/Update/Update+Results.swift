@@ -8,6 +8,8 @@ extension AppLogic {
         case .opened(let conversation, let lastRequest, let recent, let problem):
             stashDraft(&state)
             state.conversation = conversation
+            // The effort is a setting of the session, not stored with a conversation.
+            state.conversation.reasoningEffort = state.effort ?? environment.defaultEffort
             restoreDraft(&state)
             resetConversationView(&state)
             state.scrollToBottom = true
@@ -18,7 +20,8 @@ extension AppLogic {
             return [.refreshTotals(conversation.id)]
         case .openedEmpty:
             stashDraft(&state)
-            state.conversation = emptyConversation(systemPrompt: state.conversation.systemPrompt)
+            state.conversation = emptyConversation(systemPrompt: state.conversation.systemPrompt, model: state.endpointDefaultModel)
+            if let effort = state.effort { state.conversation.reasoningEffort = effort }
             restoreDraft(&state)
             resetConversationView(&state)
             return [.refreshTotals(nil)]
@@ -81,8 +84,17 @@ extension AppLogic {
         case .renamed(let id, let title):
             if state.conversation.id == id { state.conversation.record?.title = title }
             info(&state, "Renamed to “\(TerminalSanitizer.clean(title))”.")
+        case .balance(let status):
+            state.balance = status
+        case .spent(let today, let month):
+            state.spent = (today, month)
         case .models(let ids):
             state.endpointModels = ids
+            followEndpointDefault(&state, listed: ids)
+            if state.remembered.endpointModels?[environment.endpointIdentity] != ids {
+                state.remembered.endpointModels = (state.remembered.endpointModels ?? [:]).merging([environment.endpointIdentity: ids]) { $1 }
+                return [.saveRemembered(state.remembered)]
+            }
         case .editedDraft(let text, let problem):
             guard let text else {
                 info(&state, problem ?? "The draft is unchanged.")
@@ -199,6 +211,34 @@ extension AppLogic {
         return { name, version in
             guard let current, current.name == name, current.contentVersion == version else { return nil }
             return current
+        }
+    }
+
+    /// A balance request now, or (within a minute of the last) when the minute is over.
+    func refreshBalance(_ state: inout AppState) -> [Effect] {
+        guard environment.fetchBalance else { return [] }
+        if let last = state.balanceRequestedAt, now - last < Self.balanceInterval {
+            state.balanceDue = last + Self.balanceInterval
+            return []
+        }
+        state.balanceDue = nil
+        state.balanceRequestedAt = now
+        return [.fetchBalance]
+    }
+
+    static let balanceInterval = 60.0
+
+    /// The default model when the endpoint does not list it (`defaultFollowsEndpoint`):
+    /// an empty conversation on the default moves to the endpoint's preferred id.
+    func followEndpointDefault(_ state: inout AppState, listed: [String]) {
+        guard environment.defaultFollowsEndpoint, !listed.contains(environment.defaultModel) else { return }
+        let preferred = ModelCatalog.preferredDefault(listed: listed)
+        guard preferred != environment.defaultModel else { return }
+        state.endpointDefaultModel = preferred
+        if state.conversation.messages.isEmpty, state.conversation.id == nil,
+           state.conversation.model == environment.defaultModel {
+            state.conversation.model = preferred
+            info(&state, "Model: \(preferred) (this endpoint does not list \(environment.defaultModel)).")
         }
     }
 }

@@ -19,9 +19,10 @@ extension AppLogic {
     }
 
     /// Saves the question (creating the stored conversation, with its attachments, when it
-    /// has none yet); the send follows once it is saved.
+    /// has none yet); the send follows once it is saved. `confirm_above` asks first.
     func saveQuestion(_ state: inout AppState, _ question: String) -> [Effect] {
         guard state.turn == nil, state.batch == nil else { return [] }
+        if askBeforeSending(&state, question: question) { return [] }
         let conversation = state.conversation
         let create = conversation.id == nil
             ? conversation.newRecordSettings(title: ConversationState.title(for: question), endpointName: environment.endpointName)
@@ -30,6 +31,25 @@ extension AppLogic {
         state.nextUnsavedSerial += 1
         return [.saveQuestion(text: question, conversation: conversation.id, create: create,
                               ordinal: conversation.nextOrdinal, serial: serial, attachments: conversation.attachments)]
+    }
+
+    /// `confirm_above`: a question predicted to cost more opens a dialog that says why;
+    /// "Send" sends it as it is.
+    func askBeforeSending(_ state: inout AppState, question: String) -> Bool {
+        defer { state.sendConfirmed = false }
+        guard let limit = environment.confirmAbove, !state.sendConfirmed else { return false }
+        let plan = plan(state, question: .draft(question))
+        guard let cost = plan.prediction?.cost, cost.amount > limit else { return false }
+        let reasons = CostGuard.reasons(plan: plan, previousModel: state.exchange?.plan.settings.model,
+                                        prices: environment.prices, currency: environment.currency, at: clock.now())
+        state.pending = .confirmSend
+        state.overlay = .dialog(Dialog(
+            title: "Send for about \(Formatting.money(cost.amount, currency: cost.currency))?",
+            message: "The prompt is predicted to cost \(Formatting.money(cost.amount, currency: cost.currency)), above confirm_above "
+                + "(\(Formatting.money(limit, currency: environment.currency))), before any output: "
+                + reasons.joined(separator: "; ") + ".",
+            buttons: ["Send", "Cancel"]))
+        return true
     }
 
     /// The question is in the conversation (saved or not): send it.
@@ -54,6 +74,28 @@ extension AppLogic {
         state.turn = TurnState(token: token, plan: plan, startedAt: clock.now(), startedUptime: now)
         state.lastSpinnerTick = now
         state.notice = nil  // the last turn's outcome no longer describes what is on screen
+        return [.send(plan, token: token)]
+    }
+
+    /// `/continue`: the last reply, cut at max_tokens or stopped, carries on where it ended
+    /// (chat prefix completion on the beta base URL): the prompt and the partial reply are a
+    /// cached prefix, only the tail is new; the parts are stored as one reply.
+    func continueReply(_ state: inout AppState) -> [Effect] {
+        guard isIdle(&state) else { return [] }
+        guard let last = state.conversation.messages.last, last.role == .assistant, last.isSent else {
+            info(&state, "There is no reply to continue: /continue carries on the last reply after it was cut (max_tokens) or stopped.")
+            return []
+        }
+        let plan = plan(state, question: .continueLastReply)
+        state.conversation.messages.removeLast()
+        let token = state.nextTurnToken
+        state.nextTurnToken += 1
+        var turn = TurnState(token: token, plan: plan, startedAt: clock.now(), startedUptime: now)
+        turn.content.append(last.content)
+        if let reasoning = last.reasoningContent { turn.reasoning.append(reasoning) }
+        state.turn = turn
+        state.lastSpinnerTick = now
+        state.notice = nil
         return [.send(plan, token: token)]
     }
 
@@ -134,7 +176,7 @@ extension AppLogic {
         let reply = replyMessage(&state, turn, result)
         state.conversation.messages.append(reply)
         learn(&state, from: turn, result, reply: reply)
-        announce(&state, result)
+        announce(&state, result, jsonObject: turn.plan.settings.options.jsonObject)
         if state.pending == .quit, case .dialog(var dialog)? = state.overlay {
             // The question was about a reply in flight; it has ended.
             dialog.message = "The reply has ended and is saved. Quit?"
@@ -143,9 +185,8 @@ extension AppLogic {
         // Something may have been typed while the reply streamed: predict it now.
         state.predictionDue = state.editor.isEmpty ? nil : now
         state.draft = nil
-        return [.refreshTotals(state.conversation.id)]
+        return [.refreshTotals(state.conversation.id)] + refreshBalance(&state)
     }
-
 
     /// The cache marks, the predictor, the reused-prefix tally and the unsaved totals learn
     /// from a request that ended (a turn, or one `/each` question).
@@ -204,13 +245,17 @@ extension AppLogic {
     }
 
     /// The status bar's word on how the turn ended.
-    private func announce(_ state: inout AppState, _ result: TurnResult) {
+    private func announce(_ state: inout AppState, _ result: TurnResult, jsonObject: Bool) {
         if let problem = result.saveProblem {
             fail(&state, problem + " The reply stays on screen until you leave this conversation; /copy copies it.")
             return
         }
         if let problem = result.usageProblem {
             warn(&state, "The server's usage was not understood (\(problem)): this request's tokens and cost are not counted.")
+            return
+        }
+        if jsonObject, result.outcome == .completed, result.reply.content.allSatisfy(\.isWhitespace) {
+            fail(&state, APIError.emptyJSONReply().message + " (/json off leaves JSON mode.)")
             return
         }
         switch result.outcome {

@@ -10,7 +10,8 @@ extension AppView {
             lastRequest = CachePanelModel.LastRequest(hitTokens: last.hitTokens ?? 0, missTokens: last.missTokens ?? 0,
                                                       outputTokens: last.completionTokens ?? 0,
                                                       timeToFirstToken: last.secondsToFirstToken, estimated: last.estimated,
-                                                      cost: last.currency == currency.rawValue ? last.cost : nil)
+                                                      cost: last.currency == currency.rawValue ? last.cost : nil,
+                                                      reasoningTokens: last.reasoningTokens)
         }
         let ratios = state.totals.recentShown.compactMap { entry -> Double? in
             guard let hit = entry.hitTokens, let prompt = entry.promptTokens, prompt > 0, !entry.estimated else { return nil }
@@ -40,6 +41,12 @@ extension AppView {
             prediction: prediction, predictionPending: state.isBusy && !state.editor.isEmpty,
             warnings: logic.draftWarnings(state), note: logic.draftNote(state), currencySymbol: currency.symbol)
         model.documents = documents
+        model.pricing = environment.prices.pricingNote(model: state.conversation.model, at: logic.clock.now(), currency: currency)
+        model.balance = state.balance.map { "balance " + $0.reading.text() }
+        model.balanceMismatch = state.balance?.mismatch
+        if let budget = environment.budget, let spent = state.spent {
+            (model.budgetMeters, model.budgetWarnings) = budget.lines(spentToday: spent.today, spentThisMonth: spent.month, currency: currency)
+        }
         return model
     }
 
@@ -54,6 +61,8 @@ extension AppView {
         var left: [StatusBarModel.Item] = [StatusBarModel.Item(TerminalSanitizer.clean(environment.endpointName), accent: true),
                                            StatusBarModel.Item(TerminalSanitizer.clean(conversation.model)),
                                            StatusBarModel.Item(conversation.settings().effectiveThinking ? "thinking on" : "thinking off")]
+        // The cache is partitioned per user_id: say which partition requests go to.
+        if let user = environment.options.userID { left.append(StatusBarModel.Item("user " + TerminalSanitizer.clean(user))) }
         if let title = conversation.record?.title { left.append(StatusBarModel.Item(TerminalSanitizer.clean(title))) }
         if let reason = state.historyOffReason { left.append(StatusBarModel.Item("history off: \(TerminalSanitizer.clean(reason))")) }
         if let countdown = state.turn?.retryCountdown(now: now) {

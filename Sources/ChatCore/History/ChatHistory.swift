@@ -52,6 +52,9 @@ public protocol ChatHistory: AnyObject {
                        reasoning: String?, model: String?) throws -> StoredMessage
     /// An empty reply in state `streaming`, written when the request is sent.
     func beginReply(in conversation: ConversationID, model: String) throws -> MessageID
+    /// Opens the conversation's last message, a finished reply, for more text (chat prefix
+    /// completion): its state is streaming again until `completeReply` and friends.
+    func reopenReply(_ id: MessageID) throws
     /// Appends text that arrived since the last checkpoint.
     func appendReplyText(_ id: MessageID, content: String, reasoning: String) throws
     /// Final text, state `complete` and the ledger row, in one transaction.
@@ -78,6 +81,14 @@ public protocol ChatHistory: AnyObject {
     func recentLedgerEntries(_ filter: LedgerFilter, limit: Int) throws -> [LedgerEntry]
     /// Totals over the rows matching `filter`, without reading them into memory.
     func ledgerTotals(_ filter: LedgerFilter) throws -> StatsSummary
+
+    // MARK: Balance readings
+
+    /// Keeps a reading of the account's balance (`cachechat balance`, the TUI's panel).
+    @discardableResult
+    func recordBalance(_ reading: BalanceReading) throws -> BalanceReading
+    /// The `limit` most recent readings (of `endpointHost` when given), oldest first.
+    func balanceReadings(endpointHost: String?, limit: Int) throws -> [BalanceReading]
 }
 
 /// Which ledger rows a query covers. Empty means all of them.

@@ -14,6 +14,7 @@ public final class InMemoryHistory: ChatHistory {
     private var nextConversation: Int64 = 1
     private var nextMessage: Int64 = 1
     private var nextRequest: Int64 = 1
+    private var readings: [BalanceReading] = []
     private let now: () -> Date
 
     /// When set, every write fails with this message (a full disk, a read-only file).
@@ -195,6 +196,19 @@ public final class InMemoryHistory: ChatHistory {
         return id
     }
 
+    public func reopenReply(_ id: MessageID) throws {
+        try checkWritable()
+        guard var message = messagesByID[id], message.role == .assistant, order[message.conversation]?.last == id else {
+            throw HistoryFailure("Message \(id) is not the last reply of its conversation; it cannot be continued.")
+        }
+        switch message.state {
+        case .complete, .interrupted: break
+        default: throw HistoryFailure("Message \(id) is not a finished reply; it cannot be continued.")
+        }
+        message.state = .streaming
+        messagesByID[id] = message
+    }
+
     public func appendReplyText(_ id: MessageID, content: String, reasoning: String) throws {
         try checkWritable()
         var message = try streamingMessage(id)
@@ -257,6 +271,18 @@ public final class InMemoryHistory: ChatHistory {
     }
 
     // MARK: Ledger
+
+    public func recordBalance(_ reading: BalanceReading) throws -> BalanceReading {
+        try checkWritable()
+        var recorded = reading
+        recorded.id = Int64(readings.count + 1)
+        readings.append(recorded)
+        return recorded
+    }
+
+    public func balanceReadings(endpointHost: String?, limit: Int) throws -> [BalanceReading] {
+        Array(readings.filter { endpointHost == nil || $0.endpointHost == endpointHost }.sorted { $0.time < $1.time }.suffix(max(0, limit)))
+    }
 
     public func recordRequest(_ entry: LedgerEntry) throws -> LedgerEntry {
         try checkWritable()

@@ -70,6 +70,9 @@ public struct RequestPlan: Sendable, Equatable {
         case draft(String)
         /// The conversation's last user message (a send after it was stored, a regenerate).
         case lastUserMessage
+        /// The conversation's last reply, continued (chat prefix completion): it is sent as
+        /// the last message with `prefix: true`.
+        case continueLastReply
     }
 
     /// Builds the request `conversation` makes when asked `question` with `options`.
@@ -97,6 +100,13 @@ public struct RequestPlan: Sendable, Equatable {
                 history.removeLast()
                 questionItem = Item(id: last.id, message: last.templateMessage, part: .question)
             }
+        case .continueLastReply:
+            if let last = history.last, last.role == .assistant {
+                history.removeLast()
+                var message = last.templateMessage
+                message.prefix = true
+                questionItem = Item(id: last.id, message: message, part: .question)
+            }
         }
         items += history.map { Item(id: $0.id, message: $0.templateMessage, part: .history) }
         if let questionItem { items.append(questionItem) }
@@ -109,6 +119,12 @@ public struct RequestPlan: Sendable, Equatable {
         attachments = conversation.attachments
         historyStart = conversation.asksEachQuestionAlone ? 1 : conversation.historyStart
         prompt = renderer.render(items.map(\.message), settings: settings)
+    }
+
+    /// The reply this plan continues (chat prefix completion): its id and its text so far.
+    public var continuedReply: (id: TranscriptID, message: TemplateMessage)? {
+        guard let last = items.last, last.message.prefix else { return nil }
+        return (last.id, last.message)
     }
 
     /// The messages in request order.
@@ -155,7 +171,10 @@ public struct RequestPlan: Sendable, Equatable {
     /// emulator stores (docs/DECISIONS.md 9).
     public func cacheSequence(replyContent: String, reasoning: String?, template: ChatTemplate) -> CacheSequence {
         let reply = TemplateMessage.assistant(replyContent, reasoning: reasoning.flatMap { $0.isEmpty ? nil : $0 })
-        return template.continuation(of: prompt, messages: messages, reply: reply, family: settings.template.family,
+        // A continued reply (`replyContent` is the whole reply) replaces the prefix it grew from,
+        // as the emulator records it.
+        let history = continuedReply == nil ? messages : Array(messages.dropLast())
+        return template.continuation(of: prompt, messages: history, reply: reply, family: settings.template.family,
                                      thinking: settings.effectiveThinking, reasoningEffort: settings.renderedEffort)
     }
 }

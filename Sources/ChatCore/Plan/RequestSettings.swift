@@ -6,12 +6,17 @@ public struct RequestOptions: Sendable, Equatable, Hashable {
     public var temperature: Double?
     /// Scopes DeepSeek's cache to one end user (`user_id`); from the profile.
     public var userID: String?
+    /// JSON output: `response_format: {"type":"json_object"}`; an empty or whitespace-only
+    /// reply is then an error (DeepSeek's answer when the model produced no JSON).
+    public var jsonObject: Bool
 
-    public init(stream: Bool = true, maxTokens: Int? = nil, temperature: Double? = nil, userID: String? = nil) {
+    public init(stream: Bool = true, maxTokens: Int? = nil, temperature: Double? = nil, userID: String? = nil,
+                jsonObject: Bool = false) {
         self.stream = stream
         self.maxTokens = maxTokens
         self.temperature = temperature
         self.userID = userID
+        self.jsonObject = jsonObject
     }
 }
 

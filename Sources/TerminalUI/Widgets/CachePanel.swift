@@ -47,7 +47,13 @@ public enum CachePanel {
     static func sections(_ m: CachePanelModel, width: Int) -> [(priority: Int, lines: [StyledLine])] {
         let sym = m.currencySymbol
         var out: [(Int, [StyledLine])] = []
-        out.append((0, [title("Cache", width: width)]))
+        var head = [title("Cache", width: width)]
+        if let pricing = m.pricing { head += TextWrap.wrap(StyledLine(pricing, Style(.dimText)), width: width) }
+        if let balance = m.balance { head += TextWrap.wrap(StyledLine(balance, Style(.dimText)), width: width) }
+        if let mismatch = m.balanceMismatch { head += TextWrap.wrap(StyledLine("⚠ " + mismatch, Style(.warning)), width: width) }
+        for meter in m.budgetMeters { head.append(StyledLine(TextWrap.truncate(meter, to: width), Style(.panelValue))) }
+        for warning in m.budgetWarnings { head += TextWrap.wrap(StyledLine("⚠ " + warning, Style(.warning)), width: width) }
+        out.append((0, head))
         if !m.warnings.isEmpty {
             out.append((1, m.warnings.flatMap { TextWrap.wrap(StyledLine("⚠ " + $0, Style(.warning)), width: width) }))
         }
@@ -55,6 +61,11 @@ public enum CachePanel {
             var lines = [title(last.estimated ? "Last request (estimated)" : "Last request", width: width)]
             lines.append(Meter.bar(hit: last.hitTokens, miss: last.missTokens, width: width))
             lines.append(pair("hit", Formatting.grouped(last.hitTokens), .cacheHit, "miss", Formatting.grouped(last.missTokens), .cacheMiss, width: width))
+            // Reasoning is billed as output and dominates thinking requests; the row is
+            // left out otherwise, so a short panel keeps room for the draft.
+            if let reasoning = last.reasoningTokens, reasoning > 0 {
+                lines.append(row("output", Formatting.grouped(last.outputTokens) + " (" + Formatting.grouped(reasoning) + " reasoning)", width: width))
+            }
             if let cost = last.cost { lines.append(row("cost", Formatting.money(cost, symbol: sym), width: width)) }
             lines.append(row("first token", Formatting.duration(last.timeToFirstToken), width: width))
             out.append((2, lines))

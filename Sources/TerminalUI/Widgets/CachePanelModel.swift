@@ -44,10 +44,13 @@ public struct CachePanelModel: Hashable, Sendable {
         public var estimated: Bool
         /// What it cost; nil when the model's price is unknown.
         public var cost: Double?
+        /// Output tokens spent on reasoning (billed as output).
+        public var reasoningTokens: Int?
 
         public init(hitTokens: Int, missTokens: Int, outputTokens: Int, timeToFirstToken: Double? = nil, estimated: Bool = false,
-                    cost: Double? = nil) {
+                    cost: Double? = nil, reasoningTokens: Int? = nil) {
             self.cost = cost
+            self.reasoningTokens = reasoningTokens
             self.hitTokens = hitTokens
             self.missTokens = missTokens
             self.outputTokens = outputTokens
@@ -114,6 +117,16 @@ public struct CachePanelModel: Hashable, Sendable {
     /// Something worth knowing that is not a problem (thinking mode's usual lag).
     public var note: String?
     public var currencySymbol: String
+    /// Which prices apply now and until when ("peak · off-peak in 2 h 13 m"), or why costs
+    /// are missing ("no CNY price published for …"); nil when neither applies.
+    public var pricing: String?
+    /// The account's balance ("balance $109.98 (granted $0.00 · topped up $109.98)").
+    public var balance: String?
+    /// The balance fell by more or less than the ledger says (a warning).
+    public var balanceMismatch: String?
+    /// Budget meters ("today ███░░░░░░░ 32% of $1.00") and warnings at 80% and over.
+    public var budgetMeters: [String] = []
+    public var budgetWarnings: [String] = []
 
     public init(conversation: CacheTotals = CacheTotals(), allTime: CacheTotals = CacheTotals(),
                 lastRequest: LastRequest? = nil, hitRatioHistory: [Double] = [], reusedPrefixes: [ReusedPrefix] = [],

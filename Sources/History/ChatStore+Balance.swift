@@ -1,0 +1,32 @@
+import ChatCore
+import Foundation
+import GRDB
+
+extension ChatStore {
+    @discardableResult
+    public func recordBalance(_ reading: BalanceReading) throws -> BalanceReading {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO balance_reading (time, endpoint_host, currency, total, granted, topped_up, resolution)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [reading.time, reading.endpointHost, reading.currency, reading.total, reading.granted,
+                                 reading.toppedUp, reading.resolution])
+            var recorded = reading
+            recorded.id = db.lastInsertedRowID
+            return recorded
+        }
+    }
+
+    public func balanceReadings(endpointHost: String?, limit: Int) throws -> [BalanceReading] {
+        try read { db in
+            let condition = endpointHost == nil ? "1" : "endpoint_host = ?"
+            let arguments: StatementArguments = endpointHost.map { [$0] } ?? []
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM balance_reading WHERE \(condition) ORDER BY time DESC, id DESC LIMIT \(max(0, limit))",
+                                        arguments: arguments)
+            return rows.reversed().map { row in
+                BalanceReading(id: row["id"], time: row["time"], endpointHost: row["endpoint_host"], currency: row["currency"],
+                               total: row["total"], granted: row["granted"], toppedUp: row["topped_up"], resolution: row["resolution"])
+            }
+        }
+    }
+}

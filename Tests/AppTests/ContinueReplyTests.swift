@@ -1,0 +1,45 @@
+import App
+import ChatCore
+import ChatWire
+import Emulator
+import Foundation
+import TestSupport
+import Testing
+
+/// `/continue`: a reply cut at max_tokens carries on through chat prefix completion (the
+/// beta base URL); the parts are one stored reply, both requests are in the ledger.
+@Suite("Continuing a cut reply")
+struct ContinueReplyTests {
+    @Test func aCutReplyIsContinuedAsOneReplyWithBothRequestsInTheLedger() throws {
+        let harness = try AppHarness(model: "deepseek-flash", defaultThinking: false, options: RequestOptions(maxTokens: 8))
+        harness.start()
+        harness.send(AppHarness.context + " Explain it at length.")
+        let first = try #require(harness.messages.last)
+        #expect(first.role == .assistant && !first.content.isEmpty)
+        harness.send("/continue")
+        #expect(harness.transport.requests.last?.url.hasSuffix("/beta/chat/completions") == true)
+        let body = try #require(harness.transport.requests.last?.body)
+        let request = try ChatRequest.decode(body)
+        #expect(request.messages.last?.prefix == true)
+        #expect(request.messages.last?.content == first.content)
+        // One reply, longer, stored once; two requests, the second reusing the first's prompt.
+        #expect(harness.messages.count == 2)
+        let joined = try #require(harness.messages.last)
+        #expect(joined.content.hasPrefix(first.content) && joined.content.count > first.content.count)
+        #expect(joined.id == first.id)
+        let stored = try harness.history.messages(in: try #require(harness.state.conversation.id))
+        #expect(stored.count == 2 && stored.last?.content == joined.content)
+        let ledger = harness.ledger
+        #expect(ledger.count == 2)
+        #expect(ledger.allSatisfy { $0.message == first.id.messageID })
+        #expect((ledger.last?.hitTokens ?? 0) > 0)
+    }
+
+    @Test func thereIsNothingToContinueWithoutAReply() throws {
+        let harness = try AppHarness()
+        harness.start()
+        harness.send("/continue")
+        #expect(harness.state.notice?.text.hasPrefix("There is no reply to continue") == true)
+        #expect(harness.transport.requests.isEmpty)
+    }
+}

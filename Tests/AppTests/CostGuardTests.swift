@@ -1,0 +1,71 @@
+import App
+import ChatCore
+import ChatWire
+import Emulator
+import Foundation
+import TerminalUI
+import TestSupport
+import Testing
+
+/// `confirm_above`: a send predicted to cost more asks first and says why.
+@Suite("Budget guard in the chat client")
+struct CostGuardTests {
+    @Test func anExpensiveSendAsksFirstAndSaysWhy() throws {
+        let harness = try AppHarness(width: 120, height: 30, model: "deepseek-flash", confirmAbove: 0.00001)
+        harness.start()
+        harness.send(AppHarness.context + " What does a cold cache cost?")
+        // Nothing was sent: the question waits in a dialog, the draft in the editor.
+        #expect(harness.ledger.isEmpty)
+        #expect(harness.state.pending == .confirmSend)
+        guard case .dialog(let dialog)? = harness.state.overlay else {
+            Issue.record("no dialog")
+            return
+        }
+        #expect(dialog.title.hasPrefix("Send for about $"))
+        #expect(dialog.message.contains("above confirm_above ($0.00001)"))
+        #expect(dialog.message.contains("miss the cache (cold cache)"))
+        #expect(dialog.message.contains("peak hours (peak · off-peak in 1 h 0 m)"))
+        Snapshot.assertMatches(harness.frame, named: "question")
+        harness.press(.enter)
+        harness.session.settle()
+        #expect(harness.ledger.count == 1)
+        #expect(harness.messages.count == 2)
+    }
+
+    @Test func cancellingKeepsTheDraftAndACheapSendDoesNotAsk() throws {
+        let harness = try AppHarness(model: "deepseek-flash", confirmAbove: 0.00001)
+        harness.start()
+        harness.send(AppHarness.context + " Question?")
+        #expect(harness.state.pending == .confirmSend)
+        harness.press(.escape)
+        harness.session.settle()
+        #expect(harness.ledger.isEmpty)
+        #expect(harness.state.editor.text.hasSuffix("Question?"))
+
+        let cheap = try AppHarness(model: "deepseek-flash", confirmAbove: 1)
+        cheap.start()
+        cheap.send("Hello")
+        #expect(cheap.ledger.count == 1)
+    }
+}
+
+/// `[budget]`: daily and monthly meters in the panel, a warning at 80%.
+@Suite("Budget meters in the chat client")
+struct BudgetMeterTests {
+    @Test func metersFillAndWarnAtEightyPercent() throws {
+        let harness = try AppHarness(width: 100, height: 30, model: "deepseek-flash", budget: Budget(daily: 0.0003, monthly: 1))
+        harness.start()
+        #expect(harness.panel?.budgetMeters == ["today ░░░░░░░░░░ 0% of $0.0003", "month ░░░░░░░░░░ 0% of $1.00"])
+        harness.send("Hello")
+        let cost = try #require(harness.ledger.last?.cost)
+        let percent = Int((cost / 0.0003 * 100).rounded(.down))
+        #expect(harness.panel?.budgetMeters.first?.hasSuffix(" \(percent)% of $0.0003") == true)
+        #expect(harness.panel?.budgetWarnings.isEmpty == true)
+        harness.send("Hello again")
+        harness.send("And once more")
+        let warnings = try #require(harness.panel?.budgetWarnings)
+        #expect(warnings.count == 1)
+        #expect(warnings[0].contains("daily budget"))
+        Snapshot.assertMatches(harness.frame, named: "meters")
+    }
+}
