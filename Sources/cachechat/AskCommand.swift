@@ -251,7 +251,11 @@ struct AskCommand: ParsableCommand {
             throw CLIError.usage("There is no conversation to continue yet.")
         }
         guard let last = state.messages.last, last.role == .assistant, last.isSent else {
-            throw CLIError.usage("Conversation \(state.id.map { String($0.rawValue) } ?? "") does not end with a reply to continue.")
+            // Spelled out: `state.id.map { … } ?? ""` here crashes the 6.3.1 optimizer in release
+            // builds (CopyPropagation, as in Commands+Attachments.persistAttachments).
+            var number = ""
+            if let record = state.record { number = String(record.id.rawValue) }
+            throw CLIError.usage("Conversation \(number) does not end with a reply to continue.")
         }
         if connection.model != nil { state.model = settings.model }
         if let thinking { state.thinking = thinking == .on }
