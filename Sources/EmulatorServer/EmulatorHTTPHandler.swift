@@ -13,6 +13,7 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
     private let engine: EmulatorEngine
     private let threadPool: NIOThreadPool
     private let limiter: ConcurrencyLimiter
+    private let policy: ServerPolicy
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
     private var keepAliveTask: Scheduled<Void>?
@@ -22,8 +23,10 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
     /// The request being answered, for the request log.
     private var logEntry: RequestLog.Entry?
 
-    init(engine: EmulatorEngine, threadPool: NIOThreadPool, limiter: ConcurrencyLimiter, requestLog: RequestLog? = nil) {
+    init(engine: EmulatorEngine, threadPool: NIOThreadPool, limiter: ConcurrencyLimiter, policy: ServerPolicy = ServerPolicy(),
+         requestLog: RequestLog? = nil) {
         self.engine = engine
+        self.policy = policy
         self.threadPool = threadPool
         self.limiter = limiter
         self.requestLog = requestLog
@@ -58,6 +61,12 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
         if path.hasPrefix("/v1/") { path = String(path.dropFirst(3)) }
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
         let authorization = head.headers.first(name: "authorization")
+        guard policy.accepts(authorization: authorization) else {
+            // DeepSeek's answer to a wrong key; the key presented is never echoed.
+            respond(context, status: 401, body: Self.error("Authentication Fails, Your api key: **** is invalid",
+                                                           type: "authentication_error"))
+            return
+        }
         switch (head.method, path) {
         case (.POST, "/chat/completions"):
             chat(context, authorization: authorization)
@@ -234,11 +243,11 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     /// DeepSeek's error body. Built by the JSON encoder: the message can hold anything a
     /// client sent (the 404's path), and must never be able to break out of its string.
-    static func error(_ message: String) -> String {
+    static func error(_ message: String, type: String = "invalid_request_error") -> String {
         struct Body: Encodable {
             struct Inner: Encodable {
                 let message: String
-                let type = "invalid_request_error"
+                let type: String
                 let param: String? = nil
                 let code = "invalid_request_error"
                 func encode(to encoder: any Encoder) throws {
@@ -254,7 +263,7 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        guard let data = try? encoder.encode(Body(error: .init(message: message))) else { return "{}" }
+        guard let data = try? encoder.encode(Body(error: .init(message: message, type: type))) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -13,6 +13,7 @@ public final class EmulatorServer: Sendable {
     private let threadPool: NIOThreadPool
     private let limiter: ConcurrencyLimiter
     private let requestLog: RequestLog?
+    public let policy: ServerPolicy
     private struct Binding {
         var channel: Channel?
         var host = "127.0.0.1"
@@ -29,8 +30,9 @@ public final class EmulatorServer: Sendable {
     }
 
     /// `requestLog`, when given, gets one line per request as its response ends.
-    public init(engine: EmulatorEngine, eventLoopThreads: Int = 1, requestLog: RequestLog? = nil) {
+    public init(engine: EmulatorEngine, eventLoopThreads: Int = 1, policy: ServerPolicy = ServerPolicy(), requestLog: RequestLog? = nil) {
         self.engine = engine
+        self.policy = policy
         self.requestLog = requestLog
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, eventLoopThreads))
         threadPool = NIOThreadPool(numberOfThreads: 2)
@@ -43,13 +45,14 @@ public final class EmulatorServer: Sendable {
     /// Binds and starts serving; port 0 picks a free port.
     public func start(host: String = "127.0.0.1", port: Int = 8787) throws {
         threadPool.start()
-        let engine = self.engine, pool = threadPool, limiter = self.limiter, requestLog = self.requestLog
+        let engine = self.engine, pool = threadPool, limiter = self.limiter, requestLog = self.requestLog, policy = self.policy
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
-                    channel.pipeline.addHandler(EmulatorHTTPHandler(engine: engine, threadPool: pool, limiter: limiter, requestLog: requestLog))
+                    channel.pipeline.addHandler(EmulatorHTTPHandler(engine: engine, threadPool: pool, limiter: limiter, policy: policy,
+                                                                 requestLog: requestLog))
                 }
             }
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)

@@ -13,6 +13,8 @@ struct ServeCommand: ParsableCommand {
         discussion: """
             Point any OpenAI- or DeepSeek-style client at it (any API key works; each key has its own \
             cache) and read prompt_cache_hit_tokens / prompt_cache_miss_tokens in its usage. \
+            With --api-key or --keys-file only those keys are accepted; they are required with \
+            --upstream and on any address beyond loopback. \
             Fault plans (--fault) are listed in docs/EMULATOR.md.
             """
     )
@@ -36,10 +38,31 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Forward generation to this OpenAI-compatible base URL; the emulator still does the cache accounting (key: CACHECHAT_UPSTREAM_API_KEY).", valueName: "URL"))
     var upstream: String?
 
+    @Option(name: .customLong("api-key"),
+            help: ArgumentHelp("A key clients must send (Bearer); repeat for more. Required with --upstream or beyond loopback.",
+                               valueName: "KEY"))
+    var apiKeys: [String] = []
+
+    @Option(name: .customLong("keys-file"),
+            help: ArgumentHelp("A file of accepted keys, one per line (blank lines and # comments skipped).", valueName: "PATH"))
+    var keysFile: String?
+
     @Option(name: .customLong("upstream-model"), help: "Model id to ask the upstream server for (default: the request's).")
     var upstreamModel: String?
 
     func run() throws {
+        var policy = ServerPolicy()
+        policy.acceptedKeys = try acceptedKeys()
+        if policy.acceptedKeys.isEmpty {
+            if upstream != nil {
+                throw CLIError.usage("--upstream forwards with your upstream key, so serve must know who may use it: "
+                    + "give the keys clients send with --api-key KEY (repeatable) or --keys-file PATH")
+            }
+            if !ServerPolicy.isLoopback(host) {
+                throw CLIError.usage("--host \(host) can be reached from other machines, and without keys anyone there could use it: "
+                    + "give the keys clients send with --api-key KEY or --keys-file PATH, or listen on 127.0.0.1")
+            }
+        }
         var configuration = try emulator.configuration()
         // A cache folder that cannot be written would silently keep nothing: say so.
         var unwritable: String?
@@ -76,7 +99,7 @@ struct ServeCommand: ParsableCommand {
         // threads start, so they inherit the mask with the signals unblocked.
         InterruptSignal.install()
         let server = EmulatorServer(engine: EmulatorEngine(configuration: configuration, generator: generator), eventLoopThreads: 2,
-                                    requestLog: requestLog)
+                                    policy: policy, requestLog: requestLog)
         do {
             try server.start(host: host, port: port)
         } catch {
@@ -92,6 +115,31 @@ struct ServeCommand: ParsableCommand {
         InterruptSignal.waitForSignal()
         server.stop()
         Terminal.errorLine("cachechat emulator stopped")
+    }
+
+    /// `--api-key` values and the lines of `--keys-file`, each checked for a shape a client
+    /// can send in a header.
+    func acceptedKeys() throws -> Set<String> {
+        var keys = apiKeys.map { ("--api-key", $0) }
+        if let keysFile {
+            let text: String
+            do {
+                text = try String(contentsOfFile: keysFile, encoding: .utf8)
+            } catch {
+                throw CLIError.usage("--keys-file: cannot read \(keysFile): \(error.localizedDescription)")
+            }
+            let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            let found = lines.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            guard !found.isEmpty else { throw CLIError.usage("--keys-file: \(keysFile) holds no keys (one per line)") }
+            keys += found.map { ("--keys-file \(keysFile)", $0) }
+        }
+        for (origin, key) in keys {
+            let printable = key.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F }
+            guard key.count >= 8, printable else {
+                throw CLIError.usage("\(origin): a key must be 8 or more printable ASCII characters without spaces")
+            }
+        }
+        return Set(keys.map(\.1))
     }
 }
 

@@ -1,0 +1,40 @@
+import Foundation
+
+/// What `serve` asks of its clients. The defaults suit a loopback server; `cachechat serve`
+/// sets them from its flags.
+public struct ServerPolicy: Sendable {
+    /// Bearer keys a client must present. Empty: any key is accepted, and each key gets
+    /// its own cache (the emulator's normal mode, loopback only).
+    public var acceptedKeys: Set<String> = []
+    public init() {}
+
+    /// Whether `authorization` (the header's value) names an accepted key. Every accepted
+    /// key is compared in full, so the time taken says nothing about how much matched.
+    public func accepts(authorization: String?) -> Bool {
+        guard !acceptedKeys.isEmpty else { return true }
+        guard let authorization else { return false }
+        let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }
+        let presented = Array(parts[1].trimmingCharacters(in: .whitespaces).utf8)
+        var found = false
+        for key in acceptedKeys where Self.constantTimeEqual(Array(key.utf8), presented) { found = true }
+        return found
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for i in 0..<max(a.count, b.count) {
+            difference |= (i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0)
+        }
+        return difference == 0
+    }
+
+    /// Whether a listening address only reaches this machine: `localhost`, `127.0.0.0/8`
+    /// or `::1`. Anything else (`0.0.0.0`, `::`, a LAN address, a name) may be reachable.
+    public static func isLoopback(_ host: String) -> Bool {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        if bare == "localhost" || bare == "::1" || bare == "0:0:0:0:0:0:0:1" { return true }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
+}
