@@ -153,7 +153,8 @@ struct AskCommand: ParsableCommand {
         }
         defer { localServer?.stop() }
 
-        let store = noSave ? nil : HistoryStore.openForWriting()
+        let continuing = continueLast || conversationID != nil
+        let store = noSave ? nil : continuing ? try HistoryStore.openForContinuing() : HistoryStore.openForWriting()
         let restored = try HistoryStore.conversation(in: store, id: conversationID, continueLast: continueLast)
         // A continued conversation keeps its model and thinking mode unless flags say otherwise.
         let model = connection.model == nil ? restored?.model ?? settings.model : settings.model
