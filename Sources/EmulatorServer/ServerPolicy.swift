@@ -6,6 +6,18 @@ public struct ServerPolicy: Sendable {
     /// Bearer keys a client must present. Empty: any key is accepted, and each key gets
     /// its own cache (the emulator's normal mode, loopback only).
     public var acceptedKeys: Set<String> = []
+    /// The largest request body read; a larger one gets 413 and is dropped as it arrives.
+    /// A 1M-token context is about 4 MB of text, so 32 MiB leaves room for any real request
+    /// while bounding what one request can make the server hold.
+    public var maxBodyBytes = 32 * 1024 * 1024
+    /// Seconds from accepting a connection until its request head has arrived (slowloris).
+    public var headerTimeout: Double = 10
+    /// Seconds a connection may send nothing while its request body is still arriving.
+    public var idleTimeout: Double = 30
+    /// Connections held at once, well under the usual 1,024 descriptors. At the limit a new
+    /// connection replaces the oldest one whose request has not arrived, so slow clients
+    /// cannot starve quick ones (`ConnectionRegistry`).
+    public var maxConnections = 512
     public init() {}
 
     /// Whether `authorization` (the header's value) names an accepted key. Every accepted

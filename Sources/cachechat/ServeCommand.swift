@@ -47,12 +47,34 @@ struct ServeCommand: ParsableCommand {
             help: ArgumentHelp("A file of accepted keys, one per line (blank lines and # comments skipped).", valueName: "PATH"))
     var keysFile: String?
 
+    @Option(name: .customLong("max-body"), parsing: .unconditional,
+            help: ArgumentHelp("The largest request body accepted, e.g. 32MiB or 500KiB; larger ones get 413. (default: 32MiB)",
+                               valueName: "SIZE"))
+    var maxBody = "32MiB"
+
+    @Option(name: .customLong("header-timeout"), parsing: .unconditional,
+            help: "How long a connection may take to send its request head, e.g. 10s. (default: 10s)")
+    var headerTimeout = "10s"
+
+    @Option(name: .customLong("idle-timeout"), parsing: .unconditional,
+            help: "How long a request body may stall before the connection is closed, e.g. 30s. (default: 30s)")
+    var idleTimeout = "30s"
+
+    @Option(name: .customLong("max-connections"), parsing: .unconditional,
+            help: "Connections held at once, \(NumberRanges.maxConnections); the oldest still waiting for its request makes room. (default: 512)",
+            transform: NumberRanges.maxConnections.transform)
+    var maxConnections = 512
+
     @Option(name: .customLong("upstream-model"), help: "Model id to ask the upstream server for (default: the request's).")
     var upstreamModel: String?
 
     func run() throws {
         var policy = ServerPolicy()
         policy.acceptedKeys = try acceptedKeys()
+        policy.maxBodyBytes = try SizeArgument.bytes(maxBody, flag: "--max-body")
+        policy.headerTimeout = try DurationArgument.seconds(headerTimeout, flag: "--header-timeout", minimum: 0.001)
+        policy.idleTimeout = try DurationArgument.seconds(idleTimeout, flag: "--idle-timeout", minimum: 0.001)
+        policy.maxConnections = maxConnections
         if policy.acceptedKeys.isEmpty {
             if upstream != nil {
                 throw CLIError.usage("--upstream forwards with your upstream key, so serve must know who may use it: "
@@ -223,12 +245,30 @@ enum UsagePlacementArgument: String, ExpressibleByArgument {
 
 /// "500ms", "30s", "5m", "2h", "1d" or plain seconds.
 enum DurationArgument {
-    static func seconds(_ text: String, flag: String) throws -> Double {
+    static func seconds(_ text: String, flag: String, minimum: Double = 0) throws -> Double {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count)), value >= 0, value.isFinite { return value * scale }
+        var seconds: Double? = nil
+        for (suffix, scale) in units where text.hasSuffix(suffix) && seconds == nil {
+            if let value = Double(text.dropLast(suffix.count)), value >= 0, value.isFinite { seconds = value * scale }
         }
-        if let value = Double(text), value >= 0, value.isFinite { return value }
-        throw CLIError.usage("\(flag) takes a duration of 0 or more, such as 500ms, 30s, 5m, 2h or 1d; got `\(text)`")
+        if seconds == nil, let value = Double(text), value >= 0, value.isFinite { seconds = value }
+        guard let seconds, seconds >= minimum else {
+            let least = minimum > 0 ? "more than 0" : "0 or more"
+            throw CLIError.usage("\(flag) takes a duration of \(least), such as 500ms, 30s, 5m, 2h or 1d; got `\(text)`")
+        }
+        return seconds
+    }
+}
+
+/// "32MiB", "500KiB", "1GiB", "64K", "2M" (powers of 1,024) or plain bytes, 1 or more.
+enum SizeArgument {
+    static func bytes(_ text: String, flag: String) throws -> Int {
+        let units: [(String, Int)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            if let value = Int(text.dropLast(suffix.count)), value >= 1, value <= Int.max / scale { return value * scale }
+            break
+        }
+        if let value = Int(text), value >= 1 { return value }
+        throw CLIError.usage("\(flag) takes a size of 1 byte or more, such as 32MiB, 500KiB or 65536; got `\(text)`")
     }
 }
