@@ -183,6 +183,11 @@ struct EmulatorOptions: ParsableArguments {
     @Flag(name: .customLong("memory"), help: "Keep the cache in memory only.")
     var memoryOnly = false
 
+    @Option(name: .customLong("max-cache-size"), parsing: .unconditional,
+            help: ArgumentHelp("The cache files' total size, e.g. 1GiB; past it the least recently used keys' caches are forgotten. (default: 1GiB)",
+                               valueName: "SIZE"))
+    var maxCacheSize = "1GiB"
+
     @Option(parsing: .unconditional, help: "How long an unused cache unit lives, e.g. 30m, 6h, 2d.")
     var ttl = "24h"
 
@@ -229,6 +234,7 @@ struct EmulatorOptions: ParsableArguments {
             dataDirectory: directory, tokensPerSecond: speed, replyTokens: replyTokens,
             usagePlacement: usageChunk.placement, faults: plans, maxConcurrent: maxConcurrent)
         configuration.faultFile = faultFile
+        configuration.maxCacheBytes = try SizeArgument.bytes(maxCacheSize, flag: "--max-cache-size")
         return configuration
     }
 }
