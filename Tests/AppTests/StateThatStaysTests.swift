@@ -216,6 +216,19 @@ struct ExternalEditorTests {
         return path
     }
 
+    /// Hardening II 14: Ctrl-Z stops the program like other full-screen programs: the
+    /// terminal handed back first, the screen drawn again after, the draft kept.
+    @Test func ctrlZSuspendsAndRedraws() throws {
+        let harness = try AppHarness()
+        harness.start()
+        harness.type("Half a thought")
+        harness.press([26])  // Ctrl-Z
+        #expect(harness.device.suspensions == 1)
+        #expect(harness.device.stops == 1)
+        #expect(harness.state.editor.text == "Half a thought")
+        #expect(harness.text.contains("Half a thought"))
+    }
+
     @Test func theDraftRoundTripsThroughTheEditor() throws {
         let folder = try TemporaryFolder()
         let editor = try Self.editor(folder, "printf ' and more\\nsecond line\\n' >> \"$1\"")

@@ -171,6 +171,12 @@ extension AppRuntime {
             withLibrary { library in try fewShotFile(operation, library) }
         case .repaint:
             device.invalidate()
+        case .suspendProgram:
+            // A reply in flight goes on arriving while stopped (the socket buffers it).
+            device.suspend()
+            device.stopUntilContinued()
+            device.resume()
+            dispatch(.resized(device.size))
         case .crash:
             // Tests only (CACHECHAT_TEST_TRAP=1): a Swift runtime trap, to check that the
             // terminal is restored and nothing secret is printed when the program crashes.

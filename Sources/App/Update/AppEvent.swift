@@ -76,6 +76,9 @@ public enum Effect {
     case repaint
     /// `/crash-test`: a deliberate trap, for the terminal-restoration tests.
     case crash
+    /// Ctrl-Z: gives the terminal back and stops, as other full-screen programs do; the
+    /// shell's `fg` continues it, and the screen is drawn again.
+    case suspendProgram
 }
 
 /// `/fewshot dup|rename|delete`.
