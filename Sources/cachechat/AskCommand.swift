@@ -189,7 +189,12 @@ struct AskCommand: ParsableCommand {
         }
         let printer = ReplyPrinter(json: json, showReasoning: showReasoning, stream: !noStream)
         let deadline = timeout ?? config.timeout ?? 1800
-        let outcome = AskRunner(runner: runner, printer: printer, timeout: deadline).run(question, in: &state, options: options)
+        let outcome: AskOutcome
+        do {
+            outcome = try AskRunner(runner: runner, printer: printer, timeout: deadline).run(question, in: &state, options: options)
+        } catch {
+            throw CLIError.usage(error.description)
+        }
         printer.finish(outcome: outcome, model: state.model, maxTokens: maxTokens)
         if let failure = Terminal.outputFailure {
             // The reply was stored as it streamed; only printing it failed.

@@ -25,10 +25,12 @@ struct AskRunner {
     /// Seconds the whole request may take (`--timeout`); nil for no limit.
     var timeout: Double? = nil
 
-    func run(_ question: String, in state: inout ConversationState, options: RequestOptions) -> AskOutcome {
+    /// - Throws: ``ConversationChanged`` (nothing sent) when another cachechat added to the
+    ///   continued conversation after it was read.
+    func run(_ question: String, in state: inout ConversationState, options: RequestOptions) throws(ConversationChanged) -> AskOutcome {
         InterruptSignal.install()
         let startsConversation = state.record == nil
-        if let problem = runner.saveQuestion(question, in: &state, unsavedSerial: 1) {
+        if let problem = try runner.saveQuestion(question, in: &state, unsavedSerial: 1) {
             Terminal.errorLine("cachechat: warning: \(problem)")
         }
         let plan = RequestPlan(state, question: .lastUserMessage, options: options,

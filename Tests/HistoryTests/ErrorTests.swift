@@ -95,3 +95,21 @@ struct ErrorTests {
         }
     }
 }
+
+/// Hardening II 15 in SQLite: the last-message check and the insert share a transaction.
+@Suite("A question is appended only to the conversation that was read")
+struct AppendQuestionTests {
+    @Test func aStaleLastMessageIsRefusedAndNothingIsWritten() throws {
+        let fixture = try StoreFixture()
+        let conversation = try fixture.conversation()
+        let first = try fixture.store.appendQuestion("one", to: conversation.id, after: nil)
+        let other = try fixture.reopen()  // another process's connection
+        try other.appendMessage(to: conversation.id, content: "from elsewhere")
+        #expect(throws: ConversationChanged(conversation: conversation.id)) {
+            try fixture.store.appendQuestion("stale", to: conversation.id, after: first.id)
+        }
+        #expect(try fixture.store.messages(in: conversation.id).map(\.content) == ["one", "from elsewhere"])
+        let last = try #require(try fixture.store.messages(in: conversation.id).last)
+        #expect(try fixture.store.appendQuestion("two", to: conversation.id, after: last.id).ordinal == 3)
+    }
+}

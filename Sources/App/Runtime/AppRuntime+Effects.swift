@@ -29,10 +29,14 @@ extension AppRuntime {
             }
         case .openConversation(let id):
             dispatch(.result(open(id)))
-        case .saveQuestion(let text, let conversation, let create, let ordinal, let serial):
+        case .saveQuestion(let text, let conversation, let create, let ordinal, let serial, let after):
             let saved = RequestRunner.saveQuestion(text, conversation: conversation, create: create, history: history,
-                                                   ordinal: ordinal, serial: serial, now: clock.now())
-            dispatch(.result(.questionSaved(saved.message, record: saved.record, problem: saved.problem)))
+                                                   ordinal: ordinal, serial: serial, now: clock.now(), after: after)
+            if let changed = saved.changed {
+                dispatch(.result(.conversationChanged(changed)))
+            } else {
+                dispatch(.result(.questionSaved(saved.message, record: saved.record, problem: saved.problem)))
+            }
         case .send(let plan, let token):
             runs[token] = runner.start(plan) { [weak self] event in
                 if case .finished = event { self?.runs[token] = nil }

@@ -109,7 +109,9 @@ public final class RequestRunner {
     /// Saves `text` as the conversation's next user message, creating the stored
     /// conversation first when it has none. When the history refuses, the message is kept
     /// in memory as unsaved and the problem is returned: the question is still asked.
-    public func saveQuestion(_ text: String, in state: inout ConversationState, unsavedSerial: Int) -> String? {
+    /// - Throws: ``ConversationChanged`` when another cachechat added to the conversation
+    ///   since `state` was read; nothing is saved and nothing must be sent.
+    public func saveQuestion(_ text: String, in state: inout ConversationState, unsavedSerial: Int) throws(ConversationChanged) -> String? {
         let current = state
         let conversation = current.record?.id
         var create: ConversationSettings?
@@ -118,7 +120,8 @@ public final class RequestRunner {
         }
         let result = Self.saveQuestion(text, conversation: conversation, create: create, history: history,
                                        ordinal: current.nextOrdinal, serial: unsavedSerial, now: clock.now(),
-                                       attachments: current.attachments)
+                                       attachments: current.attachments, after: current.lastStoredMessage)
+        if let changed = result.changed { throw changed }
         if let record = result.record { state.record = record }
         state.messages.append(result.message)
         return result.problem
@@ -128,9 +131,10 @@ public final class RequestRunner {
     /// A conversation it creates gets `attachments` stored with it.
     static func saveQuestion(_ text: String, conversation: ConversationID?, create: ConversationSettings?,
                              history: ChatHistory?, ordinal: Int, serial: Int, now: Date,
-                             attachments: [Attachment] = []) -> (message: HistoryMessage, record: Conversation?, problem: String?) {
+                             attachments: [Attachment] = [], after last: MessageID? = nil)
+        -> (message: HistoryMessage, record: Conversation?, problem: String?, changed: ConversationChanged?) {
         let unsaved = HistoryMessage(id: .unsaved(serial), ordinal: ordinal, role: .user, content: text, created: now)
-        guard let history else { return (unsaved, nil, nil) }
+        guard let history else { return (unsaved, nil, nil, nil) }
         do {
             var record: Conversation?
             var id = conversation
@@ -139,11 +143,16 @@ public final class RequestRunner {
                 id = record?.id
                 if let id, !attachments.isEmpty { try history.setAttachments(attachments, of: id) }
             }
-            guard let id else { return (unsaved, nil, nil) }
-            let stored = try history.appendMessage(to: id, role: .user, content: text, reasoning: nil, model: nil)
-            return (HistoryMessage(stored), record, nil)
+            guard let id else { return (unsaved, nil, nil, nil) }
+            // A new conversation is ours alone; a continued one may have another writer.
+            let stored = record != nil
+                ? try history.appendMessage(to: id, role: .user, content: text, reasoning: nil, model: nil)
+                : try history.appendQuestion(text, to: id, after: last)
+            return (HistoryMessage(stored), record, nil, nil)
+        } catch let changed as ConversationChanged {
+            return (unsaved, nil, changed.description, changed)
         } catch {
-            return (unsaved, nil, "Your message could not be saved: \(error)")
+            return (unsaved, nil, "Your message could not be saved: \(error)", nil)
         }
     }
 

@@ -36,7 +36,8 @@ public enum Effect {
     case openConversation(ConversationID)
     /// Saves `text` as the next user message (creating the stored conversation first when
     /// `create` is given), then the App sends.
-    case saveQuestion(text: String, conversation: ConversationID?, create: ConversationSettings?, ordinal: Int, serial: Int)
+    case saveQuestion(text: String, conversation: ConversationID?, create: ConversationSettings?, ordinal: Int, serial: Int,
+                      after: MessageID? = nil)
     /// Starts the request; events come back as `.turn(token:…)`.
     case send(RequestPlan, token: Int)
     case cancel(token: Int)
@@ -95,6 +96,9 @@ public enum EffectResult {
     case openedEmpty
     /// The question, stored or (with `problem`) kept in memory only.
     case questionSaved(HistoryMessage, record: Conversation?, problem: String?)
+    /// Another cachechat added to the conversation since it was opened: nothing was saved
+    /// or sent, the draft stays.
+    case conversationChanged(ConversationChanged)
     case totals(conversation: StatsSummary, allTime: StatsSummary, recent: [LedgerEntry])
     case conversationList([ConversationSummary])
     /// What the conversation list's filter `query` found.

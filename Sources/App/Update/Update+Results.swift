@@ -24,6 +24,10 @@ extension AppLogic {
             return [.refreshTotals(nil)]
         case .questionSaved(let message, let record, let problem):
             return questionSaved(&state, message, record: record, problem: problem)
+        case .conversationChanged(let changed):
+            // The draft stays in the editor; Ctrl-O reopens the conversation as it is now.
+            fail(&state, changed.description.replacingOccurrences(of: "Open it again", with: "Open it again (Ctrl-O)"))
+            return []
         case .totals(let conversation, let allTime, let recent):
             state.totals.conversation = conversation
             state.totals.allTime = allTime

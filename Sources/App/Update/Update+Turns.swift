@@ -22,7 +22,7 @@ extension AppLogic {
         let serial = state.nextUnsavedSerial
         state.nextUnsavedSerial += 1
         return [.saveQuestion(text: question, conversation: conversation.id, create: create,
-                              ordinal: conversation.nextOrdinal, serial: serial)]
+                              ordinal: conversation.nextOrdinal, serial: serial, after: conversation.lastStoredMessage)]
     }
 
     /// The question is in the conversation (saved or not): send it.
