@@ -128,6 +128,9 @@ struct AskCommand: ParsableCommand {
         // `ask | head`: a closed pipe is an error to report once the reply is stored, not a
         // signal that kills the process mid-reply.
         signal(SIGPIPE, SIG_IGN)
+        // A file size limit (ulimit -f) is a full disk for the history, not a reason to die
+        // mid-reply: the write fails with EFBIG and is reported.
+        signal(SIGXFSZ, SIG_IGN)
         let set = try loadFewShotSet()
         var loader = AttachmentLoader()
         let attachments: [Attachment]
@@ -203,6 +206,11 @@ struct AskCommand: ParsableCommand {
             throw ExitStatus.output
         }
         if let error = outcome.error { throw ExitStatus(error) }
+        if let problem = outcome.notSaved {
+            Terminal.errorLine("cachechat: the reply was printed but is not in the history (\(problem)). "
+                + "Free some space, or keep what was printed: it is not stored anywhere else.")
+            throw ExitStatus.notSaved
+        }
     }
 
     private func loadFewShotSet() throws -> FewShotSet? {

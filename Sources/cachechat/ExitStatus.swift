@@ -19,6 +19,9 @@ struct ExitStatus: Error, Equatable {
     static let malformed = ExitStatus(code: 10)
     /// Standard output could not be written (full disk, closed pipe); the reply is stored.
     static let output = ExitStatus(code: 11)
+    /// The reply could not be stored in the history (a full disk), even after retries; it
+    /// was printed.
+    static let notSaved = ExitStatus(code: 12)
     static let interrupted = ExitStatus(code: 130)
 
     init(code: Int32) { self.code = code }

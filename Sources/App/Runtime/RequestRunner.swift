@@ -27,6 +27,9 @@ public struct TurnResult {
     public var storedReply: StoredMessage?
     /// Why the reply or its ledger row could not be saved (the reply is still shown).
     public var saveProblem: String?
+    /// When saving failed: writes the reply and its ledger row again (a full disk may have
+    /// room a moment later); returns nil once they are stored, or the problem.
+    public var retrySave: (() -> String?)?
     /// True when any part of a reply body arrived (the server started generating).
     public var receivedReply: Bool
     public var secondsToFirstToken: Double?
@@ -286,34 +289,48 @@ public final class RequestRunner {
             usageProblem: usageProblem)
         var stored: StoredMessage?
         var saveProblem: String?
+        var retrySave: (() -> String?)?
         if let history {
-            do {
+            let replyID = run.replyID
+            // The reply stays in memory (the result holds it) whatever happens here.
+            let save = { (entry: LedgerEntry) throws -> (LedgerEntry, StoredMessage?) in
                 let reasoning = reply.reasoningContent.isEmpty ? nil : reply.reasoningContent
-                if let id = run.replyID {
-                    switch outcome {
-                    case .completed:
-                        entry = try history.completeReply(id, content: reply.content, reasoning: reasoning, ledger: entry)
-                    case .stopped:
-                        entry = try history.interruptReply(id, reason: "stopped", content: reply.content, reasoning: reasoning,
-                                                           ledger: entry) ?? entry
-                    case .connectionLost:
-                        entry = try history.interruptReply(id, reason: "connection lost", content: reply.content,
-                                                           reasoning: reasoning, ledger: entry) ?? entry
-                    case .failed(let error):
-                        entry = try history.failReply(id, message: error.message, content: reply.content, ledger: entry) ?? entry
-                    }
-                    stored = try history.message(id)
-                } else {
-                    entry = try history.recordRequest(entry)
+                guard let id = replyID else { return (try history.recordRequest(entry), nil) }
+                var saved = entry
+                switch outcome {
+                case .completed:
+                    saved = try history.completeReply(id, content: reply.content, reasoning: reasoning, ledger: entry)
+                case .stopped:
+                    saved = try history.interruptReply(id, reason: "stopped", content: reply.content, reasoning: reasoning,
+                                                       ledger: entry) ?? entry
+                case .connectionLost:
+                    saved = try history.interruptReply(id, reason: "connection lost", content: reply.content,
+                                                       reasoning: reasoning, ledger: entry) ?? entry
+                case .failed(let error):
+                    saved = try history.failReply(id, message: error.message, content: reply.content, ledger: entry) ?? entry
                 }
+                return (saved, try history.message(id))
+            }
+            do {
+                (entry, stored) = try save(entry)
             } catch {
                 saveProblem = "The reply could not be saved: \(error)"
+                let unsaved = entry
+                retrySave = {
+                    do {
+                        _ = try save(unsaved)
+                        return nil
+                    } catch {
+                        return "\(error)"
+                    }
+                }
             }
         }
-        let result = TurnResult(
+        var result = TurnResult(
             outcome: outcome, reply: reply, usage: usage, estimated: estimated, cost: cost, ledger: entry,
             storedReply: stored, saveProblem: saveProblem, receivedReply: receivedReply,
             secondsToFirstToken: run.firstTokenUptime.map { $0 - run.startedUptime }, totalSeconds: uptime - run.startedUptime)
+        result.retrySave = retrySave
         run.result = result
         inFlight[ObjectIdentifier(run)] = nil
         run.onEvent(.finished(result))
