@@ -43,4 +43,30 @@ struct AskSignalTests {
         #expect(reply.state == "interrupted", "\(reply)")
         #expect(try database.requests().count == 1)
     }
+
+    /// `ask | head`: the reader goes away early; the reply is still received to its end and
+    /// stored with the server's usage (exit 11 says the printing failed).
+    @Test func aReaderThatLeavesEarlyStillGetsTheUsageRecorded() throws {
+        let piece = String(repeating: "Caches keep prefixes. ", count: 100)
+        let server = try ScriptedHTTPServer { _, _ in
+            HTTPScript.stream(DeepSeekEvents.reply(Array(repeating: piece, count: 64), prompt: 640, hit: 512, completion: 9000))
+        }
+        let home = try CachechatProcess.temporaryHome()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "\"$0\" ask --model deepseek-chat 'Tell me about caches' | head -c 20 > /dev/null",
+                             CachechatProcess.binary.path]
+        process.environment = FaultMatrixTests.environment(home: home, baseURL: server.baseURL)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+
+        let database = try HistoryDatabase(home: home)
+        let reply = try #require(try database.messages().last)
+        #expect(reply.state == "complete", "\(reply.state)")
+        #expect(reply.content.utf8.count == piece.utf8.count * 64)
+        let request = try #require(try database.requests().last)
+        #expect(request.hit == 512 && request.miss == 128, "\(request)")
+    }
 }
