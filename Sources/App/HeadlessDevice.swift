@@ -35,6 +35,9 @@ public final class HeadlessDevice: TerminalDevice {
     public private(set) var suspensions = 0
     public func suspend() { suspensions += 1 }
     public func resume() { screen.invalidate() }
+    /// Times the program stopped itself (Ctrl-Z).
+    public private(set) var stops = 0
+    public func stopUntilContinued() { stops += 1 }
 
     public func type(_ text: String) { input += Array(text.utf8) }
 }

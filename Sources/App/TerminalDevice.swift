@@ -25,4 +25,7 @@ public protocol TerminalDevice: Terminal {
     func suspend()
     /// Takes the terminal back and repaints everything.
     func resume()
+    /// Stops the program as the terminal's Ctrl-Z would (SIGTSTP) and returns once it is
+    /// continued; the terminal has been handed back with `suspend()` first.
+    func stopUntilContinued()
 }

@@ -146,7 +146,9 @@ static volatile sig_atomic_t pending_termination = 0;
 static int stderr_saved = -1, stderr_capture = -1;
 static const off_t stderr_replay_limit = 64 * 1024;
 
-static const int termination_signals[] = {SIGTERM, SIGINT, SIGHUP};
+// SIGUSR1 and SIGPIPE end the program by default too: with no handler they left the
+// terminal on the alternate screen with mouse reporting on.
+static const int termination_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGPIPE};
 static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGQUIT, SIGSYS};
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 static struct sigaction previous_actions[NSIG];
@@ -260,6 +262,12 @@ static void on_termination(int signal_number) {
 static void on_crash(int signal_number, siginfo_t *info, void *context) {
     (void)context;
     ccs_emergency_restore();
+    // Quit means now: no backtracer (which, on a terminal, may wait for a key and keep
+    // the program running on the normal screen), the default action at once.
+    if (signal_number == SIGQUIT) {
+        die_by(signal_number);
+        return;
+    }
     // Hand over to whatever was installed before us (Swift's backtracer, or the default).
     struct sigaction previous = previous_actions[signal_number];
     if (previous.sa_handler == SIG_IGN) previous.sa_handler = SIG_DFL;

@@ -137,8 +137,10 @@ extension APIError {
         return copy
     }
 
-    static func redact(_ secret: String, in text: String) -> String {
-        guard text.contains(secret) else { return text }
+    /// `text` with every occurrence of `secret` replaced; used for errors and, by `serve
+    /// --upstream`, for replies an upstream sends back with the operator's key in them.
+    public static func redact(_ secret: String?, in text: String) -> String {
+        guard let secret, secret.count >= 4, text.contains(secret) else { return text }
         return text.replacingOccurrences(of: secret, with: "[redacted key]")
     }
 }

@@ -146,6 +146,13 @@ public final class CursesTerminal: Terminal {
         ccs_endwin()
     }
 
+    /// Stops the process with SIGTSTP, as the terminal driver does for Ctrl-Z when it is
+    /// not in raw mode; returns when the shell continues it (SIGCONT). Call `suspend()`
+    /// first and `resume()` after.
+    public func stopUntilContinued() {
+        Platform.stopUntilContinued()
+    }
+
     /// Takes the terminal back after `suspend()`: program mode, our modes, a full repaint.
     public func resume() {
         guard isStarted else { return }

@@ -40,6 +40,24 @@ enum Platform {
 
     static var lastError: Int32 { errno }
 
+    /// SIGTSTP to ourselves with its default action (stop), whatever handler curses put
+    /// in; the previous handler is back once a SIGCONT has continued us.
+    static func stopUntilContinued() {
+        var original = sigaction()
+        var stopping = sigaction()
+        stopping.__sigaction_handler.sa_handler = SIG_DFL
+        sigemptyset(&stopping.sa_mask)
+        sigaction(SIGTSTP, &stopping, &original)
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGTSTP)
+        var previousMask = sigset_t()
+        pthread_sigmask(SIG_UNBLOCK, &unblock, &previousMask)
+        kill(getpid(), SIGTSTP)  // stops here until continued
+        pthread_sigmask(SIG_SETMASK, &previousMask, nil)
+        sigaction(SIGTSTP, &original, nil)
+    }
+
     /// Everything `descriptor` holds now, without blocking, up to `limit` bytes; `closed`
     /// when it reached end of file or failed (the terminal went away).
     static func readAvailable(_ descriptor: Int32, limit: Int) -> (bytes: [UInt8], closed: Bool) {

@@ -8,6 +8,8 @@ import Foundation
 public final class CacheJournal {
     public let path: String
     private var handle: FileHandle?
+    /// The file's size as this journal last wrote it.
+    public private(set) var size = 0
     private static let recordSize = 41
     private static let magic = Array("CCEMUJ1\n".utf8)
 
@@ -37,16 +39,35 @@ public final class CacheJournal {
         if records == 0 || records > 2 * max(cache.entryCount, 1) + 1024 {
             try rewrite(cache.snapshot())
         }
-        handle = FileHandle(forWritingAtPath: path)
-        try handle?.seekToEnd()
+        try reopen()
     }
 
-    public func append(_ mutations: [CacheMutation]) {
-        guard let handle, !mutations.isEmpty else { return }
+    /// Whether the file is open now (see `close`).
+    public var isOpen: Bool { handle != nil }
+
+    /// Releases the file descriptor; the next `append` opens the file again.
+    public func close() {
+        try? handle?.close()
+        handle = nil
+    }
+
+    private func reopen() throws {
+        handle = FileHandle(forWritingAtPath: path)
+        size = Int(try handle?.seekToEnd() ?? 0)
+    }
+
+    /// Appends `mutations`; returns the bytes written.
+    @discardableResult
+    public func append(_ mutations: [CacheMutation]) -> Int {
+        guard !mutations.isEmpty else { return 0 }
+        if handle == nil { try? reopen() }
+        guard let handle else { return 0 }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(mutations.count * Self.recordSize)
         for mutation in mutations { Self.encode(mutation, into: &bytes) }
-        try? handle.write(contentsOf: bytes)
+        guard (try? handle.write(contentsOf: bytes)) != nil else { return 0 }
+        size += bytes.count
+        return bytes.count
     }
 
     private func rewrite(_ mutations: [CacheMutation]) throws {

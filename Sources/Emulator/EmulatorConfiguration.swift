@@ -30,6 +30,12 @@ public struct EmulatorConfiguration: Sendable {
     /// Model ids served, in the order `GET /models` lists them (`ModelCatalog`; the retired
     /// ids are still served so that old conversations can be replayed).
     public var models: [String]
+    /// Journal files kept open at once; the least recently used is closed (and reopened
+    /// when its key is next used), so many keys or `user_id`s never run out of descriptors.
+    public var maxOpenJournals = 64
+    /// The journals' total size on disk; past it, the least recently written keys' caches
+    /// are forgotten (file and memory) until a quarter of the room is free again.
+    public var maxCacheBytes = 1 << 30
 
     public init(
         cacheModel: CacheModelKind = .v4, unit: Int? = nil, ttl: Double = 24 * 3600, constructDelay: Double = 0,

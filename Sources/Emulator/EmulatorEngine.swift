@@ -20,6 +20,10 @@ public final class EmulatorEngine: Sendable {
         var accounts: [String: Account] = [:]
         var faults: FaultSchedule
         var faultFileText: String?
+        /// Keys whose journal file is open, least recently used first.
+        var openJournals: [String] = []
+        /// The journals' total size on disk (all keys, loaded or not).
+        var journalBytes = 0
     }
 
     final class Account {
@@ -53,7 +57,9 @@ public final class EmulatorEngine: Sendable {
             faultFileText = text
             plans += (try? Self.faultPlans(in: text)) ?? []
         }
-        self.state = Mutex(Mutable(faults: FaultSchedule(plans), faultFileText: faultFileText))
+        var mutable = Mutable(faults: FaultSchedule(plans), faultFileText: faultFileText)
+        mutable.journalBytes = Self.journalFiles(in: configuration.dataDirectory).reduce(0) { $0 + $1.size }
+        self.state = Mutex(mutable)
     }
 
     /// Rereads `configuration.faultFile` (under the lock); a changed text replaces the plans.
@@ -161,7 +167,11 @@ public final class EmulatorEngine: Sendable {
             let account = account(for: cacheKey, now: now, in: &state)
             let (hit, touched) = account.cache.lookup(promptHashes, now: now)
             let stored = account.cache.record(hashes, promptLength: prompt.ids.count, hit: hit, now: now)
-            account.journal?.append(touched + stored)
+            if let journal = account.journal {
+                state.journalBytes += journal.append(touched + stored)
+                useJournal(of: cacheKey, in: &state)
+                if state.journalBytes > configuration.maxCacheBytes { trimJournals(keeping: cacheKey, in: &state) }
+            }
             usage.cacheHitTokens = hit
             usage.cacheMissTokens = prompt.ids.count - hit
             if let price = PriceTable.builtIn.price(model: request.model, at: Date(timeIntervalSince1970: now),
@@ -222,11 +232,57 @@ public final class EmulatorEngine: Sendable {
         if let directory = configuration.dataDirectory {
             let file = "\(directory)/cache-\(configuration.cacheModel.rawValue)-\(Self.keyID(cacheKey)).journal"
             let opened = CacheJournal(path: file)
-            if (try? opened.open(into: &cache, now: now)) != nil { journal = opened }
+            let before = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+            if (try? opened.open(into: &cache, now: now)) != nil {
+                journal = opened
+                state.journalBytes += opened.size - before  // opening may compact it
+            }
         }
         let account = Account(cache: cache, journal: journal, balance: configuration.startingBalance)
         state.accounts[cacheKey] = account
+        if journal != nil { useJournal(of: cacheKey, in: &state) }
         return account
+    }
+
+    /// Marks `cacheKey`'s journal as just used and closes the least recently used ones
+    /// beyond `maxOpenJournals`.
+    private func useJournal(of cacheKey: String, in state: inout Mutable) {
+        if let index = state.openJournals.lastIndex(of: cacheKey) { state.openJournals.remove(at: index) }
+        state.openJournals.append(cacheKey)
+        while state.openJournals.count > max(1, configuration.maxOpenJournals) {
+            let oldest = state.openJournals.removeFirst()
+            state.accounts[oldest]?.journal?.close()
+        }
+    }
+
+    /// Over `maxCacheBytes`: forgets the least recently written keys' caches, files and
+    /// memory both, until a quarter of the room is free (so this runs rarely), never
+    /// `current`'s, which is being answered.
+    private func trimJournals(keeping current: String, in state: inout Mutable) {
+        let target = configuration.maxCacheBytes / 4 * 3
+        let byPath = Dictionary(state.accounts.compactMap { key, account in account.journal.map { ($0.path, key) } },
+                                uniquingKeysWith: { first, _ in first })
+        let currentPath = state.accounts[current]?.journal?.path
+        for file in Self.journalFiles(in: configuration.dataDirectory).sorted(by: { $0.modified < $1.modified }) {
+            guard state.journalBytes > target else { break }
+            guard file.path != currentPath else { continue }
+            if let key = byPath[file.path] {
+                state.accounts[key]?.journal?.close()
+                state.accounts[key] = nil
+                state.openJournals.removeAll { $0 == key }
+            }
+            if (try? FileManager.default.removeItem(atPath: file.path)) != nil { state.journalBytes -= file.size }
+        }
+    }
+
+    /// The cache journals in `directory`, with their sizes and modification times.
+    static func journalFiles(in directory: String?) -> [(path: String, size: Int, modified: Date)] {
+        guard let directory, let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        return names.filter { $0.hasPrefix("cache-") && $0.hasSuffix(".journal") }.compactMap { name in
+            let path = directory + "/" + name
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+            return (path, (attributes[.size] as? Int) ?? 0, (attributes[.modificationDate] as? Date) ?? .distantPast)
+        }
     }
 
     /// Text per token; a character split over two tokens is emitted with the second.

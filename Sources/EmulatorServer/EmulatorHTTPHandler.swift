@@ -6,6 +6,11 @@ import NIOPosix
 
 
 /// One connection: collects a request, routes it, and plays the engine's answer.
+///
+/// A request must arrive in time (`ServerPolicy.headerTimeout` for its head, then no gap
+/// longer than `idleTimeout` in its body) and within `maxBodyBytes`; otherwise the client
+/// gets 408, 413 or (unparsable) 400, always with `Connection: close`, and the socket is
+/// closed once that answer is written.
 final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -13,35 +18,79 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
     private let engine: EmulatorEngine
     private let threadPool: NIOThreadPool
     private let limiter: ConcurrencyLimiter
+    private let policy: ServerPolicy
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
     private var keepAliveTask: Scheduled<Void>?
     private var headSent = false
-    private static let maxBody = 64 * 1024 * 1024
+    private let connections: ConnectionRegistry?
+    /// Closes the connection when the request stops arriving (slowloris).
+    private var arrivalTimer: Scheduled<Void>?
+    /// The request was refused while still arriving (413): the rest is read and dropped,
+    /// so the client sees the answer instead of a reset, up to another `maxBodyBytes`.
+    private var discarding = false
+    private var discarded = 0
+    /// The answer to a refused request has been written; close when the request ends.
+    private var closeWhenRequestEnds = false
+    /// The request has been routed; anything after it on this connection is ignored.
+    private var routed = false
     private let requestLog: RequestLog?
     /// The request being answered, for the request log.
     private var logEntry: RequestLog.Entry?
 
-    init(engine: EmulatorEngine, threadPool: NIOThreadPool, limiter: ConcurrencyLimiter, requestLog: RequestLog? = nil) {
+    init(engine: EmulatorEngine, threadPool: NIOThreadPool, limiter: ConcurrencyLimiter, policy: ServerPolicy = ServerPolicy(),
+         connections: ConnectionRegistry? = nil, requestLog: RequestLog? = nil) {
         self.engine = engine
+        self.policy = policy
+        self.connections = connections
         self.threadPool = threadPool
         self.limiter = limiter
         self.requestLog = requestLog
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        scheduleArrivalTimeout(context, seconds: policy.headerTimeout)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        arrivalTimer?.cancel()
+        keepAliveTask?.cancel()
+        body = ByteBuffer()
+        context.fireChannelInactive()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !routed else { return }
         switch unwrapInboundIn(data) {
         case .head(let requestHead):
             head = requestHead
-            body.clear()
+            body = ByteBuffer()
+            connections?.requestArrived(context.channel)
+            scheduleArrivalTimeout(context, seconds: policy.idleTimeout)
+            if let length = requestHead.headers.first(name: "content-length").flatMap(Int.init), length > policy.maxBodyBytes {
+                refuseTooLarge(context)
+            }
         case .body(var chunk):
-            if body.readableBytes + chunk.readableBytes > Self.maxBody {
-                respond(context, status: 413, body: "{\"error\":{\"message\":\"Request body too large\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_request_error\"}}")
+            scheduleArrivalTimeout(context, seconds: policy.idleTimeout)
+            if discarding {
+                discarded += chunk.readableBytes
+                if discarded > policy.maxBodyBytes { context.close(promise: nil) }
+                return
+            }
+            if body.readableBytes + chunk.readableBytes > policy.maxBodyBytes {
+                refuseTooLarge(context)
                 return
             }
             body.writeBuffer(&chunk)
         case .end:
+            arrivalTimer?.cancel()
+            if discarding {
+                discarding = false
+                if closeWhenRequestEnds { context.close(promise: nil) } else { closeWhenRequestEnds = true }
+                return
+            }
             guard let head else { return }
+            routed = true
             if requestLog != nil {
                 logEntry = RequestLog.Entry(
                     method: head.method.rawValue, path: String(head.uri.prefix { $0 != "?" }), status: 0,
@@ -53,11 +102,65 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
         }
     }
 
+    /// 413 at once; the body read so far is released and the rest dropped as it comes.
+    private func refuseTooLarge(_ context: ChannelHandlerContext) {
+        guard !discarding else { return }
+        discarding = true
+        discarded = body.readableBytes
+        body = ByteBuffer()
+        let limit = Self.describe(bytes: policy.maxBodyBytes)
+        respond(context, status: 413, body: Self.error(
+            "Request body too large: this server accepts up to \(limit) (cachechat serve --max-body)."))
+    }
+
+    private func scheduleArrivalTimeout(_ context: ChannelHandlerContext, seconds: Double) {
+        arrivalTimer?.cancel()
+        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let waitingForHead = head == nil
+        arrivalTimer = context.eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { [self] in
+            let context = boundContext.value
+            guard context.channel.isActive else { return }
+            if headSent {
+                context.close(promise: nil)
+                return
+            }
+            discarding = true
+            closeWhenRequestEnds = true
+            let what = waitingForHead ? "request head" : "request body"
+            respond(context, status: 408, body: Self.error("The \(what) did not arrive in time; the connection is closed."))
+        }
+    }
+
+    /// Unparsable HTTP: 400, then the socket is closed (not just marked `Connection: close`).
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard error is HTTPParserError, !headSent, context.channel.isActive else {
+            context.close(promise: nil)
+            return
+        }
+        arrivalTimer?.cancel()
+        discarding = true
+        closeWhenRequestEnds = true
+        respond(context, status: 400, body: Self.error("Malformed HTTP request; the connection is closed."))
+    }
+
+    static func describe(bytes: Int) -> String {
+        for (unit, size) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where bytes >= size && bytes % size == 0 {
+            return "\(bytes / size) \(unit)"
+        }
+        return "\(bytes) bytes"
+    }
+
     private func route(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
         var path = String(head.uri.prefix { $0 != "?" })
         if path.hasPrefix("/v1/") { path = String(path.dropFirst(3)) }
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
         let authorization = head.headers.first(name: "authorization")
+        guard policy.accepts(authorization: authorization) else {
+            // DeepSeek's answer to a wrong key; the key presented is never echoed.
+            respond(context, status: 401, body: Self.error("Authentication Fails, Your api key: **** is invalid",
+                                                           type: "authentication_error"))
+            return
+        }
         switch (head.method, path) {
         case (.POST, "/chat/completions"):
             chat(context, authorization: authorization)
@@ -76,6 +179,7 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     private func chat(_ context: ChannelHandlerContext, authorization: String?, beta: Bool = false) {
         let bytes = Array(body.readableBytesView)
+        body = ByteBuffer()  // one copy of the request is enough
         let wantsStream = Self.wantsStream(bytes)
         let loop = context.eventLoop
         let boundContext = NIOLoopBound(context, eventLoop: loop)
@@ -215,7 +319,13 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [self] result in
             if case .failure = result { logFinished("client_gone") } else { logFinished("complete") }
-            context.close(promise: nil)
+            // A refused request still arriving is read to its end first, so the client
+            // reads the answer rather than a reset.
+            if discarding && !closeWhenRequestEnds {
+                closeWhenRequestEnds = true
+            } else {
+                context.close(promise: nil)
+            }
         }
     }
 
@@ -236,11 +346,11 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     /// DeepSeek's error body. Built by the JSON encoder: the message can hold anything a
     /// client sent (the 404's path), and must never be able to break out of its string.
-    static func error(_ message: String) -> String {
+    static func error(_ message: String, type: String = "invalid_request_error") -> String {
         struct Body: Encodable {
             struct Inner: Encodable {
                 let message: String
-                let type = "invalid_request_error"
+                let type: String
                 let param: String? = nil
                 let code = "invalid_request_error"
                 func encode(to encoder: any Encoder) throws {
@@ -256,7 +366,7 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        guard let data = try? encoder.encode(Body(error: .init(message: message))) else { return "{}" }
+        guard let data = try? encoder.encode(Body(error: .init(message: message, type: type))) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -13,6 +13,8 @@ public final class EmulatorServer: Sendable {
     private let threadPool: NIOThreadPool
     private let limiter: ConcurrencyLimiter
     private let requestLog: RequestLog?
+    public let policy: ServerPolicy
+    private let connections: ConnectionRegistry
     private struct Binding {
         var channel: Channel?
         var host = "127.0.0.1"
@@ -29,8 +31,10 @@ public final class EmulatorServer: Sendable {
     }
 
     /// `requestLog`, when given, gets one line per request as its response ends.
-    public init(engine: EmulatorEngine, eventLoopThreads: Int = 1, requestLog: RequestLog? = nil) {
+    public init(engine: EmulatorEngine, eventLoopThreads: Int = 1, policy: ServerPolicy = ServerPolicy(), requestLog: RequestLog? = nil) {
         self.engine = engine
+        self.policy = policy
+        connections = ConnectionRegistry(limit: policy.maxConnections)
         self.requestLog = requestLog
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, eventLoopThreads))
         threadPool = NIOThreadPool(numberOfThreads: 2)
@@ -39,6 +43,9 @@ public final class EmulatorServer: Sendable {
 
     /// Requests generating now (queued ones wait for a slot).
     public var activeRequests: Int { limiter.active }
+
+    /// Connections held now (at most `policy.maxConnections`).
+    public var openConnections: Int { connections.count }
 
     /// Binds and starts serving; port 0 picks a free port.
     public func start(host: String = "127.0.0.1", port: Int = 8787) throws {
@@ -80,13 +87,23 @@ public final class EmulatorServer: Sendable {
 
     private func bootstrap() -> ServerBootstrap {
         threadPool.start()
-        let engine = self.engine, pool = threadPool, limiter = self.limiter, requestLog = self.requestLog
+        let engine = self.engine, pool = threadPool, limiter = self.limiter, requestLog = self.requestLog, policy = self.policy
+        let connections = self.connections
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
-                    channel.pipeline.addHandler(EmulatorHTTPHandler(engine: engine, threadPool: pool, limiter: limiter, requestLog: requestLog))
+                guard connections.admit(channel) else { return channel.close() }
+                // One request per connection (every answer says Connection: close), so no
+                // pipelining handler: the handler answers malformed or slow requests itself
+                // and closes the socket.
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers([
+                        HTTPResponseEncoder(),
+                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)),
+                        EmulatorHTTPHandler(engine: engine, threadPool: pool, limiter: limiter, policy: policy,
+                                            connections: connections, requestLog: requestLog),
+                    ])
                 }
             }
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)

@@ -23,6 +23,23 @@ extension ChatStore {
         }
     }
 
+    /// Appends the user's question if the conversation's last message is still `last`
+    /// (see `ChatHistory.appendQuestion`): the check and the insert share one transaction,
+    /// so two writers cannot both pass it.
+    public func appendQuestion(_ content: String, to conversation: ConversationID, after last: MessageID?) throws -> StoredMessage {
+        let appended: StoredMessage? = try write { db in
+            let current = try Int64.fetchOne(db, sql: """
+                SELECT id FROM message WHERE conversation_id = ? ORDER BY ordinal DESC LIMIT 1
+                """, arguments: [conversation.rawValue])
+            guard current == last?.rawValue else { return nil }
+            let id = try insertMessage(db, conversation, role: .user, content: content, reasoning: nil,
+                                       state: "complete", model: nil, writer: nil)
+            return try fetchMessage(db, id)
+        }
+        guard let appended else { throw ConversationChanged(conversation: conversation) }
+        return appended
+    }
+
     /// Inserts an empty assistant message in state `streaming` and returns its id. Call this
     /// when the request is sent, so a crash before the first byte still leaves a trace.
     public func beginReply(in conversation: ConversationID, model: String) throws -> MessageID {

@@ -40,27 +40,37 @@ public final class ChatStore: Sendable {
     ///   - busyTimeout: how long to wait for another process's write before failing.
     ///   - now: the clock for message and conversation dates (tests pin it).
     /// - Throws: `StoreError` naming the file and what to do.
+    ///   - readOnly: open an existing database without writing to it (no migration, no
+    ///     recovery); it must already have the current schema.
     public init(
-        path: String, busyTimeout: TimeInterval = ChatStore.defaultBusyTimeout,
+        path: String, busyTimeout: TimeInterval = ChatStore.defaultBusyTimeout, readOnly: Bool = false,
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         self.path = path
         self.busyTimeout = busyTimeout
         self.now = now
-        try Self.prepareFile(at: path)
         var config = Configuration()
-        config.journalMode = .wal
+        if readOnly {
+            config.readonly = true
+        } else {
+            try Self.prepareFile(at: path)
+            config.journalMode = .wal
+        }
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = true
         config.label = "cachechat.history"
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if !readOnly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             db.add(function: TextSearch.containsFunction)
         }
         do {
             database = try DatabaseQueue(path: path, configuration: config)
             let migrator = StoreSchema.migrator
             if try database.read(migrator.hasBeenSuperseded) { throw StoreError.newerSchema(path: path) }
+            if readOnly {
+                guard try database.read(migrator.hasCompletedMigrations) else { throw StoreError.readOnlyNeedsUpgrade(path: path) }
+                return
+            }
             try migrator.migrate(database)
             if try !database.read(SearchIndex.isInstalled) { _ = try database.write(SearchIndex.install) }
             try recoverInterruptedReplies()
@@ -80,6 +90,14 @@ public final class ChatStore: Sendable {
     /// Opens the default database for `environment` (see `defaultPath`).
     public static func openDefault(environment: [String: String]) throws -> ChatStore {
         try ChatStore(path: defaultPath(environment: environment))
+    }
+
+    /// Opens the default database to read it: read-only when the file exists but cannot be
+    /// written (a backup, a shared copy), so `history` and `stats` still work.
+    public static func openDefaultForReading(environment: [String: String]) throws -> ChatStore {
+        let path = defaultPath(environment: environment)
+        let writable = !FileManager.default.fileExists(atPath: path) || access(path, W_OK) == 0
+        return try ChatStore(path: path, readOnly: !writable)
     }
 
     /// Marks every reply left `streaming` by a process that is gone as interrupted, keeping

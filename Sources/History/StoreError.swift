@@ -36,6 +36,13 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             """)
     }
 
+    static func readOnlyNeedsUpgrade(path: String) -> StoreError {
+        StoreError(.readOnly, path: path, message: """
+            The history database \(path) cannot be written, and this cachechat needs to upgrade it \
+            before reading. Make it writable (chmod u+w \(path)) and run cachechat once.
+            """)
+    }
+
     /// Maps an SQLite or file-system failure to an actionable message about `path`.
     static func wrapping(_ error: any Error, path: String, busyTimeout: TimeInterval) -> StoreError {
         if let error = error as? StoreError { return error }

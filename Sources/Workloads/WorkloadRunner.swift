@@ -122,7 +122,7 @@ public final class WorkloadRunner {
 
     /// Saves `text` as the next user message of `state` and sends (the TUI's send), without waiting.
     public func start(_ text: String, in state: inout ConversationState, note: String) throws -> Flight {
-        _ = runner.saveQuestion(text, in: &state, unsavedSerial: unsavedSerial)
+        _ = try runner.saveQuestion(text, in: &state, unsavedSerial: unsavedSerial)
         unsavedSerial += 1
         return startCurrent(state, note: note)
     }

@@ -27,7 +27,7 @@ extension Workloads {
             for question in Corpus.handbookQuestions(questions + 3).suffix(questions) {
                 var state = WorkloadRunner.conversation(systemPrompt: documentSystem)
                 state.attachments = [document]
-                _ = runner.runner.saveQuestion(question, in: &state, unsavedSerial: states.count + 1)
+                _ = try runner.runner.saveQuestion(question, in: &state, unsavedSerial: states.count + 1)
                 states.append(state)
             }
             let started = ProcessInfo.processInfo.systemUptime

@@ -23,7 +23,8 @@ struct AskBatch {
         var plans: [RequestPlan] = []
         for (index, question) in questions.enumerated() {
             var conversation = state
-            if let problem = runner.saveQuestion(question, in: &conversation, unsavedSerial: index + 1) {
+            // Each question starts a conversation of its own: no other writer can have changed it.
+            if let problem = try? runner.saveQuestion(question, in: &conversation, unsavedSerial: index + 1) {
                 Terminal.errorLine("cachechat: warning: \(problem)")
             }
             states.append(conversation)

@@ -152,6 +152,9 @@ struct AskCommand: ParsableCommand {
         // `ask | head`: a closed pipe is an error to report once the reply is stored, not a
         // signal that kills the process mid-reply.
         signal(SIGPIPE, SIG_IGN)
+        // A file size limit (ulimit -f) is a full disk for the history, not a reason to die
+        // mid-reply: the write fails with EFBIG and is reported.
+        signal(SIGXFSZ, SIG_IGN)
         if continueReply { return try runContinuation() }
         let set = try loadFewShotSet()
         var loader = AttachmentLoader()
@@ -178,7 +181,8 @@ struct AskCommand: ParsableCommand {
         }
         defer { localServer?.stop() }
 
-        let store = noSave ? nil : HistoryStore.openForWriting()
+        let continuing = continueLast || conversationID != nil
+        let store = noSave ? nil : continuing ? try HistoryStore.openForContinuing() : HistoryStore.openForWriting()
         let restored = try HistoryStore.conversation(in: store, id: conversationID, continueLast: continueLast)
         // A continued conversation keeps its model and thinking mode unless flags say otherwise.
         let model = connection.model == nil ? restored?.model ?? settings.model : settings.model
@@ -224,7 +228,12 @@ struct AskCommand: ParsableCommand {
         }
         let printer = ReplyPrinter(json: json, showReasoning: showReasoning, stream: !noStream)
         let deadline = timeout ?? config.timeout ?? 1800
-        let outcome = AskRunner(runner: runner, printer: printer, timeout: deadline).run(question, in: &state, options: options)
+        let outcome: AskOutcome
+        do {
+            outcome = try AskRunner(runner: runner, printer: printer, timeout: deadline).run(question, in: &state, options: options)
+        } catch {
+            throw CLIError.usage(error.description)
+        }
         let pricing = runner.prices.pricingNote(model: state.model, at: runner.clock.now(), currency: runner.currency)
         if jsonObject, outcome.error == nil, outcome.reply.content.allSatisfy(\.isWhitespace) {
             // DeepSeek's JSON mode answers spaces when the model produced no JSON: not a success.
@@ -241,6 +250,11 @@ struct AskCommand: ParsableCommand {
             throw ExitStatus.output
         }
         if let error = outcome.error { throw ExitStatus(error) }
+        if let problem = outcome.notSaved {
+            Terminal.errorLine("cachechat: the reply was printed but is not in the history (\(problem)). "
+                + "Free some space, or keep what was printed: it is not stored anywhere else.")
+            throw ExitStatus.notSaved
+        }
     }
 
     /// `--continue-reply`: the stored conversation's last reply, continued.

@@ -14,6 +14,8 @@ struct AskOutcome {
     var conversation: ConversationID?
     /// Why the server's usage was not believed (`Usage.problem`).
     var usageProblem: String?
+    /// The reply (and its ledger row) could not be stored, even after retries.
+    var notSaved: String?
 }
 
 /// Runs one turn through the same `RequestRunner` the TUI sends with, on the calling
@@ -25,10 +27,12 @@ struct AskRunner {
     /// Seconds the whole request may take (`--timeout`); nil for no limit.
     var timeout: Double? = nil
 
-    func run(_ question: String, in state: inout ConversationState, options: RequestOptions) -> AskOutcome {
+    /// - Throws: ``ConversationChanged`` (nothing sent) when another cachechat added to the
+    ///   continued conversation after it was read.
+    func run(_ question: String, in state: inout ConversationState, options: RequestOptions) throws(ConversationChanged) -> AskOutcome {
         InterruptSignal.install()
         let startsConversation = state.record == nil
-        if let problem = runner.saveQuestion(question, in: &state, unsavedSerial: 1) {
+        if let problem = try runner.saveQuestion(question, in: &state, unsavedSerial: 1) {
             Terminal.errorLine("cachechat: warning: \(problem)")
         }
         let plan = RequestPlan(state, question: .lastUserMessage, options: options,
@@ -65,14 +69,39 @@ struct AskRunner {
                               secondsToFirstToken: result.secondsToFirstToken, totalSeconds: result.totalSeconds,
                               cost: result.cost, conversation: state.id, usageProblem: result.usageProblem)
         }
-        if let problem = result.saveProblem { Terminal.errorLine("cachechat: warning: \(problem)") }
+        var notSaved: String?
+        if let problem = result.saveProblem {
+            notSaved = Self.retrySave(problem, result.retrySave, received: !result.reply.content.isEmpty)
+        }
         if result.error != nil && !result.receivedReply,
            let problem = discardTurn(in: &state, startedConversation: startsConversation, reply: run.replyID) {
             Terminal.errorLine("cachechat: warning: \(problem)")
         }
         return AskOutcome(reply: result.reply, error: result.error, secondsToFirstToken: result.secondsToFirstToken,
                           totalSeconds: result.totalSeconds, cost: result.cost, conversation: state.id,
-                          usageProblem: result.usageProblem)
+                          usageProblem: result.usageProblem, notSaved: notSaved)
+    }
+
+    /// Attempts after the first failed save, a second apart: a disk that filled up during
+    /// the reply may have room again (a log rotated, a download finished).
+    static let saveRetries = 3
+
+    /// Says that the reply is kept in memory and retries the save; returns the problem
+    /// when it still fails, nil once saved.
+    static func retrySave(_ problem: String, _ retry: (() -> String?)?, received: Bool) -> String? {
+        Terminal.errorLine("cachechat: \(problem)")
+        guard let retry else { return problem }
+        Terminal.errorLine("cachechat: the reply is kept in memory\(received ? " (and printed)" : ""); trying to save it again")
+        var last = problem
+        for attempt in 1...saveRetries {
+            Thread.sleep(forTimeInterval: 1)
+            guard let failure = retry() else {
+                Terminal.errorLine("cachechat: saved on attempt \(attempt + 1)")
+                return nil
+            }
+            last = failure
+        }
+        return last
     }
 
     /// `--continue-reply`: the conversation's last reply carries on where it was cut (chat

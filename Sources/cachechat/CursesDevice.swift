@@ -24,6 +24,7 @@ final class CursesDevice: TerminalDevice {
     func readInput() -> [UInt8] { terminal.readAvailableBytes() }
     func suspend() { terminal.suspend() }
     func resume() { terminal.resume() }
+    func stopUntilContinued() { terminal.stopUntilContinued() }
 
     func takeEvents() -> [DeviceEvent] {
         var events: [DeviceEvent] = []

@@ -23,6 +23,9 @@ struct ExitStatus: Error, Equatable {
     static let emptyJSON = ExitStatus(code: 12)
     /// `--max-cost`: the request could cost more than allowed; nothing was sent.
     static let overBudget = ExitStatus(code: 13)
+    /// The reply could not be stored in the history (a full disk), even after retries; it
+    /// was printed.
+    static let notSaved = ExitStatus(code: 14)
     static let interrupted = ExitStatus(code: 130)
 
     init(code: Int32) { self.code = code }

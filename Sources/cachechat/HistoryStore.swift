@@ -17,10 +17,22 @@ enum HistoryStore {
         }
     }
 
-    /// Opens the store for reading, or fails with a usage error naming the problem.
-    static func openForReading() throws -> ChatStore {
+    /// The store a continued conversation is read from and recorded in. Unlike a new
+    /// exchange, it cannot go ahead without one: the question would be sent without its
+    /// history, a wrong answer that is billed.
+    static func openForContinuing() throws -> ChatStore {
         do {
             return try ChatStore.openDefault(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw CLIError.usage("Nothing was sent: the conversation to continue cannot be read. \(error)")
+        }
+    }
+
+    /// Opens the store for reading (read-only when the file cannot be written), or fails
+    /// with a usage error naming the problem.
+    static func openForReading() throws -> ChatStore {
+        do {
+            return try ChatStore.openDefaultForReading(environment: ProcessInfo.processInfo.environment)
         } catch {
             throw CLIError.usage("\(error)")
         }

@@ -74,6 +74,7 @@ enum NumberRanges {
     static let speed = NumberRange<Double>(0...)
     static let replyTokens = NumberRange<Int>(0...)
     static let maxConcurrent = NumberRange<Int>(1...)
+    static let maxConnections = NumberRange<Int>(1...)
     static let parallel = NumberRange<Int>(1...64)
     static let warmupWait = NumberRange<Double>(0...600)
     static let timeout = NumberRange<Double>(1...86_400)

@@ -80,7 +80,12 @@ enum InterruptSignal {
     nonisolated(unsafe) private static var writeEnd: Int32 = -1
     nonisolated(unsafe) private(set) static var readEnd: Int32 = -1
 
-    /// Installs the handlers for SIGINT and SIGTERM (once).
+    /// The signals that stop the request in flight, keep what was received, and end the
+    /// program: SIGHUP (the terminal went away) and SIGUSR1 end it by default too, and
+    /// would lose the reply's row.
+    static let stopping = [SIGINT, SIGTERM, SIGHUP, SIGUSR1]
+
+    /// Installs the handlers for `stopping` (once).
     static func install() {
         guard readEnd < 0 else { return }
         var fds: [Int32] = [0, 0]
@@ -95,14 +100,12 @@ enum InterruptSignal {
             var byte: UInt8 = 1
             _ = Glibc.write(InterruptSignal.writeEnd, &byte, 1)
         }
-        signal(SIGINT, handler)
-        signal(SIGTERM, handler)
+        for signalNumber in stopping { signal(signalNumber, handler) }
         // A parent may have started us with these blocked (Foundation's Process from a
         // dispatch thread does): unblock them, or the handler never runs.
         var set = sigset_t()
         sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        sigaddset(&set, SIGTERM)
+        for signalNumber in stopping { sigaddset(&set, signalNumber) }
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
@@ -114,7 +117,7 @@ enum InterruptSignal {
         return got
     }
 
-    /// Blocks until SIGINT or SIGTERM arrives.
+    /// Blocks until one of `stopping` arrives.
     static func waitForSignal() {
         install()
         var descriptor = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)

@@ -13,6 +13,8 @@ struct ServeCommand: ParsableCommand {
         discussion: """
             Point any OpenAI- or DeepSeek-style client at it (any API key works; each key has its own \
             cache) and read prompt_cache_hit_tokens / prompt_cache_miss_tokens in its usage. \
+            With --api-key or --keys-file only those keys are accepted; they are required with \
+            --upstream and on any address beyond loopback. \
             Fault plans (--fault) are listed in docs/EMULATOR.md.
             """
     )
@@ -36,10 +38,53 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Forward generation to this OpenAI-compatible base URL; the emulator still does the cache accounting (key: CACHECHAT_UPSTREAM_API_KEY).", valueName: "URL"))
     var upstream: String?
 
+    @Option(name: .customLong("api-key"),
+            help: ArgumentHelp("A key clients must send (Bearer); repeat for more. Required with --upstream or beyond loopback.",
+                               valueName: "KEY"))
+    var apiKeys: [String] = []
+
+    @Option(name: .customLong("keys-file"),
+            help: ArgumentHelp("A file of accepted keys, one per line (blank lines and # comments skipped).", valueName: "PATH"))
+    var keysFile: String?
+
+    @Option(name: .customLong("max-body"), parsing: .unconditional,
+            help: ArgumentHelp("The largest request body accepted, e.g. 32MiB or 500KiB; larger ones get 413. (default: 32MiB)",
+                               valueName: "SIZE"))
+    var maxBody = "32MiB"
+
+    @Option(name: .customLong("header-timeout"), parsing: .unconditional,
+            help: "How long a connection may take to send its request head, e.g. 10s. (default: 10s)")
+    var headerTimeout = "10s"
+
+    @Option(name: .customLong("idle-timeout"), parsing: .unconditional,
+            help: "How long a request body may stall before the connection is closed, e.g. 30s. (default: 30s)")
+    var idleTimeout = "30s"
+
+    @Option(name: .customLong("max-connections"), parsing: .unconditional,
+            help: "Connections held at once, \(NumberRanges.maxConnections); the oldest still waiting for its request makes room. (default: 512)",
+            transform: NumberRanges.maxConnections.transform)
+    var maxConnections = 512
+
     @Option(name: .customLong("upstream-model"), help: "Model id to ask the upstream server for (default: the request's).")
     var upstreamModel: String?
 
     func run() throws {
+        var policy = ServerPolicy()
+        policy.acceptedKeys = try acceptedKeys()
+        policy.maxBodyBytes = try SizeArgument.bytes(maxBody, flag: "--max-body")
+        policy.headerTimeout = try DurationArgument.seconds(headerTimeout, flag: "--header-timeout", minimum: 0.001)
+        policy.idleTimeout = try DurationArgument.seconds(idleTimeout, flag: "--idle-timeout", minimum: 0.001)
+        policy.maxConnections = maxConnections
+        if policy.acceptedKeys.isEmpty {
+            if upstream != nil {
+                throw CLIError.usage("--upstream forwards with your upstream key, so serve must know who may use it: "
+                    + "give the keys clients send with --api-key KEY (repeatable) or --keys-file PATH")
+            }
+            if !ServerPolicy.isLoopback(host) {
+                throw CLIError.usage("--host \(host) can be reached from other machines, and without keys anyone there could use it: "
+                    + "give the keys clients send with --api-key KEY or --keys-file PATH, or listen on 127.0.0.1")
+            }
+        }
         var configuration = try emulator.configuration()
         // A cache folder that cannot be written would silently keep nothing: say so.
         var unwritable: String?
@@ -76,7 +121,7 @@ struct ServeCommand: ParsableCommand {
         // threads start, so they inherit the mask with the signals unblocked.
         InterruptSignal.install()
         let server = EmulatorServer(engine: EmulatorEngine(configuration: configuration, generator: generator), eventLoopThreads: 2,
-                                    requestLog: requestLog)
+                                    policy: policy, requestLog: requestLog)
         do {
             try server.start(host: host, port: port)
         } catch {
@@ -92,6 +137,31 @@ struct ServeCommand: ParsableCommand {
         InterruptSignal.waitForSignal()
         server.stop()
         Terminal.errorLine("cachechat emulator stopped")
+    }
+
+    /// `--api-key` values and the lines of `--keys-file`, each checked for a shape a client
+    /// can send in a header.
+    func acceptedKeys() throws -> Set<String> {
+        var keys = apiKeys.map { ("--api-key", $0) }
+        if let keysFile {
+            let text: String
+            do {
+                text = try String(contentsOfFile: keysFile, encoding: .utf8)
+            } catch {
+                throw CLIError.usage("--keys-file: cannot read \(keysFile): \(error.localizedDescription)")
+            }
+            let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            let found = lines.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            guard !found.isEmpty else { throw CLIError.usage("--keys-file: \(keysFile) holds no keys (one per line)") }
+            keys += found.map { ("--keys-file \(keysFile)", $0) }
+        }
+        for (origin, key) in keys {
+            let printable = key.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F }
+            guard key.count >= 8, printable else {
+                throw CLIError.usage("\(origin): a key must be 8 or more printable ASCII characters without spaces")
+            }
+        }
+        return Set(keys.map(\.1))
     }
 }
 
@@ -112,6 +182,11 @@ struct EmulatorOptions: ParsableArguments {
 
     @Flag(name: .customLong("memory"), help: "Keep the cache in memory only.")
     var memoryOnly = false
+
+    @Option(name: .customLong("max-cache-size"), parsing: .unconditional,
+            help: ArgumentHelp("The cache files' total size, e.g. 1GiB; past it the least recently used keys' caches are forgotten. (default: 1GiB)",
+                               valueName: "SIZE"))
+    var maxCacheSize = "1GiB"
 
     @Option(parsing: .unconditional, help: "How long an unused cache unit lives, e.g. 30m, 6h, 2d.")
     var ttl = "24h"
@@ -169,6 +244,7 @@ struct EmulatorOptions: ParsableArguments {
         configuration.faultFile = faultFile
         configuration.balanceCurrency = balanceCurrency.currency
         configuration.chargeFactor = chargeFactor
+        configuration.maxCacheBytes = try SizeArgument.bytes(maxCacheSize, flag: "--max-cache-size")
         return configuration
     }
 }
@@ -190,12 +266,30 @@ enum UsagePlacementArgument: String, ExpressibleByArgument {
 
 /// "500ms", "30s", "5m", "2h", "1d" or plain seconds.
 enum DurationArgument {
-    static func seconds(_ text: String, flag: String) throws -> Double {
+    static func seconds(_ text: String, flag: String, minimum: Double = 0) throws -> Double {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count)), value >= 0, value.isFinite { return value * scale }
+        var seconds: Double? = nil
+        for (suffix, scale) in units where text.hasSuffix(suffix) && seconds == nil {
+            if let value = Double(text.dropLast(suffix.count)), value >= 0, value.isFinite { seconds = value * scale }
         }
-        if let value = Double(text), value >= 0, value.isFinite { return value }
-        throw CLIError.usage("\(flag) takes a duration of 0 or more, such as 500ms, 30s, 5m, 2h or 1d; got `\(text)`")
+        if seconds == nil, let value = Double(text), value >= 0, value.isFinite { seconds = value }
+        guard let seconds, seconds >= minimum else {
+            let least = minimum > 0 ? "more than 0" : "0 or more"
+            throw CLIError.usage("\(flag) takes a duration of \(least), such as 500ms, 30s, 5m, 2h or 1d; got `\(text)`")
+        }
+        return seconds
+    }
+}
+
+/// "32MiB", "500KiB", "1GiB", "64K", "2M" (powers of 1,024) or plain bytes, 1 or more.
+enum SizeArgument {
+    static func bytes(_ text: String, flag: String) throws -> Int {
+        let units: [(String, Int)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            if let value = Int(text.dropLast(suffix.count)), value >= 1, value <= Int.max / scale { return value * scale }
+            break
+        }
+        if let value = Int(text), value >= 1 { return value }
+        throw CLIError.usage("\(flag) takes a size of 1 byte or more, such as 32MiB, 500KiB or 65536; got `\(text)`")
     }
 }

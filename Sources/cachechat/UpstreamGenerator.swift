@@ -31,8 +31,10 @@ enum UpstreamGenerator {
             while result == nil { transport.poll(timeout: 0.5, extraFD: nil) }
             _ = call
             switch result! {
-            case .success(let reply): return Responder.Output(reasoning: reply.reasoningContent, content: reply.content)
-            case .failure(let error): throw Failure(description: error.message)
+            // An upstream that echoes the operator's key must not hand it to the client.
+            case .success(let reply): return Responder.Output(reasoning: APIError.redact(apiKey, in: reply.reasoningContent),
+                                                              content: APIError.redact(apiKey, in: reply.content))
+            case .failure(let error): throw Failure(description: APIError.redact(apiKey, in: error.message))
             }
         }
     }

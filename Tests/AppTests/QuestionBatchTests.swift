@@ -42,7 +42,7 @@ struct QuestionBatchTests {
 
         func plan(_ question: String) -> RequestPlan {
             var conversation = state()
-            _ = runner.saveQuestion(question, in: &conversation, unsavedSerial: 1)
+            _ = try? runner.saveQuestion(question, in: &conversation, unsavedSerial: 1)
             return RequestPlan(conversation, question: .lastUserMessage, renderer: template)
         }
 

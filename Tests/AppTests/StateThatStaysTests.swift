@@ -216,6 +216,19 @@ struct ExternalEditorTests {
         return path
     }
 
+    /// Hardening II 14: Ctrl-Z stops the program like other full-screen programs: the
+    /// terminal handed back first, the screen drawn again after, the draft kept.
+    @Test func ctrlZSuspendsAndRedraws() throws {
+        let harness = try AppHarness()
+        harness.start()
+        harness.type("Half a thought")
+        harness.press([26])  // Ctrl-Z
+        #expect(harness.device.suspensions == 1)
+        #expect(harness.device.stops == 1)
+        #expect(harness.state.editor.text == "Half a thought")
+        #expect(harness.text.contains("Half a thought"))
+    }
+
     @Test func theDraftRoundTripsThroughTheEditor() throws {
         let folder = try TemporaryFolder()
         let editor = try Self.editor(folder, "printf ' and more\\nsecond line\\n' >> \"$1\"")
@@ -287,5 +300,42 @@ struct ReviewFindingTests {
         #expect(Paths.expandingTilde("~/notes/x.md", environment: ["HOME": "/home/elsewhere"]) == "/home/elsewhere/notes/x.md")
         #expect(Paths.expandingTilde("~", environment: ["HOME": "/h"]) == "/h")
         #expect(Paths.expandingTilde("~user/x", environment: ["HOME": "/h"]) == "~user/x")
+    }
+}
+
+/// Hardening II 15: two cachechat windows (or a window and `ask --continue`) on one
+/// conversation: the one that read it first finds it changed and refuses, instead of
+/// interleaving both histories.
+@Suite("A conversation with another writer")
+struct ConcurrentWriterTests {
+    @Test func aQuestionAfterAnotherWriterIsRefusedAndTheDraftKept() throws {
+        let harness = try AppHarness()
+        harness.start()
+        harness.send("First question")
+        let conversation = try #require(harness.state.conversation.id)
+        #expect(harness.messages.count == 2)
+        let sent = harness.engine.cacheEntryCount(apiKey: "sk-app-test-key")
+
+        // Another cachechat appends a turn to the same conversation.
+        try harness.history.appendMessage(to: conversation, role: .user, content: "Asked elsewhere")
+        harness.send("Second question")
+        #expect(harness.state.notice?.text.contains("changed by another cachechat") == true,
+                "\(String(describing: harness.state.notice))")
+        #expect(harness.state.editor.text == "Second question")
+        #expect(harness.state.turn == nil)
+        #expect(try harness.history.messages(in: conversation).map(\.content).suffix(1) == ["Asked elsewhere"])
+        #expect(harness.engine.cacheEntryCount(apiKey: "sk-app-test-key") == sent)
+    }
+
+    @Test func theStoreChecksTheLastMessageInTheSameTransaction() throws {
+        let history = InMemoryHistory()
+        let conversation = try history.createConversation(ConversationSettings(
+            title: "Shared", model: "deepseek-chat", endpointName: "test", thinking: false))
+        let first = try history.appendQuestion("one", to: conversation.id, after: nil)
+        #expect(throws: ConversationChanged(conversation: conversation.id)) {
+            try history.appendQuestion("stale", to: conversation.id, after: nil)
+        }
+        let second = try history.appendQuestion("two", to: conversation.id, after: first.id)
+        #expect(try history.messages(in: conversation.id).map(\.id) == [first.id, second.id])
     }
 }

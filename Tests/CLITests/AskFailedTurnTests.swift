@@ -76,4 +76,28 @@ struct AskFailedTurnTests {
         #expect(Set(messages.map(\.conversation)) == [1])
         #expect(try Self.ledger(home).map(\.outcome) == ["ok", "error http-500", "ok"])
     }
+
+    /// Hardening II 13: `--continue` needs the conversation; without a readable history it
+    /// sends nothing (the question alone would be a wrong answer, billed) and says why.
+    @Test func aContinueWithADamagedHistorySendsNothing() throws {
+        let server = try ScriptedHTTPServer { _, _ in HTTPScript.stream(DeepSeekEvents.reply(["Hello", " there"])) }
+        let home = try CachechatProcess.temporaryHome()
+        let env = FaultMatrixTests.environment(home: home, baseURL: server.baseURL)
+        #expect(try CachechatProcess.run(["ask", "First question"], environment: env).status == 0)
+        #expect(server.requests.count == 1)
+
+        let path = home.appendingPathComponent("data/cachechat/history.sqlite").path
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let garbage = Data(repeating: 0x41, count: 8192)
+        try garbage.write(to: URL(fileURLWithPath: path))
+        for flags in [["--continue"], ["--conversation", "1"]] {
+            let continued = try CachechatProcess.run(["ask"] + flags + ["Second question"], environment: env)
+            #expect(continued.status == 2, "stderr: \(continued.stderr)")
+            #expect(continued.stderr.contains("Nothing was sent"), "\(continued.stderr)")
+            #expect(continued.stderr.contains(path))
+            #expect(continued.stdout.isEmpty)
+        }
+        #expect(server.requests.count == 1)
+        #expect(FileManager.default.contents(atPath: path) == garbage)
+    }
 }

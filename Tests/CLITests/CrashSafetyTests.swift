@@ -141,6 +141,11 @@ struct CrashSafetyTests {
         Ending(name: "SIGTERM", signal: SIGTERM, statuses: [128 + Int(SIGTERM)]),
         Ending(name: "SIGINT", signal: SIGINT, statuses: [128 + Int(SIGINT)]),
         Ending(name: "SIGHUP", signal: SIGHUP, statuses: [128 + Int(SIGHUP)]),
+        // Hardening II 14: these end a program by default and used to leave the
+        // alternate screen and mouse reporting on (SIGQUIT: the program kept running).
+        Ending(name: "SIGUSR1", signal: SIGUSR1, statuses: [128 + Int(SIGUSR1)]),
+        Ending(name: "SIGPIPE", signal: SIGPIPE, statuses: [128 + Int(SIGPIPE)]),
+        Ending(name: "SIGQUIT", signal: SIGQUIT, statuses: [128 + Int(SIGQUIT)]),
         // fatalError traps (SIGILL on x86-64, SIGTRAP on arm64).
         Ending(name: "Swift runtime trap", signal: nil, statuses: [128 + Int(SIGILL), 128 + Int(SIGTRAP)]),
     ]
@@ -178,7 +183,8 @@ struct CrashSafetyTests {
 
         let database = try HistoryDatabase(home: home)
         #expect(try database.integrityCheck() == ["ok"])
-        if ending.signal != nil {
+        // SIGQUIT ends at once, like a crash: the next start marks the reply (recovery).
+        if ending.signal != nil && ending.signal != SIGQUIT {
             let reply = try #require(try database.messages().last)
             #expect(reply.role == "assistant" && reply.state == "interrupted", "\(ending): \(reply)")
             #expect(try database.requests().map(HistoryDatabase.ledger) == ["interrupted stopped"], "\(ending)")

@@ -29,7 +29,8 @@ struct ServeUpstreamTests {
         defer { upstream.terminate() }
         var environment = base
         environment["CACHECHAT_UPSTREAM_API_KEY"] = "sk-upstream-key-1234"
-        let (front, frontURL) = try serve(["--cache-model", "v3", "--upstream", upstreamURL], environment: environment)
+        let (front, frontURL) = try serve(["--cache-model", "v3", "--upstream", upstreamURL, "--api-key", "sk-front"],
+                                          environment: environment)
         defer { front.terminate() }
 
         let question = String(repeating: "Context that repeats so the prefix is cached. ", count: 12) + "Question?"
@@ -52,11 +53,80 @@ struct ServeUpstreamTests {
 
     @Test func anUnreachableUpstreamIsA502WithItsReason() throws {
         let home = try CachechatProcess.temporaryHome()
-        let (front, frontURL) = try serve(["--upstream", "http://127.0.0.1:9"], environment: CachechatProcess.environment(home: home))
+        let (front, frontURL) = try serve(["--upstream", "http://127.0.0.1:9", "--api-key", "sk-front"],
+                                          environment: CachechatProcess.environment(home: home))
         defer { front.terminate() }
         let result = try CachechatProcess.run(["ask", "--json", "--no-save", "Hi"],
                                               environment: CachechatProcess.environment(home: home, extra: ["DEEPSEEK_BASE_URL": frontURL, "DEEPSEEK_API_KEY": "sk-front"]))
         #expect(result.status == 6)
         #expect(result.stdout.contains("upstream"))
+    }
+
+    // MARK: - Hardening II 10: serve is no open relay
+
+    @Test func forwardingWithoutItsOwnKeysIsRefused() throws {
+        let home = try CachechatProcess.temporaryHome()
+        let result = try CachechatProcess.run(["serve", "--port", "0", "--memory", "--upstream", "http://127.0.0.1:9"],
+                                              environment: CachechatProcess.environment(home: home), timeout: 30)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--api-key KEY"), "\(result.stderr)")
+        #expect(!result.stdout.contains("listening"))
+    }
+
+    @Test func listeningBeyondLoopbackWithoutKeysIsRefused() throws {
+        let home = try CachechatProcess.temporaryHome()
+        let result = try CachechatProcess.run(["serve", "--port", "0", "--memory", "--host", "0.0.0.0"],
+                                              environment: CachechatProcess.environment(home: home), timeout: 30)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--keys-file"), "\(result.stderr)")
+        #expect(!result.stdout.contains("listening"))
+    }
+
+    @Test func onlyAcceptedKeysAreForwardedAndAnEchoedUpstreamKeyIsRedacted() throws {
+        let upstreamKey = "upstream-secret-0123456789"
+        // A hostile upstream that puts the key it was sent into its reply and its error.
+        let hostile = try ScriptedHTTPServer { request, _ in
+            let echoed = request.headers["authorization"] ?? ""
+            if request.bodyText.contains("fail please") {
+                return HTTPScript.response(status: 400, body: DeepSeekEvents.error("bad request from \(echoed)"))
+            }
+            return HTTPScript.response(status: 200, body: DeepSeekEvents.completion("You called me with \(echoed)."))
+        }
+        let home = try CachechatProcess.temporaryHome()
+        let keys = home.appendingPathComponent("keys")
+        try "# who may use the relay\nsk-relay-alice-0001\n\nsk-relay-bob-00002\n".write(to: keys, atomically: true, encoding: .utf8)
+        let (front, frontURL) = try serve(["--upstream", hostile.baseURL, "--keys-file", keys.path, "--api-key", "sk-relay-carol-03"],
+                                          environment: CachechatProcess.environment(home: home, extra: ["CACHECHAT_UPSTREAM_API_KEY": upstreamKey]))
+        defer { front.terminate() }
+        let port = try #require(Int(frontURL.split(separator: ":").last ?? ""))
+
+        // Wrong and missing keys: DeepSeek's 401, and nothing reaches the upstream.
+        for key in ["sk-relay-alice-0002", "sk-relay-alice-000", nil] as [String?] {
+            let outcome = try AbuseClient.exchange(port: port, AbuseClient.chatRequest(body: AbuseClient.chatBody(), key: key))
+            #expect(outcome.status == 401)
+            let body = try #require(try JSONSerialization.jsonObject(with: Data(outcome.body.utf8)) as? [String: Any])
+            let error = try #require(body["error"] as? [String: Any])
+            #expect(error["type"] as? String == "authentication_error")
+            #expect(error["message"] as? String != nil)
+        }
+        #expect(hostile.requests.isEmpty)
+        let refused = try CachechatProcess.run(["ask", "--no-save", "Hi"], environment: CachechatProcess.environment(
+            home: home, extra: ["DEEPSEEK_BASE_URL": frontURL, "DEEPSEEK_API_KEY": "sk-someone-else-99"]))
+        #expect(refused.status == 3)
+        #expect(hostile.requests.isEmpty)
+
+        // Accepted keys from both sources are forwarded; the echoed upstream key never comes back.
+        for key in ["sk-relay-bob-00002", "sk-relay-carol-03"] {
+            let result = try CachechatProcess.run(["ask", "--json", "--no-save", "Hi"], environment: CachechatProcess.environment(
+                home: home, extra: ["DEEPSEEK_BASE_URL": frontURL, "DEEPSEEK_API_KEY": key]))
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("You called me with Bearer [redacted key]"), "\(result.stdout)")
+            #expect(!result.stdout.contains(upstreamKey) && !result.stderr.contains(upstreamKey))
+        }
+        let failed = try CachechatProcess.run(["ask", "--json", "--no-save", "fail please"], environment: CachechatProcess.environment(
+            home: home, extra: ["DEEPSEEK_BASE_URL": frontURL, "DEEPSEEK_API_KEY": "sk-relay-alice-0001"]))
+        #expect(failed.status == 6)
+        #expect(!failed.stdout.contains(upstreamKey) && !failed.stderr.contains(upstreamKey), "\(failed.stdout)")
+        #expect(hostile.requests.count == 3)
     }
 }

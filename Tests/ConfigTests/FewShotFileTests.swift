@@ -85,6 +85,28 @@ import TestSupport
         #expect(parse(head + "[[shots]]\nuser = \"unterminated\n")?.description.hasPrefix("/sets/s.toml:7:") == true)
         #expect(parse(head + "shots = \"many\"\n")?.description == "/sets/s.toml:6: `shots` must be a list of [[shots]] tables, not a string")
     }
+
+    /// Hardening II 21: loading grows with the number of shots, not with its square (2,000
+    /// shots took 28 s). Four times the shots may cost about four times as much, never
+    /// sixteen; the ratio is measured in one run, so the machine's speed cancels out.
+    @Test func loadingIsLinearInTheNumberOfShots() throws {
+        func text(_ count: Int) -> String {
+            FewShotFile.toml(FewShotSet(name: "many", description: "", model: nil, system: "Classify.",
+                                        shots: (0..<count).map { .init(user: "Review \($0): fine.", assistant: "positive \($0)") }))
+        }
+        let small = text(800), large = text(3200)
+        // Interleaved, so a burst of load from other tests falls on both sizes alike; the
+        // fastest of each is the closest to the work itself.
+        var smallTime = Double.infinity, largeTime = Double.infinity
+        for _ in 0..<5 {
+            smallTime = min(smallTime, try Timing.seconds { _ = try FewShotFile.parse(TOMLFile(path: "s.toml", text: small), name: "s") })
+            largeTime = min(largeTime, try Timing.seconds { _ = try FewShotFile.parse(TOMLFile(path: "l.toml", text: large), name: "l") })
+        }
+        #expect(largeTime / smallTime < 10, "4x the shots took \(largeTime / smallTime)x as long (quadratic: 16x)")
+        // The last shot's problem still names its line.
+        let broken = large + "\n[[shots]]\nuser = \"u\"\n"
+        #expect(parse(broken)?.description.hasSuffix("shot 3201 has no `assistant`") == true)
+    }
 }
 
 @Suite struct FewShotJSONTests {

@@ -64,4 +64,52 @@ struct ErrorTests {
         done.wait()
         #expect(try fixture.store.appendMessage(to: conversation.id, content: "now free").ordinal == 1)
     }
+
+    /// Hardening II 13: a history that cannot be written (a backup, a copy on read-only
+    /// media) is still read by `history` and `stats`; nothing tries to write to it.
+    @Test func aReadOnlyIntactDatabaseIsReadable() throws {
+        let fixture = try StoreFixture()
+        let conversation = try fixture.conversation("Kept")
+        try fixture.store.appendMessage(to: conversation.id, content: "a question")
+        let path = fixture.folder.databasePath
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path) }
+
+        let reader = try ChatStore(path: path, readOnly: true)
+        #expect(try reader.listConversations().map(\.conversation.title) == ["Kept"])
+        #expect(try reader.messages(in: conversation.id).map(\.content) == ["a question"])
+        #expect(throws: (any Error).self) { try reader.appendMessage(to: conversation.id, content: "never written") }
+        #expect(try fixture.reopen().messages(in: conversation.id).count == 1)
+    }
+
+    @Test func aReadOnlyDatabaseThatNeedsAnUpgradeSaysSo() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.databasePath
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)") }
+        try queue.close()
+        #expect { try ChatStore(path: path, readOnly: true) } throws: { error in
+            let error = error as! StoreError
+            return error.kind == .readOnly && error.message.contains("chmod u+w \(path)")
+        }
+    }
+}
+
+/// Hardening II 15 in SQLite: the last-message check and the insert share a transaction.
+@Suite("A question is appended only to the conversation that was read")
+struct AppendQuestionTests {
+    @Test func aStaleLastMessageIsRefusedAndNothingIsWritten() throws {
+        let fixture = try StoreFixture()
+        let conversation = try fixture.conversation()
+        let first = try fixture.store.appendQuestion("one", to: conversation.id, after: nil)
+        let other = try fixture.reopen()  // another process's connection
+        try other.appendMessage(to: conversation.id, content: "from elsewhere")
+        #expect(throws: ConversationChanged(conversation: conversation.id)) {
+            try fixture.store.appendQuestion("stale", to: conversation.id, after: first.id)
+        }
+        #expect(try fixture.store.messages(in: conversation.id).map(\.content) == ["one", "from elsewhere"])
+        let last = try #require(try fixture.store.messages(in: conversation.id).last)
+        #expect(try fixture.store.appendQuestion("two", to: conversation.id, after: last.id).ordinal == 3)
+    }
 }

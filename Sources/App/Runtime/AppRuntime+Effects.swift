@@ -29,10 +29,15 @@ extension AppRuntime {
             }
         case .openConversation(let id):
             dispatch(.result(open(id)))
-        case .saveQuestion(let text, let conversation, let create, let ordinal, let serial, let attachments, let entry):
+        case .saveQuestion(let text, let conversation, let create, let ordinal, let serial, let attachments, let entry, let after):
             let saved = RequestRunner.saveQuestion(text, conversation: conversation, create: create, history: history,
-                                                   ordinal: ordinal, serial: serial, now: clock.now(), attachments: attachments)
-            dispatch(.result(.questionSaved(saved.message, record: saved.record, problem: saved.problem, batchEntry: entry)))
+                                                   ordinal: ordinal, serial: serial, now: clock.now(), attachments: attachments,
+                                                   after: after)
+            if let changed = saved.changed {
+                dispatch(.result(.conversationChanged(changed)))
+            } else {
+                dispatch(.result(.questionSaved(saved.message, record: saved.record, problem: saved.problem, batchEntry: entry)))
+            }
         case .loadAttachments(let paths, let purpose):
             dispatch(.result(loadAttachments(paths, purpose: purpose)))
         case .checkAttachments(let attachments, let send):
@@ -203,6 +208,12 @@ extension AppRuntime {
             withLibrary { library in try fewShotFile(operation, library) }
         case .repaint:
             device.invalidate()
+        case .suspendProgram:
+            // A reply in flight goes on arriving while stopped (the socket buffers it).
+            device.suspend()
+            device.stopUntilContinued()
+            device.resume()
+            dispatch(.resized(device.size))
         case .crash:
             // Tests only (CACHECHAT_TEST_TRAP=1): a Swift runtime trap, to check that the
             // terminal is restored and nothing secret is printed when the program crashes.

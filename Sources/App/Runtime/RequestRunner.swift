@@ -27,6 +27,9 @@ public struct TurnResult {
     public var storedReply: StoredMessage?
     /// Why the reply or its ledger row could not be saved (the reply is still shown).
     public var saveProblem: String?
+    /// When saving failed: writes the reply and its ledger row again (a full disk may have
+    /// room a moment later); returns nil once they are stored, or the problem.
+    public var retrySave: (() -> String?)?
     /// True when any part of a reply body arrived (the server started generating).
     public var receivedReply: Bool
     public var secondsToFirstToken: Double?
@@ -113,7 +116,9 @@ public final class RequestRunner {
     /// Saves `text` as the conversation's next user message, creating the stored
     /// conversation first when it has none. When the history refuses, the message is kept
     /// in memory as unsaved and the problem is returned: the question is still asked.
-    public func saveQuestion(_ text: String, in state: inout ConversationState, unsavedSerial: Int) -> String? {
+    /// - Throws: ``ConversationChanged`` when another cachechat added to the conversation
+    ///   since `state` was read; nothing is saved and nothing must be sent.
+    public func saveQuestion(_ text: String, in state: inout ConversationState, unsavedSerial: Int) throws(ConversationChanged) -> String? {
         let current = state
         let conversation = current.record?.id
         var create: ConversationSettings?
@@ -122,7 +127,8 @@ public final class RequestRunner {
         }
         let result = Self.saveQuestion(text, conversation: conversation, create: create, history: history,
                                        ordinal: current.nextOrdinal, serial: unsavedSerial, now: clock.now(),
-                                       attachments: current.attachments)
+                                       attachments: current.attachments, after: current.lastStoredMessage)
+        if let changed = result.changed { throw changed }
         if let record = result.record { state.record = record }
         state.messages.append(result.message)
         return result.problem
@@ -132,9 +138,10 @@ public final class RequestRunner {
     /// A conversation it creates gets `attachments` stored with it.
     static func saveQuestion(_ text: String, conversation: ConversationID?, create: ConversationSettings?,
                              history: ChatHistory?, ordinal: Int, serial: Int, now: Date,
-                             attachments: [Attachment] = []) -> (message: HistoryMessage, record: Conversation?, problem: String?) {
+                             attachments: [Attachment] = [], after last: MessageID? = nil)
+        -> (message: HistoryMessage, record: Conversation?, problem: String?, changed: ConversationChanged?) {
         let unsaved = HistoryMessage(id: .unsaved(serial), ordinal: ordinal, role: .user, content: text, created: now)
-        guard let history else { return (unsaved, nil, nil) }
+        guard let history else { return (unsaved, nil, nil, nil) }
         do {
             var record: Conversation?
             var id = conversation
@@ -143,11 +150,16 @@ public final class RequestRunner {
                 id = record?.id
                 if let id, !attachments.isEmpty { try history.setAttachments(attachments, of: id) }
             }
-            guard let id else { return (unsaved, nil, nil) }
-            let stored = try history.appendMessage(to: id, role: .user, content: text, reasoning: nil, model: nil)
-            return (HistoryMessage(stored), record, nil)
+            guard let id else { return (unsaved, nil, nil, nil) }
+            // A new conversation is ours alone; a continued one may have another writer.
+            let stored = record != nil
+                ? try history.appendMessage(to: id, role: .user, content: text, reasoning: nil, model: nil)
+                : try history.appendQuestion(text, to: id, after: last)
+            return (HistoryMessage(stored), record, nil, nil)
+        } catch let changed as ConversationChanged {
+            return (unsaved, nil, changed.description, changed)
         } catch {
-            return (unsaved, nil, "Your message could not be saved: \(error)")
+            return (unsaved, nil, "Your message could not be saved: \(error)", nil)
         }
     }
 
@@ -301,38 +313,52 @@ public final class RequestRunner {
             reply.content = run.continuedContent + reply.content
             reply.reasoningContent = run.continuedReasoning + reply.reasoningContent
         }
+        var retrySave: (() -> String?)?
         if let history {
-            do {
+            let replyID = run.replyID
+            // The reply stays in memory (the result holds it) whatever happens here.
+            let save = { (entry: LedgerEntry) throws -> (LedgerEntry, StoredMessage?) in
                 let reasoning = reply.reasoningContent.isEmpty ? nil : reply.reasoningContent
-                if let id = run.replyID {
-                    switch outcome {
-                    case .completed:
-                        entry = try history.completeReply(id, content: reply.content, reasoning: reasoning, ledger: entry)
-                    case .stopped:
-                        entry = try history.interruptReply(id, reason: "stopped", content: reply.content, reasoning: reasoning,
-                                                           ledger: entry) ?? entry
-                    case .connectionLost:
-                        entry = try history.interruptReply(id, reason: "connection lost", content: reply.content,
-                                                           reasoning: reasoning, ledger: entry) ?? entry
-                    case .failed(let error) where continuing:
-                        // The reply it continued stays as it was, cut; the failure is in the ledger.
-                        entry = try history.interruptReply(id, reason: "continuation failed: \(error.message)", content: reply.content,
-                                                           reasoning: reasoning, ledger: entry) ?? entry
-                    case .failed(let error):
-                        entry = try history.failReply(id, message: error.message, content: reply.content, ledger: entry) ?? entry
-                    }
-                    stored = try history.message(id)
-                } else {
-                    entry = try history.recordRequest(entry)
+                guard let id = replyID else { return (try history.recordRequest(entry), nil) }
+                var saved = entry
+                switch outcome {
+                case .completed:
+                    saved = try history.completeReply(id, content: reply.content, reasoning: reasoning, ledger: entry)
+                case .stopped:
+                    saved = try history.interruptReply(id, reason: "stopped", content: reply.content, reasoning: reasoning,
+                                                       ledger: entry) ?? entry
+                case .connectionLost:
+                    saved = try history.interruptReply(id, reason: "connection lost", content: reply.content,
+                                                       reasoning: reasoning, ledger: entry) ?? entry
+                case .failed(let error) where continuing:
+                    // The reply it continued stays as it was, cut; the failure is in the ledger.
+                    saved = try history.interruptReply(id, reason: "continuation failed: \(error.message)", content: reply.content,
+                                                       reasoning: reasoning, ledger: entry) ?? entry
+                case .failed(let error):
+                    saved = try history.failReply(id, message: error.message, content: reply.content, ledger: entry) ?? entry
                 }
+                return (saved, try history.message(id))
+            }
+            do {
+                (entry, stored) = try save(entry)
             } catch {
                 saveProblem = "The reply could not be saved: \(error)"
+                let unsaved = entry
+                retrySave = {
+                    do {
+                        _ = try save(unsaved)
+                        return nil
+                    } catch {
+                        return "\(error)"
+                    }
+                }
             }
         }
-        let result = TurnResult(
+        var result = TurnResult(
             outcome: outcome, reply: reply, usage: usage, estimated: estimated, cost: cost, ledger: entry,
             storedReply: stored, saveProblem: saveProblem, receivedReply: receivedReply,
             secondsToFirstToken: run.firstTokenUptime.map { $0 - run.startedUptime }, totalSeconds: uptime - run.startedUptime)
+        result.retrySave = retrySave
         run.result = result
         inFlight[ObjectIdentifier(run)] = nil
         run.onEvent(.finished(result))

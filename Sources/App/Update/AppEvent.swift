@@ -37,9 +37,10 @@ public enum Effect {
     /// Saves `text` as the next user message (creating the stored conversation first when
     /// `create` is given), then the App sends.
     /// `attachments` are stored with a conversation it creates; `batchEntry` names the
-    /// `/each` question it is (nil: the draft).
+    /// `/each` question it is (nil: the draft); `after` is the message this process last
+    /// saw at the end of the conversation (another writer's message refuses the save).
     case saveQuestion(text: String, conversation: ConversationID?, create: ConversationSettings?, ordinal: Int, serial: Int,
-                      attachments: [Attachment] = [], batchEntry: Int? = nil)
+                      attachments: [Attachment] = [], batchEntry: Int? = nil, after: MessageID? = nil)
     /// Reads files for `/attach`, `@path` in a draft, or a re-read before sending (paths as
     /// typed: relative to the working folder, `~` expanded, folders expanded).
     case loadAttachments([String], AttachPurpose)
@@ -89,6 +90,9 @@ public enum Effect {
     case repaint
     /// `/crash-test`: a deliberate trap, for the terminal-restoration tests.
     case crash
+    /// Ctrl-Z: gives the terminal back and stops, as other full-screen programs do; the
+    /// shell's `fg` continues it, and the screen is drawn again.
+    case suspendProgram
 }
 
 /// What a send is waiting for: the draft's text, or `/each`'s questions.
@@ -133,6 +137,9 @@ public enum EffectResult {
     case attachmentsFailed(String, AttachPurpose)
     /// Each attachment as its file is now (nil: gone or unreadable), for `send`.
     case attachmentsOnDisk([Attachment?], then: PendingSend)
+    /// Another cachechat added to the conversation since it was opened: nothing was saved
+    /// or sent, the draft stays.
+    case conversationChanged(ConversationChanged)
     case totals(conversation: StatsSummary, allTime: StatsSummary, recent: [LedgerEntry])
     case conversationList([ConversationSummary])
     /// What the conversation list's filter `query` found.

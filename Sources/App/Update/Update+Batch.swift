@@ -78,8 +78,30 @@ extension AppLogic {
             : nil
         let serial = state.nextUnsavedSerial
         state.nextUnsavedSerial += 1
+        // The conversation's last row is the previous question's reply (begun when it was
+        // sent), or that question when its reply row could not be made, or the last
+        // message before the batch: anything else is another writer's.
+        var after = batch.base.lastStoredMessage
+        if let previous = batch.entries[..<index].last(where: { $0.message != nil }) {
+            after = previous.turn?.replyID?.messageID ?? previous.message?.id.messageID ?? after
+        }
         return [.saveQuestion(text: entry.question, conversation: conversation.id, create: create, ordinal: entry.ordinal,
-                              serial: serial, attachments: conversation.attachments, batchEntry: index)]
+                              serial: serial, attachments: conversation.attachments, batchEntry: index, after: after)]
+    }
+
+    /// Another cachechat wrote to the conversation during `/each`: nothing more is sent;
+    /// what is in flight ends as it will.
+    func batchRefused(_ state: inout AppState) -> [Effect] {
+        guard var batch = state.batch else { return [] }
+        batch.stopping = true
+        batch.ready.removeAll()
+        for index in batch.entries.indices where batch.entries[index].phase == .saving {
+            batch.entries[index].phase = .notSent
+        }
+        state.batch = batch
+        fail(&state, "Another cachechat added to this conversation during /each: the questions not sent yet are back in "
+             + "the editor. Open the conversation again (Ctrl-O) to see it as it is now.")
+        return finishBatchIfDone(&state)
     }
 
     /// A question is saved: its request goes out, over the conversation as it was when
@@ -105,7 +127,8 @@ extension AppLogic {
         }
         batch.entries[index].turn = TurnState(token: token, plan: plan, startedAt: clock.now(), startedUptime: now)
         state.batch = batch
-        return [.send(plan, token: token)] + batchStep(&state)
+        // The next question is saved once this one's reply row exists (`.started`).
+        return [.send(plan, token: token)]
     }
 
     /// A runner event of one `/each` request.
@@ -115,6 +138,7 @@ extension AppLogic {
             advance(&turn, event, &state)
             batch.entries[index].turn = turn
             state.batch = batch
+            if case .started = event { return batchStep(&state) }
             return []
         }
         let reply = replyMessage(&state, turn, result, ordinal: batch.entries[index].ordinal + 1)

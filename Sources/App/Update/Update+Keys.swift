@@ -25,6 +25,8 @@ extension AppLogic {
         case .char("x", [.ctrl]):
             state.ctrlXArmed = true
             return []
+        case .char("z", [.ctrl]):
+            return [.suspendProgram]
         case .key(.escape, []):
             if state.turn != nil { return stop(&state) }
             if state.batch != nil { return stopBatch(&state) }

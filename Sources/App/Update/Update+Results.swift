@@ -34,6 +34,11 @@ extension AppLogic {
             attachmentsFailed(&state, problem, purpose: purpose)
         case .attachmentsOnDisk(let onDisk, let send):
             return attachmentsOnDisk(&state, onDisk, then: send)
+        case .conversationChanged(let changed):
+            if state.batch != nil { return batchRefused(&state) }
+            // The draft stays in the editor; Ctrl-O reopens the conversation as it is now.
+            fail(&state, changed.description.replacingOccurrences(of: "Open it again", with: "Open it again (Ctrl-O)"))
+            return []
         case .totals(let conversation, let allTime, let recent):
             state.totals.conversation = conversation
             state.totals.allTime = allTime

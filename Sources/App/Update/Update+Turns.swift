@@ -30,7 +30,8 @@ extension AppLogic {
         let serial = state.nextUnsavedSerial
         state.nextUnsavedSerial += 1
         return [.saveQuestion(text: question, conversation: conversation.id, create: create,
-                              ordinal: conversation.nextOrdinal, serial: serial, attachments: conversation.attachments)]
+                              ordinal: conversation.nextOrdinal, serial: serial, attachments: conversation.attachments,
+                              after: conversation.lastStoredMessage)]
     }
 
     /// `confirm_above`: a question predicted to cost more opens a dialog that says why;

@@ -50,6 +50,10 @@ public protocol ChatHistory: AnyObject {
     @discardableResult
     func appendMessage(to conversation: ConversationID, role: StoredMessage.Role, content: String,
                        reasoning: String?, model: String?) throws -> StoredMessage
+    /// Appends the user's question to a stored conversation only if its last message is
+    /// still `last` (nil: it has none), checked and written in one transaction; otherwise
+    /// throws ``ConversationChanged``.
+    func appendQuestion(_ content: String, to conversation: ConversationID, after last: MessageID?) throws -> StoredMessage
     /// An empty reply in state `streaming`, written when the request is sent.
     func beginReply(in conversation: ConversationID, model: String) throws -> MessageID
     /// Opens the conversation's last message, a finished reply, for more text (chat prefix

@@ -177,6 +177,11 @@ public final class InMemoryHistory: ChatHistory {
         return messagesByID[id]!
     }
 
+    public func appendQuestion(_ content: String, to conversation: ConversationID, after last: MessageID?) throws -> StoredMessage {
+        guard order[conversation]?.last == last else { throw ConversationChanged(conversation: conversation) }
+        return try appendMessage(to: conversation, role: .user, content: content, reasoning: nil, model: nil)
+    }
+
     public func beginReply(in conversation: ConversationID, model: String) throws -> MessageID {
         try insert(conversation, role: .assistant, content: "", reasoning: nil, state: .streaming, model: model)
     }

@@ -57,6 +57,10 @@ public struct ConversationState: Sendable, Equatable {
     /// The stored conversation's id, once it has one.
     public var id: ConversationID? { record?.id }
 
+    /// The last message known to be in the history: what another writer would have to
+    /// leave in place for this conversation to go on (`ChatHistory.appendQuestion`).
+    public var lastStoredMessage: MessageID? { messages.last { $0.id.messageID != nil }?.id.messageID }
+
     /// Set when the conversation names a few-shot set whose version could not be found.
     public var missingFewShot: (name: String, version: String?)? {
         guard fewShot == nil, let name = record?.fewShotSetName else { return nil }

@@ -63,14 +63,19 @@ public enum FewShotFile {
             throw file.problem("`shots` is empty: add at least one [[shots]] table with `user` and `assistant`", key: "shots")
         }
         var shots: [FewShotSet.Shot] = []
+        shots.reserveCapacity(array.count)
         for index in 0..<array.count {
-            let headerLine = file.line(ofArrayTable: "shots", index: index) ?? file.line(ofKey: "shots", inSection: nil)
+            // Where a problem is: only looked up when there is one, since each look-up reads
+            // the whole file (done for every shot, that made loading quadratic in the shots).
+            func headerLine() -> Int? {
+                file.line(ofArrayTable: "shots", index: index) ?? file.line(ofKey: "shots", inSection: nil)
+            }
             guard let table = array[index].table else {
-                throw FileProblem(path: file.path, line: headerLine, column: nil,
+                throw FileProblem(path: file.path, line: headerLine(), column: nil,
                                   message: "shot \(index + 1) must be a table with `user` and `assistant`, not \(article(array[index].type))")
             }
             func line(_ key: String) -> Int? {
-                file.line(ofKey: key, inArrayTable: "shots", index: index) ?? headerLine
+                file.line(ofKey: key, inArrayTable: "shots", index: index) ?? headerLine()
             }
             for key in table.keys where !shotKeys.contains(key) {
                 throw FileProblem(path: file.path, line: line(key), column: nil,
@@ -79,7 +84,7 @@ public enum FewShotFile {
             var texts: [String] = []
             for key in shotKeys {
                 guard let value = table[key] else {
-                    throw FileProblem(path: file.path, line: headerLine, column: nil,
+                    throw FileProblem(path: file.path, line: headerLine(), column: nil,
                                       message: "shot \(index + 1) has no `\(key)`")
                 }
                 guard let text = value.string else {
