@@ -95,6 +95,31 @@ struct AppRegressionTests {
         #expect(harness.ledger.isEmpty)
     }
 
+    // 3b. A reply the history refused is saved again once the disk has room.
+
+    @Test func aReplyTheHistoryRefusedIsSavedAgainLater() throws {
+        let harness = try AppHarness(configuration: EmulatorConfiguration(tokensPerSecond: 50, replyTokens: 40))
+        harness.start()
+        harness.session.type("Tell me something")
+        harness.session.press([13])
+        #expect(harness.run { !(harness.state.turn?.content.isEmpty ?? true) })
+        harness.history.refuseWrites = "disk full"
+        harness.run { harness.state.turn == nil }
+        #expect(harness.state.unsavedReplies.count == 1)
+        #expect(harness.state.notice?.text.contains("/save tries now") == true)
+        harness.send("/save")  // still full
+        #expect(harness.state.unsavedReplies.count == 1)
+        #expect(harness.state.notice?.text.contains("still not saved") == true)
+        harness.history.refuseWrites = nil
+        #expect(harness.run { harness.state.unsavedReplies.isEmpty }, "retried on its own")
+        harness.session.settle()
+        #expect(harness.ledger.count == 1, "the request is in the ledger now")
+        let stored = try #require(harness.messages.last)
+        if case .stored = stored.id {} else { Issue.record("the reply is \(stored.id) after the save") }
+        #expect(stored.content.count > 20)
+        #expect(!harness.text.contains("not saved in the history"))
+    }
+
     // 4. Streaming costs the same per token however long the reply is.
 
     @Test func streamingLaysOutOnlyTheNewTailAndNeverCopiesTheReply() throws {

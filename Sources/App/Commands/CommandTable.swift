@@ -124,6 +124,9 @@ extension AppLogic {
                    completions: { _, _ in ["md", "json", "md --documents", "json --documents"] }) { logic, state, argument in
             logic.export(&state, argument)
         },
+        AppCommand(name: "save", summary: "store again replies the history refused (a full disk); tried every 10 s too") { logic, state, _ in
+            logic.retrySaves(&state)
+        },
         AppCommand(name: "stats", summary: "totals of the request ledger") { _, _, _ in
             [.stats]
         },

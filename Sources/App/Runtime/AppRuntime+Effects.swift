@@ -47,6 +47,16 @@ extension AppRuntime {
                 attachment.path.flatMap { try? loader.loadFile($0, name: attachment.name) } ?? (attachment.path == nil ? attachment : nil)
             }
             dispatch(.result(.attachmentsOnDisk(onDisk, then: send)))
+        case .retrySaves(let replies):
+            var failed: [AppState.UnsavedReply] = []
+            var problem: String?
+            for reply in replies {
+                if let refused = reply.retry() {
+                    failed.append(reply)
+                    problem = refused
+                }
+            }
+            dispatch(.result(.savesRetried(saved: replies.count - failed.count, failed: failed, problem: problem)))
         case .saveAttachments(let id, let attachments):
             attempt("Could not save the attachment list (it applies until you leave this conversation)") {
                 try history.setAttachments(attachments, of: id)

@@ -95,6 +95,17 @@ public struct AppState {
     public var isFinished = false
     /// Why the history is only in memory (nil when it is saved to disk).
     public var historyOffReason: String?
+    /// Replies the history refused to store (a full disk), kept to be saved again.
+    public var unsavedReplies: [UnsavedReply] = []
+    /// When the next attempt to store them is due (uptime).
+    public var nextSaveRetry: Double?
+
+    /// A reply the history refused, with the writes that would store it.
+    public struct UnsavedReply {
+        public var conversation: ConversationID?
+        public var retry: () -> String?
+    }
+
     /// Attached documents whose card is open (by position), the rest are folded.
     public var openCards: Set<Int> = []
     /// Attachments whose changed file the user chose not to re-read: position → the hash

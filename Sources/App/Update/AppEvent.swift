@@ -48,6 +48,8 @@ public enum Effect {
     case checkAttachments([Attachment], then: PendingSend)
     /// Stores the conversation's attachment list (replacing the old one).
     case saveAttachments(ConversationID, [Attachment])
+    /// Stores again replies the history refused.
+    case retrySaves([AppState.UnsavedReply])
     /// Starts the request; events come back as `.turn(token:…)`.
     case send(RequestPlan, token: Int)
     case cancel(token: Int)
@@ -137,6 +139,8 @@ public enum EffectResult {
     case attachmentsFailed(String, AttachPurpose)
     /// Each attachment as its file is now (nil: gone or unreadable), for `send`.
     case attachmentsOnDisk([Attachment?], then: PendingSend)
+    /// `saved` replies are stored now; `failed` were refused again (`problem` says why).
+    case savesRetried(saved: Int, failed: [AppState.UnsavedReply], problem: String?)
     /// Another cachechat added to the conversation since it was opened: nothing was saved
     /// or sent, the draft stays.
     case conversationChanged(ConversationChanged)

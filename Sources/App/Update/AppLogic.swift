@@ -149,6 +149,7 @@ public final class AppLogic {
         }
         if let expires = state.notice?.expires, now >= expires { state.notice = nil }
         if state.batch != nil { effects += batchStep(&state) }
+        if let due = state.nextSaveRetry, now >= due { effects += retrySaves(&state) }
         if state.isBusy, now - state.lastSpinnerTick >= 0.1 {
             state.spinnerFrame += 1
             state.lastSpinnerTick = now
@@ -164,6 +165,7 @@ public final class AppLogic {
         if let expires = state.notice?.expires { times.append(expires) }
         if state.isBusy { times.append(state.lastSpinnerTick + 0.1) }
         if let wake = state.batch?.scheduler.nextWakeUp { times.append(wake) }
+        if let due = state.nextSaveRetry { times.append(due) }
         if let due = state.balanceDue { times.append(due) }
         // The panel's "off-peak in 2 h 13 m" counts down by the minute, and flips on time.
         if let due = pricingMinuteDue(state) { times.append(due) }

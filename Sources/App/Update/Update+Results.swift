@@ -34,6 +34,8 @@ extension AppLogic {
             attachmentsFailed(&state, problem, purpose: purpose)
         case .attachmentsOnDisk(let onDisk, let send):
             return attachmentsOnDisk(&state, onDisk, then: send)
+        case .savesRetried(let saved, let failed, let problem):
+            return savesRetried(&state, failed: failed, problem: problem, saved: saved)
         case .conversationChanged(let changed):
             if state.batch != nil { return batchRefused(&state) }
             // The draft stays in the editor; Ctrl-O reopens the conversation as it is now.

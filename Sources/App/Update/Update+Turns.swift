@@ -222,7 +222,45 @@ extension AppLogic {
         if result.saveProblem != nil {
             state.totals.unsavedHere.append(result.ledger)
             state.totals.unsavedInSession.append(result.ledger)
+            if let retry = result.retrySave {
+                state.unsavedReplies.append(AppState.UnsavedReply(conversation: plan.conversation, retry: retry))
+                if state.nextSaveRetry == nil { state.nextSaveRetry = now + AppLogic.saveRetryInterval }
+            }
         }
+    }
+
+    /// Seconds between attempts to store replies the history refused (a full disk).
+    public static let saveRetryInterval = 10.0
+
+    /// `/save`, and every `saveRetryInterval`: store again the replies the history refused.
+    func retrySaves(_ state: inout AppState) -> [Effect] {
+        guard !state.unsavedReplies.isEmpty else {
+            info(&state, "Every reply is saved.")
+            return []
+        }
+        state.nextSaveRetry = nil
+        let replies = state.unsavedReplies
+        state.unsavedReplies = []
+        return [.retrySaves(replies)]
+    }
+
+    /// What a retry of the saves did: those still refused wait for the next attempt; a
+    /// conversation whose replies are all stored now is read again (its messages get their
+    /// history ids).
+    func savesRetried(_ state: inout AppState, failed: [AppState.UnsavedReply], problem: String?, saved: Int) -> [Effect] {
+        state.unsavedReplies += failed
+        if !failed.isEmpty {
+            state.nextSaveRetry = now + AppLogic.saveRetryInterval
+            if saved == 0 {
+                warn(&state, "The reply is still not saved (\(problem ?? "the history refused")): retrying every "
+                     + "\(Int(AppLogic.saveRetryInterval)) s; /save tries now, /copy copies it.")
+                return []
+            }
+        }
+        info(&state, "\(saved == 1 ? "The reply" : "\(saved) replies") kept in memory \(saved == 1 ? "is" : "are") saved now.")
+        state.totals.unsavedHere = []
+        guard failed.isEmpty, !state.isBusy, let id = state.conversation.id else { return [] }
+        return [.openConversation(id)]
     }
 
     /// The reply as the conversation keeps it: the stored row, or (when it could not be
@@ -248,7 +286,8 @@ extension AppLogic {
     /// The status bar's word on how the turn ended.
     private func announce(_ state: inout AppState, _ result: TurnResult, jsonObject: Bool) {
         if let problem = result.saveProblem {
-            fail(&state, problem + " The reply stays on screen until you leave this conversation; /copy copies it.")
+            fail(&state, problem + (result.retrySave == nil ? " The reply stays on screen until you leave this conversation; /copy copies it."
+                 : " The reply stays on screen; cachechat tries again every \(Int(AppLogic.saveRetryInterval)) s, /save tries now, /copy copies it."))
             return
         }
         if let problem = result.usageProblem {
