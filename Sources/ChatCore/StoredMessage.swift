@@ -31,6 +31,9 @@ public struct StoredMessage: Sendable, Equatable, Codable, Identifiable {
 
         /// The reason written when cachechat finds a reply left `streaming` by a dead process.
         public static let stoppedReason = "cachechat stopped before the reply finished"
+        /// The reason of a reply the server ended at `max_tokens` (finish_reason `length`):
+        /// whole as far as it goes, and the one kind of ended reply `/continue` carries on.
+        public static let maxTokensReason = "cut at max_tokens"
     }
 
     public var id: MessageID

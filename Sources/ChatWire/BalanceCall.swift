@@ -58,8 +58,13 @@ extension Balance {
     /// The readings this answer holds, one per currency, taken at `time` from `host`.
     public func readings(at time: Date, endpointHost host: String) -> [BalanceReading] {
         balanceInfos.compactMap { info in
-            guard let text = info.totalBalance, let total = Double(text) else { return nil }
-            return BalanceReading(time: time, endpointHost: host, currency: info.currency ?? "USD", total: total,
+            // A currency is a code of letters (USD, CNY); anything else (escape sequences,
+            // pages of text) is not a balance cachechat can show or compare. Amounts must be
+            // finite numbers of a sane size.
+            let currency = info.currency ?? "USD"
+            guard let text = info.totalBalance, let total = Double(text), total.isFinite, abs(total) < 1e15,
+                  (1...8).contains(currency.count), currency.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
+            return BalanceReading(time: time, endpointHost: host, currency: currency, total: total,
                                   granted: info.grantedBalance.flatMap(Double.init), toppedUp: info.toppedUpBalance.flatMap(Double.init),
                                   resolution: BalanceReading.resolution(of: text))
         }

@@ -264,12 +264,13 @@ struct AskCommand: ParsableCommand {
         guard var state = try HistoryStore.conversation(in: store, id: conversationID, continueLast: true) else {
             throw CLIError.usage("There is no conversation to continue yet.")
         }
-        guard let last = state.messages.last, last.role == .assistant, last.isSent else {
+        guard let last = state.messages.last, last.role == .assistant, last.isSent, last.canContinue else {
             // Spelled out: `state.id.map { … } ?? ""` here crashes the 6.3.1 optimizer in release
             // builds (CopyPropagation, as in Commands+Attachments.persistAttachments).
             var number = ""
             if let record = state.record { number = String(record.id.rawValue) }
-            throw CLIError.usage("Conversation \(number) does not end with a reply to continue.")
+            throw CLIError.usage("Conversation \(number) does not end with a reply to continue: --continue-reply carries on a "
+                + "reply cut at max_tokens or stopped, and this one ended as the model meant it to. Nothing was sent.")
         }
         if connection.model != nil { state.model = settings.model }
         if let thinking { state.thinking = thinking == .on }
@@ -290,6 +291,7 @@ struct AskCommand: ParsableCommand {
                                    currency: config.currency ?? .usd, tokenizer: DeepSeekTokenizer.shared)
         let options = RequestOptions(stream: !noStream, maxTokens: maxTokens, temperature: temperature, userID: settings.userID,
                                      jsonObject: jsonObject)
+        if let maxCost { try checkMaxCost(maxCost, state: state, questions: [""], runner: runner) }
         let printer = ReplyPrinter(json: json, showReasoning: showReasoning, stream: !noStream)
         let outcome = AskRunner(runner: runner, printer: printer, timeout: timeout).continueReply(in: state, options: options)
         printer.finish(outcome: outcome, model: state.model, maxTokens: maxTokens,

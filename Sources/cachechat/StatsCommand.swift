@@ -76,7 +76,9 @@ enum StatsTable {
         guard rows.contains(where: { $0.requests > 0 }) else { return "No requests recorded yet.\n" }
         var lines: [String] = []
         for row in rows {
-            if grouped { lines.append("\(row.group ?? "?"):") }
+            // Group names come from the ledger (model ids an endpoint chose, file names):
+            // no control sequence reaches the terminal.
+            if grouped { lines.append("\(TerminalSanitizer.clean(row.group ?? "?")):") }
             let indent = grouped ? "  " : ""
             lines.append("\(indent)requests            \(Formatting.grouped(row.requests))")
             if row.usageProblems > 0 {

@@ -42,4 +42,21 @@ struct ContinueReplyTests {
         #expect(harness.state.notice?.text.hasPrefix("There is no reply to continue") == true)
         #expect(harness.transport.requests.isEmpty)
     }
+
+    @Test func aReplyThatEndedWholeIsNotContinued() throws {
+        let harness = try AppHarness(model: "deepseek-flash", defaultThinking: false)
+        harness.start()
+        harness.send("Hello")
+        let requests = harness.transport.requests.count
+        harness.send("/continue")
+        #expect(harness.transport.requests.count == requests, "nothing sent")
+        #expect(harness.state.notice?.text.contains("nothing to continue") == true)
+    }
+
+    @Test func aCutReplySaysSoUnderIt() throws {
+        let harness = try AppHarness(model: "deepseek-flash", defaultThinking: false, options: RequestOptions(maxTokens: 8))
+        harness.start()
+        harness.send(AppHarness.context + " Explain it at length.")
+        #expect(harness.text.contains("■ cut at max_tokens — /continue carries on"))
+    }
 }

@@ -163,4 +163,20 @@ struct DeepSeekNowCLITests {
         let refused = try run(["ask", "--continue-reply", "A prompt"], server: nil, home: home)
         #expect(refused.status == 2)
     }
+
+    @Test func continueReplyRefusesAWholeReplyAndHonoursMaxCost() throws {
+        let home = try CachechatProcess.temporaryHome()
+        let whole = try run(["ask", "--thinking", "off", "Hello there"], server: nil, home: home)
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let refused = try run(["ask", "--continue-reply"], server: nil, home: home)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("ended as the model meant it to"), "\(refused.stderr)")
+        let cut = try run(["ask", "--thinking", "off", "--max-tokens", "8", "Explain prefix caching at length"], server: nil, home: home)
+        #expect(cut.status == 0, "\(cut.stderr)")
+        let tooDear = try run(["ask", "--continue-reply", "--max-cost", "0"], server: nil, home: home)
+        #expect(tooDear.status == 13, "\(tooDear.stderr)")
+        let stats = try run(["stats", "--json"], server: nil, home: home)
+        let totals = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
+        #expect(totals["requests"] as? Int == 2, "nothing was sent for the refused continuations")
+    }
 }

@@ -322,6 +322,10 @@ public final class RequestRunner {
                 guard let id = replyID else { return (try history.recordRequest(entry), nil) }
                 var saved = entry
                 switch outcome {
+                case .completed where reply.finishReason == "length":
+                    // Cut at max_tokens: kept whole, and marked so that /continue can carry it on.
+                    saved = try history.interruptReply(id, reason: StoredMessage.State.maxTokensReason, content: reply.content,
+                                                       reasoning: reasoning, ledger: entry) ?? entry
                 case .completed:
                     saved = try history.completeReply(id, content: reply.content, reasoning: reasoning, ledger: entry)
                 case .stopped:

@@ -159,7 +159,7 @@ extension AppLogic {
                                          messages: state.conversation.messages, fewShotVersion: fewShotLookup(state),
                                          attachmentText: attachmentLookup(state), renderer: renderer) else { continue }
             let reply = entry.message.flatMap { id in state.conversation.messages.first { $0.id == .stored(id) } }
-            let sequence = (reply?.state == .complete).then {
+            let sequence = (reply?.endedWhole == true).then {
                 plan.cacheSequence(replyContent: reply!.content, reasoning: reply!.reasoningContent, template: template)
             } ?? CacheSequence(ids: plan.prompt.ids, promptLength: plan.prompt.ids.count)
             let key = predictorKey(model: entry.model)
@@ -199,7 +199,7 @@ extension AppLogic {
         guard let hit = entry.hitTokens, !entry.estimated else {
             return Exchange(plan: plan, reply: kept, sequence: nil, hitTokens: nil, marks: .none)
         }
-        let sequence = (reply?.state == .complete).then {
+        let sequence = (reply?.endedWhole == true).then {
             plan.cacheSequence(replyContent: reply!.content, reasoning: reply!.reasoningContent, template: template).ids
         } ?? plan.prompt.ids
         return Exchange(plan: plan, reply: kept, sequence: sequence, hitTokens: hit,

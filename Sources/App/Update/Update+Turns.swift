@@ -87,6 +87,11 @@ extension AppLogic {
             info(&state, "There is no reply to continue: /continue carries on the last reply after it was cut (max_tokens) or stopped.")
             return []
         }
+        guard last.canContinue else {
+            info(&state, "The last reply ended as the model meant it to: there is nothing to continue (/continue carries on a "
+                 + "reply cut at max_tokens or stopped).")
+            return []
+        }
         let plan = plan(state, question: .continueLastReply)
         state.conversation.messages.removeLast()
         let token = state.nextTurnToken

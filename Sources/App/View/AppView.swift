@@ -186,6 +186,7 @@ public final class AppView {
             case "stopped", "cancelled": MessageNote("■ stopped", .info)
             case "connection lost": MessageNote("■ connection lost — the part received is kept" + (isLast ? "; F5 asks again" : ""), .warning)
             case StoredMessage.State.stoppedReason: MessageNote("■ cachechat stopped before this reply finished", .warning)
+            case StoredMessage.State.maxTokensReason: MessageNote("■ cut at max_tokens" + (isLast ? " — /continue carries on" : ""), .info)
             default: MessageNote("■ interrupted: \(TerminalSanitizer.clean(reason))", .warning)
             }
             notes.append(note)

@@ -35,6 +35,22 @@ public struct HistoryMessage: Sendable, Equatable, Identifiable {
     /// Whether requests carry this message: complete messages, and interrupted replies
     /// that have text (what the user saw stays in the context). Failed and empty replies
     /// are left out.
+    /// The reply ended as the server meant it to, or was cut at max_tokens (its text is
+    /// what the next request carries either way).
+    public var endedWhole: Bool {
+        switch state {
+        case .complete: true
+        case .interrupted(let reason): reason == StoredMessage.State.maxTokensReason
+        case .streaming, .failed: false
+        }
+    }
+
+    /// A reply `/continue` may carry on: cut at max_tokens, or stopped with text.
+    public var canContinue: Bool {
+        guard role == .assistant, case .interrupted = state else { return false }
+        return !content.isEmpty || !(reasoningContent ?? "").isEmpty
+    }
+
     public var isSent: Bool {
         switch state {
         case .complete: true
