@@ -57,6 +57,8 @@ extension PriceTable {
             guard let raw = fields[key] else { throw fail(key, "is missing (price per 1M tokens)") }
             guard let value = number(raw) else { throw fail(key, "must be a number (price per 1M tokens)") }
             guard value >= 0, value.isFinite else { throw fail(key, "must not be negative") }
+            // No model costs a thousand units per token; a typo (1e300) would make every total infinite.
+            guard value <= 1_000_000 else { throw fail(key, "must be at most 1,000,000 (a price per 1M tokens)") }
             return value
         }
         let prices = TokenPrices(cacheHit: try price("hit"), cacheMiss: try price("miss"), output: try price("output"))

@@ -130,7 +130,8 @@ public struct StatsSummary: Sendable, Equatable {
 
     /// The group `entry` falls in: its model, its day as `yyyy-MM-dd` in `calendar`, or its
     /// price period (the built-in peak rule at the request's time).
-    public static func groupName(of entry: LedgerEntry, by grouping: StatsGrouping, calendar: Calendar) -> String {
+    public static func groupName(of entry: LedgerEntry, by grouping: StatsGrouping, calendar: Calendar,
+                                 prices: PriceTable = .builtIn) -> String {
         switch grouping {
         case .model:
             return entry.model
@@ -144,7 +145,8 @@ public struct StatsSummary: Sendable, Equatable {
             let day = calendar.dateComponents([.year, .month, .day], from: entry.time)
             return String(format: "%04d-%02d-%02d", day.year ?? 0, day.month ?? 0, day.day ?? 0)
         case .period:
-            let table = PriceTable.builtIn
+            // The prices in force (config overrides included): a model priced flat there is flat.
+            let table = prices
             guard table.price(model: entry.model, at: entry.time, currency: .usd)?.hasPeakPricing == true else { return "flat price" }
             return table.isPeak(entry.time) ? "peak" : "off-peak"
         }

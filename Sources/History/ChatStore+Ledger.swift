@@ -83,11 +83,12 @@ extension ChatStore {
 
     /// Totals per day (in `calendar`'s time zone) or per model, sorted by group.
     public func stats(
-        _ filter: LedgerFilter = LedgerFilter(), by grouping: StatsGrouping, calendar: Calendar = .current
+        _ filter: LedgerFilter = LedgerFilter(), by grouping: StatsGrouping, calendar: Calendar = .current,
+        prices: PriceTable = .builtIn
     ) throws -> [StatsSummary] {
         var groups: [String: StatsSummary] = [:]
         try forEachEntry(filter) { entry in
-            let key = StatsSummary.groupName(of: entry, by: grouping, calendar: calendar)
+            let key = StatsSummary.groupName(of: entry, by: grouping, calendar: calendar, prices: prices)
             groups[key, default: StatsSummary(group: key)].add(entry)
         }
         return groups.values.sorted { $0.group! < $1.group! }

@@ -51,7 +51,10 @@ struct StatsCommand: ParsableCommand {
         }
         let rows: [StatsSummary]
         if let by {
-            rows = try store.stats(filter, by: by)
+            // --by period follows the prices in force: a model priced flat in config.toml is flat.
+            let config = (try? ConfigFile.load(path: ConfigFile.defaultPath(environment: ProcessInfo.processInfo.environment)))
+            let prices = config.map { PriceTable.builtIn.overriding(with: $0.priceOverrides) } ?? .builtIn
+            rows = try store.stats(filter, by: by, prices: prices)
         } else {
             rows = [try store.stats(filter)]
         }

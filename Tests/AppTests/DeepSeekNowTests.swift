@@ -64,7 +64,8 @@ struct DeepSeekNowTests {
         harness.send("Third question?")
         #expect(harness.ledger.last?.plan?.effort == "low")
         harness.send("/effort extreme")
-        #expect(harness.state.notice?.text.contains("Use /effort low, high or max") == true)
+        #expect(harness.state.notice?.text.contains("is not a reasoning effort: use /effort low, high or max") == true)
+        #expect(harness.state.conversation.reasoningEffort == .low, "it stays as it was")
     }
 
     @Test func jsonModeReportsAnEmptyReplyAsAnError() throws {

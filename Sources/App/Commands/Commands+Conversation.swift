@@ -65,7 +65,12 @@ extension AppLogic {
     func setEffort(_ state: inout AppState, _ argument: String) -> [Effect] {
         let current = state.conversation.reasoningEffort
         guard let wanted = ReasoningEffort(argument: argument) else {
-            info(&state, "Reasoning effort: \(current?.rawValue ?? "the server's default (high)"). Use /effort low, high or max.")
+            if argument.isEmpty {
+                info(&state, "Reasoning effort: \(current?.rawValue ?? "the server's default (high)"). Use /effort low, high or max.")
+            } else {
+                fail(&state, "“\(TerminalSanitizer.clean(argument))” is not a reasoning effort: use /effort low, high or max "
+                     + "(it stays \(current?.rawValue ?? "the server's default (high)")).")
+            }
             return []
         }
         state.effort = wanted
@@ -85,8 +90,11 @@ extension AppLogic {
         switch argument.lowercased() {
         case "on": state.jsonObject = true
         case "off": state.jsonObject = false
-        default:
+        case "":
             info(&state, "JSON mode is \(state.jsonObject ? "on" : "off"). Use /json on or /json off.")
+            return []
+        default:
+            fail(&state, "/json takes on or off (JSON mode stays \(state.jsonObject ? "on" : "off")).")
             return []
         }
         repredict(&state)
