@@ -158,7 +158,10 @@ public final class EmulatorEngine: Sendable {
 
         let cacheKey = key + "\u{0}" + (request.userID ?? "")
         let now = clock()
-        let hashes = PrefixHash.prefixes(of: sequence)
+        // Each model has its own cache (docs/DEEPSEEK.md): prefixes are hashed from a start
+        // of the model's own, so the same prompt on another model misses. One account (key
+        // and user) still holds them all, with one balance and one journal.
+        let hashes = PrefixHash.prefixes(of: sequence, continuing: Self.cacheStart(model: request.model))
         let promptHashes = Array(hashes[0...prompt.ids.count])
         var usage = Usage(promptTokens: prompt.ids.count, completionTokens: completionTokens,
                           totalTokens: prompt.ids.count + completionTokens, cacheHitTokens: 0,
@@ -185,6 +188,17 @@ public final class EmulatorEngine: Sendable {
             reasoningPieces: pieces(reasoningIDs), contentPieces: pieces(contentIDs), finishReason: finishReason,
             usage: usage, faults: injected)
         return .reply(reply, stream: request.stream ?? false)
+    }
+
+    /// The hash every prefix of `model`'s cache starts from: the empty prefix followed by a
+    /// value no token id takes (negative), from the model id's FNV-1a.
+    static func cacheStart(model: String) -> PrefixHash {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in model.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return PrefixHash.empty.appending(-1 - Int(hash & 0x3FFF_FFFF_FFFF))
     }
 
     /// JSON mode: a JSON object when the messages ask for JSON (they say "json"), else

@@ -67,6 +67,18 @@ struct DeepSeekNowEmulatorTests {
         #expect(max.cacheHitTokens == 0)  // the preamble comes first: nothing of the plain prompt is reused
     }
 
+    @Test func eachModelHasItsOwnCache() throws {
+        let now = Self.peak
+        let engine = EmulatorEngine(configuration: EmulatorConfiguration(cacheModel: .v3, tokensPerSecond: 0), clock: { now })
+        let prompt = String(repeating: "A long shared prefix about caching. ", count: 40)
+        let flash = ChatRequest(model: "deepseek-flash", messages: [.user(prompt)])
+        _ = try reply(engine, flash)
+        #expect((try reply(engine, flash).usage.cacheHitTokens ?? 0) > 0, "the same model hits")
+        var pro = flash
+        pro.model = "deepseek-v4-pro"
+        #expect(try reply(engine, pro).usage.cacheHitTokens == 0, "another model has its own cache")
+    }
+
     @Test func jsonModeAnswersWhitespaceUnlessJSONWasAskedFor() throws {
         let engine = engine()
         var request = ChatRequest(model: "deepseek-flash", messages: [.user("Tell me about caching")])
