@@ -47,6 +47,21 @@ struct CostGuardTests {
         cheap.send("Hello")
         #expect(cheap.ledger.count == 1)
     }
+
+    @Test func aSendWithNoKnownPriceAsksToo() throws {
+        let harness = try AppHarness(model: "my-custom-model", confirmAbove: 1)
+        harness.start()
+        harness.send("Hello")
+        guard case .dialog(let dialog)? = harness.state.overlay else {
+            Issue.record("an unpriced send went out without asking")
+            return
+        }
+        #expect(dialog.title == "Send without a known price?")
+        #expect(harness.ledger.isEmpty)
+        harness.press(.enter)
+        harness.session.settle()
+        #expect(harness.ledger.count == 1)
+    }
 }
 
 /// `[budget]`: daily and monthly meters in the panel, a warning at 80%.

@@ -40,7 +40,18 @@ extension AppLogic {
         defer { state.sendConfirmed = false }
         guard let limit = environment.confirmAbove, !state.sendConfirmed else { return false }
         let plan = plan(state, question: .draft(question))
-        guard let cost = plan.prediction?.cost, cost.amount > limit else { return false }
+        guard let cost = plan.prediction?.cost else {
+            // No price for this model (in this currency): the guard cannot judge, so it asks.
+            state.pending = .confirmSend
+            state.overlay = .dialog(Dialog(
+                title: "Send without a known price?",
+                message: "confirm_above is \(Formatting.money(limit, currency: environment.currency)), but no price is known for "
+                    + "\(TerminalSanitizer.clean(plan.settings.model)) in \(environment.currency.rawValue): the cost of this request "
+                    + "cannot be predicted (\(Formatting.grouped(plan.prediction?.missTokens ?? plan.prompt.tokenCount)) tokens would miss).",
+                buttons: ["Send", "Cancel"]))
+            return true
+        }
+        guard cost.amount > limit else { return false }
         let reasons = CostGuard.reasons(plan: plan, previousModel: state.exchange?.plan.settings.model,
                                         prices: environment.prices, currency: environment.currency, at: clock.now())
         state.pending = .confirmSend
