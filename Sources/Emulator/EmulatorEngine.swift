@@ -154,7 +154,10 @@ public final class EmulatorEngine: Sendable {
                                    reasoningContent: thinking ? (prefix?.reasoningContent ?? "") + reasoningText : nil),
             family: model.family, thinking: thinking, reasoningEffort: effort,
             generatedIDs: reasoningIDs + contentIDs).ids
-        let completionTokens = max(sequence.count - prompt.ids.count, reasoningIDs.count + contentIDs.count)
+        // Generated tokens: the template's closing tokens count too, except when the reply was
+        // cut at max_tokens (nothing was generated past the limit).
+        let generated = reasoningIDs.count + contentIDs.count
+        let completionTokens = finishReason == "length" ? generated : max(sequence.count - prompt.ids.count, generated)
 
         let cacheKey = key + "\u{0}" + (request.userID ?? "")
         let now = clock()

@@ -79,6 +79,15 @@ struct DeepSeekNowEmulatorTests {
         #expect(try reply(engine, pro).usage.cacheHitTokens == 0, "another model has its own cache")
     }
 
+    @Test func aReplyCutAtMaxTokensCountsExactlyMaxTokens() throws {
+        var request = ChatRequest(model: "deepseek-flash", messages: [.user("Explain prefix caching at length, please.")])
+        request.maxTokens = 20
+        request.thinking = .disabled
+        let reply = try reply(engine(), request)
+        #expect(reply.finishReason == "length")
+        #expect(reply.usage.completionTokens == 20)
+    }
+
     @Test func jsonModeAnswersWhitespaceUnlessJSONWasAskedFor() throws {
         let engine = engine()
         var request = ChatRequest(model: "deepseek-flash", messages: [.user("Tell me about caching")])
