@@ -98,7 +98,10 @@ public struct BalanceCheck: Sendable, Equatable {
         func money(_ amount: Double) -> String {
             currency.map { Formatting.money(amount, currency: $0) } ?? String(format: "%.4f %@", amount, from.currency)
         }
+        // More charged than the ledger knows can also be spending the ledger never saw: the
+        // same account used with another key, elsewhere, or by `ask --no-save`.
         return "account charged \(money(charged)), ledger says \(money(ledgerCost)) — prices may be out of date"
+            + (charged > ledgerCost ? ", or the account was used elsewhere (another key, --no-save)" : "")
     }
 }
 

@@ -43,7 +43,8 @@ struct BalanceReadingTests {
         let check = BalanceCheck(from: from, to: to, ledger: ledger)
         #expect(check.requests == 2)
         #expect(check.isMismatch)
-        #expect(check.message == "account charged $0.014, ledger says $0.0121 — prices may be out of date")
+        #expect(check.message == "account charged $0.014, ledger says $0.0121 — prices may be out of date, "
+                + "or the account was used elsewhere (another key, --no-save)")
         // Within 5%: fine. Within the balance's rounding: fine.
         to.total = 10 - 0.0125
         #expect(!BalanceCheck(from: from, to: to, ledger: ledger).isMismatch)
