@@ -709,7 +709,7 @@ def targets(results, ask, profiles=()):
         say("CPU per token, 40,000-token reply / 2,000-token reply", (long["cpu_s"] / 40000) / (short["cpu_s"] / 2000), 1.2)
         if long.get("reply_bytes"):
             grown = (long["rss_after_mib"] - long["idle_rss_mib"]) * 1024 * 1024 / long["reply_bytes"]
-            say("RSS growth over a 40,000-token reply / its bytes", grown, 3.0)
+            say("RSS growth over a 40,000-token reply / its bytes on the wire (SSE; tui-bench gives it against the text)", grown, 3.0)
     return "\n".join(lines)
 
 
