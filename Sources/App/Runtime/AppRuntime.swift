@@ -120,13 +120,32 @@ public final class AppRuntime {
         queue.append(event)
         guard !dispatching else { return }
         dispatching = true
+        let wasBusy = state.isBusy
         while !queue.isEmpty {
             let next = queue.removeFirst()
             for effect in logic.update(&state, next) { perform(effect) }
         }
         dispatching = false
         needsRender = true
+        if wasBusy && !state.isBusy { Self.returnFreedMemory() }
     }
+
+    /// A long reply leaves freed buffers (the stream's copies, its layouts) in the
+    /// allocator's free lists; hand them back to the system when the reply ends, so the
+    /// process's size follows what it holds (docs/DECISIONS.md 57).
+    static func returnFreedMemory() {
+        #if canImport(Glibc)
+        // glibc's malloc_trim, looked up once (Swift's Glibc module does not declare it).
+        if let trim = Self.mallocTrim { _ = trim(0) }
+        #endif
+    }
+
+    #if canImport(Glibc)
+    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+    }()
+    #endif
 
     /// One iteration of the loop: wait for input, network, signals or a timer, handle what
     /// arrived, and paint a frame when something changed.
