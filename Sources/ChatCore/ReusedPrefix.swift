@@ -81,15 +81,21 @@ public struct ReusedPrefix: Sendable, Hashable {
         }
     }
 
-    /// "system + 4 shots, 3,840 tokens"; "nothing reused" for a miss.
-    public var label: String {
-        guard tokens > 0 else { return "nothing reused" }
+    /// The whole groups reused, in prompt order: "system", "4 shots", "1 doc", "3 turns".
+    private var groupParts: [String] {
         var parts: [String] = []
         if systemMessages > 0 { parts.append("system") }
         if shots > 0 { parts.append(shots == 1 ? "1 shot" : "\(shots) shots") }
         if documents > 0 { parts.append(documents == 1 ? "1 doc" : "\(documents) docs") }
         if let percent = partialDocumentPercent { parts.append("\(percent)% of " + (documents > 0 ? "the next doc" : "1 doc")) }
         if turns > 0 { parts.append(turns == 1 ? "1 turn" : "\(turns) turns") }
+        return parts
+    }
+
+    /// "system + 4 shots, 3,840 tokens"; "nothing reused" for a miss.
+    public var label: String {
+        guard tokens > 0 else { return "nothing reused" }
+        var parts = groupParts
         if parts.isEmpty {
             return "start of the \(Self.noun(partialRole)), \(Formatting.grouped(tokens)) tokens"
         }
@@ -101,12 +107,7 @@ public struct ReusedPrefix: Sendable, Hashable {
     /// (+25 tok)"; "start of the first user message" when no whole group was reused.
     public var groups: String {
         guard tokens > 0 else { return "nothing reused" }
-        var parts: [String] = []
-        if systemMessages > 0 { parts.append("system") }
-        if shots > 0 { parts.append(shots == 1 ? "1 shot" : "\(shots) shots") }
-        if documents > 0 { parts.append(documents == 1 ? "1 doc" : "\(documents) docs") }
-        if let percent = partialDocumentPercent { parts.append("\(percent)% of " + (documents > 0 ? "the next doc" : "1 doc")) }
-        if turns > 0 { parts.append(turns == 1 ? "1 turn" : "\(turns) turns") }
+        let parts = groupParts
         if parts.isEmpty { return "start of the \(Self.noun(partialRole))" }
         return parts.joined(separator: " + ") + (extraTokens > 0 ? " (+\(Formatting.grouped(extraTokens)) tok)" : "")
     }

@@ -63,18 +63,17 @@ public enum Spawn {
     /// Waits for `pid`; returns its exit status (128 + N when a signal ended it).
     @discardableResult
     public static func wait(_ pid: pid_t, timeout: Double = 60) -> Int32 {
-        let deadline = Date().addingTimeInterval(timeout)
         var status: Int32 = 0
-        while true {
+        var reaped = false
+        let ended = Poll.until(timeout: timeout) { () -> Bool in
             let result = waitpid(pid, &status, WNOHANG)
-            if result == pid { break }
-            if result < 0 { return -1 }  // already reaped elsewhere
-            if Date() > deadline {
-                kill(pid, SIGKILL)
-                _ = waitpid(pid, &status, 0)
-                break
-            }
-            usleep(5_000)
+            if result < 0 { reaped = true }  // already reaped elsewhere
+            return result == pid || result < 0
+        }
+        if reaped { return -1 }
+        if !ended {
+            kill(pid, SIGKILL)
+            _ = waitpid(pid, &status, 0)
         }
         let signal = status & 0x7F
         return signal == 0 ? (status >> 8) & 0xFF : 128 + signal

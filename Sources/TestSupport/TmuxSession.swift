@@ -137,13 +137,11 @@ public final class TmuxSession {
     @discardableResult
     public func waitForScreen(_ what: String, timeout: Double = 60, history: Bool = false,
                               _ condition: ([String]) -> Bool) throws -> [String] {
-        let deadline = Date().addingTimeInterval(timeout)
         var last: [String] = []
-        while Date() < deadline {
+        if let shown = try Poll.until(timeout: timeout, { () throws -> [String]? in
             last = try screen(history: history)
-            if condition(last) { return last }
-            usleep(20_000)
-        }
+            return condition(last) ? last : nil
+        }) { return shown }
         throw Failure(description: "timed out waiting for \(what); screen:\n" + last.joined(separator: "\n"))
     }
 
@@ -155,27 +153,24 @@ public final class TmuxSession {
 
     /// The program's pid, from the file the wrapper writes before exec.
     public func programPID(timeout: Double = 60) throws -> pid_t {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let text = try? String(contentsOf: pidFile, encoding: .utf8),
-               let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) { return pid }
-            usleep(20_000)
+        let pid = Poll.until(timeout: timeout) { () -> pid_t? in
+            (try? String(contentsOf: pidFile, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
+        if let pid { return pid }
         throw Failure(description: "the program never started (no \(pidFile.path))")
     }
 
     /// Waits for the program to end: its status and whether the tty modes came back.
     public func waitForExit(timeout: Double = 60) throws -> (status: Int, ttySame: Bool) {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let text = try? String(contentsOf: afterFile, encoding: .utf8), text.hasSuffix("\n") {
-                let fields = Dictionary(uniqueKeysWithValues: text.split(whereSeparator: \.isWhitespace).compactMap { field -> (String, String)? in
-                    let parts = field.split(separator: "=", maxSplits: 1)
-                    return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
-                })
-                return (Int(fields["status"] ?? "") ?? -1, fields["tty"] == "same")
-            }
-            usleep(20_000)
+        let after = Poll.until(timeout: timeout) { () -> String? in
+            (try? String(contentsOf: afterFile, encoding: .utf8)).flatMap { $0.hasSuffix("\n") ? $0 : nil }
+        }
+        if let text = after {
+            let fields = Dictionary(uniqueKeysWithValues: text.split(whereSeparator: \.isWhitespace).compactMap { field -> (String, String)? in
+                let parts = field.split(separator: "=", maxSplits: 1)
+                return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+            })
+            return (Int(fields["status"] ?? "") ?? -1, fields["tty"] == "same")
         }
         throw Failure(description: "the program did not exit; screen:\n" + ((try? screen()) ?? []).joined(separator: "\n"))
     }

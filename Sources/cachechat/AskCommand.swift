@@ -168,17 +168,7 @@ struct AskCommand: ParsableCommand {
         let questions = try questionsFile.map(readQuestions) ?? [readPrompt()]
         let question = questions[0]
         let (settings, config) = try connection.resolveWithConfig(defaultModel: set?.model ?? ConnectionSettings.defaultModel)
-        let endpoint: Endpoint
-        var localServer: LocalEmulator? = nil
-        if let baseURL = settings.baseURL {
-            endpoint = Endpoint(baseURL: baseURL, apiKey: settings.apiKey, keySource: settings.keySource,
-                                displayName: settings.profile)
-        } else {
-            let local = try LocalEmulator.start()
-            localServer = local
-            endpoint = local.endpoint
-            if !json { Terminal.errorLine(LocalEmulator.notice) }
-        }
+        let (endpoint, localServer) = try LocalEmulator.endpoint(for: settings, quiet: json)
         defer { localServer?.stop() }
 
         let continuing = continueLast || conversationID != nil
@@ -275,16 +265,7 @@ struct AskCommand: ParsableCommand {
         if connection.model != nil { state.model = settings.model }
         if let thinking { state.thinking = thinking == .on }
         state.reasoningEffort = effort ?? config.effort
-        let endpoint: Endpoint
-        var localServer: LocalEmulator? = nil
-        if let baseURL = settings.baseURL {
-            endpoint = Endpoint(baseURL: baseURL, apiKey: settings.apiKey, keySource: settings.keySource, displayName: settings.profile)
-        } else {
-            let local = try LocalEmulator.start()
-            localServer = local
-            endpoint = local.endpoint
-            if !json { Terminal.errorLine(LocalEmulator.notice) }
-        }
+        let (endpoint, localServer) = try LocalEmulator.endpoint(for: settings, quiet: json)
         defer { localServer?.stop() }
         let runner = RequestRunner(transport: CurlTransport(), history: store, endpoint: endpoint,
                                    prices: PriceTable.builtIn.overriding(with: config.priceOverrides),

@@ -30,16 +30,7 @@ struct BalanceCommand: ParsableCommand {
 
     func run() throws {
         let settings = try connection.resolve()
-        var localServer: LocalEmulator? = nil
-        let endpoint: Endpoint
-        if let baseURL = settings.baseURL {
-            endpoint = Endpoint(baseURL: baseURL, apiKey: settings.apiKey, keySource: settings.keySource, displayName: settings.profile)
-        } else {
-            let local = try LocalEmulator.start()
-            localServer = local
-            endpoint = local.endpoint
-            if !json { Terminal.errorLine(LocalEmulator.notice) }
-        }
+        let (endpoint, localServer) = try LocalEmulator.endpoint(for: settings, quiet: json)
         defer { localServer?.stop() }
 
         let transport = CurlTransport()

@@ -96,6 +96,18 @@ final class LocalEmulator: Sendable {
         server?.stop()
     }
 
+    /// The endpoint `settings` name, or the built-in one started now (and said so on
+    /// standard error unless `quiet`): what `ask` and `balance` talk to. The caller stops the
+    /// emulator it gets.
+    static func endpoint(for settings: ConnectionSettings, quiet: Bool) throws -> (Endpoint, LocalEmulator?) {
+        if let baseURL = settings.baseURL {
+            return (Endpoint(baseURL: baseURL, apiKey: settings.apiKey, keySource: settings.keySource, displayName: settings.profile), nil)
+        }
+        let local = try start()
+        if !quiet { Terminal.errorLine(notice) }
+        return (local.endpoint, local)
+    }
+
     static let notice = "cachechat: no endpoint configured, using the built-in local emulator (no key, no network). "
         + "Set DEEPSEEK_API_KEY to talk to DeepSeek."
 }

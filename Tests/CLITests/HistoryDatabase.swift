@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 
 /// Reads the history database a `cachechat` process wrote under a test's HOME, with plain
 /// SQL (not through the Store), so the tests check what is really in the file.
@@ -70,16 +71,14 @@ extension HistoryDatabase {
     /// The ledger's rows once it holds `count` (the database may not exist yet at first):
     /// polls the file, the state a finished turn leaves, not the clock.
     static func waitForRequests(_ count: Int, home: URL, timeout: Double = 60) throws -> [Request] {
-        let deadline = Date().addingTimeInterval(timeout)
         var last: [Request] = []
-        while Date() < deadline {
-            if FileManager.default.fileExists(atPath: path(home: home)),
-               let rows = try? HistoryDatabase(home: home).requests() {
-                last = rows
-                if rows.count >= count { return rows }
-            }
-            usleep(20_000)
+        let reached = Poll.until(timeout: timeout) { () -> [Request]? in
+            guard FileManager.default.fileExists(atPath: path(home: home)),
+                  let rows = try? HistoryDatabase(home: home).requests() else { return nil }
+            last = rows
+            return rows.count >= count ? rows : nil
         }
+        if let reached { return reached }
         throw HistoryDatabaseError(description: "the ledger never reached \(count) requests (it has \(last.count))")
     }
 }

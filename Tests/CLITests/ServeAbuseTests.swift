@@ -24,12 +24,7 @@ struct ServeAbuseTests {
 
     /// Polls `condition` until it holds or the safety limit passes (a state, not a time).
     static func eventually(safetyLimit: Double = 60, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(safetyLimit)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(20_000)
-        }
-        return condition()
+        Poll.until(timeout: safetyLimit, condition)
     }
 
     /// Ordinary words, about `bytes` long (a run of one letter is a pathological case

@@ -64,12 +64,9 @@ struct ServeCommandTests {
         let env = CachechatProcess.environment(home: home, extra: ["DEEPSEEK_BASE_URL": url, "DEEPSEEK_API_KEY": "sk-serve-log-1234"])
         let asked = try CachechatProcess.run(["ask", "--json", "--model", "deepseek-chat", "Why log?"], environment: env)
         #expect(asked.status == 0)
-        var log = ""
-        let logDeadline = Date().addingTimeInterval(60)
-        while !log.contains("\n") && Date() < logDeadline {
-            log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-            usleep(20_000)
-        }
+        let log = Poll.until { () -> String? in
+            (try? String(contentsOfFile: logPath, encoding: .utf8)).flatMap { $0.contains("\n") ? $0 : nil }
+        } ?? ""
         let entry = try #require(JSONSerialization.jsonObject(with: Data(log.utf8.prefix { $0 != 10 })) as? [String: Any])
         #expect(entry["status"] as? Int == 200)
         #expect(entry["outcome"] as? String == "complete")

@@ -5,6 +5,7 @@ import Emulator
 import EmulatorServer
 import Foundation
 import NIOConcurrencyHelpers
+import TestSupport
 import Testing
 
 /// The emulator's HTTP face: endpoints, errors, streams, faults, persistence.
@@ -251,11 +252,7 @@ struct EmulatorServerTests {
 
 /// Polls `condition` (a state, never a duration); the timeout only turns a hang into a failure.
 func waitUntil(_ what: String, timeout: Double = 60, _ condition: () -> Bool) throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while !condition() {
-        guard Date() < deadline else { throw WaitTimeout(description: "timed out waiting for \(what)") }
-        usleep(5_000)
-    }
+    guard Poll.until(timeout: timeout, condition) else { throw WaitTimeout(description: "timed out waiting for \(what)") }
 }
 
 struct WaitTimeout: Error, CustomStringConvertible {

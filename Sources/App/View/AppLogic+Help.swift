@@ -30,7 +30,7 @@ extension AppLogic {
                                         ("Ctrl-R", "rename"), ("few-shot list", "Enter edit, ^U use pinned, ^E one question each"),
                                         ("few-shot editor", "↑↓ select, Enter edit, a/i add, d delete, J/K move, u undo, ^S save")]),
             .init("Commands", commands),
-            .init("Other", [("F1, /help", "this help (↑↓ PgUp PgDn scroll, Esc closes)"), ("Ctrl-D (empty draft)", "quit")]),
+            .init("Other", [("F1, /help", "this help (↑↓ PgUp PgDn scroll, Esc closes)"), ("Ctrl-D (empty draft)", "quit"), ("Ctrl-Z", "suspend, as other full-screen programs do (fg resumes)")]),
         ])
     }
 }
