@@ -279,7 +279,9 @@ struct AttachmentTUITests {
         }
     }
 
-    @Test func escapeStopsEachAndWhatWasNotSentIsSaid() throws {
+    /// `/each` with three questions over a document, Esc pressed while the first answer
+    /// streams (slowly, so the other two are still waiting for the warm-up).
+    static func eachStoppedWhileTheFirstAnswerStreams() throws -> AppHarness {
         let harness = try AppHarness(configuration: EmulatorConfiguration(cacheModel: .v3, constructDelay: 1, tokensPerSecond: 20,
                                                                           replyTokens: 200))
         harness.start()
@@ -291,6 +293,11 @@ struct AttachmentTUITests {
         harness.run { harness.state.batch?.entries.first?.turn?.deltas ?? 0 > 2 }
         harness.meanwhile(press: [27])
         harness.session.settle()
+        return harness
+    }
+
+    @Test func escapeStopsEachAndWhatWasNotSentIsSaid() throws {
+        let harness = try Self.eachStoppedWhileTheFirstAnswerStreams()
         #expect(harness.state.batch == nil)
         #expect(harness.state.notice?.text.contains("2 not sent (stopped)") == true)
         #expect(harness.messages.count == 2)
@@ -337,17 +344,7 @@ struct AttachmentTUITests {
     }
 
     @Test func stoppedEachPutsTheUnsentQuestionsBackAndQuitKeepsThem() throws {
-        let harness = try AppHarness(configuration: EmulatorConfiguration(cacheModel: .v3, constructDelay: 1, tokensPerSecond: 20,
-                                                                          replyTokens: 200))
-        harness.start()
-        let path = try Self.write(Self.document, to: "handbook.md", in: harness)
-        harness.send("/attach \(path)")
-        harness.send("/each")
-        harness.type("One?\nTwo?\nThree?")
-        harness.session.press([13])
-        harness.run { harness.state.batch?.entries.first?.turn?.deltas ?? 0 > 2 }
-        harness.meanwhile(press: [27])
-        harness.session.settle()
+        let harness = try Self.eachStoppedWhileTheFirstAnswerStreams()
         #expect(harness.state.editor.text == "/each\nTwo?\nThree?", "the questions not sent are back in the editor")
 
         harness.session.press([13])  // sends the two again
