@@ -26,7 +26,10 @@ let package = Package(
         ),
 
         // Pure Swift cores.
-        .target(name: "Tokenizer", resources: [.copy("Resources/deepseek-v4.vocab")]),
+        // The vocabulary ships as its tables (mapped and used in place, docs/DECISIONS.md 78);
+        // the source file they are built from stays in the repository, out of the bundle.
+        .target(name: "Tokenizer", exclude: ["Resources/deepseek-v4.vocab"],
+                resources: [.copy("Resources/deepseek-v4.tables")]),
         // Number formats shared by the cores, the TUI and the CLI.
         .target(name: "Numbers"),
         .target(name: "ChatCore", dependencies: ["Tokenizer", "Numbers"]),

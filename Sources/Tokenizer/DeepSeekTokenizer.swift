@@ -12,9 +12,9 @@ public final class DeepSeekTokenizer: Sendable {
     private let encoder: BytePairEncoder
 
     private static let bundled: DeepSeekTokenizer = {
-        guard let url = Bundle.module.url(forResource: "deepseek-v4", withExtension: "vocab") else {
-            fatalError("Tokenizer: the bundled resource deepseek-v4.vocab is missing from \(Bundle.module.bundlePath); "
-                       + "regenerate it with scripts/make_vocab.py and rebuild.")
+        guard let url = Bundle.module.url(forResource: "deepseek-v4", withExtension: "tables") else {
+            fatalError("Tokenizer: the bundled resource deepseek-v4.tables is missing from \(Bundle.module.bundlePath); "
+                       + "regenerate it with RECORD_VOCAB_TABLES=1 swift test --filter shippedTables, and rebuild.")
         }
         do {
             return try DeepSeekTokenizer(vocabularyAt: url)
@@ -23,10 +23,12 @@ public final class DeepSeekTokenizer: Sendable {
         }
     }()
 
-    /// The bundled DeepSeek V4 vocabulary, loaded once per process (thread-safe lazy).
+    /// The bundled DeepSeek V4 vocabulary, mapped once per process (thread-safe lazy) from
+    /// its tables file and used in place.
     public static var shared: DeepSeekTokenizer { bundled }
 
-    /// Loads a `.vocab` file written by scripts/make_vocab.py.
+    /// Loads a vocabulary: a `.vocab` source file written by scripts/make_vocab.py (the
+    /// tables are built in memory) or a `.tables` file (mapped and used in place).
     public init(vocabularyAt url: URL) throws {
         vocabulary = try Vocabulary(contentsOf: url)
         preTokenizer = PreTokenizer()
@@ -103,6 +105,10 @@ public final class DeepSeekTokenizer: Sendable {
     public func id(forAddedToken content: String) -> Int? {
         vocabulary.addedTokenIDs[content]
     }
+
+    /// Whether the tables are used in place from a mapped file (the bundled vocabulary) or
+    /// were built in memory from a source file.
+    public var vocabularyIsMapped: Bool { vocabulary.isMapped }
 
     /// Total number of ids, including added tokens.
     public var vocabularySize: Int { vocabulary.totalCount }

@@ -6,41 +6,56 @@
 /// merge list, not by vocabulary membership: a pair whose concatenation happens to be a
 /// token but is not a listed merge must not merge. Ids and ranks fit in 17 bits, so a slot
 /// is one UInt64 (`left << 34 | right << 17 | rank`); under half full, a lookup is almost
-/// always a single probe into a 2 MB table, and building it at load takes ~2 ms.
+/// always a single probe into a 2 MB table.
+///
+/// Like `PieceTable`, the slots and merged ids live in the vocabulary's tables image and
+/// are used in place; a slot's rank at or past the merge count is treated as no merge, and
+/// the merged ids were checked against the vocabulary when the image was opened.
 struct MergeTable: @unchecked Sendable {
     /// Rank returned for pairs that do not merge; compares above every real rank.
     static let noMerge = UInt32.max
     static let idBits = 17
+    /// What an empty slot holds.
+    static let empty = UInt64.max
 
-    private let slots: UnsafeMutablePointer<UInt64>
-    private let mergedIDs: UnsafeMutablePointer<UInt32>
+    private let slots: UnsafePointer<UInt64>
+    private let mergedIDs: UnsafePointer<UInt32>
     private let mask: Int
     private let shift: UInt64
+    private let count: UInt64
 
-    /// `merges` holds (left, right, merged) triples in rank order; every id and the
-    /// count must be below `1 << idBits` (checked by the caller).
-    init(merges: UnsafeBufferPointer<UInt32>) {
-        let count = merges.count / 3
-        var bits: UInt64 = 4
-        while (1 << bits) < count * 2 { bits += 1 }
-        let capacity = 1 << Int(bits)
-        slots = .allocate(capacity: capacity)
-        slots.initialize(repeating: .max, count: capacity)
-        mergedIDs = .allocate(capacity: max(count, 1))
+    init(slots: UnsafePointer<UInt64>, capacity: Int, mergedIDs: UnsafePointer<UInt32>, count: Int) {
+        self.slots = slots
+        self.mergedIDs = mergedIDs
         mask = capacity - 1
-        shift = 64 - bits
+        shift = Self.shift(capacity)
+        self.count = UInt64(count)
+    }
+
+    /// The smallest power-of-two capacity (at least 16) at most half full with `count` merges.
+    static func capacity(for count: Int) -> Int {
+        var capacity = 16
+        while capacity < count * 2 { capacity <<= 1 }
+        return capacity
+    }
+
+    private static func shift(_ capacity: Int) -> UInt64 { UInt64(64 - capacity.trailingZeroBitCount) }
+
+    /// Fills `slots` (`capacity` entries) and `mergedIDs` (one per merge) from `merges`,
+    /// (left, right, merged) triples in rank order; every id and the count are below
+    /// `1 << idBits` (checked by the caller).
+    static func build(merges: UnsafeBufferPointer<UInt32>, slots: UnsafeMutablePointer<UInt64>, capacity: Int,
+                      mergedIDs: UnsafeMutablePointer<UInt32>) {
+        let count = merges.count / 3
+        let mask = capacity - 1, shift = shift(capacity)
+        slots.initialize(repeating: empty, count: capacity)
         for rank in 0..<count {
             let key = UInt64(merges[rank * 3]) << 17 | UInt64(merges[rank * 3 + 1])
-            var index = Self.slotIndex(key, shift)
-            while slots[index] != .max { index = (index + 1) & mask }
+            var index = slotIndex(key, shift)
+            while slots[index] != empty { index = (index + 1) & mask }
             slots[index] = key << 17 | UInt64(rank)
             mergedIDs[rank] = merges[rank * 3 + 2]
         }
-    }
-
-    func deallocate() {
-        slots.deallocate()
-        mergedIDs.deallocate()
     }
 
     @inline(__always)
@@ -55,8 +70,11 @@ struct MergeTable: @unchecked Sendable {
         var index = Self.slotIndex(key, shift)
         while true {
             let slot = slots[index]
-            if slot >> 17 == key { return UInt32(truncatingIfNeeded: slot & 0x1_FFFF) }
-            if slot == .max { return Self.noMerge }
+            if slot >> 17 == key {
+                let rank = slot & 0x1_FFFF
+                return rank < count ? UInt32(truncatingIfNeeded: rank) : Self.noMerge
+            }
+            if slot == Self.empty { return Self.noMerge }
             index = (index + 1) & mask
         }
     }

@@ -7,31 +7,46 @@
 /// packs a 15-bit hash tag with `id + 1` (ids fit in 17 bits), so the table is 1 MB and a
 /// probe compares bytes only on a tag match. Capacity is a power of two at most half full:
 /// expected probe length ~1.5.
+///
+/// The slots live in the vocabulary's tables image (`VocabularyTables`): built once from
+/// the source file and shipped, then used in place from a memory-mapped file. A slot is
+/// not trusted to name a real id: ids at or past `idLimit` are treated as misses.
 struct PieceTable: @unchecked Sendable {
-    private let slots: UnsafeMutablePointer<UInt32>
+    private let slots: UnsafePointer<UInt32>
     private let mask: Int
+    private let idLimit: Int
     private let tokenBytes: UnsafePointer<UInt8>
     private let tokenOffsets: UnsafePointer<UInt32>
 
-    init(ids: some Sequence<Int>, count: Int, tokenBytes: UnsafePointer<UInt8>, tokenOffsets: UnsafePointer<UInt32>) {
-        var capacity = 16
-        while capacity < count * 2 { capacity <<= 1 }
-        slots = .allocate(capacity: capacity)
-        slots.initialize(repeating: 0, count: capacity)
+    init(slots: UnsafePointer<UInt32>, capacity: Int, idLimit: Int, tokenBytes: UnsafePointer<UInt8>,
+         tokenOffsets: UnsafePointer<UInt32>) {
+        self.slots = slots
         mask = capacity - 1
+        self.idLimit = idLimit
         self.tokenBytes = tokenBytes
         self.tokenOffsets = tokenOffsets
+    }
+
+    /// The smallest power-of-two capacity at most half full with `count` entries.
+    static func capacity(for count: Int) -> Int {
+        var capacity = 16
+        while capacity < count * 2 { capacity <<= 1 }
+        return capacity
+    }
+
+    /// Fills `slots` (`capacity` zeroed entries) with `ids`.
+    static func build(into slots: UnsafeMutablePointer<UInt32>, capacity: Int, ids: some Sequence<Int>,
+                      tokenBytes: UnsafePointer<UInt8>, tokenOffsets: UnsafePointer<UInt32>) {
+        let mask = capacity - 1
         for id in ids {
             let start = Int(tokenOffsets[id])
             let length = Int(tokenOffsets[id + 1]) - start
-            let hash = Self.hash(tokenBytes + start, length)
+            let hash = hash(tokenBytes + start, length)
             var index = Int(truncatingIfNeeded: hash) & mask
             while slots[index] != 0 { index = (index + 1) & mask }
-            slots[index] = Self.tag(hash) | UInt32(id + 1)
+            slots[index] = tag(hash) | UInt32(id + 1)
         }
     }
-
-    func deallocate() { slots.deallocate() }
 
     /// The id whose bytes are exactly `bytes[0..<length]`, or -1.
     @inline(__always)
@@ -44,9 +59,11 @@ struct PieceTable: @unchecked Sendable {
             if slot == 0 { return -1 }
             if slot & 0xFFFE_0000 == tag {
                 let id = Int(slot & 0x1_FFFF) - 1
-                let start = Int(tokenOffsets[id])
-                if Int(tokenOffsets[id + 1]) - start == length, memoryEqual(tokenBytes + start, bytes, length) {
-                    return id
+                if id < idLimit {
+                    let start = Int(tokenOffsets[id])
+                    if Int(tokenOffsets[id + 1]) - start == length, memoryEqual(tokenBytes + start, bytes, length) {
+                        return id
+                    }
                 }
             }
             index = (index + 1) & mask

@@ -1,12 +1,18 @@
 import Foundation
 
-/// The loaded contents of a `.vocab` file (format: scripts/make_vocab.py) plus the lookup
-/// tables built from it. Immutable after init; the raw pointers make it `@unchecked`
-/// Sendable, and they are freed when the last tokenizer using them goes away.
+/// A DeepSeek vocabulary and its lookup tables, in one flat image laid out as it is used
+/// (`VocabularyTables`). Immutable after init; the raw pointers make it `@unchecked`
+/// Sendable, and the image is unmapped or freed when the last tokenizer using it goes away.
 ///
-/// Start-up cost: one file read (~2.7 MB), a prefix sum over the lengths, and two hash
-/// table builds of ~128k entries each (1 MB and 2 MB), a few milliseconds in a release
-/// build. No JSON.
+/// Two sources:
+/// - a tables file (`DSVOCAB2`, shipped as the bundled resource): memory-mapped and used in
+///   place. Opening it reads the header and checks the arrays that index others (token
+///   offsets, merged ids, byte and added ids) — about 0.1 ms — so no copy, no hash table
+///   build and no heap: pages the screen never needs are never read;
+/// - a source file (`DSVOCAB1`, written by scripts/make_vocab.py from tokenizer.json): the
+///   image is built in memory (a few milliseconds). `tablesImage(fromSourceAt:)` writes
+///   that image, which is how the shipped tables file is made (and a test checks it still
+///   matches its source).
 final class Vocabulary: @unchecked Sendable {
     enum Flag {
         static let model: UInt8 = 1
@@ -18,105 +24,84 @@ final class Vocabulary: @unchecked Sendable {
 
     let totalCount: Int
     /// `tokenOffsets[id]..<tokenOffsets[id + 1]` are the id's bytes in `tokenBytes`.
-    let tokenOffsets: UnsafeMutablePointer<UInt32>
-    let tokenBytes: UnsafeMutablePointer<UInt8>
-    let flags: UnsafeMutablePointer<UInt8>
+    let tokenOffsets: UnsafePointer<UInt32>
+    let tokenBytes: UnsafePointer<UInt8>
+    let flags: UnsafePointer<UInt8>
     /// Token id of each single byte, the starting symbols of BPE.
-    let byteTokens: UnsafeMutablePointer<UInt32>
+    let byteTokens: UnsafePointer<UInt32>
     let pieces: PieceTable
     let merges: MergeTable
     let addedTokens: AddedTokenMatcher
     let addedTokenIDs: [String: Int]
+    /// Whether the image is a mapped file (unmapped at deinit) or built here (freed).
+    let isMapped: Bool
+    private let image: UnsafeRawBufferPointer
 
-    init(contentsOf url: URL) throws {
+    /// Opens a tables file in place or builds the tables from a source file, by its magic.
+    convenience init(contentsOf url: URL) throws {
         let path = url.path
-        let data: Data
+        let file = try MappedFile(path: path)
+        if file.bytes.count >= 8, file.bytes.prefix(8).elementsEqual(VocabularyTables.magic.utf8) {
+            let layout: VocabularyTables
+            do {
+                layout = try VocabularyTables.validated(file.bytes)
+            } catch let reason as VocabularyTables.Malformed {
+                file.unmap()
+                throw TokenizerError.malformedVocabulary(path: path, reason: reason.text)
+            }
+            self.init(image: file.bytes, layout: layout, mapped: true)
+        } else {
+            defer { file.unmap() }
+            let built: UnsafeMutableRawBufferPointer
+            do {
+                built = try VocabularyTables.build(fromSource: file.bytes)
+            } catch let reason as VocabularyTables.Malformed {
+                throw TokenizerError.malformedVocabulary(path: path, reason: reason.text)
+            }
+            let layout = try! VocabularyTables.validated(UnsafeRawBufferPointer(built))
+            self.init(image: UnsafeRawBufferPointer(built), layout: layout, mapped: false)
+        }
+    }
+
+    /// The tables image for the source file at `url`: what the shipped tables file holds.
+    static func tablesImage(fromSourceAt url: URL) throws -> [UInt8] {
+        let file = try MappedFile(path: url.path)
+        defer { file.unmap() }
         do {
-            data = try Data(contentsOf: url, options: .mappedIfSafe)
-        } catch {
-            throw TokenizerError.unreadableVocabulary(path: path, reason: error.localizedDescription)
+            let built = try VocabularyTables.build(fromSource: file.bytes)
+            defer { built.deallocate() }
+            return Array(built)
+        } catch let reason as VocabularyTables.Malformed {
+            throw TokenizerError.malformedVocabulary(path: url.path, reason: reason.text)
         }
-        func malformed(_ reason: String) -> TokenizerError { .malformedVocabulary(path: path, reason: reason) }
+    }
 
-        let headerSize = 8 + 6 * 4
-        guard data.count >= headerSize, data.prefix(8).elementsEqual("DSVOCAB1".utf8) else {
-            throw malformed("missing DSVOCAB1 header")
-        }
-        let header: [Int] = data.withUnsafeBytes { raw in
-            (0..<6).map { Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 8 + $0 * 4, as: UInt32.self))) }
-        }
-        let (total, mergeCount, addedCount, blobCount) = (header[1], header[2], header[3], header[4])
-        let expected = headerSize + 2 * total + 12 * mergeCount + 4 * addedCount + blobCount
-        guard total > 256, data.count == expected else {
-            throw malformed("size \(data.count) bytes, header implies \(expected)")
-        }
-        guard total < 1 << MergeTable.idBits, mergeCount < 1 << MergeTable.idBits else {
-            throw malformed("\(total) ids and \(mergeCount) merges exceed the 17-bit tables")
-        }
-
-        // Validate everything before allocating, so a bad file throws without leaking.
-        var mergeRows = [UInt32](repeating: 0, count: mergeCount * 3)
-        var addedIDs = [Int](repeating: 0, count: addedCount)
-        var byteTokenIDs = [UInt32](repeating: UInt32.max, count: 256)
-        let lengthsAt = headerSize, flagsAt = lengthsAt + total, mergesAt = flagsAt + total
-        let addedAt = mergesAt + 12 * mergeCount, blobAt = addedAt + 4 * addedCount
-        let blobLength: Int = data.withUnsafeBytes { raw in
-            var offset = 0
-            for id in 0..<total {
-                let length = Int(raw[lengthsAt + id])
-                if length == 1 && raw[flagsAt + id] & Flag.wholePiece != 0 && offset < blobCount {
-                    byteTokenIDs[Int(raw[blobAt + offset])] = UInt32(id)
-                }
-                offset += length
-            }
-            mergeRows.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[mergesAt..<addedAt])) }
-            #if _endian(big)
-            for index in mergeRows.indices { mergeRows[index] = UInt32(littleEndian: mergeRows[index]) }
-            #endif
-            for index in 0..<addedCount {
-                addedIDs[index] = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: addedAt + index * 4, as: UInt32.self)))
-            }
-            return offset
-        }
-        guard blobLength == blobCount, mergeRows.allSatisfy({ Int($0) < total }), addedIDs.allSatisfy({ $0 < total }) else {
-            throw malformed("inconsistent lengths or ids")
-        }
-        if let missing = byteTokenIDs.firstIndex(of: UInt32.max) { throw malformed("no token for byte \(missing)") }
-
-        let tokenOffsets = UnsafeMutablePointer<UInt32>.allocate(capacity: total + 1)
-        let tokenBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(blobCount, 1))
-        let flags = UnsafeMutablePointer<UInt8>.allocate(capacity: total)
-        let byteTokens = UnsafeMutablePointer<UInt32>.allocate(capacity: 256)
-        data.withUnsafeBytes { raw in
-            var offset: UInt32 = 0
-            for id in 0..<total {
-                tokenOffsets[id] = offset
-                offset += UInt32(raw[lengthsAt + id])
-            }
-            tokenOffsets[total] = offset
-            let bytes = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            flags.initialize(from: bytes + flagsAt, count: total)
-            tokenBytes.initialize(from: bytes + blobAt, count: blobCount)
-        }
-        byteTokens.initialize(from: byteTokenIDs, count: 256)
+    private init(image: UnsafeRawBufferPointer, layout: VocabularyTables, mapped: Bool) {
+        self.image = image
+        isMapped = mapped
+        let base = image.baseAddress!
+        let total = layout.total
         totalCount = total
-        self.tokenOffsets = tokenOffsets
-        self.tokenBytes = tokenBytes
-        self.flags = flags
-        self.byteTokens = byteTokens
+        tokenOffsets = (base + layout.tokenOffsetsAt).assumingMemoryBound(to: UInt32.self)
+        flags = (base + layout.flagsAt).assumingMemoryBound(to: UInt8.self)
+        tokenBytes = (base + layout.tokenBytesAt).assumingMemoryBound(to: UInt8.self)
+        byteTokens = (base + layout.byteTokensAt).assumingMemoryBound(to: UInt32.self)
+        pieces = PieceTable(slots: (base + layout.pieceSlotsAt).assumingMemoryBound(to: UInt32.self),
+                            capacity: layout.pieceCapacity, idLimit: total, tokenBytes: tokenBytes,
+                            tokenOffsets: tokenOffsets)
+        merges = MergeTable(slots: (base + layout.mergeSlotsAt).assumingMemoryBound(to: UInt64.self),
+                            capacity: layout.mergeCapacity,
+                            mergedIDs: (base + layout.mergedIDsAt).assumingMemoryBound(to: UInt32.self),
+                            count: layout.mergeCount)
 
-        var wholePieceIDs: [Int] = []
-        wholePieceIDs.reserveCapacity(total)
-        for id in 0..<total where flags[id] & Flag.wholePiece != 0 { wholePieceIDs.append(id) }
-        pieces = PieceTable(ids: wholePieceIDs, count: wholePieceIDs.count, tokenBytes: tokenBytes, tokenOffsets: tokenOffsets)
-        merges = mergeRows.withUnsafeBufferPointer { MergeTable(merges: $0) }
-
+        let addedIDs = (base + layout.addedIDsAt).assumingMemoryBound(to: UInt32.self)
         var contents: [String: Int] = [:]
         var literal: [(bytes: [UInt8], id: Int)] = []
         var normalized: [(bytes: [UInt8], id: Int)] = []
-        for id in addedIDs {
-            let bytes = Array(UnsafeBufferPointer(start: tokenBytes + Int(tokenOffsets[id]),
-                                                  count: Int(tokenOffsets[id + 1] - tokenOffsets[id])))
+        for index in 0..<layout.addedCount {
+            let id = Int(addedIDs[index])
+            let start = Int(tokenOffsets[id]), end = Int(tokenOffsets[id + 1])
+            let bytes = Array(UnsafeBufferPointer(start: tokenBytes + start, count: end - start))
             contents[String(decoding: bytes, as: UTF8.self)] = id
             if flags[id] & Flag.normalized != 0 { normalized.append((bytes, id)) } else { literal.append((bytes, id)) }
         }
@@ -125,17 +110,45 @@ final class Vocabulary: @unchecked Sendable {
     }
 
     deinit {
-        tokenOffsets.deallocate()
-        tokenBytes.deallocate()
-        flags.deallocate()
-        byteTokens.deallocate()
-        pieces.deallocate()
-        merges.deallocate()
+        if isMapped {
+            munmap(UnsafeMutableRawPointer(mutating: image.baseAddress), image.count)
+        } else {
+            image.deallocate()
+        }
     }
 
     @inline(__always)
     func bytes(of id: Int) -> UnsafeBufferPointer<UInt8> {
         let start = Int(tokenOffsets[id])
         return UnsafeBufferPointer(start: tokenBytes + start, count: Int(tokenOffsets[id + 1]) - start)
+    }
+}
+
+/// A file mapped read-only and private; `unmap()` when it is no longer used (unless a
+/// `Vocabulary` took it over).
+struct MappedFile {
+    let bytes: UnsafeRawBufferPointer
+
+    init(path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Self.failure(path, errno) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw Self.failure(path, errno) }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw TokenizerError.unreadableVocabulary(path: path, reason: "not a regular file")
+        }
+        let size = Int(status.st_size)
+        guard size > 0 else { throw TokenizerError.malformedVocabulary(path: path, reason: "the file is empty") }
+        guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
+            throw Self.failure(path, errno)
+        }
+        bytes = UnsafeRawBufferPointer(start: address, count: size)
+    }
+
+    func unmap() { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
+
+    private static func failure(_ path: String, _ code: Int32) -> TokenizerError {
+        .unreadableVocabulary(path: path, reason: String(cString: strerror(code)))
     }
 }
