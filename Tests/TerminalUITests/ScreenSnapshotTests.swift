@@ -87,4 +87,37 @@ import Testing
         }
         #expect(terminal.lastWrittenRows.count < size.height)
     }
+
+    @Test func thePanelIsKeptOnlyWhileNothingPaintedOverIt() {
+        let screen = ChatScreen()
+        var size = Size(width: 120, height: 40)
+        let terminal = VirtualTerminal(size: size)
+        let buffer = ScreenBuffer(size: size)
+        let editor = InputEditor(text: "hi")
+        var model = Fixtures.chatModel()
+        func frame(_ step: String, draws: Int, keeps: Int) {
+            terminal.present(buffer, cursor: screen.render(model, editor: editor, into: buffer))
+            let fresh = VirtualTerminal(size: size)
+            let freshBuffer = ScreenBuffer(size: size)
+            fresh.present(freshBuffer, cursor: ChatScreen().render(model, editor: editor, into: freshBuffer))
+            #expect(terminal.framedSnapshot() == fresh.framedSnapshot(), "\(step)")
+            #expect(terminal.styleSnapshot() == fresh.styleSnapshot(), "\(step)")
+            #expect(screen.panelDraws == draws && screen.panelKeeps == keeps, "\(step)")
+        }
+        frame("first", draws: 1, keeps: 0)
+        model.transcript.messages[4].text += " streaming on"
+        frame("same panel", draws: 1, keeps: 1)
+        model.overlay = .dialog(Dialog(title: "Quit?", message: "Really?", buttons: ["Quit", "Stay"]))
+        frame("a dialog over it", draws: 1, keeps: 2)
+        model.overlay = nil
+        frame("the dialog gone", draws: 2, keeps: 2)
+        model.panel.hitRatioHistory.append(0.5)
+        frame("a new number", draws: 3, keeps: 2)
+        Painter(buffer).fill(nil, Style(.error))
+        frame("something else painted the buffer", draws: 4, keeps: 2)
+        size = Size(width: 100, height: 40)
+        buffer.resize(to: size)
+        terminal.resize(to: size)
+        frame("resized", draws: 5, keeps: 2)
+    }
 }

@@ -8,8 +8,9 @@ public struct Painter {
     /// The rect in buffer coordinates this painter may touch.
     public let clip: Rect
 
-    /// A painter for the whole buffer.
+    /// A painter for the whole buffer: the start of a frame (``ScreenBuffer/paintings``).
     public init(_ buffer: ScreenBuffer) {
+        buffer.beginPainting()
         self.init(buffer: buffer, clip: buffer.bounds)
     }
 

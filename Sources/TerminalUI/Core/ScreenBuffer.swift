@@ -9,6 +9,10 @@ public final class ScreenBuffer {
     public private(set) var size: Size
     private(set) var cells: [Cell]
     private var dirty: [Bool]
+    /// Counts whole-buffer painters made (`Painter(buffer)`) and resizes: a widget that
+    /// skips repainting an area it painted last frame checks that nothing has begun a
+    /// frame over it since (``ChatScreen`` and its cache panel).
+    public private(set) var paintings = 0
 
     /// A buffer of blank cells.
     public init(size: Size, fill: Cell = .blank()) {
@@ -40,6 +44,7 @@ public final class ScreenBuffer {
 
     /// Changes the size, dropping everything (all rows become dirty and blank).
     public func resize(to newSize: Size) {
+        paintings += 1
         size = newSize
         cells = Array(repeating: .blank(), count: newSize.width * newSize.height)
         dirty = Array(repeating: true, count: newSize.height)
@@ -67,7 +72,12 @@ public final class ScreenBuffer {
     }
 
     /// Clears the whole buffer to blank cells of `style`.
-    public func clear(_ style: Style = .plain) { fill(bounds, with: .blank(style)) }
+    public func clear(_ style: Style = .plain) {
+        paintings += 1
+        fill(bounds, with: .blank(style))
+    }
+
+    func beginPainting() { paintings += 1 }
 
     /// Writes one grapheme cluster at `(x, y)`: width 1 or 2 (a wide cluster also writes the
     /// continuation cell). Returns false, writing nothing, if it does not fit before `limitX`.

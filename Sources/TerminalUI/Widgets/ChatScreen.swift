@@ -42,6 +42,13 @@ public final class ChatScreen {
     public let transcriptView: TranscriptView
     /// The layout of the last frame (for mouse hit-testing).
     public private(set) var layout = ScreenLayout(size: .zero, editorHeight: 1)
+    /// The cache panel as the last frame left it in its buffer, while nothing has painted
+    /// over it since: a frame with the same panel model and rect leaves those cells as they
+    /// are. While a reply streams the panel rarely changes, and drawing it was a sixth of
+    /// each frame (docs/DECISIONS.md 81).
+    private var paintedPanel: (model: CachePanelModel, rect: Rect, buffer: ObjectIdentifier, painting: Int)?
+    /// How many frames drew the panel and how many kept it (tests).
+    public private(set) var panelDraws = 0, panelKeeps = 0
 
     public init(transcriptView: TranscriptView = TranscriptView()) {
         self.transcriptView = transcriptView
@@ -57,7 +64,19 @@ public final class ChatScreen {
         layout = ScreenLayout(size: size, editorHeight: editor.desiredHeight(width: size.width), panel: model.panelPlacement)
         let root = Painter(buffer)
         transcriptView.draw(model.transcript, in: root.sub(layout.transcript))
-        if let panel = layout.panel { CachePanel.draw(model.panel, in: root.sub(panel)) }
+        if let panel = layout.panel {
+            if let kept = paintedPanel, kept.model == model.panel, kept.rect == panel,
+               kept.buffer == ObjectIdentifier(buffer), kept.painting == buffer.paintings - 1 {
+                panelKeeps += 1
+            } else {
+                CachePanel.draw(model.panel, in: root.sub(panel))
+                panelDraws += 1
+            }
+        }
+        // Kept for the next frame only if no overlay is drawn over it in this one.
+        paintedPanel = layout.panel.flatMap { panel in
+            model.overlay == nil ? (model.panel, panel, ObjectIdentifier(buffer), buffer.paintings) : nil
+        }
         if let strip = layout.strip { CacheStrip.draw(model.panel, in: root.sub(strip)) }
         if let status = layout.status { StatusBar.draw(model.status, in: root.sub(status)) }
         var cursor = editor.draw(root.sub(layout.editor), focused: model.overlay == nil)
