@@ -1,5 +1,6 @@
 #include "CCurlShim.h"
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,7 +32,7 @@ static int cc_fail(char *error, size_t size, const char *what) {
     return -1;
 }
 
-int cc_load(char *error, size_t size) {
+static int cc_load_locked(char *error, size_t size) {
     static int state = 0;  // 0 not tried, 1 loaded, -1 failed (the message is kept)
     static char failure[512];
     if (state == 1) return 0;
@@ -182,4 +183,30 @@ int cc_multi_next_done(CURLM *multi, CURL **easy, int *result) {
         }
     }
     return 0;
+}
+
+// cc_load may run on two threads at once (cc_preload's and the first transfer's): one
+// loads, the other waits for it.
+static pthread_mutex_t cc_load_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int cc_load(char *error, size_t size) {
+    pthread_mutex_lock(&cc_load_lock);
+    int result = cc_load_locked(error, size);
+    pthread_mutex_unlock(&cc_load_lock);
+    return result;
+}
+
+static void *cc_preload_main(void *unused) {
+    (void)unused;
+    cc_load(NULL, 0);
+    return NULL;
+}
+
+void cc_preload(void) {
+    pthread_attr_t attributes;
+    pthread_t thread;
+    if (pthread_attr_init(&attributes) != 0) return;
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    pthread_create(&thread, &attributes, cc_preload_main, NULL);  // if it fails, the first transfer loads
+    pthread_attr_destroy(&attributes);
 }

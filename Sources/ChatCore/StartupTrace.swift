@@ -27,6 +27,9 @@ public enum StartupTrace {
         marks.append((name, now()))
     }
 
+    /// Whether tracing is on (after the first mark).
+    public static var isOn: Bool { path != nil }
+
     /// Writes what was marked so far (the whole list, replacing the file).
     public static func flush() {
         guard let path, let first = marks.first else { return }

@@ -48,6 +48,10 @@ public final class CurlTransport: HTTPTransport {
 
     public var activeTransfers: Int { transfers.count }
 
+    /// Starts loading libcurl on another thread, for a command about to make a request
+    /// (the load overlaps what the command does before its first transfer).
+    public static func preload() { cc_preload() }
+
     /// The libcurl version line, for `cachechat --version` and bug reports (nil when
     /// libcurl cannot be loaded).
     public static var curlVersion: String? { cc_load(nil, 0) == 0 ? String(cString: cc_version()) : nil }

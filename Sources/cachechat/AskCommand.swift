@@ -155,6 +155,8 @@ struct AskCommand: ParsableCommand {
         // A file size limit (ulimit -f) is a full disk for the history, not a reason to die
         // mid-reply: the write fails with EFBIG and is reported.
         signal(SIGXFSZ, SIG_IGN)
+        // libcurl loads while the question, the config and the history are read.
+        CurlTransport.preload()
         if continueReply { return try runContinuation() }
         let set = try loadFewShotSet()
         var loader = AttachmentLoader()
@@ -170,6 +172,8 @@ struct AskCommand: ParsableCommand {
         let (settings, config) = try connection.resolveWithConfig(defaultModel: set?.model ?? ConnectionSettings.defaultModel)
         let (endpoint, localServer) = try LocalEmulator.endpoint(for: settings, quiet: json)
         defer { localServer?.stop() }
+        StartupTrace.mark("ask: question and config read")
+        defer { StartupTrace.mark("ask: done"); StartupTrace.flush() }
 
         let continuing = continueLast || conversationID != nil
         let store = noSave ? nil : continuing ? try HistoryStore.openForContinuing() : HistoryStore.openForWriting()
@@ -195,6 +199,7 @@ struct AskCommand: ParsableCommand {
         if restored != nil { state.reasoningEffort = config.effort }
         if let effort { state.reasoningEffort = effort }
         if !attachments.isEmpty { state.attachments = attachments }
+        StartupTrace.mark("ask: history opened")
         let runner = RequestRunner(transport: CurlTransport(), history: store, endpoint: endpoint,
                                    prices: PriceTable.builtIn.overriding(with: config.priceOverrides),
                                    currency: config.currency ?? .usd, tokenizer: DeepSeekTokenizer.shared)
@@ -217,6 +222,7 @@ struct AskCommand: ParsableCommand {
             return
         }
         let printer = ReplyPrinter(json: json, showReasoning: showReasoning, stream: !noStream)
+        StartupTrace.mark("ask: checks done")
         let deadline = timeout ?? config.timeout ?? 1800
         let outcome: AskOutcome
         do {
@@ -224,6 +230,7 @@ struct AskCommand: ParsableCommand {
         } catch {
             throw CLIError.usage(error.description)
         }
+        StartupTrace.mark("ask: reply stored")
         let pricing = runner.prices.pricingNote(model: state.model, at: runner.clock.now(), currency: runner.currency)
         if jsonObject, outcome.error == nil, outcome.reply.content.allSatisfy(\.isWhitespace) {
             // DeepSeek's JSON mode answers spaces when the model produced no JSON: not a success.

@@ -22,10 +22,12 @@ struct Cachechat: ParsableCommand {
         StartupTrace.mark("main")
         Locale.ensureUTF8()
         Process.disableCoreDumps()
+        StartupTrace.mark("locale set")
         var parsed = false
         do {
             var command = try parseAsRoot()
             parsed = true
+            StartupTrace.mark("parsed")
             try command.run()
         } catch let exit as ExitStatus {
             Foundation.exit(exit.code)

@@ -224,6 +224,12 @@ public final class AppRuntime {
         let cursor = screen.render(model, editor: state.editor, into: buffer)
         device.present(buffer, cursor: cursor)
         screenModel = model
+        // The frames after the first (the endpoint's balance and models arriving) are when
+        // the screen settles; the trace keeps the first few.
+        if frames > 1 && frames <= 6 && StartupTrace.isOn {
+            StartupTrace.mark("frame \(frames)")
+            StartupTrace.flush()
+        }
     }
 
     /// The library's set names, for Tab completion.

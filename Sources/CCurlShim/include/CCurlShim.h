@@ -13,6 +13,10 @@ typedef size_t (*cc_data_callback)(char *data, size_t size, size_t count, void *
 /// Opens libcurl (dlopen) and initialises it, once; 0 on success, else -1 with the reason
 /// in `error`. Every other function needs it to have succeeded.
 int cc_load(char *error, size_t size);
+/// Starts cc_load on a detached thread and returns at once: a command that will make a
+/// request calls it first, so the ~6 ms of loading libcurl and its libraries overlap the
+/// history's open instead of following it. Failures are reported by the next cc_load.
+void cc_preload(void);
 const char *cc_version(void);
 const char *cc_easy_strerror(int code);
 const char *cc_multi_strerror(int code);
