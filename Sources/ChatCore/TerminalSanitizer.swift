@@ -27,6 +27,13 @@ public struct TerminalSanitizer: Sendable {
 
     /// Cleans the next piece of a text, continuing any sequence the last piece left open.
     public mutating func clean(_ text: String) -> String {
+        // Printable ASCII, newlines and tabs outside a sequence pass as they are: the same
+        // string comes back, sharing its storage (a long reply is not copied for the
+        // screen), after one pass over its bytes.
+        if state == .text, text.utf8.allSatisfy({ (0x20...0x7E).contains($0) || $0 == 0x0A || $0 == 0x09 }) {
+            if !text.isEmpty { inTagSequence = false }
+            return text
+        }
         var output = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if let kept = step(scalar) { output.append(kept) }

@@ -30,4 +30,17 @@ struct TerminalSanitizerTests {
         let pieces = ["split\u{1B}", "]0;", "half-title", "\u{07} end", "\u{1F3F4}", "\u{E0067}\u{E007F}"]
         #expect(pieces.map { sanitizer.clean($0) }.joined() == "split end\u{1F3F4}\u{E0067}\u{E007F}")
     }
+
+    @Test func plainTextComesBackAsTheSameString() {
+        let reply = String(repeating: "A plain line of a long reply, with tabs\tand newlines.\n", count: 2_000)
+        var sanitizer = TerminalSanitizer()
+        let cleaned = sanitizer.clean(reply)
+        #expect(cleaned == reply)
+        let storage = { (text: String) in text.utf8.withContiguousStorageIfAvailable { $0.baseAddress } ?? nil }
+        #expect(storage(cleaned) != nil && storage(cleaned) == storage(reply), "copied instead of shared")
+        // Plain text after an open sequence is still part of that sequence.
+        #expect(["x\u{1B}]0;", "plain title", "\u{07}after"].map { sanitizer.clean($0) }.joined() == "xafter")
+        // Plain text ends an emoji tag sequence: a tag after it is smuggled text.
+        #expect(["\u{1F3F4}", "x", "\u{E0067}y"].map { sanitizer.clean($0) }.joined() == "\u{1F3F4}xy")
+    }
 }

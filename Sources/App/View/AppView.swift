@@ -368,17 +368,37 @@ final class StreamMirror {
     private var reasoningRead = 0
     private(set) var content = AppendOnlyText()
     private(set) var reasoning = AppendOnlyText()
+    /// While nothing needed cleaning, the mirror is the turn's own text (one buffer, not
+    /// two copies of a long reply); the first piece that does gives it a buffer of its own.
+    private var contentShared = true
+    private var reasoningShared = true
 
     init(token: Int) { self.token = token }
 
     func update(_ turn: TurnState) {
         if turn.content.utf8Count > contentRead {
-            content.append(contentSanitizer.clean(turn.content.suffix(fromUTF8: contentRead)))
+            Self.mirror(turn.content, from: contentRead, into: &content, shared: &contentShared, with: &contentSanitizer)
             contentRead = turn.content.utf8Count
         }
         if turn.reasoning.utf8Count > reasoningRead {
-            reasoning.append(reasoningSanitizer.clean(turn.reasoning.suffix(fromUTF8: reasoningRead)))
+            Self.mirror(turn.reasoning, from: reasoningRead, into: &reasoning, shared: &reasoningShared, with: &reasoningSanitizer)
             reasoningRead = turn.reasoning.utf8Count
         }
+    }
+
+    private static func mirror(_ source: AppendOnlyText, from offset: Int, into mirror: inout AppendOnlyText,
+                               shared: inout Bool, with sanitizer: inout TerminalSanitizer) {
+        let piece = source.suffix(fromUTF8: offset)
+        let cleaned = sanitizer.clean(piece)
+        // Cleaning only removes or shortens, so the same length means the same text.
+        if shared && cleaned.utf8.count == piece.utf8.count {
+            mirror = source
+            return
+        }
+        if shared {
+            mirror = AppendOnlyText(mirror.string)
+            shared = false
+        }
+        mirror.append(cleaned)
     }
 }
