@@ -203,6 +203,7 @@ struct AskCommand: ParsableCommand {
         let runner = RequestRunner(transport: CurlTransport(), history: store, endpoint: endpoint,
                                    prices: PriceTable.builtIn.overriding(with: config.priceOverrides),
                                    currency: config.currency ?? .usd, tokenizer: DeepSeekTokenizer.shared)
+        StartupTrace.mark("ask: runner made")
         try checkAttachments(state, questions: questions, prices: runner.prices, currency: runner.currency, models: config.models)
         let options = RequestOptions(stream: !noStream, maxTokens: maxTokens, temperature: temperature, userID: settings.userID,
                                      jsonObject: jsonObject)
