@@ -1,6 +1,7 @@
 #include "CCurlShim.h"
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -196,17 +197,51 @@ int cc_load(char *error, size_t size) {
     return result;
 }
 
+// The preload must not be inside dlopen when the process exits (the libraries' constructors
+// and exit's destructors would run at once: a crash in about 1 of 100 quick exits under
+// load). It is marked running before its thread starts, and an exit handler waits for it.
+static pthread_mutex_t cc_preload_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cc_preload_done = PTHREAD_COND_INITIALIZER;
+static int cc_preload_running = 0;
+
+static void cc_preload_finished(void) {
+    pthread_mutex_lock(&cc_preload_lock);
+    cc_preload_running = 0;
+    pthread_cond_broadcast(&cc_preload_done);
+    pthread_mutex_unlock(&cc_preload_lock);
+}
+
+static void cc_wait_for_preload(void) {
+    pthread_mutex_lock(&cc_preload_lock);
+    while (cc_preload_running) pthread_cond_wait(&cc_preload_done, &cc_preload_lock);
+    pthread_mutex_unlock(&cc_preload_lock);
+}
+
 static void *cc_preload_main(void *unused) {
     (void)unused;
     cc_load(NULL, 0);
+    cc_preload_finished();
     return NULL;
 }
 
 void cc_preload(void) {
+    pthread_mutex_lock(&cc_preload_lock);
+    static int registered = 0;
+    int started = cc_preload_running;
+    if (!registered) registered = atexit(cc_wait_for_preload) == 0;
+    if (!registered || started) {  // no way to wait at exit, or already loading: the first transfer loads
+        pthread_mutex_unlock(&cc_preload_lock);
+        return;
+    }
+    cc_preload_running = 1;
+    pthread_mutex_unlock(&cc_preload_lock);
     pthread_attr_t attributes;
     pthread_t thread;
-    if (pthread_attr_init(&attributes) != 0) return;
-    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
-    pthread_create(&thread, &attributes, cc_preload_main, NULL);  // if it fails, the first transfer loads
-    pthread_attr_destroy(&attributes);
+    int created = pthread_attr_init(&attributes) == 0;
+    if (created) {
+        pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+        created = pthread_create(&thread, &attributes, cc_preload_main, NULL) == 0;
+        pthread_attr_destroy(&attributes);
+    }
+    if (!created) cc_preload_finished();  // the first transfer loads it instead
 }
