@@ -31,6 +31,10 @@ public struct ChatStreamParser: Sendable {
     /// True once any role, text or tool-call fragment was emitted; after that a retry would
     /// duplicate what the user saw.
     public private(set) var hasReceivedReplyData = false
+    /// Whether the event stream had any SSE line the decoder recognised (data, a comment).
+    private var sawEventStream = false
+    /// The first bytes of an event-stream body, to show when it turns out not to be one.
+    private var head: [UInt8] = []
     /// True once `[DONE]`, a whole body or a failure ended the reply.
     public var isFinished: Bool { mode == .finished }
 
@@ -68,6 +72,7 @@ public struct ChatStreamParser: Sendable {
             mode = bytes[index] == UInt8(ascii: "{") ? .jsonBody : .eventStream
             events += feed(buffer: UnsafeBufferPointer(rebasing: bytes[index...]))
         case .eventStream:
+            if head.count < 200 { head += bytes.prefix(200 - head.count) }
             for event in sse.feed(bytes) where mode != .finished {
                 handle(event, atEnd: false, into: &events)
             }
@@ -95,7 +100,14 @@ public struct ChatStreamParser: Sendable {
                 handle(event, atEnd: true, into: &events)
             }
             if mode != .finished {
-                events.append(.failure(.truncated(receivedAnything: chunkCount > 0)))
+                if sawEventStream || Self.startsLikeAnEventStream(head) {
+                    events.append(.failure(.truncated(receivedAnything: chunkCount > 0)))
+                } else {
+                    // A 200 whose body has no SSE line at all (an HTML page from a proxy or a
+                    // wrong base URL) is not a reply cut short: it was never a reply.
+                    events.append(.failure(.malformed("The server answered 200 OK with a body that is neither an event stream nor JSON; "
+                        + "check the base URL (the API's root, such as https://api.deepseek.com)", excerpt: head)))
+                }
             }
         case .jsonBody:
             parseBody(into: &events)
@@ -107,7 +119,17 @@ public struct ChatStreamParser: Sendable {
 
     // MARK: - Stream
 
+    /// An SSE body's first line is a field (`data:`, `event:`, `id:`, `retry:`) or a comment;
+    /// a stream cut inside its first line is still a stream.
+    static func startsLikeAnEventStream(_ head: [UInt8]) -> Bool {
+        var bytes = head[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        bytes = bytes.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        return [":", "data", "event", "id", "retry"].contains { bytes.starts(with: $0.utf8) }
+    }
+
     private mutating func handle(_ event: SSEEvent, atEnd: Bool, into events: inout [ChatStreamEvent]) {
+        sawEventStream = true
         switch event {
         case .comment:
             events.append(.keepAlive)

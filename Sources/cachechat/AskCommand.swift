@@ -297,16 +297,27 @@ struct AskCommand: ParsableCommand {
         plan.prediction = CachePredictor.Prediction(hitTokens: 0, missTokens: plan.prompt.ids.count, cost: nil)
         let now = runner.clock.now()
         guard let worst = CostGuard.worstCase(plan: plan, maxTokens: maxTokens, prices: runner.prices, currency: runner.currency, at: now) else {
-            Terminal.errorLine("cachechat: --max-cost cannot be checked: \(runner.prices.pricingNote(model: state.model, at: now, currency: runner.currency) ?? "no price"). Nothing was sent.")
-            throw ExitStatus.overBudget
+            throw refusal("--max-cost cannot be checked: \(runner.prices.pricingNote(model: state.model, at: now, currency: runner.currency) ?? "no price"). Nothing was sent.",
+                   model: state.model)
         }
         guard worst > limit else { return }
         let reasons = CostGuard.reasons(plan: plan, previousModel: nil, prices: runner.prices, currency: runner.currency, at: now)
-        Terminal.errorLine("cachechat: this request could cost up to \(Formatting.money(worst, currency: runner.currency)), above --max-cost "
+        throw refusal("this request could cost up to \(Formatting.money(worst, currency: runner.currency)), above --max-cost "
             + "\(Formatting.money(limit, currency: runner.currency)) (no cache hit assumed"
             + (maxTokens == nil ? "; output not counted without --max-tokens" : "; \(Formatting.grouped(maxTokens!)) output tokens") + "): "
-            + reasons.joined(separator: "; ") + ". Nothing was sent.")
-        throw ExitStatus.overBudget
+            + reasons.joined(separator: "; ") + ". Nothing was sent.", model: state.model)
+    }
+
+    /// Says why `--max-cost` stopped the request (on stderr, and with `--json` as the one
+    /// object on stdout too, its error of kind `over_budget`); exit status 13.
+    private func refusal(_ message: String, model: String) -> ExitStatus {
+        Terminal.errorLine("cachechat: \(message)")
+        if json {
+            let object = AskJSON(reply: Reply(), model: model, cost: nil, error: nil, conversation: nil,
+                                 refusal: (kind: "over_budget", message: message))
+            Terminal.write(object.encoded() + "\n")
+        }
+        return .overBudget
     }
 
     /// Switching a continued conversation to or from `max` effort changes the prompt from

@@ -13,6 +13,9 @@ struct AskJSON: Encodable {
     var usageProblem: String? = nil
     /// The question, in `ask --questions --json` lines only.
     var question: String? = nil
+    /// Why nothing was sent when it was cachechat that refused (`--max-cost`): written as
+    /// the `error` object, with this kind, when there is no API error.
+    var refusal: (kind: String, message: String)? = nil
 
     private enum Keys: String, CodingKey {
         case question, model, content, reasoningContent = "reasoning_content", finishReason = "finish_reason", usage, cost,
@@ -55,6 +58,11 @@ struct AskJSON: Encodable {
             try nested.encode(error.kindName, forKey: .kind)
             try nested.encode(error.status, forKey: .status)
             try nested.encode(error.message, forKey: .message)
+        } else if let refusal {
+            var nested = container.nestedContainer(keyedBy: ErrorKeys.self, forKey: .error)
+            try nested.encode(refusal.kind, forKey: .kind)
+            try nested.encodeNil(forKey: .status)
+            try nested.encode(refusal.message, forKey: .message)
         } else {
             try container.encodeNil(forKey: .error)
         }

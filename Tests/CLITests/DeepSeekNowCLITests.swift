@@ -123,6 +123,15 @@ struct DeepSeekNowCLITests {
         #expect(refused.stderr.contains("miss the cache (cold cache)"))
         #expect(refused.stderr.contains("Nothing was sent."))
         #expect(server.requests.isEmpty)
+        // With --json the refusal is the one object on stdout, as an error of its own kind.
+        let refusedJSON = try run(["ask", "--json", "--model", "deepseek-flash", "--max-cost", "0.00001", long], server: server)
+        #expect(refusedJSON.status == 13)
+        let object = try JSONSerialization.jsonObject(with: Data(refusedJSON.stdout.utf8)) as? [String: Any]
+        let error = object?["error"] as? [String: Any]
+        #expect(error?["kind"] as? String == "over_budget", "\(refusedJSON.stdout)")
+        #expect((error?["message"] as? String)?.contains("above --max-cost $0.00001") == true)
+        #expect(object?["content"] as? String == "" && object?["usage"] is NSNull)
+        #expect(server.requests.isEmpty)
         // --max-tokens counts toward it: 1,000 output tokens at $1.2 per 1M (peak) or $0.6 is more than $0.0005.
         let withOutput = try run(["ask", "--model", "deepseek-flash", "--max-cost", "0.0005", "--max-tokens", "1000", "Hi"], server: server)
         #expect(withOutput.status == 13)

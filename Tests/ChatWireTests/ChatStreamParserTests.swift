@@ -27,6 +27,19 @@ import Testing
         #expect(reply.failure?.kind == .truncated)
     }
 
+    @Test func aBodyThatIsNotAStreamIsMalformedNotTruncated() {
+        // A proxy's page or a wrong base URL answering 200: nothing in it is SSE.
+        let page = accumulate(parse("<html><head><title>Welcome</title></head>\n<body>nginx</body></html>\n"))
+        #expect(page.failure?.kind == .malformedResponse)
+        #expect(page.failure?.message.contains("neither an event stream nor JSON") == true)
+        #expect(page.failure?.message.contains("<html><head><title>Welcome") == true)
+        #expect(accumulate(parse("Not Found\n")).failure?.kind == .malformedResponse)
+        // A stream cut inside its first line, or one that only kept the connection alive,
+        // is still a stream that ended early.
+        #expect(accumulate(parse("data: {\"choices\":[{\"del")).failure?.kind == .truncated)
+        #expect(accumulate(parse(": keep-alive\n\n")).failure?.kind == .truncated)
+    }
+
     @Test func completeStreamWithoutTrailingNewlineAfterDone() {
         let text = StreamFixtures.chunk(#"{"content":"ok"}"#, finish: "stop") + "data: [DONE]"
         let reply = accumulate(parse(text))
