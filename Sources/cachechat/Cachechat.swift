@@ -29,6 +29,11 @@ struct Cachechat: ParsableCommand {
             parsed = true
             StartupTrace.mark("parsed")
             try command.run()
+            // Every command's output goes through Terminal.write; `ask` says more itself.
+            if let failure = Terminal.outputFailure {
+                Terminal.errorLine("cachechat: the output could not be written to standard output (\(String(cString: strerror(failure)))).")
+                Foundation.exit(ExitStatus.output.code)
+            }
         } catch let exit as ExitStatus {
             Foundation.exit(exit.code)
         } catch CLIError.usage(let message) {

@@ -133,4 +133,20 @@ struct OutputFailureTests {
         #expect(shown.stdout.contains("Tell me about caches"))
         #expect(shown.stdout.components(separatedBy: "\n").count > 6, "the reply is stored: \(shown.stdout)")
     }
+
+    @Test(arguments: [["models"], ["prices"], ["stats"], ["history", "list"], ["tokenize", "--ids", "/etc/passwd"]])
+    func everyCommandSaysSoAndExitsEleven(_ arguments: [String]) throws {
+        let home = try CachechatProcess.temporaryHome()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "\"$0\" \"$@\" > /dev/full", CachechatProcess.binary.path] + arguments
+        process.environment = CachechatProcess.environment(home: home)
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 11, "\(arguments): \(stderr)")
+        #expect(stderr.contains("could not be written to standard output"), "\(arguments): \(stderr)")
+    }
 }
