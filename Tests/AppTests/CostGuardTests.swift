@@ -16,7 +16,7 @@ struct CostGuardTests {
         harness.send(AppHarness.context + " What does a cold cache cost?")
         // Nothing was sent: the question waits in a dialog, the draft in the editor.
         #expect(harness.ledger.isEmpty)
-        #expect(harness.state.pending == .confirmSend)
+        #expect(harness.state.pending == .confirmSend(.draft))
         guard case .dialog(let dialog)? = harness.state.overlay else {
             Issue.record("no dialog")
             return
@@ -32,11 +32,50 @@ struct CostGuardTests {
         #expect(harness.messages.count == 2)
     }
 
+    /// F5 and `/continue` send too: they ask like Enter does, and send only on "Send".
+    @Test func aRetryAndAContinuationAskFirstToo() throws {
+        let harness = try AppHarness(model: "deepseek-flash", defaultThinking: false, options: RequestOptions(maxTokens: 8),
+                                     confirmAbove: 0.00001)
+        harness.start()
+        harness.send(AppHarness.context + " Explain it at length.")
+        harness.press(.enter)
+        harness.session.settle()
+        #expect(harness.ledger.count == 1)
+        let cut = try #require(harness.messages.last)
+
+        harness.send("/continue")
+        #expect(harness.state.pending == .confirmSend(.continueReply))
+        #expect(harness.ledger.count == 1 && harness.messages.last == cut)
+        harness.press(.enter)
+        harness.session.settle()
+        #expect(harness.ledger.count == 2)
+        let continued = try #require(harness.messages.last)
+        #expect(continued.id == cut.id && continued.content.count > cut.content.count)
+
+        harness.press(.f5)
+        harness.session.settle()
+        #expect(harness.state.pending == .confirmSend(.regenerate))
+        guard case .dialog(let dialog)? = harness.state.overlay else {
+            Issue.record("F5 sent without asking")
+            return
+        }
+        #expect(dialog.message.contains("above confirm_above ($0.00001)"))
+        harness.press(.escape)
+        harness.session.settle()
+        #expect(harness.ledger.count == 2 && harness.messages.last == continued, "cancelling F5 kept the reply")
+        harness.press(.f5)
+        harness.session.settle()
+        harness.press(.enter)
+        harness.session.settle()
+        #expect(harness.ledger.count == 3)
+        #expect(harness.messages.count == 2 && harness.messages.last?.id != continued.id)
+    }
+
     @Test func cancellingKeepsTheDraftAndACheapSendDoesNotAsk() throws {
         let harness = try AppHarness(model: "deepseek-flash", confirmAbove: 0.00001)
         harness.start()
         harness.send(AppHarness.context + " Question?")
-        #expect(harness.state.pending == .confirmSend)
+        #expect(harness.state.pending == .confirmSend(.draft))
         harness.press(.escape)
         harness.session.settle()
         #expect(harness.ledger.isEmpty)

@@ -199,8 +199,18 @@ public enum PendingAction: Equatable, Sendable {
     /// `@path` words named these files: attach them and send, send without, or cancel.
     case attachMentions([Attachment], skipped: [String], then: PendingSend)
     case quit
-    /// Send the draft although its predicted cost is above `confirm_above`.
-    case confirmSend
+    /// Send although the predicted cost is above `confirm_above` (or no price is known).
+    case confirmSend(ConfirmedSend = .draft)
+}
+
+/// What a `confirm_above` dialog sends when answered yes.
+public enum ConfirmedSend: Equatable, Sendable {
+    /// The draft in the editor (Enter).
+    case draft
+    /// The last reply again (F5, `/regen`).
+    case regenerate
+    /// The last reply carried on (`/continue`).
+    case continueReply
 }
 
 /// What the list overlay lists.

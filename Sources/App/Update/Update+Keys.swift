@@ -192,9 +192,13 @@ extension AppLogic {
         guard choice == 0 else { return [] }
         switch action {
         case .quit: return quitNow(&state)
-        case .confirmSend:
+        case .confirmSend(let send):
             state.sendConfirmed = true
-            return submit(&state)
+            switch send {
+            case .draft: return submit(&state)
+            case .regenerate: return regenerate(&state)
+            case .continueReply: return continueReply(&state)
+            }
         case .deleteConversation(let id): return [.deleteConversation(id)]
         case .deleteFewShot(let name): return [.fewShotFile(.delete(name))]
         case .fork(let id): return fork(&state, at: id)

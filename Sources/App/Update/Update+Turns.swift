@@ -22,7 +22,7 @@ extension AppLogic {
     /// has none yet); the send follows once it is saved. `confirm_above` asks first.
     func saveQuestion(_ state: inout AppState, _ question: String) -> [Effect] {
         guard state.turn == nil, state.batch == nil else { return [] }
-        if askBeforeSending(&state, question: question) { return [] }
+        if askBeforeSending(&state, plan: { plan($0, question: .draft(question)) }, then: .draft) { return [] }
         let conversation = state.conversation
         let create = conversation.id == nil
             ? conversation.newRecordSettings(title: ConversationState.title(for: question), endpointName: environment.endpointName)
@@ -34,15 +34,15 @@ extension AppLogic {
                               after: conversation.lastStoredMessage)]
     }
 
-    /// `confirm_above`: a question predicted to cost more opens a dialog that says why;
-    /// "Send" sends it as it is.
-    func askBeforeSending(_ state: inout AppState, question: String) -> Bool {
+    /// `confirm_above`: a request predicted to cost more (a question, F5's retry, a
+    /// `/continue`) opens a dialog that says why; "Send" sends it as it is.
+    func askBeforeSending(_ state: inout AppState, plan: (AppState) -> RequestPlan, then send: ConfirmedSend) -> Bool {
         defer { state.sendConfirmed = false }
         guard let limit = environment.confirmAbove, !state.sendConfirmed else { return false }
-        let plan = plan(state, question: .draft(question))
+        let plan = plan(state)
         guard let cost = plan.prediction?.cost else {
             // No price for this model (in this currency): the guard cannot judge, so it asks.
-            state.pending = .confirmSend
+            state.pending = .confirmSend(send)
             state.overlay = .dialog(Dialog(
                 title: "Send without a known price?",
                 message: "confirm_above is \(Formatting.money(limit, currency: environment.currency)), but no price is known for "
@@ -54,7 +54,7 @@ extension AppLogic {
         guard cost.amount > limit else { return false }
         let reasons = CostGuard.reasons(plan: plan, previousModel: state.exchange?.plan.settings.model,
                                         prices: environment.prices, currency: environment.currency, at: clock.now())
-        state.pending = .confirmSend
+        state.pending = .confirmSend(send)
         state.overlay = .dialog(Dialog(
             title: "Send for about \(Formatting.money(cost.amount, currency: cost.currency))?",
             message: "The prompt is predicted to cost \(Formatting.money(cost.amount, currency: cost.currency)), above confirm_above "
@@ -104,6 +104,7 @@ extension AppLogic {
             return []
         }
         let plan = plan(state, question: .continueLastReply)
+        if askBeforeSending(&state, plan: { _ in plan }, then: .continueReply) { return [] }
         state.conversation.messages.removeLast()
         let token = state.nextTurnToken
         state.nextTurnToken += 1
@@ -121,6 +122,15 @@ extension AppLogic {
         guard state.turn == nil else { return [] }
         guard let last = state.conversation.messages.last else {
             info(&state, "There is no reply to regenerate.")
+            return []
+        }
+        guard last.role == .assistant || last.role == .user else {
+            info(&state, "There is no reply to regenerate.")
+            return []
+        }
+        var question = state.conversation
+        if last.role == .assistant { question.messages.removeLast() }
+        if askBeforeSending(&state, plan: { plan($0, question: .lastUserMessage, conversation: question) }, then: .regenerate) {
             return []
         }
         switch last.role {
