@@ -35,6 +35,28 @@ struct ContinueReplyTests {
         #expect((ledger.last?.hitTokens ?? 0) > 0)
     }
 
+    /// `/continue` after `/json` or `/model` says so before the new part goes.
+    @Test func aContinuationWithOtherSettingsSaysSo() throws {
+        let harness = try AppHarness(model: "deepseek-flash", defaultThinking: false, options: RequestOptions(maxTokens: 8))
+        harness.start()
+        harness.send(AppHarness.context + " Explain it at length, in JSON.")
+        harness.send("/json on")
+        harness.send("/continue")
+        #expect(harness.state.notice?.text.contains("Continued in JSON mode, which the reply began without") == true,
+                "\(String(describing: harness.state.notice))")
+        harness.send("/json off")
+        harness.send("/model deepseek-v4-pro")
+        harness.send("/continue")
+        #expect(harness.state.notice?.text.contains("with deepseek-v4-pro, not deepseek-flash that began the reply") == true,
+                "\(String(describing: harness.state.notice))")
+        // Unchanged settings continue without a word.
+        let plain = try AppHarness(model: "deepseek-flash", defaultThinking: false, options: RequestOptions(maxTokens: 8))
+        plain.start()
+        plain.send(AppHarness.context + " Explain it at length.")
+        plain.send("/continue")
+        #expect(plain.state.notice?.text.contains("Continu") != true)
+    }
+
     @Test func thereIsNothingToContinueWithoutAReply() throws {
         let harness = try AppHarness()
         harness.start()

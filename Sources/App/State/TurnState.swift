@@ -12,6 +12,9 @@ public struct TurnState {
     public var replyID: TranscriptID?
     /// Why the reply could not be saved when the request began (it is still shown).
     public var saveProblem: String?
+    /// A `/continue` with other settings than the reply began with: what changed, said
+    /// when it starts and again when it ends.
+    public var continuedDifferently: String?
     /// The answer and the reasoning so far; appended in place, never copied per delta.
     public var content = AppendOnlyText()
     public var reasoning = AppendOnlyText()

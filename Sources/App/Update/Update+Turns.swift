@@ -114,7 +114,32 @@ extension AppLogic {
         state.turn = turn
         state.lastSpinnerTick = now
         state.notice = nil
+        if let changed = continuationChanges(plan.settings, reply: last, before: state.exchange?.plan.settings) {
+            state.turn?.continuedDifferently = changed
+            warn(&state, "Continuing \(changed): the new part is written that way.")
+        }
         return [.send(plan, token: token)]
+    }
+
+    /// What differs between the request that began a reply and the one continuing it
+    /// (after `/model`, `/json`, `/effort`, `/think`), said before it goes; nil when nothing.
+    func continuationChanges(_ now: RequestSettings, reply: HistoryMessage, before: RequestSettings?) -> String? {
+        var changes: [String] = []
+        if let began = reply.model ?? before?.model, began != now.model {
+            changes.append("with \(TerminalSanitizer.clean(now.model)), not \(TerminalSanitizer.clean(began)) that began the reply "
+                + "(its cache is cold for this model)")
+        }
+        if let before {
+            if before.options.jsonObject != now.options.jsonObject {
+                changes.append(now.options.jsonObject ? "in JSON mode, which the reply began without" : "without JSON mode, which the reply began in")
+            }
+            if before.effectiveThinking != now.effectiveThinking {
+                changes.append(now.effectiveThinking ? "with thinking on" : "with thinking off")
+            } else if before.renderedEffort != now.renderedEffort {
+                changes.append("at \(now.renderedEffort?.rawValue ?? "default") effort, not \(before.renderedEffort?.rawValue ?? "default")")
+            }
+        }
+        return changes.isEmpty ? nil : changes.joined(separator: ", ")
     }
 
     /// F5, `/regen`: the last reply again (after a failure, a retry).
@@ -203,7 +228,7 @@ extension AppLogic {
         let reply = replyMessage(&state, turn, result)
         state.conversation.messages.append(reply)
         learn(&state, from: turn, result, reply: reply)
-        announce(&state, result, jsonObject: turn.plan.settings.options.jsonObject)
+        announce(&state, result, jsonObject: turn.plan.settings.options.jsonObject, continuedDifferently: turn.continuedDifferently)
         if state.pending == .quit, case .dialog(var dialog)? = state.overlay {
             // The question was about a reply in flight; it has ended.
             dialog.message = "The reply has ended and is saved. Quit?"
@@ -310,7 +335,7 @@ extension AppLogic {
     }
 
     /// The status bar's word on how the turn ended.
-    private func announce(_ state: inout AppState, _ result: TurnResult, jsonObject: Bool) {
+    private func announce(_ state: inout AppState, _ result: TurnResult, jsonObject: Bool, continuedDifferently: String? = nil) {
         if let problem = result.saveProblem {
             fail(&state, problem + (result.retrySave == nil ? " The reply stays on screen until you leave this conversation; /copy copies it."
                  : " The reply stays on screen; cachechat tries again every \(Int(AppLogic.saveRetryInterval)) s, /save tries now, /copy copies it."))
@@ -327,7 +352,12 @@ extension AppLogic {
         switch result.outcome {
         case .completed:
             if let usage = result.usage, let hit = usage.resolvedCacheHitTokens, let prompt = usage.resolvedPromptTokens {
-                info(&state, "\(Formatting.grouped(hit)) of \(Formatting.grouped(prompt)) prompt tokens from cache")
+                let line = "\(Formatting.grouped(hit)) of \(Formatting.grouped(prompt)) prompt tokens from cache"
+                if let changed = continuedDifferently {
+                    warn(&state, "Continued \(changed). " + line)
+                } else {
+                    info(&state, line)
+                }
             }
         case .stopped:
             if !result.receivedReply {
