@@ -125,8 +125,10 @@ def main(binary, corpus_path, tokenizer_json):
           f"RSS after load {swift['rss_after_load_kb'] / 1024:.1f} MB; peak RSS {swift['peak_rss_kb'] / 1024:.1f} MB "
           f"(includes the corpus, its String copy and the ids)")
     print(f"tiktoken: building the Encoding from the vocabulary took {tk_build * 1000:.0f} ms")
-    vocab = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Sources/Tokenizer/Resources/deepseek-v4.vocab")
-    print(f"vocabulary file: {os.path.getsize(vocab) / 1e6:.2f} MB (tokenizer.json: {os.path.getsize(tokenizer_json) / 1e6:.2f} MB)")
+    resources = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Sources/Tokenizer/Resources")
+    vocab, tables = os.path.join(resources, "deepseek-v4.vocab"), os.path.join(resources, "deepseek-v4.tables")
+    print(f"vocabulary: source {os.path.getsize(vocab) / 1e6:.2f} MB, shipped tables (mapped in place) "
+          f"{os.path.getsize(tables) / 1e6:.2f} MB (tokenizer.json: {os.path.getsize(tokenizer_json) / 1e6:.2f} MB)")
 
 
 if __name__ == "__main__":
