@@ -33,14 +33,18 @@ static int cc_fail(char *error, size_t size, const char *what) {
     return -1;
 }
 
-static int cc_load_locked(char *error, size_t size) {
-    static int state = 0;  // 0 not tried, 1 loaded, -1 failed (the message is kept)
+// `initialize` 0 only opens the library and finds its functions (the preload thread);
+// 1 also runs curl_global_init, on the thread of the first transfer: OpenSSL registers
+// its own exit handler there, and it must not run while another thread is inside it.
+static int cc_load_locked(char *error, size_t size, int initialize) {
+    static int state = 0;  // 0 not tried, 2 opened, 1 initialised, -1 failed (the message is kept)
     static char failure[512];
-    if (state == 1) return 0;
+    if (state == 1 || (state == 2 && !initialize)) return 0;
     if (state == -1) {
         if (error && size) snprintf(error, size, "%s", failure);
         return -1;
     }
+    if (state == 2) goto initialise;
     void *handle = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
     if (!handle) handle = dlopen("libcurl.so", RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
@@ -69,6 +73,9 @@ static int cc_load_locked(char *error, size_t size) {
     if (!(p_curl_multi_poll = (CURLMcode (*)(CURLM *, struct curl_waitfd *, unsigned int, int, int *))dlsym(handle, "curl_multi_poll"))) return cc_fail(error, size, "curl_multi_poll");
     if (!(p_curl_multi_wakeup = (CURLMcode (*)(CURLM *))dlsym(handle, "curl_multi_wakeup"))) return cc_fail(error, size, "curl_multi_wakeup");
     if (!(p_curl_multi_info_read = (CURLMsg *(*)(CURLM *, int *))dlsym(handle, "curl_multi_info_read"))) return cc_fail(error, size, "curl_multi_info_read");
+    state = 2;
+    if (!initialize) return 0;
+initialise:
     if (p_curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         snprintf(failure, sizeof failure, "curl_global_init failed");
         state = -1;
@@ -192,14 +199,25 @@ static pthread_mutex_t cc_load_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int cc_load(char *error, size_t size) {
     pthread_mutex_lock(&cc_load_lock);
-    int result = cc_load_locked(error, size);
+    int result = cc_load_locked(error, size, 1);
     pthread_mutex_unlock(&cc_load_lock);
     return result;
 }
 
-// The preload must not be inside dlopen when the process exits (the libraries' constructors
-// and exit's destructors would run at once: a crash in about 1 of 100 quick exits under
-// load). It is marked running before its thread starts, and an exit handler waits for it.
+static int cc_open(void) {
+    pthread_mutex_lock(&cc_load_lock);
+    int result = cc_load_locked(NULL, 0, 0);
+    pthread_mutex_unlock(&cc_load_lock);
+    return result;
+}
+
+// The preload only opens the library (dlopen and dlsym); curl_global_init runs at the first
+// transfer. It must not be inside dlopen when the process exits (the libraries'
+// constructors and exit's destructors would run at once): it is marked running before its
+// thread starts, `cc_wait_for_preload` waits for it, and so does an exit handler. The first
+// version also ran curl_global_init on the preload thread: OpenSSL's exit handler,
+// registered during it, then ran first and freed locks the thread was using (a crash in
+// a few of 100 quick exits under load).
 static pthread_mutex_t cc_preload_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cc_preload_done = PTHREAD_COND_INITIALIZER;
 static int cc_preload_running = 0;
@@ -211,7 +229,7 @@ static void cc_preload_finished(void) {
     pthread_mutex_unlock(&cc_preload_lock);
 }
 
-static void cc_wait_for_preload(void) {
+void cc_wait_for_preload(void) {
     pthread_mutex_lock(&cc_preload_lock);
     while (cc_preload_running) pthread_cond_wait(&cc_preload_done, &cc_preload_lock);
     pthread_mutex_unlock(&cc_preload_lock);
@@ -219,7 +237,7 @@ static void cc_wait_for_preload(void) {
 
 static void *cc_preload_main(void *unused) {
     (void)unused;
-    cc_load(NULL, 0);
+    cc_open();
     cc_preload_finished();
     return NULL;
 }

@@ -52,6 +52,10 @@ public final class CurlTransport: HTTPTransport {
     /// (the load overlaps what the command does before its first transfer).
     public static func preload() { cc_preload() }
 
+    /// Waits for a `preload()` still loading (before the process exits; an exit handler
+    /// waits too, this makes it explicit on the usual paths).
+    public static func waitForPreload() { cc_wait_for_preload() }
+
     /// The libcurl version line, for `cachechat --version` and bug reports (nil when
     /// libcurl cannot be loaded).
     public static var curlVersion: String? { cc_load(nil, 0) == 0 ? String(cString: cc_version()) : nil }

@@ -155,8 +155,6 @@ struct AskCommand: ParsableCommand {
         // A file size limit (ulimit -f) is a full disk for the history, not a reason to die
         // mid-reply: the write fails with EFBIG and is reported.
         signal(SIGXFSZ, SIG_IGN)
-        // libcurl loads while the question, the config and the history are read.
-        CurlTransport.preload()
         if continueReply { return try runContinuation() }
         let set = try loadFewShotSet()
         var loader = AttachmentLoader()
@@ -172,6 +170,9 @@ struct AskCommand: ParsableCommand {
         let (settings, config) = try connection.resolveWithConfig(defaultModel: set?.model ?? ConnectionSettings.defaultModel)
         let (endpoint, localServer) = try LocalEmulator.endpoint(for: settings, quiet: json)
         defer { localServer?.stop() }
+        // libcurl loads while the history opens and the request is planned; not before the
+        // built-in endpoint's thread exists (dlopen holds the lock thread creation takes).
+        CurlTransport.preload()
         StartupTrace.mark("ask: question and config read")
         defer { StartupTrace.mark("ask: done"); StartupTrace.flush() }
 
@@ -275,6 +276,7 @@ struct AskCommand: ParsableCommand {
         state.reasoningEffort = effort ?? config.effort
         let (endpoint, localServer) = try LocalEmulator.endpoint(for: settings, quiet: json)
         defer { localServer?.stop() }
+        CurlTransport.preload()
         let runner = RequestRunner(transport: CurlTransport(), history: store, endpoint: endpoint,
                                    prices: PriceTable.builtIn.overriding(with: config.priceOverrides),
                                    currency: config.currency ?? .usd, tokenizer: DeepSeekTokenizer.shared)

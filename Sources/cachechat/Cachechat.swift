@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChatCore
+import CurlTransport
 import Foundation
 
 @main
@@ -17,6 +18,13 @@ struct Cachechat: ParsableCommand {
         defaultSubcommand: ChatCommand.self
     )
 
+    /// Exits with `code` once libcurl is not being loaded on another thread (exiting during
+    /// that crashed).
+    static func end(_ code: Int32) -> Never {
+        CurlTransport.waitForPreload()
+        Foundation.exit(code)
+    }
+
     /// Maps argument-parser's own exit codes onto ours (usage errors are 2, not 64).
     static func main() {
         StartupTrace.mark("main")
@@ -32,25 +40,26 @@ struct Cachechat: ParsableCommand {
             // Every command's output goes through Terminal.write; `ask` says more itself.
             if let failure = Terminal.outputFailure {
                 Terminal.errorLine("cachechat: the output could not be written to standard output (\(String(cString: strerror(failure)))).")
-                Foundation.exit(ExitStatus.output.code)
+                end(ExitStatus.output.code)
             }
+            CurlTransport.waitForPreload()
         } catch let exit as ExitStatus {
-            Foundation.exit(exit.code)
+            end(exit.code)
         } catch CLIError.usage(let message) {
             Terminal.errorLine("cachechat: \(message)")
-            Foundation.exit(ExitStatus.usage.code)
+            end(ExitStatus.usage.code)
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success {
                 if !message.isEmpty { print(message) }
-                Foundation.exit(0)
+                end(0)
             }
             if !message.isEmpty { Terminal.errorLine(message) }
             if !parsed, let hint = negativeNumberHint(CommandLine.arguments.dropFirst(), error: message) {
                 Terminal.errorLine(hint)
             }
-            Foundation.exit(code == .validationFailure ? ExitStatus.usage.code : code.rawValue)
+            end(code == .validationFailure ? ExitStatus.usage.code : code.rawValue)
         }
     }
 

@@ -17,6 +17,8 @@ int cc_load(char *error, size_t size);
 /// request calls it first, so the ~6 ms of loading libcurl and its libraries overlap the
 /// history's open instead of following it. Failures are reported by the next cc_load.
 void cc_preload(void);
+/// Returns once a preload started by cc_preload has finished (at once if none runs).
+void cc_wait_for_preload(void);
 const char *cc_version(void);
 const char *cc_easy_strerror(int code);
 const char *cc_multi_strerror(int code);
