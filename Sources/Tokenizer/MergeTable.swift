@@ -68,7 +68,7 @@ struct MergeTable: @unchecked Sendable {
     func rank(_ left: UInt32, _ right: UInt32) -> UInt32 {
         let key = UInt64(left) << 17 | UInt64(right)
         var index = Self.slotIndex(key, shift)
-        while true {
+        for _ in 0...mask {  // one round at most: a full table (a damaged file) is no merge
             let slot = slots[index]
             if slot >> 17 == key {
                 let rank = slot & 0x1_FFFF
@@ -77,6 +77,7 @@ struct MergeTable: @unchecked Sendable {
             if slot == Self.empty { return Self.noMerge }
             index = (index + 1) & mask
         }
+        return Self.noMerge
     }
 
     /// Id of the token the merge of `rank` produces.

@@ -10,7 +10,8 @@
 ///
 /// The slots live in the vocabulary's tables image (`VocabularyTables`): built once from
 /// the source file and shipped, then used in place from a memory-mapped file. A slot is
-/// not trusted to name a real id: ids at or past `idLimit` are treated as misses.
+/// not trusted to name a real id: ids outside the vocabulary are treated as misses, and a
+/// lookup gives up after one round of the table.
 struct PieceTable: @unchecked Sendable {
     private let slots: UnsafePointer<UInt32>
     private let mask: Int
@@ -54,12 +55,13 @@ struct PieceTable: @unchecked Sendable {
         let hash = Self.hash(bytes, length)
         let tag = Self.tag(hash)
         var index = Int(truncatingIfNeeded: hash) & mask
-        while true {
+        // At most one round of the table: a full one (a damaged file) is a miss, not a hang.
+        for _ in 0...mask {
             let slot = slots[index]
             if slot == 0 { return -1 }
             if slot & 0xFFFE_0000 == tag {
                 let id = Int(slot & 0x1_FFFF) - 1
-                if id < idLimit {
+                if id >= 0 && id < idLimit {
                     let start = Int(tokenOffsets[id])
                     if Int(tokenOffsets[id + 1]) - start == length, memoryEqual(tokenBytes + start, bytes, length) {
                         return id
@@ -68,6 +70,7 @@ struct PieceTable: @unchecked Sendable {
             }
             index = (index + 1) & mask
         }
+        return -1
     }
 
     @inline(__always)

@@ -10,8 +10,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Sendable {
         case let .unreadableVocabulary(path, reason):
             "Could not read the tokenizer vocabulary at \(path): \(reason)."
         case let .malformedVocabulary(path, reason):
-            "The tokenizer vocabulary at \(path) is not a valid deepseek .vocab file (\(reason)). "
-                + "Regenerate it with scripts/make_vocab.py."
+            "The tokenizer vocabulary at \(path) is not valid (\(reason)). A .vocab source file is regenerated with "
+                + "scripts/make_vocab.py; the shipped .tables file with RECORD_VOCAB_TABLES=1 swift test --filter shippedTables."
         }
     }
 }

@@ -4,6 +4,11 @@ import Foundation
 /// (`VocabularyTables`). Immutable after init; the raw pointers make it `@unchecked`
 /// Sendable, and the image is unmapped or freed when the last tokenizer using it goes away.
 ///
+/// The tables file must not be changed in place while a process uses it (like the binary
+/// itself): the mapping shows the new bytes, which were never checked, and a truncated file
+/// raises SIGBUS. Installs replace it (a new file renamed over the old one), as SwiftPM's
+/// resource copy does.
+///
 /// Two sources:
 /// - a tables file (`DSVOCAB2`, shipped as the bundled resource): memory-mapped and used in
 ///   place. Opening it reads the header and checks the arrays that index others (token
@@ -52,6 +57,10 @@ final class Vocabulary: @unchecked Sendable {
             self.init(image: file.bytes, layout: layout, mapped: true)
         } else {
             defer { file.unmap() }
+            guard file.bytes.count >= 8, file.bytes.prefix(8).elementsEqual("DSVOCAB1".utf8) else {
+                throw TokenizerError.malformedVocabulary(
+                    path: path, reason: "neither a DSVOCAB1 source file nor a \(VocabularyTables.magic) tables file")
+            }
             let built: UnsafeMutableRawBufferPointer
             do {
                 built = try VocabularyTables.build(fromSource: file.bytes)
@@ -130,7 +139,8 @@ struct MappedFile {
     let bytes: UnsafeRawBufferPointer
 
     init(path: String) throws {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, so that a FIFO is refused below instead of waiting for a writer.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw Self.failure(path, errno) }
         defer { close(descriptor) }
         var status = stat()

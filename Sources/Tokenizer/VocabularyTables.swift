@@ -80,7 +80,16 @@ struct VocabularyTables {
               allBelow(layout.mergedIDsAt, layout.mergeCount, layout.total) else {
             throw Malformed(text: "ids past the vocabulary")
         }
+        let added = (base + layout.addedIDsAt).assumingMemoryBound(to: UInt32.self)
+        try checkAddedTokens((0..<layout.addedCount).map { Int(added[$0]) }) { Int(offsets[$0 + 1]) - Int(offsets[$0]) }
         return layout
+    }
+
+    /// Added tokens are distinct and not empty (the matcher would loop on an empty one and
+    /// index past the end with a repeated one).
+    static func checkAddedTokens(_ ids: [Int], length: (Int) -> Int) throws {
+        guard Set(ids).count == ids.count else { throw Malformed(text: "an added token is listed twice") }
+        if let empty = ids.first(where: { length($0) == 0 }) { throw Malformed(text: "added token \(empty) is empty") }
     }
 
     /// Builds the tables image from a source file's bytes (`DSVOCAB1`, scripts/make_vocab.py:
@@ -125,6 +134,7 @@ struct VocabularyTables {
             throw Malformed(text: "inconsistent lengths or ids")
         }
         if let missing = byteTokenIDs.firstIndex(of: UInt32.max) { throw Malformed(text: "no token for byte \(missing)") }
+        try checkAddedTokens(addedIDs.map(Int.init)) { Int(data[lengthsAt + $0]) }
 
         let layout = VocabularyTables(total: total, mergeCount: mergeCount, addedCount: addedCount, blobCount: blobCount,
                                       pieceCapacity: PieceTable.capacity(for: wholePieces),

@@ -43,7 +43,8 @@ struct VocabularyTablesTests {
         }
     }
 
-    @Test(arguments: [Damage.truncated, .offsetsDecrease, .idPastVocabulary, .capacityNotPowerOfTwo, .wrongMagic])
+    @Test(arguments: [Damage.truncated, .offsetsDecrease, .idPastVocabulary, .capacityNotPowerOfTwo, .wrongMagic,
+                      .emptyAddedToken, .addedTokenTwice])
     func aDamagedTablesFileIsRefused(_ damage: Damage) throws {
         var bytes = Array(try Data(contentsOf: Self.tables))
         let layout = try bytes.withUnsafeBytes { try VocabularyTables.validated($0) }
@@ -53,6 +54,13 @@ struct VocabularyTablesTests {
         case .idPastVocabulary: bytes.replaceSubrange(layout.mergedIDsAt..<layout.mergedIDsAt + 4, with: [0xFF, 0xFF, 0x0F, 0])
         case .capacityNotPowerOfTwo: bytes[8 + 4 * 4] &+= 1
         case .wrongMagic: bytes[7] = UInt8(ascii: "9")
+        case .emptyAddedToken:
+            // The first added token's bytes move into the one before it: it becomes empty.
+            let id = Int(UInt32(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: layout.addedIDsAt, as: UInt32.self) }))
+            let next = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: layout.tokenOffsetsAt + 4 * (id + 1), as: UInt32.self) }
+            bytes.withUnsafeMutableBytes { $0.storeBytes(of: next, toByteOffset: layout.tokenOffsetsAt + 4 * id, as: UInt32.self) }
+        case .addedTokenTwice:
+            bytes.replaceSubrange(layout.addedIDsAt + 4..<layout.addedIDsAt + 8, with: bytes[layout.addedIDsAt..<layout.addedIDsAt + 4])
         }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("damaged-\(UUID()).tables")
         try Data(bytes).write(to: file)
@@ -66,7 +74,31 @@ struct VocabularyTablesTests {
     }
 
     enum Damage: Sendable {
-        case truncated, offsetsDecrease, idPastVocabulary, capacityNotPowerOfTwo, wrongMagic
+        case truncated, offsetsDecrease, idPastVocabulary, capacityNotPowerOfTwo, wrongMagic, emptyAddedToken, addedTokenTwice
+    }
+
+    /// Hash tables with no empty slot (a hostile file) make lookups miss after one round of
+    /// the table instead of probing forever.
+    @Test func fullTablesEndTheirProbes() throws {
+        var bytes = Array(try Data(contentsOf: Self.tables))
+        let layout = try bytes.withUnsafeBytes { try VocabularyTables.validated($0) }
+        for index in 0..<layout.pieceCapacity { bytes.replaceSubrange(layout.pieceSlotsAt + 4 * index..<layout.pieceSlotsAt + 4 * index + 4, with: [0xFF, 0xFF, 0xFF, 0xFF]) }
+        for index in 0..<layout.mergeCapacity {
+            bytes.replaceSubrange(layout.mergeSlotsAt + 8 * index..<layout.mergeSlotsAt + 8 * index + 8, with: [0xFE] + Array(repeating: 0xFF, count: 7))
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("full-\(UUID()).tables")
+        try Data(bytes).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let tokenizer = try DeepSeekTokenizer(vocabularyAt: file)
+        // No merges and no whole pieces: one token per byte, and it returns.
+        #expect(tokenizer.encode("Hi there").count == "Hi there".utf8.count)
+    }
+
+    @Test func aFIFOIsRefusedWithoutWaitingForAWriter() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fifo-\(UUID()).tables").path
+        try #require(mkfifo(path, 0o600) == 0)
+        defer { unlink(path) }
+        #expect(throws: TokenizerError.self) { try DeepSeekTokenizer(vocabularyAt: URL(fileURLWithPath: path)) }
     }
 
     @Test func aDirectoryOrEmptyFileIsNotAVocabulary() throws {
