@@ -59,6 +59,14 @@ public final class ChatStore: Sendable {
             // after a clean close), a transaction with two fsyncs that only its
             // DatabasePool readers need. 2.6–7 ms of every `ask` (DECISIONS 80).
         }
+        // Opening — WAL setup, the schema check, migrations, recovery — is one process's job
+        // at a time. GRDB's migrator reads which migrations ran outside its transactions, so
+        // two processes opening a new history at once both ran the first one ("duplicate
+        // column name"; about 1 in 6 of three concurrent first `ask`s failed to save), and a
+        // new file's switch to WAL can deadlock with another's first writes. The lock is held
+        // for the ~1 ms of an open.
+        let openLock = readOnly ? nil : try FolderLock(path: path, timeout: busyTimeout)
+        defer { openLock?.release() }
         config.busyMode = .timeout(busyTimeout)
         config.foreignKeysEnabled = true
         config.label = "cachechat.history"
@@ -196,3 +204,38 @@ public final class ChatStore: Sendable {
     }
 }
 extension ChatStore: ChatHistory {}
+
+/// An exclusive advisory lock (flock) on the folder of a database, held while one process
+/// opens it. The folder, not the file: closing another descriptor of the database would drop
+/// SQLite's own (POSIX) locks on it. Waits up to `timeout`; where the file system has no
+/// flock, it is not held.
+final class FolderLock {
+    private var descriptor: Int32
+
+    init(path: String, timeout: TimeInterval) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        descriptor = Glibc.open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        let deadline = Date().addingTimeInterval(timeout)
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else { return }  // no flock on this file system
+            guard Date() < deadline else {
+                release()
+                throw StoreError(.busy, path: path, message: """
+                    Another cachechat process has been opening the history database \(path) for more than \
+                    \(String(format: "%g", timeout)) seconds. Wait for it, or end it, and try again.
+                    """)
+            }
+            usleep(2_000)
+        }
+    }
+
+    /// Unlocks (closing the descriptor drops the lock). Safe to call twice.
+    func release() {
+        guard descriptor >= 0 else { return }
+        Glibc.close(descriptor)
+        descriptor = -1
+    }
+
+    deinit { release() }
+}

@@ -1,11 +1,34 @@
 import ChatCore
 import Foundation
+import Synchronization
 import GRDB
+import TestSupport
 import Testing
 @testable import History
 
 @Suite("Schema and migrations")
 struct MigrationTests {
+    /// Several processes (here: connections on their own threads) opening a history that does
+    /// not exist yet: one creates the schema, the others wait for it and use it.
+    @Test func concurrentFirstOpensAllSucceed() throws {
+        for round in 0..<15 {
+            let folder = try TemporaryFolder()
+            let path = folder.databasePath
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 4) { _ in
+                do {
+                    let store = try ChatStore(path: path)
+                    _ = try store.createConversation(ConversationSettings(title: "t", model: "m", endpointName: "e"))
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+            let problems = failures.withLock { $0 }
+            #expect(problems.isEmpty, "round \(round): \(problems)")
+            if !problems.isEmpty { break }
+        }
+    }
+
     @Test func migratesAnEmptyFileToTheCurrentSchema() throws {
         let fixture = try StoreFixture()
         #expect(try fixture.store.appliedMigrations() == ["v1: conversations, messages, request ledger", "v2: few-shot mode of a conversation", "v3: history cut for cache-aware truncation", "v4: what each request carried, and estimated usage", "v5: usage that made no sense, kept out of totals", "v6: full-text index of titles and messages", "v7: attached documents of a conversation", "balance_readings"])
