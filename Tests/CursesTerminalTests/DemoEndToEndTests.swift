@@ -27,7 +27,10 @@ struct DemoEndToEndTests {
 
     /// Waits for the demo's first frame at `width` columns.
     func started(_ session: TmuxSession, width: Int) throws -> [String] {
-        try session.waitForScreen("the demo's first frame") { $0.count > 2 && $0[1].contains("size: \(width)x") }
+        // The whole frame: a capture can land while the rows below the size line are painted.
+        try session.waitForScreen("the demo's first frame") { screen in
+            screen.count > 2 && screen[1].contains("size: \(width)x") && screen.last?.hasPrefix("└") == true
+        }
     }
 
     /// The state every ending must leave behind: demo gone with `status`, normal screen
