@@ -13,9 +13,10 @@ typedef size_t (*cc_data_callback)(char *data, size_t size, size_t count, void *
 /// Opens libcurl (dlopen) and initialises it, once; 0 on success, else -1 with the reason
 /// in `error`. Every other function needs it to have succeeded.
 int cc_load(char *error, size_t size);
-/// Starts cc_load on a detached thread and returns at once: a command that will make a
-/// request calls it first, so the ~6 ms of loading libcurl and its libraries overlap the
-/// history's open instead of following it. Failures are reported by the next cc_load.
+/// Opens libcurl (dlopen and dlsym, not curl_global_init) on a detached thread and returns
+/// at once: a command that will make a request calls it early, so the ~5 ms of loading
+/// libcurl and its libraries overlap the history's open instead of following it. Failures
+/// are reported by the next cc_load. Exit waits for it (cc_wait_for_preload, atexit).
 void cc_preload(void);
 /// Returns once a preload started by cc_preload has finished (at once if none runs).
 void cc_wait_for_preload(void);
