@@ -4,6 +4,9 @@ public struct Endpoint: Sendable, Equatable {
     public var baseURL: String
     public var apiKey: String?
     public var keySource: KeySource?
+    /// The built-in endpoint's name: its requests cost nothing real, so budgets skip them.
+    public static let builtInName = "local emulator"
+
     /// A short name for status lines ("local emulator", a profile name, the host).
     public var displayName: String
 

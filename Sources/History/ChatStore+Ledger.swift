@@ -125,6 +125,10 @@ extension ChatStore {
             conditions.append("time < ?")
             arguments += [until]
         }
+        if let excluded = filter.excludingEndpointName {
+            conditions.append("endpoint_name IS NOT ?")
+            arguments += [excluded]
+        }
         return (conditions.joined(separator: " AND "), arguments)
     }
 

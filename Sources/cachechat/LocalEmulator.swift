@@ -47,7 +47,7 @@ final class LocalEmulator: Sendable {
             throw CLIError.usage("Could not start the built-in local emulator: \(error)")
         }
         let endpoint = Endpoint(baseURL: "http://127.0.0.1:\(socket.port)", apiKey: key,
-                                keySource: KeySource(origin: "the local emulator", key: key), displayName: "local emulator")
+                                keySource: KeySource(origin: "the local emulator", key: key), displayName: Endpoint.builtInName)
         let emulator = LocalEmulator(configuration: configuration, endpoint: endpoint)
         if inBackground {
             let thread = Thread { emulator.serve(socket) }

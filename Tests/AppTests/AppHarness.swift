@@ -30,7 +30,7 @@ final class AppHarness {
          themesEnvironment: [String: String]? = nil, editorCommand: String? = nil,
          fetchModels: Bool = false, options: RequestOptions = RequestOptions(), currency: Currency = .usd,
          defaultFollowsEndpoint: Bool = false, fetchBalance: Bool = false, confirmAbove: Double? = nil, budget: Budget? = nil,
-         start: Date = AppHarness.start) throws {
+         endpointName: String = Endpoint.builtInName, start: Date = AppHarness.start) throws {
         let clock = ManualClock(date: start, uptime: 1_000)
         self.clock = clock
         history = sharedHistory ?? InMemoryHistory(now: { clock.now() })
@@ -40,7 +40,7 @@ final class AppHarness {
         fewShots = FewShotLibrary(directory: folder.url.appendingPathComponent("fewshot").path,
                                   versionsDirectory: folder.url.appendingPathComponent("versions").path)
         let themes = ThemeCatalog.load(environment: themesEnvironment ?? ["HOME": folder.url.path, "XDG_CONFIG_HOME": folder.url.path], preferred: nil)
-        var environment = AppEnvironment(endpointName: "local emulator", endpointIdentity: "test", maskedKey: "sk-…test",
+        var environment = AppEnvironment(endpointName: endpointName, endpointIdentity: "test", maskedKey: "sk-…test",
                                          cacheModel: configuration.cacheModel, currency: currency, options: options,
                                          defaultModel: model, defaultThinking: defaultThinking,
                                          contextLimit: contextLimit, themeNames: themes.names, timeZone: TimeZone(identifier: "UTC")!)
@@ -50,7 +50,7 @@ final class AppHarness {
         environment.fetchBalance = fetchBalance
         environment.confirmAbove = confirmAbove
         environment.budget = budget
-        let endpoint = Endpoint(baseURL: "http://emulator.test", apiKey: "sk-app-test-key", keySource: nil, displayName: "local emulator")
+        let endpoint = Endpoint(baseURL: "http://emulator.test", apiKey: "sk-app-test-key", keySource: nil, displayName: endpointName)
         session = HeadlessSession(width: width, height: height, clock: clock, transport: transport, history: history,
                                   environment: environment, endpoint: endpoint, themes: themes, fewShots: fewShots)
         session.runtime.exportDirectory = folder.url.path

@@ -107,7 +107,8 @@ struct CostGuardTests {
 @Suite("Budget meters in the chat client")
 struct BudgetMeterTests {
     @Test func metersFillAndWarnAtEightyPercent() throws {
-        let harness = try AppHarness(width: 100, height: 30, model: "deepseek-flash", budget: Budget(daily: 0.0003, monthly: 1))
+        let harness = try AppHarness(width: 100, height: 30, model: "deepseek-flash", budget: Budget(daily: 0.0003, monthly: 1),
+                                     endpointName: "api.deepseek.com")
         harness.start()
         #expect(harness.panel?.budgetMeters == ["today ░░░░░░░░░░ 0% of $0.0003", "month ░░░░░░░░░░ 0% of $1.00"])
         harness.send("Hello")
@@ -121,5 +122,16 @@ struct BudgetMeterTests {
         #expect(warnings.count == 1)
         #expect(warnings[0].contains("daily budget"))
         Snapshot.assertMatches(harness.frame, named: "meters")
+    }
+
+    /// Requests to the built-in endpoint cost nothing real: the meters leave them out.
+    @Test func theBuiltInEndpointsRequestsAreNotCounted() throws {
+        let harness = try AppHarness(model: "deepseek-flash", budget: Budget(daily: 0.0003, monthly: 1))
+        harness.start()
+        harness.send("Hello")
+        harness.send("Hello again")
+        #expect((harness.ledger.last?.cost ?? 0) > 0, "the emulator's requests are still priced in the ledger")
+        #expect(harness.panel?.budgetMeters == ["today ░░░░░░░░░░ 0% of $0.0003", "month ░░░░░░░░░░ 0% of $1.00"])
+        #expect(harness.panel?.budgetWarnings.isEmpty == true)
     }
 }

@@ -106,8 +106,11 @@ extension AppRuntime {
                 attempt("Could not read the ledger") {
                     let starts = Budget.periodStarts(at: clock.now(), timeZone: logic.environment.timeZone)
                     let currency = logic.environment.currency.rawValue
-                    let today = try history.ledgerTotals(LedgerFilter(since: starts.day)).cost(in: currency)?.cost ?? 0
-                    let month = try history.ledgerTotals(LedgerFilter(since: starts.month)).cost(in: currency)?.cost ?? 0
+                    // The built-in endpoint's requests cost nothing real.
+                    let today = try history.ledgerTotals(LedgerFilter(since: starts.day, excludingEndpointName: Endpoint.builtInName))
+                        .cost(in: currency)?.cost ?? 0
+                    let month = try history.ledgerTotals(LedgerFilter(since: starts.month, excludingEndpointName: Endpoint.builtInName))
+                        .cost(in: currency)?.cost ?? 0
                     return .spent(today: today, month: month)
                 }
             }

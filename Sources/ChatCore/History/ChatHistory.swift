@@ -102,11 +102,14 @@ public struct LedgerFilter: Sendable, Equatable {
     public var since: Date?
     /// Requests before this instant.
     public var until: Date?
+    /// Leaves out requests to the endpoint of this name (the built-in one, for budgets).
+    public var excludingEndpointName: String?
 
-    public init(conversation: ConversationID? = nil, since: Date? = nil, until: Date? = nil) {
+    public init(conversation: ConversationID? = nil, since: Date? = nil, until: Date? = nil, excludingEndpointName: String? = nil) {
         self.conversation = conversation
         self.since = since
         self.until = until
+        self.excludingEndpointName = excludingEndpointName
     }
 
     /// Whether `entry` is covered.
@@ -114,6 +117,7 @@ public struct LedgerFilter: Sendable, Equatable {
         if let conversation, entry.conversation != conversation { return false }
         if let since, entry.time < since { return false }
         if let until, entry.time >= until { return false }
+        if let excludingEndpointName, entry.endpointName == excludingEndpointName { return false }
         return true
     }
 }
