@@ -101,10 +101,8 @@ extension PriceTable {
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
               (1...12).contains(month), (1...31).contains(day) else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)),
-              calendar.component(.day, from: date) == day else { return nil }
-        return date
+        // 2026-02-30 does not come back as itself.
+        guard UTCDay.civil(days: UTCDay.days(year: year, month: month, day: day)) == (year, month, day) else { return nil }
+        return UTCDay.date(year: year, month: month, day: day)
     }
 }

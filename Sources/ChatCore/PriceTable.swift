@@ -56,13 +56,7 @@ public struct PriceEntry: Sendable, Equatable {
 
     static func day(_ text: String) -> Date {
         let parts = text.split(separator: "-").compactMap { Int($0) }
-        var components = DateComponents()
-        components.year = parts[0]
-        components.month = parts.count > 1 ? parts[1] : 1
-        components.day = parts.count > 2 ? parts[2] : 1
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(from: components)!
+        return UTCDay.date(year: parts[0], month: parts.count > 1 ? parts[1] : 1, day: parts.count > 2 ? parts[2] : 1)
     }
 }
 
@@ -148,10 +142,8 @@ public struct PriceTable: Sendable {
 
     /// Peak hours: `peakHours` (UTC), Monday to Friday, not on a Chinese public holiday.
     public func isPeak(_ date: Date) -> Bool {
-        let calendar = Self.utcCalendar
-        let weekday = calendar.component(.weekday, from: date)  // 1 = Sunday
-        guard (2...6).contains(weekday) else { return false }
-        let hour = calendar.component(.hour, from: date)
+        guard (1...5).contains(UTCDay.weekday(of: date)) else { return false }  // Monday to Friday
+        let hour = UTCDay.hour(of: date)
         guard peakHours.contains(where: { $0.contains(hour) }) else { return false }
         return holidays.holiday(on: date) == nil
     }
@@ -189,16 +181,6 @@ public struct PriceTable: Sendable {
         return "\(max(rest, 1)) m"
     }
 
-    static let utcCalendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }()
-
     /// `YYYY-MM-DD` of `date` in UTC.
-    public static func dayString(_ date: Date) -> String {
-        let c = utcCalendar.dateComponents([.year, .month, .day], from: date)
-        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(c.year!)-\(pad(c.month!))-\(pad(c.day!))"
-    }
+    public static func dayString(_ date: Date) -> String { UTCDay.string(of: date) }
 }
