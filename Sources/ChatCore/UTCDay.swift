@@ -5,9 +5,10 @@ import Foundation
 /// date, its weekday and hour, a `YYYY-MM-DD` — without Foundation's `Calendar`, which on
 /// Linux starts ICU (about a millisecond and 3 MiB of its data read at launch) and cost
 /// tens of microseconds per call while the panel's peak line was computed every frame.
-enum UTCDay {
+/// HTTP dates (`Retry-After`) use it too.
+public enum UTCDay {
     /// Days from 1970-01-01 to `year-month-day` (negative before it).
-    static func days(year: Int, month: Int, day: Int) -> Int {
+    public static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
