@@ -71,13 +71,19 @@ struct AppRegressionTests {
 
     // 3. A reply that could not be saved is shown, marked, and said so.
 
-    @Test func aReplyThatCouldNotBeSavedIsKeptAndShown() throws {
+    /// A reply that has begun to stream when the history starts refusing writes.
+    static func aReplyStreamingWhenTheDiskFills() throws -> AppHarness {
         let harness = try AppHarness(configuration: EmulatorConfiguration(tokensPerSecond: 50, replyTokens: 40))
         harness.start()
         harness.session.type("Tell me something")
         harness.session.press([13])
         #expect(harness.run { !(harness.state.turn?.content.isEmpty ?? true) })
         harness.history.refuseWrites = "disk full"
+        return harness
+    }
+
+    @Test func aReplyThatCouldNotBeSavedIsKeptAndShown() throws {
+        let harness = try Self.aReplyStreamingWhenTheDiskFills()
         harness.session.settle()
         let reply = try #require(harness.messages.last)
         #expect(reply.role == .assistant)
@@ -98,12 +104,7 @@ struct AppRegressionTests {
     // 3b. A reply the history refused is saved again once the disk has room.
 
     @Test func aReplyTheHistoryRefusedIsSavedAgainLater() throws {
-        let harness = try AppHarness(configuration: EmulatorConfiguration(tokensPerSecond: 50, replyTokens: 40))
-        harness.start()
-        harness.session.type("Tell me something")
-        harness.session.press([13])
-        #expect(harness.run { !(harness.state.turn?.content.isEmpty ?? true) })
-        harness.history.refuseWrites = "disk full"
+        let harness = try Self.aReplyStreamingWhenTheDiskFills()
         harness.run { harness.state.turn == nil }
         #expect(harness.state.unsavedReplies.count == 1)
         #expect(harness.state.notice?.text.contains("/save tries now") == true)

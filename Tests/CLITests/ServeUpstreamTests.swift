@@ -64,21 +64,14 @@ struct ServeUpstreamTests {
 
     // MARK: - Hardening II 10: serve is no open relay
 
-    @Test func forwardingWithoutItsOwnKeysIsRefused() throws {
+    /// Forwarding to an upstream, or listening beyond loopback, without keys of its own.
+    @Test(arguments: [(["--upstream", "http://127.0.0.1:9"], "--api-key KEY"), (["--host", "0.0.0.0"], "--keys-file")])
+    func servingOthersWithoutItsOwnKeysIsRefused(_ flags: [String], _ says: String) throws {
         let home = try CachechatProcess.temporaryHome()
-        let result = try CachechatProcess.run(["serve", "--port", "0", "--memory", "--upstream", "http://127.0.0.1:9"],
+        let result = try CachechatProcess.run(["serve", "--port", "0", "--memory"] + flags,
                                               environment: CachechatProcess.environment(home: home), timeout: 30)
         #expect(result.status == 2)
-        #expect(result.stderr.contains("--api-key KEY"), "\(result.stderr)")
-        #expect(!result.stdout.contains("listening"))
-    }
-
-    @Test func listeningBeyondLoopbackWithoutKeysIsRefused() throws {
-        let home = try CachechatProcess.temporaryHome()
-        let result = try CachechatProcess.run(["serve", "--port", "0", "--memory", "--host", "0.0.0.0"],
-                                              environment: CachechatProcess.environment(home: home), timeout: 30)
-        #expect(result.status == 2)
-        #expect(result.stderr.contains("--keys-file"), "\(result.stderr)")
+        #expect(result.stderr.contains(says), "\(result.stderr)")
         #expect(!result.stdout.contains("listening"))
     }
 
