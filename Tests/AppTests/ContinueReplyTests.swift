@@ -42,12 +42,12 @@ struct ContinueReplyTests {
         harness.send(AppHarness.context + " Explain it at length, in JSON.")
         harness.send("/json on")
         harness.send("/continue")
-        #expect(harness.state.notice?.text.contains("Continued in JSON mode, which the reply began without") == true,
+        #expect(harness.state.notice?.text.contains("Continued in JSON mode (began without)") == true,
                 "\(String(describing: harness.state.notice))")
         harness.send("/json off")
         harness.send("/model deepseek-v4-pro")
         harness.send("/continue")
-        #expect(harness.state.notice?.text.contains("with deepseek-v4-pro, not deepseek-flash that began the reply") == true,
+        #expect(harness.state.notice?.text.contains("with deepseek-v4-pro (began with deepseek-flash; cold cache)") == true,
                 "\(String(describing: harness.state.notice))")
         // Unchanged settings continue without a word.
         let plain = try AppHarness(model: "deepseek-flash", defaultThinking: false, options: RequestOptions(maxTokens: 8))

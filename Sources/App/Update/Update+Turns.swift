@@ -116,7 +116,7 @@ extension AppLogic {
         state.notice = nil
         if let changed = continuationChanges(plan.settings, reply: last, before: state.exchange?.plan.settings) {
             state.turn?.continuedDifferently = changed
-            warn(&state, "Continuing \(changed): the new part is written that way.")
+            warn(&state, "Continuing \(changed).")
         }
         return [.send(plan, token: token)]
     }
@@ -126,12 +126,11 @@ extension AppLogic {
     func continuationChanges(_ now: RequestSettings, reply: HistoryMessage, before: RequestSettings?) -> String? {
         var changes: [String] = []
         if let began = reply.model ?? before?.model, began != now.model {
-            changes.append("with \(TerminalSanitizer.clean(now.model)), not \(TerminalSanitizer.clean(began)) that began the reply "
-                + "(its cache is cold for this model)")
+            changes.append("with \(TerminalSanitizer.clean(now.model)) (began with \(TerminalSanitizer.clean(began)); cold cache)")
         }
         if let before {
             if before.options.jsonObject != now.options.jsonObject {
-                changes.append(now.options.jsonObject ? "in JSON mode, which the reply began without" : "without JSON mode, which the reply began in")
+                changes.append(now.options.jsonObject ? "in JSON mode (began without)" : "without JSON mode (began in it)")
             }
             if before.effectiveThinking != now.effectiveThinking {
                 changes.append(now.effectiveThinking ? "with thinking on" : "with thinking off")
@@ -354,7 +353,7 @@ extension AppLogic {
             if let usage = result.usage, let hit = usage.resolvedCacheHitTokens, let prompt = usage.resolvedPromptTokens {
                 let line = "\(Formatting.grouped(hit)) of \(Formatting.grouped(prompt)) prompt tokens from cache"
                 if let changed = continuedDifferently {
-                    warn(&state, "Continued \(changed). " + line)
+                    warn(&state, "Continued \(changed) · " + line)
                 } else {
                     info(&state, line)
                 }
