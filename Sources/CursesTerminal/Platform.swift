@@ -10,12 +10,15 @@ import Darwin
 /// Puts the process in a UTF-8 locale before curses starts: ncursesw decides how to
 /// encode wide characters from `LC_CTYPE`, and in the "C" locale CJK and emoji come out
 /// as escaped garbage.
-enum LocaleSetup {
-    /// Adopts the user's locale; when its character set is not UTF-8 (unset `LANG`,
-    /// `LANG=C`, a Latin-1 locale), switches `LC_CTYPE` alone to C.UTF-8.
-    static func ensureUTF8() {
-        _ = setlocale(LC_ALL, "")
+public enum LocaleSetup {
+    /// Adopts the user's character set (`LC_CTYPE` alone: the other categories cost a file
+    /// each to load and nothing here reads them); when it is not UTF-8 (unset `LANG`,
+    /// `LANG=C`, a Latin-1 locale, a locale that is not installed), switches `LC_CTYPE` to
+    /// C.UTF-8 — in the environment too, for the editor Ctrl-X Ctrl-E starts.
+    public static func ensureUTF8() {
+        _ = setlocale(LC_CTYPE, "")
         if !isUTF8(codeset: currentCodeset()) {
+            setenv("LC_CTYPE", "C.UTF-8", 1)
             if setlocale(LC_CTYPE, "C.UTF-8") == nil { _ = setlocale(LC_CTYPE, "en_US.UTF-8") }
         }
     }

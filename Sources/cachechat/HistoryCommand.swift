@@ -13,7 +13,7 @@ struct HistoryCommand: ParsableCommand {
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List conversations, most recent first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List conversations, most recent first.")
 
         @Option(help: "Only conversations whose title or messages contain these words (as `history search`).")
         var search: String?
@@ -47,7 +47,7 @@ struct HistoryCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a conversation with its cache use per request.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print a conversation with its cache use per request.")
 
         @Argument(help: "The conversation id.", transform: NumberRanges.conversationID.transform)
         var id: Int64
@@ -64,7 +64,7 @@ struct HistoryCommand: ParsableCommand {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Export a conversation as Markdown or JSON.")
+        static let configuration = CommandConfiguration(commandName: "export", abstract: "Export a conversation as Markdown or JSON.")
 
         @Argument(help: "The conversation id.", transform: NumberRanges.conversationID.transform)
         var id: Int64

@@ -6,6 +6,7 @@ import History
 extension HistoryCommand {
     struct Search: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "search",
             abstract: "Find conversations by the words in their titles and messages.",
             discussion: """
                 Every word must occur in the title or in one message (its text or reasoning), \

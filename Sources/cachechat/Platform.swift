@@ -55,18 +55,6 @@ enum Terminal {
     }
 }
 
-extension Locale {
-    /// Wide characters break without a UTF-8 locale; fall back to C.UTF-8 when none is set.
-    static func ensureUTF8() {
-        let current = ProcessInfo.processInfo.environment
-        let value = current["LC_ALL"] ?? current["LC_CTYPE"] ?? current["LANG"] ?? ""
-        if !value.uppercased().contains("UTF-8") && !value.uppercased().contains("UTF8") {
-            setenv("LC_CTYPE", "C.UTF-8", 1)
-        }
-        setlocale(LC_ALL, "")
-    }
-}
-
 /// `print` buffers when stdout is a pipe; tests read the banner line right away.
 func fflushStandardOutput() {
     fflush(nil)
