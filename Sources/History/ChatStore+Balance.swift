@@ -9,7 +9,7 @@ extension ChatStore {
             try db.execute(sql: """
                 INSERT INTO balance_reading (time, endpoint_host, currency, total, granted, topped_up, resolution)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [reading.time, reading.endpointHost, reading.currency, reading.total, reading.granted,
+                """, arguments: [StoredDate.text(reading.time), reading.endpointHost, reading.currency, reading.total, reading.granted,
                                  reading.toppedUp, reading.resolution])
             var recorded = reading
             recorded.id = db.lastInsertedRowID
@@ -23,8 +23,8 @@ extension ChatStore {
             let arguments: StatementArguments = endpointHost.map { [$0] } ?? []
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM balance_reading WHERE \(condition) ORDER BY time DESC, id DESC LIMIT \(max(0, limit))",
                                         arguments: arguments)
-            return rows.reversed().map { row in
-                BalanceReading(id: row["id"], time: row["time"], endpointHost: row["endpoint_host"], currency: row["currency"],
+            return try rows.reversed().map { row in
+                BalanceReading(id: row["id"], time: try StoredDate.decode(row, "time"), endpointHost: row["endpoint_host"], currency: row["currency"],
                                total: row["total"], granted: row["granted"], toppedUp: row["topped_up"], resolution: row["resolution"])
             }
         }

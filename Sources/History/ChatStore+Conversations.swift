@@ -6,7 +6,7 @@ extension ChatStore {
     /// Starts a new, empty conversation.
     public func createConversation(_ settings: ConversationSettings) throws -> Conversation {
         try write { db in
-            let time = now()
+            let time = StoredDate.text(now())
             try db.execute(sql: """
                 INSERT INTO conversation (title, created_at, updated_at, model, endpoint_name,
                     system_prompt, few_shot_set, few_shot_version, few_shot_mode, thinking)
@@ -86,7 +86,7 @@ extension ChatStore {
                     Cannot fork conversation \(id) at message \(ordinal): it has messages 1 to \(last).
                     """)
             }
-            let time = now()
+            let time = StoredDate.text(now())
             try db.execute(sql: """
                 INSERT INTO conversation (title, created_at, updated_at, model, endpoint_name, system_prompt,
                     few_shot_set, few_shot_version, few_shot_mode, history_start, thinking, forked_from_id, forked_at_ordinal)

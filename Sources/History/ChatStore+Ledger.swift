@@ -119,11 +119,11 @@ extension ChatStore {
         }
         if let since = filter.since {
             conditions.append("time >= ?")
-            arguments += [since]
+            arguments += [StoredDate.text(since)]
         }
         if let until = filter.until {
             conditions.append("time < ?")
-            arguments += [until]
+            arguments += [StoredDate.text(until)]
         }
         if let excluded = filter.excludingEndpointName {
             conditions.append("endpoint_name IS NOT ?")
@@ -141,7 +141,7 @@ extension ChatStore {
                 seconds_to_first_token, total_seconds, outcome, outcome_detail, estimated, plan, usage_problem)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [
-                entry.time, SecretRedaction.redact(entry.endpointHost), SecretRedaction.redact(entry.endpointName),
+                StoredDate.text(entry.time), SecretRedaction.redact(entry.endpointHost), SecretRedaction.redact(entry.endpointName),
                 entry.model, entry.conversation?.rawValue, entry.message?.rawValue,
                 entry.promptTokens, entry.hitTokens, entry.missTokens, entry.completionTokens, entry.reasoningTokens,
                 entry.cost, entry.costWithoutCache, entry.currency, entry.predictedHitTokens, entry.localPromptTokens,

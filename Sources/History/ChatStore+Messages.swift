@@ -172,14 +172,14 @@ extension ChatStore {
             INSERT INTO message (conversation_id, ordinal, role, content, reasoning_content, created_at, state, model, writer_pid)
             VALUES (?1, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM message WHERE conversation_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             """, arguments: [conversation.rawValue, role.rawValue, StorableText.clean(content), reasoning.map(StorableText.clean),
-                             now(), state, model, writer])
+                             StoredDate.text(now()), state, model, writer])
         let id = db.lastInsertedRowID
         try touchConversation(db, conversation.rawValue)
         return MessageID(id)
     }
 
     func touchConversation(_ db: Database, _ conversation: Int64) throws {
-        try db.execute(sql: "UPDATE conversation SET updated_at = ? WHERE id = ?", arguments: [now(), conversation])
+        try db.execute(sql: "UPDATE conversation SET updated_at = ? WHERE id = ?", arguments: [StoredDate.text(now()), conversation])
     }
 
     func fetchMessage(_ db: Database, _ id: MessageID) throws -> StoredMessage {

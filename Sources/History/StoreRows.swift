@@ -20,8 +20,8 @@ extension Conversation {
         self.init(
             id: ConversationID(try row.decode(forColumn: "id")),
             title: try row.decode(forColumn: "title"),
-            created: try row.decode(forColumn: "created_at"),
-            updated: try row.decode(forColumn: "updated_at"),
+            created: try StoredDate.decode(row, "created_at"),
+            updated: try StoredDate.decode(row, "updated_at"),
             model: try row.decode(forColumn: "model"),
             endpointName: try row.decode(forColumn: "endpoint_name"),
             systemPrompt: try row.decode(forColumn: "system_prompt"),
@@ -66,7 +66,7 @@ extension StoredMessage {
             role: role,
             content: try row.decode(forColumn: "content"),
             reasoningContent: try row.decode(forColumn: "reasoning_content"),
-            created: try row.decode(forColumn: "created_at"),
+            created: try StoredDate.decode(row, "created_at"),
             state: try State(column: try row.decode(forColumn: "state"), detail: try row.decode(forColumn: "state_detail")),
             model: try row.decode(forColumn: "model"),
             parentID: parent.map(MessageID.init(rawValue:)))
@@ -90,7 +90,7 @@ extension LedgerEntry {
         let message: Int64? = try row.decode(forColumn: "message_id")
         self.init(
             id: try row.decode(forColumn: "id"),
-            time: try row.decode(forColumn: "time"),
+            time: try StoredDate.decode(row, "time"),
             endpointHost: try row.decode(forColumn: "endpoint_host"),
             endpointName: try row.decode(forColumn: "endpoint_name"),
             model: try row.decode(forColumn: "model"),
