@@ -23,6 +23,11 @@ struct AddedTokenMatcher: Sendable {
         self.secondPass = LiteralSet(secondPass)
     }
 
+    /// The id of the added token whose bytes are exactly `key`, or nil.
+    func id(of key: UnsafeBufferPointer<UInt8>) -> Int? {
+        firstPass.exactMatch(key) ?? secondPass.exactMatch(key)
+    }
+
     /// Calls `body` with the text gaps and matched tokens of `text`, in order.
     func forEachSegment(in text: UnsafeBufferPointer<UInt8>, _ body: (Segment) -> Void) {
         var gapStart = 0
@@ -80,6 +85,12 @@ private struct LiteralSet: Sendable {
                 position += 1
             }
         }
+    }
+
+    /// The id of the entry that is exactly `key`, or nil.
+    func exactMatch(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let (length, id) = longestMatch(in: key, at: 0, end: key.count), length == key.count else { return nil }
+        return id
     }
 
     /// The longest entry that `text[position..<end]` starts with.

@@ -12,7 +12,7 @@ public final class DeepSeekTokenizer: Sendable {
     private let encoder: BytePairEncoder
 
     private static let bundled: DeepSeekTokenizer = {
-        guard let url = Bundle.module.url(forResource: "deepseek-v4", withExtension: "tables") else {
+        guard let url = tablesBesideExecutable() ?? tablesInBundle() else {
             fatalError("Tokenizer: the bundled resource deepseek-v4.tables is missing from \(Bundle.module.bundlePath); "
                        + "regenerate it with RECORD_VOCAB_TABLES=1 swift test --filter shippedTables, and rebuild.")
         }
@@ -22,6 +22,29 @@ public final class DeepSeekTokenizer: Sendable {
             fatalError("Tokenizer: \(error)")
         }
     }()
+
+    /// `cachechat_Tokenizer.resources/deepseek-v4.tables` beside the running executable,
+    /// where SwiftPM builds it and scripts/build-release copies it, found without Foundation's
+    /// `Bundle` (resolving the main bundle lists the executable's folder, and the resource
+    /// lookup searches localisations: about 0.4 ms of every `ask`); nil when it is not there,
+    /// and `Bundle.module` looks (its other place is the build folder).
+    static func tablesBesideExecutable() -> URL? {
+        #if os(Linux)
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return nil }
+        let executable = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let slash = executable.lastIndex(of: "/") else { return nil }
+        let path = String(executable[..<slash]) + "/cachechat_Tokenizer.resources/deepseek-v4.tables"
+        guard access(path, R_OK) == 0 else { return nil }
+        return URL(fileURLWithPath: path)
+        #else
+        return nil
+        #endif
+    }
+
+    /// The tables where `Bundle.module` finds them.
+    static func tablesInBundle() -> URL? { Bundle.module.url(forResource: "deepseek-v4", withExtension: "tables") }
 
     /// The bundled DeepSeek V4 vocabulary, mapped once per process (thread-safe lazy) from
     /// its tables file and used in place.
@@ -101,9 +124,10 @@ public final class DeepSeekTokenizer: Sendable {
         return Array(vocabulary.bytes(of: id))
     }
 
-    /// The id of an added token by its exact content, e.g. "<｜User｜>".
+    /// The id of an added token by its exact content (byte for byte), e.g. "<｜User｜>".
     public func id(forAddedToken content: String) -> Int? {
-        vocabulary.addedTokenIDs[content]
+        var content = content
+        return content.withUTF8 { vocabulary.addedTokens.id(of: $0) }
     }
 
     /// Whether the tables are used in place from a mapped file (the bundled vocabulary) or

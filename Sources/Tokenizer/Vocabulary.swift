@@ -36,8 +36,9 @@ final class Vocabulary: @unchecked Sendable {
     let byteTokens: UnsafePointer<UInt32>
     let pieces: PieceTable
     let merges: MergeTable
+    /// The added tokens, found in text and looked up by their bytes (no dictionary of them:
+    /// hashing 1,283 non-ASCII strings was a third of the tokenizer's start).
     let addedTokens: AddedTokenMatcher
-    let addedTokenIDs: [String: Int]
     /// Whether the image is a mapped file (unmapped at deinit) or built here (freed).
     let isMapped: Bool
     private let image: UnsafeRawBufferPointer
@@ -104,17 +105,15 @@ final class Vocabulary: @unchecked Sendable {
                             count: layout.mergeCount)
 
         let addedIDs = (base + layout.addedIDsAt).assumingMemoryBound(to: UInt32.self)
-        var contents: [String: Int] = [:]
         var literal: [(bytes: [UInt8], id: Int)] = []
         var normalized: [(bytes: [UInt8], id: Int)] = []
+        literal.reserveCapacity(layout.addedCount)
         for index in 0..<layout.addedCount {
             let id = Int(addedIDs[index])
             let start = Int(tokenOffsets[id]), end = Int(tokenOffsets[id + 1])
             let bytes = Array(UnsafeBufferPointer(start: tokenBytes + start, count: end - start))
-            contents[String(decoding: bytes, as: UTF8.self)] = id
             if flags[id] & Flag.normalized != 0 { normalized.append((bytes, id)) } else { literal.append((bytes, id)) }
         }
-        addedTokenIDs = contents
         addedTokens = AddedTokenMatcher(firstPass: literal, secondPass: normalized)
     }
 

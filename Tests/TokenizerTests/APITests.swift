@@ -10,6 +10,16 @@ struct APITests {
         #expect(tokenizer.vocabularySize == 129_280)
     }
 
+    /// The tables are found beside the executable (here the test bundle's) without `Bundle`,
+    /// and it is the file `Bundle.module` names.
+    @Test func theTablesBesideTheExecutableAreTheBundledOnes() throws {
+        #if os(Linux)
+        let beside = try #require(DeepSeekTokenizer.tablesBesideExecutable())
+        let bundled = try #require(DeepSeekTokenizer.tablesInBundle())
+        #expect(beside.resolvingSymlinksInPath().path == bundled.resolvingSymlinksInPath().path)
+        #endif
+    }
+
     @Test func addedTokenLookup() {
         #expect(tokenizer.id(forAddedToken: "<｜begin▁of▁sentence｜>") == 0)
         #expect(tokenizer.id(forAddedToken: "<｜end▁of▁sentence｜>") == 1)
@@ -18,6 +28,23 @@ struct APITests {
         #expect(tokenizer.id(forAddedToken: "<｜User｜") == nil)
         #expect(tokenizer.id(forAddedToken: "hello") == nil)
         if let user { #expect(tokenizer.piece(for: user) == "<｜User｜>") }
+    }
+
+    /// Looked up by their bytes in the matcher's sorted sets (no dictionary): each of the
+    /// 1,283 added tokens finds itself, a prefix or an extension of one finds nothing, and
+    /// no other token's text finds an added token.
+    @Test func everyAddedTokenAndNothingElseIsFoundByItsContent() {
+        var found = 0
+        for id in 0..<tokenizer.vocabularySize {
+            guard let bytes = tokenizer.bytes(for: id), let text = String(validating: bytes, as: UTF8.self) else { continue }
+            guard let added = tokenizer.id(forAddedToken: text) else { continue }
+            #expect(added == id, "\(text)")
+            found += 1
+            #expect(tokenizer.id(forAddedToken: String(text.dropLast())) == nil || text.count == 1, "\(text)")
+            #expect(tokenizer.id(forAddedToken: text + "x") == nil, "\(text)")
+        }
+        #expect(found == 1_283)
+        #expect(tokenizer.id(forAddedToken: "") == nil)
     }
 
     @Test func encodeMatchesAddedTokensButEncodeOrdinaryDoesNot() throws {
