@@ -244,10 +244,11 @@ static void *cc_preload_main(void *unused) {
 
 void cc_preload(void) {
     pthread_mutex_lock(&cc_preload_lock);
-    static int registered = 0;
-    int started = cc_preload_running;
+    static int registered = 0, requested = 0;
+    int started = requested;
+    requested = 1;
     if (!registered) registered = atexit(cc_wait_for_preload) == 0;
-    if (!registered || started) {  // no way to wait at exit, or already loading: the first transfer loads
+    if (!registered || started) {  // no way to wait at exit, or loading or loaded already: the first transfer loads
         pthread_mutex_unlock(&cc_preload_lock);
         return;
     }

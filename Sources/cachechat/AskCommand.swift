@@ -170,8 +170,9 @@ struct AskCommand: ParsableCommand {
         let (settings, config) = try connection.resolveWithConfig(defaultModel: set?.model ?? ConnectionSettings.defaultModel)
         let (endpoint, localServer) = try LocalEmulator.endpoint(for: settings, quiet: json)
         defer { localServer?.stop() }
-        // libcurl loads while the history opens and the request is planned; not before the
-        // built-in endpoint's thread exists (dlopen holds the lock thread creation takes).
+        // libcurl loads while the history opens and the request is planned: `main` started
+        // it before parsing (a built-in endpoint's thread then waits for the dlopen, which
+        // holds the lock thread creation takes, about a millisecond); this is a no-op then.
         CurlTransport.preload()
         StartupTrace.mark("ask: question and config read")
         defer { StartupTrace.mark("ask: done"); StartupTrace.flush() }

@@ -35,11 +35,18 @@ struct AskRunner {
         if let problem = try runner.saveQuestion(question, in: &state, unsavedSerial: 1) {
             Terminal.errorLine("cachechat: warning: \(problem)")
         }
+        StartupTrace.mark("ask: question stored")
         let plan = RequestPlan(state, question: .lastUserMessage, options: options,
                                renderer: ChatTemplate(tokenizer: DeepSeekTokenizer.shared))
+        StartupTrace.mark("ask: request planned")
         let printer = self.printer
         let attempts = runner.retry.maxAttempts
+        var firstText = true
         let run = runner.start(plan) { event in
+            if firstText, case .delta = event {
+                firstText = false
+                StartupTrace.mark("ask: first text")
+            }
             switch event {
             case .retrying(let attempt, let delay, let reason):
                 printer.retrying(nextAttempt: attempt, of: attempts, delay: delay, reason: reason)
@@ -64,6 +71,7 @@ struct AskRunner {
             }
         }
         let result = run.result!
+        StartupTrace.mark("ask: reply ended")
         if timedOut, let seconds = timeout {
             return AskOutcome(reply: result.reply, error: .timeout(.overall(seconds: seconds), url: nil),
                               secondsToFirstToken: result.secondsToFirstToken, totalSeconds: result.totalSeconds,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChatCore
 import CurlTransport
+import CursesTerminal
 import Foundation
 
 @main
@@ -28,9 +29,12 @@ struct Cachechat: ParsableCommand {
     /// Maps argument-parser's own exit codes onto ours (usage errors are 2, not 64).
     static func main() {
         StartupTrace.mark("main")
-        Locale.ensureUTF8()
+        LocaleSetup.ensureUTF8()
         Process.disableCoreDumps()
         StartupTrace.mark("locale set")
+        // `ask` makes its request a few milliseconds from now: libcurl (about 4 ms of dlopen)
+        // starts loading before its arguments are even parsed (docs/BENCHMARKS.md, `ask`).
+        if CommandLine.arguments.dropFirst().first == AskCommand.configuration.commandName { CurlTransport.preload() }
         var parsed = false
         do {
             var command = try parseAsRoot()
