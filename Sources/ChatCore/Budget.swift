@@ -13,13 +13,9 @@ public struct Budget: Sendable, Equatable {
         self.monthly = monthly
     }
 
-    /// Midnight today and the first of this month in `timeZone`: where the periods start.
-    public static func periodStarts(at date: Date, timeZone: TimeZone) -> (day: Date, month: Date) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let day = calendar.startOfDay(for: date)
-        let month = calendar.date(from: calendar.dateComponents([.year, .month], from: date)) ?? day
-        return (day, month)
+    /// Midnight today and the first of this month in `zone`: where the periods start.
+    public static func periodStarts(at date: Date, in zone: LocalZone) -> (day: Date, month: Date) {
+        (zone.startOfDay(date), zone.startOfMonth(date))
     }
 
     /// One meter line per limit ("today ███░░░░░░░ 32% of $1.00") and the warnings for

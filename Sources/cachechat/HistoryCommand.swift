@@ -89,12 +89,7 @@ struct HistoryCommand: ParsableCommand {
 
 enum Dates {
     /// "2026-11-26 23:07", UTC-free local time, fixed width.
-    static func short(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
-    }
+    static func short(_ date: Date) -> String { LocalZone.system.parts(of: date).dateAndTime }
 
     /// "2026-11-26T23:07:00Z".
     static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }

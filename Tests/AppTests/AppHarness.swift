@@ -43,7 +43,7 @@ final class AppHarness {
         var environment = AppEnvironment(endpointName: endpointName, endpointIdentity: "test", maskedKey: "sk-…test",
                                          cacheModel: configuration.cacheModel, currency: currency, options: options,
                                          defaultModel: model, defaultThinking: defaultThinking,
-                                         contextLimit: contextLimit, themeNames: themes.names, timeZone: TimeZone(identifier: "UTC")!)
+                                         contextLimit: contextLimit, themeNames: themes.names, localZone: .utc)
         if let editorCommand { environment.editorCommand = editorCommand }
         environment.fetchModels = fetchModels
         environment.defaultFollowsEndpoint = defaultFollowsEndpoint

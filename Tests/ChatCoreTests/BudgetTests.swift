@@ -15,10 +15,10 @@ import Testing
 
     @Test func periodsStartAtLocalMidnightAndTheFirst() {
         let date = ISO8601DateFormatter().date(from: "2026-12-05T02:30:00Z")!
-        let shanghai = Budget.periodStarts(at: date, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        let shanghai = Budget.periodStarts(at: date, in: .fixed(secondsFromGMT: 8 * 3_600))
         #expect(shanghai.day == ISO8601DateFormatter().date(from: "2026-12-04T16:00:00Z")!)
         #expect(shanghai.month == ISO8601DateFormatter().date(from: "2026-11-30T16:00:00Z")!)
-        let utc = Budget.periodStarts(at: date, timeZone: TimeZone(identifier: "UTC")!)
+        let utc = Budget.periodStarts(at: date, in: .utc)
         #expect(utc.day == ISO8601DateFormatter().date(from: "2026-12-05T00:00:00Z")!)
     }
 }

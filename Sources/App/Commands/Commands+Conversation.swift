@@ -351,10 +351,5 @@ extension AppLogic {
     }
 
     /// "2026-12-05 14:02" in the environment's time zone.
-    func day(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = environment.timeZone
-        let p = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d", p.year ?? 0, p.month ?? 0, p.day ?? 0, p.hour ?? 0, p.minute ?? 0)
-    }
+    func day(_ date: Date) -> String { environment.localZone.parts(of: date).dateAndTime }
 }

@@ -104,7 +104,7 @@ extension AppRuntime {
             }
             if logic.environment.budget != nil {
                 attempt("Could not read the ledger") {
-                    let starts = Budget.periodStarts(at: clock.now(), timeZone: logic.environment.timeZone)
+                    let starts = Budget.periodStarts(at: clock.now(), in: logic.environment.localZone)
                     let currency = logic.environment.currency.rawValue
                     // The built-in endpoint's requests cost nothing real.
                     let today = try history.ledgerTotals(LedgerFilter(since: starts.day, excludingEndpointName: Endpoint.builtInName))

@@ -55,13 +55,13 @@ public struct AppEnvironment {
     /// Theme files that could not be used, by name, with the problem (file:line: what).
     public var brokenThemes: [String: String] = [:]
     /// Times on screen are in this zone (tests pin UTC).
-    public var timeZone: TimeZone
+    public var localZone: LocalZone
 
     public init(endpointName: String, endpointIdentity: String, maskedKey: String = "", cacheModel: CacheModelKind? = nil,
                 prices: PriceTable = .builtIn, currency: Currency = .usd, options: RequestOptions = RequestOptions(),
                 defaultModel: String, defaultThinking: Bool? = nil, contextLimit: Int? = nil,
                 themeNames: [String] = ["dark"], knownModels: [String]? = nil, crashTestEnabled: Bool = false,
-                timeZone: TimeZone = .current) {
+                localZone: LocalZone = .system) {
         self.endpointName = endpointName
         self.endpointIdentity = endpointIdentity
         self.maskedKey = maskedKey
@@ -75,7 +75,7 @@ public struct AppEnvironment {
         self.themeNames = themeNames
         self.knownModels = knownModels ?? ModelCatalog.builtIn.ids
         self.crashTestEnabled = crashTestEnabled
-        self.timeZone = timeZone
+        self.localZone = localZone
     }
 }
 
@@ -225,12 +225,7 @@ public final class AppLogic {
     }
 
     /// "14:02:37" in the environment's time zone.
-    func clockTime(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = environment.timeZone
-        let p = calendar.dateComponents([.hour, .minute, .second], from: date)
-        return String(format: "%02d:%02d:%02d", p.hour ?? 0, p.minute ?? 0, p.second ?? 0)
-    }
+    func clockTime(_ date: Date) -> String { environment.localZone.parts(of: date).clock }
 
     // MARK: - Prediction
 

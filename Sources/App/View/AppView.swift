@@ -350,12 +350,7 @@ public final class AppView {
     }
 
     /// "14:02" in the environment's time zone.
-    func time(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = environment.timeZone
-        let parts = calendar.dateComponents([.hour, .minute], from: date)
-        return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
-    }
+    func time(_ date: Date) -> String { environment.localZone.parts(of: date).hourMinute }
 }
 
 /// The streaming reply sanitised for the terminal, one new tail at a time (the sanitizer
