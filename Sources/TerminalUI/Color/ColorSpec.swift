@@ -59,6 +59,12 @@ public struct ColorSpec: Hashable, Sendable {
     }
 }
 
+/// `text` without spaces and tabs around it (by scalars: reversing Characters made parsing
+/// the shipped themes a third of the TUI's theme loading).
 private func trimmed(_ text: String) -> String {
-    String(text.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+    let scalars = text.unicodeScalars
+    guard let first = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }),
+          let last = scalars.lastIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
+    if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return text }
+    return String(scalars[first...last])
 }
