@@ -29,6 +29,39 @@ struct BalancePanelTests {
         #expect(harness.panel?.balanceMismatch == nil)
     }
 
+    /// The history's last reading is on the first frame; the reading the start asks for
+    /// then replaces it, and when the balance did not change the screen does not either.
+    @Test func theLastReadingIsOnTheFirstFrameAndAnUnchangedOneChangesNothing() throws {
+        let history = InMemoryHistory()
+        try history.recordBalance(BalanceReading(time: AppHarness.start.addingTimeInterval(-7_200), endpointHost: "emulator.test",
+                                                 currency: "USD", total: 100, granted: 0, toppedUp: 100, resolution: 0.000001))
+        let harness = try AppHarness(model: "deepseek-flash", history: history, fetchBalance: true)
+        harness.runtime.start()
+        let first = harness.text
+        #expect(harness.panel?.balance == "balance $100.000000 (granted $0.000000 · topped up $100.000000)")
+        harness.session.settle()
+        #expect(try history.balanceReadings(endpointHost: nil, limit: 10).count == 2, "the fresh reading was taken and kept")
+        #expect(harness.text == first)
+    }
+
+    /// A refresh that fails keeps the reading shown and says when it was taken.
+    @Test func aFailedRefreshSaysWhenTheReadingShownWasTaken() throws {
+        let history = InMemoryHistory()
+        try history.recordBalance(BalanceReading(time: AppHarness.start.addingTimeInterval(-26 * 3_600), endpointHost: "emulator.test",
+                                                 currency: "USD", total: 42.5, granted: nil, toppedUp: nil, resolution: 0.01))
+        let harness = try AppHarness(model: "deepseek-flash", respond: { _ in [.event(.head(status: 503, headers: [:])), .event(.finished)] },
+                                     history: history, fetchBalance: true)
+        harness.start()
+        #expect(harness.state.balanceNotRefreshed)
+        let day = LocalZone.utc.parts(of: AppHarness.start.addingTimeInterval(-26 * 3_600))
+        #expect(harness.panel?.balance == "balance $42.50 · as of \(day.dateAndTime)")
+        // No reading at all: nothing to show, nothing said.
+        let fresh = try AppHarness(model: "deepseek-flash", respond: { _ in [.event(.head(status: 503, headers: [:])), .event(.finished)] },
+                                   fetchBalance: true)
+        fresh.start()
+        #expect(fresh.panel?.balance == nil)
+    }
+
     @Test func aChargeThatDiffersFromTheLedgerIsSaid() throws {
         var configuration = EmulatorConfiguration(cacheModel: .v4, tokensPerSecond: 0)
         configuration.chargeFactor = 1.5

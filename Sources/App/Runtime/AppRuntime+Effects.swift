@@ -178,9 +178,11 @@ extension AppRuntime {
             let call = BalanceCall(endpoint: runner.endpoint, transport: transport)
             let currency = logic.environment.currency.rawValue
             call.start(now: { [clock] in clock.now() }) { [weak self] result in
-                guard let self, case .success(let balance) = result else { return }
-                let readings = balance.readings(at: clock.now(), endpointHost: Endpoint.host(of: runner.endpoint.baseURL))
-                guard let reading = readings.first(where: { $0.currency.uppercased() == currency }) ?? readings.first else { return }
+                guard let self else { return }
+                guard case .success(let balance) = result,
+                      let reading = Self.preferred(balance.readings(at: clock.now(), endpointHost: Endpoint.host(of: runner.endpoint.baseURL)),
+                                                   currency: currency)
+                else { return dispatch(.result(.balanceNotRefreshed)) }
                 dispatch(.result(.balance(Self.reconcile(reading, history: history))))
             }
         case .saveRemembered(let remembered):
@@ -342,6 +344,20 @@ extension AppRuntime {
 
     /// Keeps `reading` and compares it with the previous one of the same account and
     /// currency over the ledger's requests in between.
+    /// The reading in the display currency, else the first.
+    static func preferred(_ readings: [BalanceReading], currency: String) -> BalanceReading? {
+        readings.first { $0.currency.uppercased() == currency.uppercased() } ?? readings.first
+    }
+
+    /// The history's last reading of this endpoint's balance: shown at start, so that the
+    /// fresh one, a few milliseconds later, changes nothing on screen unless the balance did.
+    static func lastBalance(history: ChatHistory, endpoint: Endpoint, currency: String) -> BalanceStatus? {
+        guard let readings = try? history.balanceReadings(endpointHost: Endpoint.host(of: endpoint.baseURL), limit: 10),
+              let last = readings.last else { return nil }
+        let latest = readings.filter { $0.time == last.time }
+        return preferred(latest, currency: currency).map { BalanceStatus(reading: $0, mismatch: nil) }
+    }
+
     static func reconcile(_ reading: BalanceReading, history: ChatHistory) -> BalanceStatus {
         let previous = (try? history.balanceReadings(endpointHost: reading.endpointHost, limit: 50))?
             .last { $0.currency == reading.currency }

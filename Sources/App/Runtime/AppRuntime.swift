@@ -84,6 +84,10 @@ public final class AppRuntime {
         state.endpointModels = remembered.endpointModels?[logic.environment.endpointIdentity] ?? []
         refreshFewShotNames()
         if let problem { dispatch(.result(.warning(problem))) }
+        if logic.environment.fetchBalance,
+           let last = Self.lastBalance(history: history, endpoint: runner.endpoint, currency: logic.environment.currency.rawValue) {
+            dispatch(.result(.balance(last)))
+        }
         perform(.openLatest)
         StartupTrace.mark("conversation opened")
         render()

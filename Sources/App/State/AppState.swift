@@ -60,8 +60,11 @@ public struct AppState {
     public var pricingMinute: Int?
     /// The draft's cost was confirmed (`confirm_above`): the next Enter sends it.
     public var sendConfirmed = false
-    /// The last balance reading and what comparing it with the ledger found.
+    /// The last balance reading and what comparing it with the ledger found (at start, the
+    /// history's last reading for the endpoint, until the request made then answers).
     public var balance: BalanceStatus?
+    /// The last balance request failed: the panel says when the reading shown was taken.
+    public var balanceNotRefreshed = false
     /// Uptime of the last balance request, and when the next one is due (once a minute at most).
     public var balanceRequestedAt: Double?
     public var balanceDue: Double?

@@ -170,6 +170,8 @@ public enum EffectResult {
     case spent(today: Double, month: Double)
     /// A balance reading and its comparison with the ledger.
     case balance(BalanceStatus)
+    /// A balance request failed (or listed no balance): the reading shown is an older one.
+    case balanceNotRefreshed
     /// The editor closed: its text (nil when the draft stays as it was) and why not.
     case editedDraft(String?, problem: String?)
     /// A problem worth reading whole (a broken theme file): a dialog, not the status bar.

@@ -93,6 +93,9 @@ extension AppLogic {
             info(&state, "Renamed to “\(TerminalSanitizer.clean(title))”.")
         case .balance(let status):
             state.balance = status
+            state.balanceNotRefreshed = false
+        case .balanceNotRefreshed:
+            state.balanceNotRefreshed = true
         case .spent(let today, let month):
             state.spent = (today, month)
         case .models(let ids):

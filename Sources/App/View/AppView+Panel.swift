@@ -42,7 +42,9 @@ extension AppView {
             warnings: logic.draftWarnings(state), note: logic.draftNote(state), currencySymbol: currency.symbol)
         model.documents = documents
         model.pricing = environment.prices.pricingNote(model: state.conversation.model, at: logic.clock.now(), currency: currency)
-        model.balance = state.balance.map { "balance " + $0.reading.text() }
+        model.balance = state.balance.map { status in
+            "balance " + status.reading.text() + (state.balanceNotRefreshed ? " · as of " + balanceTime(status.reading.time) : "")
+        }
         model.balanceMismatch = state.balance?.mismatch
         if let budget = environment.budget, let spent = state.spent {
             (model.budgetMeters, model.budgetWarnings) = budget.lines(spentToday: spent.today, spentThisMonth: spent.month, currency: currency)

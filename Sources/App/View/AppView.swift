@@ -351,6 +351,14 @@ public final class AppView {
 
     /// "14:02" in the environment's time zone.
     func time(_ date: Date) -> String { environment.localZone.parts(of: date).hourMinute }
+
+    /// "14:02" today, "2026-12-04 14:02" on another day (the environment's zone).
+    func balanceTime(_ date: Date) -> String {
+        let zone = environment.localZone
+        let parts = zone.parts(of: date)
+        let today = zone.parts(of: logic.clock.now())
+        return (parts.year, parts.month, parts.day) == (today.year, today.month, today.day) ? parts.hourMinute : parts.dateAndTime
+    }
 }
 
 /// The streaming reply sanitised for the terminal, one new tail at a time (the sanitizer
