@@ -29,35 +29,61 @@ struct BalancePanelTests {
         #expect(harness.panel?.balanceMismatch == nil)
     }
 
-    /// The history's last reading is on the first frame; the reading the start asks for
-    /// then replaces it, and when the balance did not change the screen does not either.
+    static func remembered(_ reading: BalanceReading, maskedKey: String = "sk-…test") -> InMemoryRememberedStateStore {
+        var state = RememberedState()
+        state.balances = [RememberedState.balanceKey(endpointIdentity: Endpoint.builtInName, maskedKey: maskedKey): reading]
+        return InMemoryRememberedStateStore(state)
+    }
+
+    static func failing(_ request: HTTPRequest) -> [InMemoryTransport.Step] { [.event(.head(status: 503, headers: [:])), .event(.finished)] }
+
+    /// The last reading for this endpoint and key is on the first frame; the reading asked
+    /// for at start replaces it (and is remembered), and when the balance did not change
+    /// the screen does not either.
     @Test func theLastReadingIsOnTheFirstFrameAndAnUnchangedOneChangesNothing() throws {
-        let history = InMemoryHistory()
-        try history.recordBalance(BalanceReading(time: AppHarness.start.addingTimeInterval(-7_200), endpointHost: "emulator.test",
-                                                 currency: "USD", total: 100, granted: 0, toppedUp: 100, resolution: 0.000001))
-        let harness = try AppHarness(model: "deepseek-flash", history: history, fetchBalance: true)
+        let store = Self.remembered(BalanceReading(time: AppHarness.start.addingTimeInterval(-120), endpointHost: "emulator.test",
+                                                   currency: "USD", total: 100, granted: 0, toppedUp: 100, resolution: 0.000001))
+        let harness = try AppHarness(model: "deepseek-flash", remembered: store, fetchBalance: true)
         harness.runtime.start()
         let first = harness.text
         #expect(harness.panel?.balance == "balance $100.000000 (granted $0.000000 · topped up $100.000000)")
         harness.session.settle()
-        #expect(try history.balanceReadings(endpointHost: nil, limit: 10).count == 2, "the fresh reading was taken and kept")
+        #expect(try harness.history.balanceReadings(endpointHost: nil, limit: 10).count == 1, "the fresh reading was taken and kept")
         #expect(harness.text == first)
+        #expect(store.state.balances?.values.first?.time == AppHarness.start, "the fresh reading is remembered")
     }
 
-    /// A refresh that fails keeps the reading shown and says when it was taken.
-    @Test func aFailedRefreshSaysWhenTheReadingShownWasTaken() throws {
-        let history = InMemoryHistory()
-        try history.recordBalance(BalanceReading(time: AppHarness.start.addingTimeInterval(-26 * 3_600), endpointHost: "emulator.test",
-                                                 currency: "USD", total: 42.5, granted: nil, toppedUp: nil, resolution: 0.01))
-        let harness = try AppHarness(model: "deepseek-flash", respond: { _ in [.event(.head(status: 503, headers: [:])), .event(.finished)] },
-                                     history: history, fetchBalance: true)
+    /// Another key's reading (another account on the same endpoint) is never shown.
+    @Test func anotherKeysReadingIsNotShown() throws {
+        let store = Self.remembered(BalanceReading(time: AppHarness.start.addingTimeInterval(-120), endpointHost: "emulator.test",
+                                                   currency: "USD", total: 42.5), maskedKey: "sk-…else")
+        let harness = try AppHarness(model: "deepseek-flash", respond: Self.failing, remembered: store, fetchBalance: true)
+        harness.start()
+        #expect(harness.panel?.balance == nil)
+    }
+
+    /// A refresh that fails keeps the reading shown and says when it was taken; a reading
+    /// more than ten minutes old says so from the first frame, while the refresh is pending.
+    @Test func anOldOrUnrefreshedReadingSaysWhenItWasTaken() throws {
+        let recent = AppHarness.start.addingTimeInterval(-120)
+        let harness = try AppHarness(model: "deepseek-flash", respond: Self.failing,
+                                     remembered: Self.remembered(BalanceReading(time: recent, endpointHost: "emulator.test",
+                                                                                currency: "USD", total: 42.5)),
+                                     fetchBalance: true)
         harness.start()
         #expect(harness.state.balanceNotRefreshed)
-        let day = LocalZone.utc.parts(of: AppHarness.start.addingTimeInterval(-26 * 3_600))
-        #expect(harness.panel?.balance == "balance $42.50 · as of \(day.dateAndTime)")
+        #expect(harness.panel?.balance == "balance $42.50 · as of \(LocalZone.utc.parts(of: recent).hourMinute)")
+
+        let old = AppHarness.start.addingTimeInterval(-34 * 86_400)
+        let pending = try AppHarness(model: "deepseek-flash", respond: { _ in [.wait(3_600)] },
+                                     remembered: Self.remembered(BalanceReading(time: old, endpointHost: "emulator.test",
+                                                                                currency: "USD", total: 42.5)),
+                                     fetchBalance: true)
+        pending.runtime.start()
+        #expect(pending.panel?.balance == "balance $42.50 · as of \(LocalZone.utc.parts(of: old).dateAndTime)")
+
         // No reading at all: nothing to show, nothing said.
-        let fresh = try AppHarness(model: "deepseek-flash", respond: { _ in [.event(.head(status: 503, headers: [:])), .event(.finished)] },
-                                   fetchBalance: true)
+        let fresh = try AppHarness(model: "deepseek-flash", respond: Self.failing, fetchBalance: true)
         fresh.start()
         #expect(fresh.panel?.balance == nil)
     }

@@ -39,15 +39,22 @@ struct ModelPickerTests {
         #expect(harness.state.overlay == nil)
     }
 
-    @Test func theEndpointsListIsRememberedForTheNextStart() throws {
-        let remembered = InMemoryRememberedStateStore()
-        let first = try AppHarness(remembered: remembered, fetchModels: true)
+    @Test(arguments: ["DeepSeek", Endpoint.builtInName])
+    func theEndpointsListIsRememberedForTheNextStart(_ name: String) throws {
+        // The built-in endpoint's port changes every launch: it is remembered by name, and
+        // the entries older versions kept per port are dropped.
+        let key = name == Endpoint.builtInName ? name : "test"
+        var state = RememberedState()
+        state.endpointModels = ["local emulator|http://127.0.0.1:40001": ["old"], "other|https://x": ["kept"]]
+        let remembered = InMemoryRememberedStateStore(state)
+        let first = try AppHarness(remembered: remembered, fetchModels: true, endpointName: name)
         first.start()
         #expect(first.run { !first.state.endpointModels.isEmpty })
-        #expect(first.run { remembered.state.endpointModels?["test"] != nil })
+        #expect(first.run { remembered.state.endpointModels?[key] != nil })
+        #expect(remembered.state.endpointModels?.keys.sorted() == [key, "other|https://x"].sorted())
         // Offline next time: the list is there before (and without) any GET /models.
-        let second = try AppHarness(remembered: remembered)
+        let second = try AppHarness(remembered: remembered, endpointName: name)
         second.start()
-        #expect(second.state.endpointModels == remembered.state.endpointModels?["test"])
+        #expect(second.state.endpointModels == remembered.state.endpointModels?[key])
     }
 }

@@ -349,15 +349,6 @@ extension AppRuntime {
         readings.first { $0.currency.uppercased() == currency.uppercased() } ?? readings.first
     }
 
-    /// The history's last reading of this endpoint's balance: shown at start, so that the
-    /// fresh one, a few milliseconds later, changes nothing on screen unless the balance did.
-    static func lastBalance(history: ChatHistory, endpoint: Endpoint, currency: String) -> BalanceStatus? {
-        guard let readings = try? history.balanceReadings(endpointHost: Endpoint.host(of: endpoint.baseURL), limit: 10),
-              let last = readings.last else { return nil }
-        let latest = readings.filter { $0.time == last.time }
-        return preferred(latest, currency: currency).map { BalanceStatus(reading: $0, mismatch: nil) }
-    }
-
     static func reconcile(_ reading: BalanceReading, history: ChatHistory) -> BalanceStatus {
         let previous = (try? history.balanceReadings(endpointHost: reading.endpointHost, limit: 50))?
             .last { $0.currency == reading.currency }

@@ -81,12 +81,11 @@ public final class AppRuntime {
         }
         let (remembered, problem) = rememberedStore.load()
         state.remembered = remembered
-        state.endpointModels = remembered.endpointModels?[logic.environment.endpointIdentity] ?? []
+        state.endpointModels = remembered.endpointModels?[logic.rememberedIdentity] ?? []
         refreshFewShotNames()
         if let problem { dispatch(.result(.warning(problem))) }
-        if logic.environment.fetchBalance,
-           let last = Self.lastBalance(history: history, endpoint: runner.endpoint, currency: logic.environment.currency.rawValue) {
-            dispatch(.result(.balance(last)))
+        if logic.environment.fetchBalance, let last = remembered.balances?[logic.balanceKey] {
+            dispatch(.result(.balance(BalanceStatus(reading: last, mismatch: nil))))
         }
         perform(.openLatest)
         StartupTrace.mark("conversation opened")

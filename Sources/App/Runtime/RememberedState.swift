@@ -26,8 +26,16 @@ public struct RememberedState: Codable, Equatable, Sendable {
     public var endpointModels: [String: [String]]?
     /// Unsent drafts by conversation (`RememberedState.draftKey`).
     public var drafts: [String: String] = [:]
+    /// The last balance reading by endpoint and key (`balanceKey`): the panel shows it from
+    /// the first frame until the reading asked for at start replaces it. (The history keeps
+    /// every reading, but by host only: not whose account it was.)
+    public var balances: [String: BalanceReading]?
 
     public init() {}
+
+    /// The key of an account's balance: the endpoint's identity (name and base URL) and the
+    /// masked API key.
+    public static func balanceKey(endpointIdentity: String, maskedKey: String) -> String { endpointIdentity + "|" + maskedKey }
 
     /// The key of a conversation's draft; a conversation not yet saved has "new".
     public static func draftKey(_ id: ConversationID?) -> String { id.map { String($0.rawValue) } ?? "new" }
@@ -69,6 +77,21 @@ public final class FileRememberedStateStore: RememberedStateStore {
 
     public init(path: String) { self.path = path }
 
+    /// ISO 8601 as `.iso8601` writes and reads it ("2026-12-05T12:55:11Z"), by `UTCDay`:
+    /// Foundation's formatter starts ICU, which the TUI otherwise no longer needs at start
+    /// (DECISIONS 85). Other ISO forms a hand may have written are read by Foundation.
+    static let dateEncoding = JSONEncoder.DateEncodingStrategy.custom { date, encoder in
+        var container = encoder.singleValueContainer()
+        try container.encode(UTCDay.iso8601(date))
+    }
+
+    static let dateDecoding = JSONDecoder.DateDecodingStrategy.custom { decoder in
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        if let date = UTCDay.parseISO8601(text) ?? ISO8601DateFormatter().date(from: text) { return date }
+        throw DecodingError.dataCorruptedError(in: container, debugDescription: "Expected an ISO 8601 date, not “\(text)”.")
+    }
+
     public convenience init(environment: [String: String]) {
         let base: String
         if let value = environment["XDG_STATE_HOME"], value.hasPrefix("/") {
@@ -83,7 +106,7 @@ public final class FileRememberedStateStore: RememberedStateStore {
         guard let data = FileManager.default.contents(atPath: path) else { return (RememberedState(), nil) }
         do {
             let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
+            decoder.dateDecodingStrategy = Self.dateDecoding
             return (try decoder.decode(RememberedState.self, from: data), nil)
         } catch {
             return (RememberedState(), "\(path) could not be read (\(error)); drafts and choices from earlier runs are not restored. It is replaced when cachechat next saves.")
@@ -93,7 +116,7 @@ public final class FileRememberedStateStore: RememberedStateStore {
     public func save(_ state: RememberedState) -> String? {
         do {
             let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .iso8601
+            encoder.dateEncodingStrategy = Self.dateEncoding
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             let data = try encoder.encode(state)
             let directory = (path as NSString).deletingLastPathComponent

@@ -1,4 +1,5 @@
 import ChatCore
+import ChatWire
 import Foundation
 import TerminalUI
 
@@ -94,6 +95,10 @@ extension AppLogic {
         case .balance(let status):
             state.balance = status
             state.balanceNotRefreshed = false
+            if state.remembered.balances?[balanceKey] != status.reading {
+                state.remembered.balances = Self.remembering(status.reading, at: balanceKey, in: state.remembered.balances)
+                return [.saveRemembered(state.remembered)]
+            }
         case .balanceNotRefreshed:
             state.balanceNotRefreshed = true
         case .spent(let today, let month):
@@ -101,8 +106,8 @@ extension AppLogic {
         case .models(let ids):
             state.endpointModels = ids
             followEndpointDefault(&state, listed: ids)
-            if state.remembered.endpointModels?[environment.endpointIdentity] != ids {
-                state.remembered.endpointModels = (state.remembered.endpointModels ?? [:]).merging([environment.endpointIdentity: ids]) { $1 }
+            if state.remembered.endpointModels?[rememberedIdentity] != ids {
+                state.remembered.endpointModels = Self.remembering(ids, at: rememberedIdentity, in: state.remembered.endpointModels)
                 return [.saveRemembered(state.remembered)]
             }
         case .editedDraft(let text, let problem):
@@ -237,6 +242,27 @@ extension AppLogic {
     }
 
     static let balanceInterval = 60.0
+
+    /// What the state file remembers this endpoint's model list and balance under: its
+    /// identity, except the built-in endpoint's, whose port changes every launch (a new entry
+    /// each launch, never read again).
+    var rememberedIdentity: String {
+        environment.endpointName == Endpoint.builtInName ? Endpoint.builtInName : environment.endpointIdentity
+    }
+
+    /// Where this endpoint and key's last balance reading is remembered.
+    var balanceKey: String { RememberedState.balanceKey(endpointIdentity: rememberedIdentity, maskedKey: environment.maskedKey) }
+
+    /// `entries` with `key` set to `value`, without the built-in endpoint's entries from
+    /// before `rememberedIdentity` (keyed by its URL, one per launch).
+    static func remembering<Value>(_ value: Value, at key: String, in entries: [String: Value]?) -> [String: Value] {
+        var kept = (entries ?? [:]).filter { !$0.key.hasPrefix(Endpoint.builtInName + "|http") }
+        kept[key] = value
+        return kept
+    }
+
+    /// A reading older than this says when it was taken even while a fresher one is asked for.
+    static let balanceShownAsOldAfter = 600.0
 
     /// The default model when the endpoint does not list it (`defaultFollowsEndpoint`):
     /// an empty conversation on the default moves to the endpoint's preferred id.

@@ -43,7 +43,8 @@ extension AppView {
         model.documents = documents
         model.pricing = environment.prices.pricingNote(model: state.conversation.model, at: logic.clock.now(), currency: currency)
         model.balance = state.balance.map { status in
-            "balance " + status.reading.text() + (state.balanceNotRefreshed ? " · as of " + balanceTime(status.reading.time) : "")
+            let old = state.balanceNotRefreshed || logic.clock.now().timeIntervalSince(status.reading.time) > AppLogic.balanceShownAsOldAfter
+            return "balance " + status.reading.text() + (old ? " · as of " + balanceTime(status.reading.time) : "")
         }
         model.balanceMismatch = state.balance?.mismatch
         if let budget = environment.budget, let spent = state.spent {
