@@ -45,9 +45,14 @@ public struct LocalZone: Sendable, Equatable {
         private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
     }
 
+    /// Seconds from 1970 this type works with: about ±317,000 years (a stored time
+    /// outside them is shown at the limit rather than trapping).
+    static let limit = 10_000_000_000_000.0
+
     /// The local date and time of `date` (its fraction of a second dropped).
     public func parts(of date: Date) -> Parts {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let value = date.timeIntervalSince1970
+        let seconds = Int(value.isNaN ? 0 : min(max(value.rounded(.down), -Self.limit), Self.limit))
         switch kind {
         case .fixed(let offset):
             let local = seconds + offset
@@ -64,8 +69,10 @@ public struct LocalZone: Sendable, Equatable {
         }
     }
 
-    /// The instant local `parts` happen (a time skipped or repeated by a daylight-saving
-    /// change resolves as the C library's `mktime` resolves it).
+    /// The instant local `parts` happen: the first of the two when a daylight-saving change
+    /// repeats them (as `Calendar` answers: a zone whose clocks go back from 01:00 to 00:00
+    /// has two midnights, and a budget's day starts at the first); a time the change skips
+    /// resolves as the C library's `mktime` resolves it.
     public func date(of parts: Parts) -> Date {
         switch kind {
         case .fixed(let offset):
@@ -79,8 +86,21 @@ public struct LocalZone: Sendable, Equatable {
             fields.tm_hour = Int32(parts.hour)
             fields.tm_min = Int32(parts.minute)
             fields.tm_sec = Int32(parts.second)
-            fields.tm_isdst = -1
-            return Date(timeIntervalSince1970: Double(mktime(&fields)))
+            // mktime with tm_isdst = -1 picks one of two repeated times by what it saw last;
+            // asking for standard and for daylight time gives both, and the earlier that
+            // really shows these parts wins.
+            var candidates: [time_t] = []
+            for isDST: Int32 in [-1, 0, 1] {
+                var asked = fields
+                asked.tm_isdst = isDST
+                let time = mktime(&asked)
+                if self.parts(of: Date(timeIntervalSince1970: Double(time))) == parts {
+                    candidates.append(time)
+                }
+            }
+            var asked = fields
+            asked.tm_isdst = -1
+            return Date(timeIntervalSince1970: Double(candidates.min() ?? mktime(&asked)))
         }
     }
 

@@ -116,21 +116,21 @@ public struct StatsSummary: Sendable, Equatable {
         return summary
     }
 
-    /// One summary per day (in `calendar`'s time zone) or per model, sorted by group.
+    /// One summary per day (local days in `zone`) or per model, sorted by group.
     public static func grouped(
-        _ entries: some Sequence<LedgerEntry>, by grouping: StatsGrouping, calendar: Calendar
+        _ entries: some Sequence<LedgerEntry>, by grouping: StatsGrouping, zone: LocalZone
     ) -> [StatsSummary] {
         var groups: [String: StatsSummary] = [:]
         for entry in entries {
-            let key = groupName(of: entry, by: grouping, calendar: calendar)
+            let key = groupName(of: entry, by: grouping, zone: zone)
             groups[key, default: StatsSummary(group: key)].add(entry)
         }
         return groups.values.sorted { $0.group! < $1.group! }
     }
 
-    /// The group `entry` falls in: its model, its day as `yyyy-MM-dd` in `calendar`, or its
+    /// The group `entry` falls in: its model, its local day as `yyyy-MM-dd` in `zone`, or its
     /// price period (the built-in peak rule at the request's time).
-    public static func groupName(of entry: LedgerEntry, by grouping: StatsGrouping, calendar: Calendar,
+    public static func groupName(of entry: LedgerEntry, by grouping: StatsGrouping, zone: LocalZone,
                                  prices: PriceTable = .builtIn) -> String {
         switch grouping {
         case .model:
@@ -142,8 +142,7 @@ public struct StatsSummary: Sendable, Equatable {
             return names.count <= 4 ? names.joined(separator: " + ")
                 : names.prefix(3).joined(separator: " + ") + " + \(names.count - 3) more"
         case .day:
-            let day = calendar.dateComponents([.year, .month, .day], from: entry.time)
-            return String(format: "%04d-%02d-%02d", day.year ?? 0, day.month ?? 0, day.day ?? 0)
+            return zone.parts(of: entry.time).date
         case .period:
             // The prices in force (config overrides included): a model priced flat there is flat.
             let table = prices

@@ -81,14 +81,14 @@ extension ChatStore {
         return Int(value)
     }
 
-    /// Totals per day (in `calendar`'s time zone) or per model, sorted by group.
+    /// Totals per day (local days in `zone`) or per model, sorted by group.
     public func stats(
-        _ filter: LedgerFilter = LedgerFilter(), by grouping: StatsGrouping, calendar: Calendar = .current,
+        _ filter: LedgerFilter = LedgerFilter(), by grouping: StatsGrouping, zone: LocalZone = .system,
         prices: PriceTable = .builtIn
     ) throws -> [StatsSummary] {
         var groups: [String: StatsSummary] = [:]
         try forEachEntry(filter) { entry in
-            let key = StatsSummary.groupName(of: entry, by: grouping, calendar: calendar, prices: prices)
+            let key = StatsSummary.groupName(of: entry, by: grouping, zone: zone, prices: prices)
             groups[key, default: StatsSummary(group: key)].add(entry)
         }
         return groups.values.sorted { $0.group! < $1.group! }

@@ -99,13 +99,17 @@ enum Dates {
         return clean.count >= width ? String(clean.prefix(width)) : clean + String(repeating: " ", count: width - clean.count)
     }
 
-    /// "2026-11-01" or "2026-11-01T12:00:00Z" → a date (local midnight for a bare day).
+    /// "2026-11-01" or "2026-11-01T12:00:00Z" → a date (local midnight for a bare day, in
+    /// the zone `history list` and the TUI show times in).
     static func parse(_ text: String) -> Date? {
         let iso = ISO8601DateFormatter()
         if let date = iso.date(from: text) { return date }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.date(from: text)
+        let fields = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard fields.count == 3, fields[0].count == 4, (1...2).contains(fields[1].count), (1...2).contains(fields[2].count),
+              fields.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let year = Int(fields[0]), let month = Int(fields[1]), let day = Int(fields[2]),
+              (1...12).contains(month), (1...31).contains(day),
+              UTCDay.civil(days: UTCDay.days(year: year, month: month, day: day)) == (year, month, day) else { return nil }
+        return LocalZone.system.date(of: LocalZone.Parts(year: year, month: month, day: day))
     }
 }

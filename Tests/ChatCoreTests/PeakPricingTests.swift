@@ -83,7 +83,7 @@ import Tokenizer
     @Test func statsGroupsRequestsByPricePeriod() {
         func group(_ model: String, _ at: String) -> String {
             StatsSummary.groupName(of: LedgerEntry(time: Self.time(at), endpointHost: "h", endpointName: "h", model: model),
-                                   by: .period, calendar: Calendar(identifier: .gregorian))
+                                   by: .period, zone: .utc)
         }
         #expect(group("deepseek-flash", "2026-09-15T02:00:00Z") == "peak")
         #expect(group("deepseek-flash", "2026-09-19T02:00:00Z") == "off-peak")

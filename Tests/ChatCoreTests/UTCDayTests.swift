@@ -37,3 +37,26 @@ struct UTCDayTests {
         #expect(PriceTable.parseDay("2024-02-29") != nil && PriceTable.parseDay("2025-02-29") == nil)
     }
 }
+
+/// state.json's dates without Foundation's ISO 8601 formatter: the same text as JSONEncoder's
+/// `.iso8601`, and that text (with or without a fraction) read back.
+@Suite struct ISO8601TextTests {
+    @Test func theTextIsJSONEncodersAndReadsBack() throws {
+        var generator = SystemRandomNumberGenerator()
+        let dates = (0..<3_000).map { _ in Date(timeIntervalSince1970: Double.random(in: -2_000_000_000...7_000_000_000, using: &generator)) }
+            + [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: -0.5), Date(timeIntervalSince1970: 951_782_400.999)]
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        for date in dates {
+            let foundation = try #require(String(decoding: encoder.encode([date]), as: UTF8.self).split(separator: "\"").dropFirst().first)
+            #expect(UTCDay.iso8601(date) == String(foundation), "\(date.timeIntervalSince1970)")
+            #expect(UTCDay.parseISO8601(String(foundation)) == Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
+        }
+        let whole = try #require(UTCDay.parseISO8601("2026-12-05T12:55:11Z"))
+        #expect(whole == ISO8601DateFormatter().date(from: "2026-12-05T12:55:11Z"))
+        #expect(UTCDay.parseISO8601("2026-12-05T12:55:11.250Z") == whole.addingTimeInterval(0.25))
+        for text in ["2026-12-05T12:55:11+01:00", "2026-02-30T00:00:00Z", "2026-12-05 12:55:11Z", "2026-12-05T12:55:11.Z", ""] {
+            #expect(UTCDay.parseISO8601(text) == nil, "\(text)")
+        }
+    }
+}

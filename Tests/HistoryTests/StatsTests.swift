@@ -36,12 +36,6 @@ struct StatsTests {
         for entry in LedgerFixture.entries(a: a.id, b: b.id) { try fixture.store.recordRequest(entry) }
     }
 
-    static var utc: Calendar {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar
-    }
-
     @Test func allTimeTotals() throws {
         let s = try fixture.store.stats()
         #expect(s.group == nil)
@@ -81,17 +75,15 @@ struct StatsTests {
     }
 
     @Test func perDayInTheGivenTimeZone() throws {
-        let days = try fixture.store.stats(by: .day, calendar: Self.utc)
+        let days = try fixture.store.stats(by: .day, zone: .utc)
         #expect(days.map(\.group) == ["2026-05-01", "2026-05-02", "2026-05-03"])
         #expect(days.map(\.requests) == [2, 2, 1])
         #expect(days.map(\.hitTokens) == [896, 2048, 0])
         #expect(days.map(\.missTokens) == [1104, 152, 0])
         #expect(days[1].costs.map(\.currency) == ["CNY", "USD"])
 
-        var shanghai = Self.utc
-        shanghai.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        // 23:30Z on May 1 is 07:30 on May 2 in UTC+8; 00:30Z on May 3 is 08:30 the same day.
-        let local = try fixture.store.stats(by: .day, calendar: shanghai)
+        // 23:30Z on May 1 is 07:30 on May 2 in UTC+8 (Shanghai); 00:30Z on May 3 is 08:30 the same day.
+        let local = try fixture.store.stats(by: .day, zone: .fixed(secondsFromGMT: 8 * 3_600))
         #expect(local.map(\.group) == ["2026-05-01", "2026-05-02", "2026-05-03"])
         #expect(local.map(\.requests) == [1, 3, 1])
     }
@@ -102,7 +94,7 @@ struct StatsTests {
         #expect(models.map(\.requests) == [3, 2])
         #expect(models.map(\.promptTokens) == [2000, 2200])
         #expect(models.map(\.completionTokens) == [140, 510])
-        #expect(StatsSummary.grouped(LedgerFixture.entries(), by: .model, calendar: Self.utc) == models)
+        #expect(StatsSummary.grouped(LedgerFixture.entries(), by: .model, zone: .utc) == models)
     }
 
     @Test func perDocumentSet() {
@@ -111,7 +103,7 @@ struct StatsTests {
                               attachments: [Attachment.Reference(name: "report.md", hash: "a"), Attachment.Reference(name: "spec.md", hash: "b")])
         entries[0].plan = plan
         entries[1].plan = plan
-        let groups = StatsSummary.grouped(entries, by: .document, calendar: Self.utc)
+        let groups = StatsSummary.grouped(entries, by: .document, zone: .utc)
         #expect(groups.map(\.group) == ["(no documents)", "report.md + spec.md"])
         #expect(groups.map(\.requests) == [entries.count - 2, 2])
     }
