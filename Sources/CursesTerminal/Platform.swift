@@ -14,11 +14,13 @@ public enum LocaleSetup {
     /// Adopts the user's character set (`LC_CTYPE` alone: the other categories cost a file
     /// each to load and nothing here reads them); when it is not UTF-8 (unset `LANG`,
     /// `LANG=C`, a Latin-1 locale, a locale that is not installed), switches `LC_CTYPE` to
-    /// C.UTF-8 — in the environment too, for the editor Ctrl-X Ctrl-E starts.
+    /// C.UTF-8 — in the environment too, for the editor Ctrl-X Ctrl-E starts (the draft it
+    /// edits is UTF-8): `LC_CTYPE`, or `LC_ALL` when that is set, since it overrides.
     public static func ensureUTF8() {
         _ = setlocale(LC_CTYPE, "")
         if !isUTF8(codeset: currentCodeset()) {
-            setenv("LC_CTYPE", "C.UTF-8", 1)
+            let all = getenv("LC_ALL").map { String(cString: $0) } ?? ""
+            setenv(all.isEmpty ? "LC_CTYPE" : "LC_ALL", "C.UTF-8", 1)
             if setlocale(LC_CTYPE, "C.UTF-8") == nil { _ = setlocale(LC_CTYPE, "en_US.UTF-8") }
         }
     }

@@ -19,7 +19,9 @@ enum StoredDate {
         let days = total >= 0 ? total / 86_400_000 : -((-total + 86_399_999) / 86_400_000)
         let inDay = total - days * 86_400_000
         let (year, month, day) = UTCDay.civil(days: days)
-        guard (0...9999).contains(year) else { return String.fromDatabaseValue(date.databaseValue) ?? "" }
+        // Before 1582-10-15 GRDB's calendar is Julian; its own formatter answers (never a
+        // time this program stores).
+        guard days >= gregorianStart, year <= 9999 else { return String.fromDatabaseValue(date.databaseValue) ?? "" }
         var bytes = [UInt8]()
         bytes.reserveCapacity(23)
         func put(_ value: Int, _ width: Int) {
@@ -39,6 +41,9 @@ enum StoredDate {
         put(inDay % 1000, 3)
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// 1582-10-15, the first day of the Gregorian calendar, in days from 1970.
+    static let gregorianStart = UTCDay.days(year: 1582, month: 10, day: 15)
 
     /// The time a stored value means: the form `text` writes by arithmetic, anything else
     /// (an older or hand-written row, a number) as GRDB reads it.
@@ -74,8 +79,9 @@ enum StoredDate {
                   let minute = number(14, 2), let second = number(17, 2), let millisecond = number(20, 3),
                   (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60 else { return nil }
             let days = UTCDay.days(year: year, month: month, day: day)
-            // A day past the month's end (Feb 30) is not a date: GRDB judges it.
-            guard UTCDay.civil(days: days) == (year, month, day) else { return nil }
+            // A day past the month's end (Feb 30) is not a date, and before the Gregorian
+            // calendar GRDB's is Julian: GRDB judges both.
+            guard UTCDay.civil(days: days) == (year, month, day), days >= gregorianStart else { return nil }
             // As Foundation's Gregorian calendar adds them up for GRDB: whole seconds, then the fraction.
             let seconds = ((days * 24 + hour) * 60 + minute) * 60 + second - 978_307_200
             return Date(timeIntervalSinceReferenceDate: Double(seconds) + Double(millisecond) / 1000)

@@ -200,6 +200,28 @@ struct TUIEndToEndTests {
         #expect(exit.status == 0 && exit.ttySame, "\(exit)")
     }
 
+    /// With `LC_ALL=C` (which overrides `LC_CTYPE`) the editor still reads the UTF-8 draft
+    /// as UTF-8, and the TUI still draws wide characters.
+    @Test(.enabled(if: TmuxSession.available)) func theEditorGetsAUTF8LocaleWhenTheUsersIsNot() throws {
+        let editor = home.appendingPathComponent("charmap-editor")
+        try "#!/bin/sh\nprintf ' charmap=%s' \"$(locale charmap)\" >> \"$1\"\n".write(to: editor, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
+        var environment = self.environment
+        environment["EDITOR"] = editor.path
+        environment["LC_ALL"] = "C"
+        environment["LANG"] = nil
+        let tui = try TmuxSession(arguments: ["--model", "deepseek-chat"], environment: environment)
+        try tui.waitFor("Enter sends")
+        try tui.type("日本語 draft")
+        try tui.waitFor("› 日本語 draft")
+        try tui.send("C-x")
+        try tui.send("C-e")
+        try tui.waitFor("日本語 draft charmap=UTF-8")
+        try tui.send("C-q")
+        let exit = try tui.waitForExit()
+        #expect(exit.status == 0 && exit.ttySame, "\(exit)")
+    }
+
     @Test(.enabled(if: TmuxSession.available)) func aTerminalThatCannotMoveTheCursorIsRefusedWithAHint() throws {
         var environment = self.environment
         environment["TERM"] = "dumb"

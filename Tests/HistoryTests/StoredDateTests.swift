@@ -42,6 +42,15 @@ import Testing
         }
     }
 
+    /// Before 1582-10-15 GRDB's calendar is Julian: those go to GRDB both ways.
+    @Test(arguments: ["1582-10-14 23:59:59.999", "1582-10-10 00:00:00.000", "0800-06-01 12:00:00.000", "1582-10-15 00:00:00.000",
+                      "1600-02-29 00:00:00.000", "1969-12-31 23:59:59.999"])
+    func datesAroundTheGregorianStartMatchGRDB(_ text: String) throws {
+        let grdb = try #require(Date.fromDatabaseValue(text.databaseValue))
+        #expect(StoredDate.date(text.databaseValue) == grdb)
+        #expect(StoredDate.text(grdb) == String.fromDatabaseValue(grdb.databaseValue))
+    }
+
     @Test(arguments: ["2026-02-30 10:00:00.000", "2026-13-01 10:00:00.000", "2026-12-05 24:00:00.000", "2026-12-05 10:00:00",
                       "2026-12-05T10:00:00.000", "2026-12-05 10:00:00.00x", "２026-12-05 10:00:00.000", ""])
     func otherTextIsLeftToGRDB(_ text: String) {
