@@ -31,11 +31,16 @@ public enum ThemeFiles {
             byName[entry.name] = entry
         }
         for (name, text) in bundled { add(load(text: text, path: "themes/\(name).toml", isUser: false)) }
-        let directory = userDirectory(environment: environment)
-        for file in ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted() where file.hasSuffix(".toml") {
-            add(load(path: directory + "/" + file, isUser: true))
-        }
+        for entry in user(environment: environment) { add(entry) }
         return order.compactMap { byName[$0] }
+    }
+
+    /// The user's theme files, in file-name order.
+    public static func user(environment: [String: String]) -> [Entry] {
+        let directory = userDirectory(environment: environment)
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted().filter { $0.hasSuffix(".toml") }.map {
+            load(path: directory + "/" + $0, isUser: true)
+        }
     }
 
     /// Parses theme text (a shipped theme, or a test's).

@@ -24,6 +24,32 @@ struct BundledThemesTests {
         }
     }
 
+    /// The catalog parses only the user's files at start; a shipped theme is parsed when
+    /// it is asked for, and is the theme a full load gives. A user file replaces a shipped
+    /// theme of its name, broken or not.
+    @Test func shippedThemesAreParsedWhenAskedFor() throws {
+        let catalog = ThemeCatalog.load(environment: ["HOME": "/nonexistent"], preferred: "light")
+        #expect(catalog.themes.isEmpty)
+        #expect(catalog.names == ["dark", "high-contrast", "light", "monochrome"])
+        #expect(catalog.defaultName == "light" && catalog.problems.isEmpty)
+        for entry in ThemeFiles.all(environment: ["HOME": "/nonexistent"]) {
+            #expect(catalog.theme(named: entry.name) == (try? entry.result.get()), "\(entry.name)")
+        }
+        #expect(catalog.theme(named: "nope") == nil)
+
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("themes-\(UUID().uuidString)")
+        let directory = home.appendingPathComponent("cachechat/themes")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        try "name = \"light\"\n[slots]\ncache-hit = { fg = \"#12\" }\n".write(to: directory.appendingPathComponent("light.toml"), atomically: true, encoding: .utf8)
+        try "name = \"mine\"\n[slots]\ncache-hit = { fg = \"#123456\" }\n".write(to: directory.appendingPathComponent("mine.toml"), atomically: true, encoding: .utf8)
+        let user = ThemeCatalog.load(environment: ["XDG_CONFIG_HOME": home.path, "HOME": home.path], preferred: "light")
+        #expect(user.names == ["dark", "high-contrast", "monochrome", "mine"])
+        #expect(user.theme(named: "light") == nil && user.broken["light"] != nil)
+        #expect(user.defaultName == "dark" && user.problems.first?.contains("Theme `light` cannot be used") == true)
+        #expect(user.theme(named: "mine")?.overrides.isEmpty == false)
+    }
+
     @Test func brokenUserThemesNameFileLineAndProblem() throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("themes-\(UUID().uuidString)")
         let directory = home.appendingPathComponent("cachechat/themes")

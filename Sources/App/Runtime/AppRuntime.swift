@@ -241,7 +241,7 @@ public final class AppRuntime {
     }
 
     func applyTheme(_ name: String) {
-        guard let theme = themes.themes[name] else { return }
+        guard let theme = themes.theme(named: name) else { return }
         state.themeName = name
         device.setPalette(Palette.dark.applying(theme).degraded(to: device.colorDepth))
         device.invalidate()
