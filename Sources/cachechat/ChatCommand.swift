@@ -83,6 +83,7 @@ struct ChatCommand: ParsableCommand {
         // A choice made in the app is remembered; config.toml wins when edited after it.
         let rememberedStore = FileRememberedStateStore(environment: environment)
         let remembered = rememberedStore.load().state
+        StartupTrace.mark("remembered state read")
         let configChanged = config.path.flatMap { try? FileManager.default.attributesOfItem(atPath: $0)[.modificationDate] as? Date }
         let startTheme = theme ?? environment["CACHECHAT_THEME"]
             ?? RememberedState.newer(config: config.theme, changed: configChanged, remembered: remembered.theme)

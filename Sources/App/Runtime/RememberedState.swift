@@ -104,6 +104,7 @@ public final class FileRememberedStateStore: RememberedStateStore {
 
     public func load() -> (state: RememberedState, problem: String?) {
         guard let data = FileManager.default.contents(atPath: path) else { return (RememberedState(), nil) }
+        if let state = RememberedStateReader.decode(data) { return (state, nil) }
         do {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = Self.dateDecoding
