@@ -27,17 +27,22 @@ public struct BalanceReading: Sendable, Equatable, Codable {
         self.resolution = resolution
     }
 
-    /// The step of a decimal amount as written: "110.00" -> 0.01, "3.140000" -> 0.000001.
+    /// The step of a decimal amount as written: "110.00" -> 0.01, "3.140000" -> 0.000001;
+    /// at most twelve decimals ("1." and 400 zeros made it 0, and the panel trapped).
     public static func resolution(of text: String) -> Double {
         guard let dot = text.firstIndex(of: ".") else { return 1 }
         let decimals = text[text.index(after: dot)...].prefix { $0.isNumber }.count
-        return pow(10, -Double(decimals))
+        return pow(10, -Double(min(decimals, maxDecimals)))
     }
+
+    static let maxDecimals = 12
 
     /// "$110.00 (granted $10.00 · topped up $100.00)"; other currencies by code.
     public func text() -> String {
         func money(_ amount: Double) -> String {
-            let digits = max(2, Int((-log10(resolution)).rounded()))
+            // Whatever a stored reading says (state.json, the history): 2 to 12 decimals.
+            let decimals = -log10(resolution)
+            let digits = decimals.isFinite ? min(max(2, Int(decimals.rounded())), Self.maxDecimals) : 2
             let number = String(format: "%.\(digits)f", amount)
             switch currency.uppercased() {
             case "USD": return "$" + number

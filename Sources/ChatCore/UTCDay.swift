@@ -61,10 +61,12 @@ public enum UTCDay {
         let seconds = Int(value.isFinite ? min(max(value.rounded(.down), -1e13), 1e13) : 0)
         let day = seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
         let (year, month, dayOfMonth) = civil(days: day)
+        // Foundation's ISO calendar is Julian before the Gregorian reform; its formatter
+        // answers outside 1583...9999 (never a time this program writes).
+        guard (1583...9999).contains(year) else { return ISO8601DateFormatter().string(from: date) }
         let inDay = seconds - day * 86_400
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let yearText = year >= 0 && year < 1000 ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year)
-        return "\(yearText)-\(two(month))-\(two(dayOfMonth))T\(two(inDay / 3_600)):\(two(inDay / 60 % 60)):\(two(inDay % 60))Z"
+        return "\(year)-\(two(month))-\(two(dayOfMonth))T\(two(inDay / 3_600)):\(two(inDay / 60 % 60)):\(two(inDay % 60))Z"
     }
 
     /// "2026-12-05T12:55:11Z", with or without a fraction of a second ("…:11.250Z"); nil for
@@ -93,7 +95,7 @@ public enum UTCDay {
             fraction = Double(digits) / scale
         }
         let days = self.days(year: year, month: month, day: day)
-        guard civil(days: days) == (year, month, day) else { return nil }
+        guard civil(days: days) == (year, month, day), year >= 1583 else { return nil }
         return Date(timeIntervalSince1970: Double(days * 86_400 + hour * 3_600 + minute * 60 + second) + fraction)
     }
 }

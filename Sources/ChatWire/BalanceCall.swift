@@ -64,8 +64,11 @@ extension Balance {
             let currency = info.currency ?? "USD"
             guard let text = info.totalBalance, let total = Double(text), total.isFinite, abs(total) < 1e15,
                   (1...8).contains(currency.count), currency.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
+            // The parts likewise: a "nan" or "1e999" is no amount (and once stored, state.json
+            // could not be written at all).
+            func amount(_ text: String?) -> Double? { text.flatMap(Double.init).flatMap { $0.isFinite && abs($0) < 1e15 ? $0 : nil } }
             return BalanceReading(time: time, endpointHost: host, currency: currency, total: total,
-                                  granted: info.grantedBalance.flatMap(Double.init), toppedUp: info.toppedUpBalance.flatMap(Double.init),
+                                  granted: amount(info.grantedBalance), toppedUp: amount(info.toppedUpBalance),
                                   resolution: BalanceReading.resolution(of: text))
         }
     }

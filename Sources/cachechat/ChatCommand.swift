@@ -105,6 +105,7 @@ struct ChatCommand: ParsableCommand {
             defaultThinking: startThinking,
             contextLimit: environment["CACHECHAT_CONTEXT_LIMIT"].flatMap(Int.init), themeNames: themes.names,
             crashTestEnabled: environment["CACHECHAT_TEST_TRAP"] == "1")
+        appEnvironment.accountTag = RememberedState.accountTag(ofKey: endpoint.apiKey ?? "")
         appEnvironment.brokenThemes = themes.broken
         appEnvironment.fetchModels = true
         appEnvironment.warmupWait = localServer?.configuration.cache.constructDelay ?? 2

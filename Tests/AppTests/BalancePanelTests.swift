@@ -31,7 +31,7 @@ struct BalancePanelTests {
 
     static func remembered(_ reading: BalanceReading, maskedKey: String = "sk-…test") -> InMemoryRememberedStateStore {
         var state = RememberedState()
-        state.balances = [RememberedState.balanceKey(endpointIdentity: Endpoint.builtInName, maskedKey: maskedKey): reading]
+        state.balances = [RememberedState.balanceKey(endpointIdentity: Endpoint.builtInName, account: maskedKey): reading]
         return InMemoryRememberedStateStore(state)
     }
 
@@ -51,6 +51,28 @@ struct BalancePanelTests {
         #expect(try harness.history.balanceReadings(endpointHost: nil, limit: 10).count == 1, "the fresh reading was taken and kept")
         #expect(harness.text == first)
         #expect(store.state.balances?.values.first?.time == AppHarness.start, "the fresh reading is remembered")
+    }
+
+    /// Accounts are told apart by a digest of the whole key, not the masked one.
+    @Test func accountTagsTellKeysThatMaskAlikeApart() {
+        let a = RememberedState.accountTag(ofKey: "sk-aaaaaaaa1234"), b = RememberedState.accountTag(ofKey: "sk-bbbbbbbb1234")
+        #expect(a != b && a.hasPrefix("key-") && !a.contains("1234"))
+        #expect(a == RememberedState.accountTag(ofKey: "sk-aaaaaaaa1234"))
+        #expect(RememberedState.accountTag(ofKey: "") == "")
+    }
+
+    /// A draft restored at start stays on disk when the start's balance reading is saved
+    /// (before, that save dropped it: a crash then lost the draft).
+    @Test func aSaveDuringTheSessionKeepsTheDraftInTheEditor() throws {
+        var state = RememberedState()
+        state.drafts = ["new": "an unsent thought"]
+        let store = InMemoryRememberedStateStore(state)
+        let harness = try AppHarness(model: "deepseek-flash", remembered: store, fetchBalance: true)
+        harness.start()
+        #expect(harness.state.editor.text == "an unsent thought")
+        #expect(store.saves >= 1, "the balance reading was saved")
+        #expect(store.state.drafts["new"] == "an unsent thought")
+        #expect(store.state.balances?.count == 1)
     }
 
     /// Another key's reading (another account on the same endpoint) is never shown.
@@ -81,6 +103,15 @@ struct BalancePanelTests {
                                      fetchBalance: true)
         pending.runtime.start()
         #expect(pending.panel?.balance == "balance $42.50 · as of \(LocalZone.utc.parts(of: old).dateAndTime)")
+
+        // A reading from the future (a clock set back) is as unknown as an old one.
+        let future = AppHarness.start.addingTimeInterval(3 * 86_400)
+        let ahead = try AppHarness(model: "deepseek-flash", respond: { _ in [.wait(3_600)] },
+                                   remembered: Self.remembered(BalanceReading(time: future, endpointHost: "emulator.test",
+                                                                              currency: "USD", total: 42.5)),
+                                   fetchBalance: true)
+        ahead.runtime.start()
+        #expect(ahead.panel?.balance == "balance $42.50 · as of \(LocalZone.utc.parts(of: future).dateAndTime)")
 
         // No reading at all: nothing to show, nothing said.
         let fresh = try AppHarness(model: "deepseek-flash", respond: Self.failing, fetchBalance: true)

@@ -71,6 +71,11 @@ import Testing
         let unknown = #"{"drafts": {"7": "hi"}, "future": {"deep": [true, false, null, -1.5e3, "\u00e9\ud83d\ude00"]}}"#
         #expect(RememberedStateReader.decode(Data(unknown.utf8))?.drafts == ["7": "hi"])
         // Broken files: neither reads them, and the problem is said.
+        // Two equal keys: JSONDecoder keeps the first; the reader leaves such files to it.
+        let twice = #"{"drafts": {"1": "a", "1": "b"}}"#
+        #expect(RememberedStateReader.decode(Data(twice.utf8)) == nil)
+        try twice.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(store.load().state.drafts == ["1": "a"])
         for broken in ["", "{", #"{"drafts": }"#, #"{"drafts": {"a": 1}}"#, #"{"theme": null}"#, "[1, 2]", #"{"drafts": {}} x"#,
                        #"{"drafts": {"a": "\ud800"}}"#, "{\"drafts\": {\"a\": \"tab\tin\"}}", #"{"drafts": {}, "n": 01}"#,
                        String(repeating: "[", count: 100) + String(repeating: "]", count: 100)] {

@@ -55,6 +55,12 @@ struct UTCDayTests {
         let whole = try #require(UTCDay.parseISO8601("2026-12-05T12:55:11Z"))
         #expect(whole == ISO8601DateFormatter().date(from: "2026-12-05T12:55:11Z"))
         #expect(UTCDay.parseISO8601("2026-12-05T12:55:11.250Z") == whole.addingTimeInterval(0.25))
+        // Before the Gregorian reform Foundation's ISO calendar is Julian: its formatter and
+        // parser answer there, both ways.
+        let early = Date(timeIntervalSince1970: -15_000_000_000)
+        let foundationText = ISO8601DateFormatter().string(from: early)
+        #expect(UTCDay.iso8601(early) == foundationText)
+        #expect(UTCDay.parseISO8601(foundationText) == nil)
         for text in ["2026-12-05T12:55:11+01:00", "2026-02-30T00:00:00Z", "2026-12-05 12:55:11Z", "2026-12-05T12:55:11.Z", ""] {
             #expect(UTCDay.parseISO8601(text) == nil, "\(text)")
         }

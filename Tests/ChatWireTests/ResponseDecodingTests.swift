@@ -52,6 +52,24 @@ import Testing
         #expect(balance.balanceInfos[1].grantedBalance == nil)
     }
 
+    /// Amounts that are no numbers are left out (a NaN, once remembered, made state.json
+    /// unwritable); a thousand decimals are twelve (zero resolution trapped the panel).
+    @Test func balanceAmountsThatAreNoNumbersAreLeftOut() throws {
+        let zeros = "1." + String(repeating: "0", count: 400)
+        let balance = try decode(Balance.self, #"{"balance_infos":[{"currency":"USD","total_balance":"\#(zeros)","granted_balance":"nan","topped_up_balance":"1e999"},{"currency":"CNY","total_balance":"inf"}]}"#)
+        let readings = balance.readings(at: Date(timeIntervalSince1970: 0), endpointHost: "h")
+        #expect(readings.count == 1)
+        let reading = try #require(readings.first)
+        #expect(reading.granted == nil && reading.toppedUp == nil && reading.total == 1)
+        #expect(reading.resolution == 1e-12)
+        #expect(reading.text() == "$1.000000000000")
+        for resolution in [0, -1, .nan, .infinity, 1e-300, 100] {
+            var odd = reading
+            odd.resolution = resolution
+            #expect(!odd.text().isEmpty)
+        }
+    }
+
     @Test func errorBodyShapes() {
         func parse(_ text: String) -> APIErrorBody? { APIErrorBody.parse(Array(text.utf8)) }
         #expect(parse(#"{"error":{"message":"Authentication Fails","type":"authentication_error","param":null,"code":"invalid_request_error"}}"#)

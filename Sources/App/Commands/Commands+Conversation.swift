@@ -326,7 +326,7 @@ extension AppLogic {
         }
         let batchTokens = state.batch?.entries.compactMap { $0.phase == .running ? $0.turn?.token : nil } ?? []
         return (state.turn.map { [.cancel(token: $0.token)] } ?? []) + batchTokens.map { .cancel(token: $0) }
-            + [.saveRemembered(state.remembered)]
+            + [.saveRemembered(rememberedToSave(state))]
     }
 
     /// The editor's text is this conversation's draft: kept (in memory, and on disk at
@@ -339,6 +339,19 @@ extension AppLogic {
         if !state.editor.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             state.remembered.drafts[key] = state.editor.text
         }
+    }
+
+    /// What state.json gets now: the kept state with the editor's text as the open
+    /// conversation's draft. Restoring a draft takes it out of the kept ones, so a save
+    /// during the session (a balance reading, a theme) without it would leave the draft only
+    /// in memory, and a crash after that would lose it; the next save (at the latest on
+    /// quitting) replaces it, so a draft sent meanwhile does not come back.
+    func rememberedToSave(_ state: AppState) -> RememberedState {
+        var remembered = state.remembered
+        if !state.editor.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            remembered.drafts[RememberedState.draftKey(state.conversation.id)] = state.editor.text
+        }
+        return remembered
     }
 
     /// The editor shows the draft kept for the conversation now open.

@@ -36,7 +36,7 @@ extension AppLogic {
         }
         ruleChanged(&state, change)
         state.remembered.model = .init(name, changed: clock.now())
-        return persistRules(state) + [.saveRemembered(state.remembered)]
+        return persistRules(state) + [.saveRemembered(rememberedToSave(state))]
     }
 
     func setThinking(_ state: inout AppState, _ argument: String) -> [Effect] {
@@ -58,7 +58,7 @@ extension AppLogic {
             ? "Thinking on. Its reasoning is not sent back, so reuse ends near your previous question: expected, not a miss you caused."
             : "Thinking off.")
         state.remembered.thinking = .init(wanted, changed: clock.now())
-        return persistRules(state) + [.saveRemembered(state.remembered)]
+        return persistRules(state) + [.saveRemembered(rememberedToSave(state))]
     }
 
     /// `/effort low|high|max`: the reasoning effort of this conversation and the next ones

@@ -34,8 +34,21 @@ public struct RememberedState: Codable, Equatable, Sendable {
     public init() {}
 
     /// The key of an account's balance: the endpoint's identity (name and base URL) and the
-    /// masked API key.
-    public static func balanceKey(endpointIdentity: String, maskedKey: String) -> String { endpointIdentity + "|" + maskedKey }
+    /// account's tag.
+    public static func balanceKey(endpointIdentity: String, account: String) -> String { endpointIdentity + "|" + account }
+
+    /// A 64-bit FNV-1a digest of an API key, in hex: tells accounts apart in state.json
+    /// without keeping the key or anything it could be recovered from (a key has far more
+    /// than 64 bits of randomness); "" for no key.
+    public static func accountTag(ofKey key: String) -> String {
+        guard !key.isEmpty else { return "" }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        return "key-" + String(hash, radix: 16)
+    }
 
     /// The key of a conversation's draft; a conversation not yet saved has "new".
     public static func draftKey(_ id: ConversationID?) -> String { id.map { String($0.rawValue) } ?? "new" }

@@ -88,9 +88,9 @@ enum RememberedStateReader {
                               granted: granted, toppedUp: toppedUp, resolution: resolution)
     }
 
-    /// The last value of `key` (JSONDecoder takes the last of duplicate keys too).
+    /// The value of `key` (the parser refuses objects with a key twice).
     private static func field(_ key: String, _ fields: [(String, JSON)]) -> JSON? {
-        fields.last { $0.0 == key }?.1
+        fields.first { $0.0 == key }?.1
     }
 }
 
@@ -174,7 +174,9 @@ struct JSONParser {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return nil }
             position += 1
-            guard let value = value() else { return nil }
+            // JSONDecoder keeps the first of two equal keys; the store never writes two, so
+            // a file that has them is left to JSONDecoder.
+            guard let value = value(), !fields.contains(where: { $0.0 == key }) else { return nil }
             fields.append((key, value))
             skipWhitespace()
             guard position < bytes.count else { return nil }

@@ -11,6 +11,10 @@ public struct AppEnvironment {
     /// Keys the cache predictors (endpoint, model and a masked key: each has its own cache).
     public var endpointIdentity: String
     public var maskedKey: String
+    /// Which account the key is, for what is remembered per account (the last balance):
+    /// `RememberedState.accountTag(ofKey:)` of the whole key. Two keys that mask alike
+    /// (the same last four characters) are still two accounts. Defaults to the masked key.
+    public var accountTag: String
     /// How the endpoint caches; nil: what DeepSeek does for the model.
     public var cacheModel: CacheModelKind?
     public var prices: PriceTable
@@ -65,6 +69,7 @@ public struct AppEnvironment {
         self.endpointName = endpointName
         self.endpointIdentity = endpointIdentity
         self.maskedKey = maskedKey
+        self.accountTag = maskedKey
         self.cacheModel = cacheModel
         self.prices = prices
         self.currency = currency

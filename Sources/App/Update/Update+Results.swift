@@ -97,7 +97,7 @@ extension AppLogic {
             state.balanceNotRefreshed = false
             if state.remembered.balances?[balanceKey] != status.reading {
                 state.remembered.balances = Self.remembering(status.reading, at: balanceKey, in: state.remembered.balances)
-                return [.saveRemembered(state.remembered)]
+                return [.saveRemembered(rememberedToSave(state))]
             }
         case .balanceNotRefreshed:
             state.balanceNotRefreshed = true
@@ -108,7 +108,7 @@ extension AppLogic {
             followEndpointDefault(&state, listed: ids)
             if state.remembered.endpointModels?[rememberedIdentity] != ids {
                 state.remembered.endpointModels = Self.remembering(ids, at: rememberedIdentity, in: state.remembered.endpointModels)
-                return [.saveRemembered(state.remembered)]
+                return [.saveRemembered(rememberedToSave(state))]
             }
         case .editedDraft(let text, let problem):
             guard let text else {
@@ -125,7 +125,7 @@ extension AppLogic {
             state.themeName = name
             info(&state, "Theme: \(name) (kept for the next start).")
             state.remembered.theme = .init(name, changed: clock.now())
-            return [.saveRemembered(state.remembered)]
+            return [.saveRemembered(rememberedToSave(state))]
         case .statistics(let summary):
             state.overlay = .dialog(Dialog(title: "Statistics", message: statisticsText(summary), buttons: ["OK"]))
         case .exportWouldReplace(let id, let format, let path, let documents):
@@ -251,7 +251,7 @@ extension AppLogic {
     }
 
     /// Where this endpoint and key's last balance reading is remembered.
-    var balanceKey: String { RememberedState.balanceKey(endpointIdentity: rememberedIdentity, maskedKey: environment.maskedKey) }
+    var balanceKey: String { RememberedState.balanceKey(endpointIdentity: rememberedIdentity, account: environment.accountTag) }
 
     /// `entries` with `key` set to `value`, without the built-in endpoint's entries from
     /// before `rememberedIdentity` (keyed by its URL, one per launch).

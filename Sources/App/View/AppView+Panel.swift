@@ -43,7 +43,8 @@ extension AppView {
         model.documents = documents
         model.pricing = environment.prices.pricingNote(model: state.conversation.model, at: logic.clock.now(), currency: currency)
         model.balance = state.balance.map { status in
-            let old = state.balanceNotRefreshed || logic.clock.now().timeIntervalSince(status.reading.time) > AppLogic.balanceShownAsOldAfter
+            // A reading from the future (a clock set back) is as unknown as an old one.
+            let old = state.balanceNotRefreshed || abs(logic.clock.now().timeIntervalSince(status.reading.time)) > AppLogic.balanceShownAsOldAfter
             return "balance " + status.reading.text() + (old ? " · as of " + balanceTime(status.reading.time) : "")
         }
         model.balanceMismatch = state.balance?.mismatch
