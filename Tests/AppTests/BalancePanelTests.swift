@@ -75,6 +75,22 @@ struct BalancePanelTests {
         #expect(store.state.balances?.count == 1)
     }
 
+    /// state.json keeps the last balances of a few dozen accounts, the newest.
+    @Test func onlyTheNewestAccountsBalancesAreKept() throws {
+        var state = RememberedState()
+        state.balances = Dictionary(uniqueKeysWithValues: (0..<40).map { index in
+            ("other|http://x:\(index)|key", BalanceReading(time: AppHarness.start.addingTimeInterval(Double(-index * 60)),
+                                                          endpointHost: "x", currency: "USD", total: 1))
+        })
+        let store = InMemoryRememberedStateStore(state)
+        let harness = try AppHarness(model: "deepseek-flash", remembered: store, fetchBalance: true)
+        harness.start()
+        let kept = try #require(store.state.balances)
+        #expect(kept.count == 32)
+        #expect(kept[RememberedState.balanceKey(endpointIdentity: Endpoint.builtInName, account: "sk-…test")] != nil)
+        #expect(kept["other|http://x:0|key"] != nil && kept["other|http://x:39|key"] == nil)
+    }
+
     /// Another key's reading (another account on the same endpoint) is never shown.
     @Test func anotherKeysReadingIsNotShown() throws {
         let store = Self.remembered(BalanceReading(time: AppHarness.start.addingTimeInterval(-120), endpointHost: "emulator.test",

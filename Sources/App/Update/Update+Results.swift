@@ -96,7 +96,12 @@ extension AppLogic {
             state.balance = status
             state.balanceNotRefreshed = false
             if state.remembered.balances?[balanceKey] != status.reading {
-                state.remembered.balances = Self.remembering(status.reading, at: balanceKey, in: state.remembered.balances)
+                var balances = Self.remembering(status.reading, at: balanceKey, in: state.remembered.balances)
+                // One per endpoint and key ever used: the oldest go past a few dozen.
+                for (key, _) in balances.sorted(by: { $0.value.time > $1.value.time }).dropFirst(Self.rememberedBalances) {
+                    balances[key] = nil
+                }
+                state.remembered.balances = balances
                 return [.saveRemembered(rememberedToSave(state))]
             }
         case .balanceNotRefreshed:
@@ -260,6 +265,9 @@ extension AppLogic {
         kept[key] = value
         return kept
     }
+
+    /// How many accounts' last balances state.json keeps.
+    static let rememberedBalances = 32
 
     /// A reading older than this says when it was taken even while a fresher one is asked for.
     static let balanceShownAsOldAfter = 600.0
