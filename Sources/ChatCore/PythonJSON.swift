@@ -3,7 +3,8 @@
 /// DeepSeek's V4 encoder round-trips tool-call arguments through `json.loads` /
 /// `json.dumps`, so the prompt contains Python's formatting (", " and ": " separators,
 /// Python float repr, key order kept), not the client's. Only what that needs is here.
-indirect enum PythonJSON: Sendable, Equatable {
+/// The same parser, `strict`, reads state.json without `JSONDecoder` (`RememberedStateReader`).
+public indirect enum PythonJSON: Sendable, Equatable {
     case null
     case bool(Bool)
     /// Integer literal, kept as text (Python ints are unbounded).
@@ -14,15 +15,37 @@ indirect enum PythonJSON: Sendable, Equatable {
     /// Keys in first-seen order; a repeated key keeps its slot and takes the last value.
     case object([(String, PythonJSON)])
 
-    static func == (a: PythonJSON, b: PythonJSON) -> Bool { a.pythonDumps() == b.pythonDumps() }
+    public static func == (a: PythonJSON, b: PythonJSON) -> Bool { a.pythonDumps() == b.pythonDumps() }
 
-    /// Parses strict JSON; nil when the text is not JSON.
-    static func parse(_ text: String) -> PythonJSON? {
-        var parser = Parser(bytes: Array(text.utf8))
+    /// Parses JSON as Python's `json.loads` reads it (a repeated key takes the last value,
+    /// a lone surrogate escape becomes U+FFFD); nil when the text is not JSON.
+    static func parse(_ text: String) -> PythonJSON? { parse(bytes: Array(text.utf8), strict: false) }
+
+    /// Parses JSON; `strict` also refuses what Foundation's `JSONDecoder` reads differently or
+    /// not at all: a repeated key (it keeps the first), a lone surrogate escape, bytes that
+    /// are not UTF-8. Either way nested no deeper than `maxDepth` (a recursive parser on a
+    /// hostile document must not run out of stack).
+    public static func parse(bytes: [UInt8], strict: Bool) -> PythonJSON? {
+        var parser = Parser(bytes: bytes, strict: strict)
         guard let value = parser.value() else { return nil }
         parser.skipSpace()
         return parser.index == parser.bytes.count ? value : nil
     }
+
+    /// Arrays and objects nested deeper than this are not parsed (Python itself stops near 1,000).
+    public static let maxDepth = 512
+
+    /// The number this is (an integer literal read as a Double), or nil.
+    public var number: Double? {
+        switch self {
+        case .int(let text): Double(text)
+        case .float(let value): value
+        default: nil
+        }
+    }
+
+    /// The string this is, or nil.
+    public var string: String? { if case .string(let text) = self { text } else { nil } }
 
     func pythonDumps() -> String {
         switch self {
@@ -100,7 +123,14 @@ indirect enum PythonJSON: Sendable, Equatable {
 
     private struct Parser {
         let bytes: [UInt8]
+        let strict: Bool
         var index = 0
+        var depth = 0
+
+        init(bytes: [UInt8], strict: Bool) {
+            self.bytes = bytes
+            self.strict = strict
+        }
 
         mutating func skipSpace() {
             while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
@@ -128,6 +158,9 @@ indirect enum PythonJSON: Sendable, Equatable {
         }
 
         mutating func object() -> PythonJSON? {
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= PythonJSON.maxDepth else { return nil }
             index += 1
             var fields: [(String, PythonJSON)] = []
             skipSpace()
@@ -139,7 +172,12 @@ indirect enum PythonJSON: Sendable, Equatable {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
                 index += 1
                 guard let v = value() else { return nil }
-                if let slot = fields.firstIndex(where: { $0.0 == key }) { fields[slot].1 = v } else { fields.append((key, v)) }
+                if let slot = fields.firstIndex(where: { $0.0 == key }) {
+                    if strict { return nil }
+                    fields[slot].1 = v
+                } else {
+                    fields.append((key, v))
+                }
                 skipSpace()
                 guard index < bytes.count else { return nil }
                 if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -149,6 +187,9 @@ indirect enum PythonJSON: Sendable, Equatable {
         }
 
         mutating func array() -> PythonJSON? {
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= PythonJSON.maxDepth else { return nil }
             index += 1
             var items: [PythonJSON] = []
             skipSpace()
@@ -196,11 +237,16 @@ indirect enum PythonJSON: Sendable, Equatable {
             index += 1
             var runStart = index
             var out = ""
-            func flush(_ end: Int) { out += String(decoding: bytes[runStart..<end], as: UTF8.self) }
+            var valid = true
+            func flush(_ end: Int) {
+                if strict, String(validating: bytes[runStart..<end], as: UTF8.self) == nil { valid = false }
+                out += String(decoding: bytes[runStart..<end], as: UTF8.self)
+            }
             while index < bytes.count {
                 let b = bytes[index]
                 if b == UInt8(ascii: "\"") {
                     flush(index)
+                    guard valid else { return nil }
                     index += 1
                     return out
                 }
@@ -233,7 +279,13 @@ indirect enum PythonJSON: Sendable, Equatable {
                             index = save
                         }
                     }
-                    out.unicodeScalars.append(Unicode.Scalar(unit) ?? "\u{FFFD}")
+                    guard let scalar = Unicode.Scalar(unit) else {
+                        if strict { return nil }
+                        out.unicodeScalars.append("\u{FFFD}")
+                        runStart = index
+                        continue
+                    }
+                    out.unicodeScalars.append(scalar)
                 default: return nil
                 }
                 runStart = index

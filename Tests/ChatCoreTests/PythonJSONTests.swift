@@ -19,4 +19,28 @@ import Testing
         #expect(PythonJSON.parse("{nope") == nil)
         #expect(DSML.parameters("{nope") == #"<｜DSML｜parameter name="arguments" string="true">{nope</｜DSML｜parameter>"#)
     }
+
+    /// Strict (state.json's reader) refuses what JSONDecoder reads differently; the default
+    /// reads it as Python does.
+    @Test(arguments: [#"{"k":1,"k":2}"#, #"["\ud800"]"#, #"["\udc00x"]"#])
+    func strictRefusesWhatJSONDecoderReadsDifferently(_ input: String) {
+        #expect(PythonJSON.parse(input) != nil)
+        #expect(PythonJSON.parse(bytes: Array(input.utf8), strict: true) == nil)
+    }
+
+    @Test func strictRefusesBytesThatAreNotUTF8() {
+        let bytes: [UInt8] = Array(#"["a"#.utf8) + [0xFF, 0xFE] + Array(#""]"#.utf8)
+        #expect(PythonJSON.parse(bytes: bytes, strict: false) != nil)
+        #expect(PythonJSON.parse(bytes: bytes, strict: true) == nil)
+        #expect(PythonJSON.parse(bytes: Array(#"{"é":"😀"}"#.utf8), strict: true) != nil)
+    }
+
+    /// A hostile document (tool-call arguments from a server, a state file) cannot exhaust
+    /// the stack: nesting past `maxDepth` is not JSON here, up to it is.
+    @Test func nestingIsBounded() {
+        let deep = PythonJSON.maxDepth
+        #expect(PythonJSON.parse(String(repeating: "[", count: deep) + String(repeating: "]", count: deep)) != nil)
+        #expect(PythonJSON.parse(String(repeating: "[", count: deep + 1) + String(repeating: "]", count: deep + 1)) == nil)
+        #expect(PythonJSON.parse(String(repeating: "{\"a\":", count: 200_000) + "1" + String(repeating: "}", count: 200_000)) == nil)
+    }
 }
