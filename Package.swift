@@ -99,7 +99,7 @@ let package = Package(
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "ChatCore", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "ChatCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "Tokenizer"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "Tokenizer", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "ChatCore", "soak", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AppTests", dependencies: ["App", "ChatCore", "ChatWire", "Config", "Emulator", "History", "TerminalUI", "TestSupport",
                                                      .product(name: "GRDB", package: "GRDB.swift")],

@@ -93,41 +93,34 @@ struct BalancePanelTests {
 
     /// Another key's reading (another account on the same endpoint) is never shown.
     @Test func anotherKeysReadingIsNotShown() throws {
-        let store = Self.remembered(BalanceReading(time: AppHarness.start.addingTimeInterval(-120), endpointHost: "emulator.test",
+        let store = Self.remembered(BalanceReading(time: AppHarness.start - 120, endpointHost: "emulator.test",
                                                    currency: "USD", total: 42.5), maskedKey: "sk-…else")
         let harness = try AppHarness(model: "deepseek-flash", respond: Self.failing, remembered: store, fetchBalance: true)
         harness.start()
         #expect(harness.panel?.balance == nil)
     }
 
+    /// A harness whose remembered balance ($42.50) was read `age` seconds before the start,
+    /// against an endpoint that answers balance requests with `respond`.
+    static func harness(readingAged age: Double, respond: @escaping (HTTPRequest) -> [InMemoryTransport.Step]) throws -> AppHarness {
+        let reading = BalanceReading(time: AppHarness.start.addingTimeInterval(-age), endpointHost: "emulator.test", currency: "USD", total: 42.5)
+        return try AppHarness(model: "deepseek-flash", respond: respond, remembered: remembered(reading), fetchBalance: true)
+    }
+
     /// A refresh that fails keeps the reading shown and says when it was taken; a reading
     /// more than ten minutes old says so from the first frame, while the refresh is pending.
     @Test func anOldOrUnrefreshedReadingSaysWhenItWasTaken() throws {
-        let recent = AppHarness.start.addingTimeInterval(-120)
-        let harness = try AppHarness(model: "deepseek-flash", respond: Self.failing,
-                                     remembered: Self.remembered(BalanceReading(time: recent, endpointHost: "emulator.test",
-                                                                                currency: "USD", total: 42.5)),
-                                     fetchBalance: true)
+        let harness = try Self.harness(readingAged: 120, respond: Self.failing)
         harness.start()
         #expect(harness.state.balanceNotRefreshed)
-        #expect(harness.panel?.balance == "balance $42.50 · as of \(LocalZone.utc.parts(of: recent).hourMinute)")
+        #expect(harness.panel?.balance == "balance $42.50 · as of \(LocalZone.utc.parts(of: AppHarness.start - 120).hourMinute)")
 
-        let old = AppHarness.start.addingTimeInterval(-34 * 86_400)
-        let pending = try AppHarness(model: "deepseek-flash", respond: { _ in [.wait(3_600)] },
-                                     remembered: Self.remembered(BalanceReading(time: old, endpointHost: "emulator.test",
-                                                                                currency: "USD", total: 42.5)),
-                                     fetchBalance: true)
-        pending.runtime.start()
-        #expect(pending.panel?.balance == "balance $42.50 · as of \(LocalZone.utc.parts(of: old).dateAndTime)")
-
-        // A reading from the future (a clock set back) is as unknown as an old one.
-        let future = AppHarness.start.addingTimeInterval(3 * 86_400)
-        let ahead = try AppHarness(model: "deepseek-flash", respond: { _ in [.wait(3_600)] },
-                                   remembered: Self.remembered(BalanceReading(time: future, endpointHost: "emulator.test",
-                                                                              currency: "USD", total: 42.5)),
-                                   fetchBalance: true)
-        ahead.runtime.start()
-        #expect(ahead.panel?.balance == "balance $42.50 · as of \(LocalZone.utc.parts(of: future).dateAndTime)")
+        // Old, or from the future (a clock set back): said while the refresh is pending.
+        for age: Double in [34 * 86_400, -3 * 86_400] {
+            let pending = try Self.harness(readingAged: age, respond: { _ in [.wait(3_600)] })
+            pending.runtime.start()
+            #expect(pending.panel?.balance == "balance $42.50 · as of \(LocalZone.utc.parts(of: AppHarness.start - age).dateAndTime)")
+        }
 
         // No reading at all: nothing to show, nothing said.
         let fresh = try AppHarness(model: "deepseek-flash", respond: Self.failing, fetchBalance: true)

@@ -174,11 +174,17 @@ struct TUIEndToEndTests {
         #expect(try again.waitForExit().status == 0)
     }
 
+    /// An executable shell script in the test's home, for $EDITOR.
+    func fakeEditor(_ name: String, _ script: String) throws -> URL {
+        let editor = home.appendingPathComponent(name)
+        try "#!/bin/sh\n\(script)\n".write(to: editor, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
+        return editor
+    }
+
     @Test(.enabled(if: TmuxSession.available)) func ctrlXCtrlEWritesTheDraftInTheEditor() throws {
         // A fake $EDITOR that draws on the terminal (as a real one would) and edits the file.
-        let editor = home.appendingPathComponent("fake-editor")
-        try "#!/bin/sh\nprintf 'FAKE EDITOR OPEN\\n'\nprintf ' — edited outside' >> \"$1\"\n".write(to: editor, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
+        let editor = try fakeEditor("fake-editor", "printf 'FAKE EDITOR OPEN\\n'\nprintf ' — edited outside' >> \"$1\"")
         var environment = self.environment
         environment["EDITOR"] = editor.path
         let tui = try TmuxSession(arguments: ["--model", "deepseek-chat"], environment: environment)
@@ -203,9 +209,7 @@ struct TUIEndToEndTests {
     /// With `LC_ALL=C` (which overrides `LC_CTYPE`) the editor still reads the UTF-8 draft
     /// as UTF-8, and the TUI still draws wide characters.
     @Test(.enabled(if: TmuxSession.available)) func theEditorGetsAUTF8LocaleWhenTheUsersIsNot() throws {
-        let editor = home.appendingPathComponent("charmap-editor")
-        try "#!/bin/sh\nprintf ' charmap=%s' \"$(locale charmap)\" >> \"$1\"\n".write(to: editor, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
+        let editor = try fakeEditor("charmap-editor", "printf ' charmap=%s' \"$(locale charmap)\" >> \"$1\"")
         var environment = self.environment
         environment["EDITOR"] = editor.path
         environment["LC_ALL"] = "C"

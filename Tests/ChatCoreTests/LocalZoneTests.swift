@@ -1,5 +1,6 @@
 import ChatCore
 import Foundation
+import TestSupport
 import Testing
 
 /// `LocalZone` (DECISIONS 85) against Foundation's `Calendar`, which it replaces on screen:
@@ -68,20 +69,14 @@ import Testing
             }
             return
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        process.arguments = ["--testing-library", "swift-testing", "--filter", "daylightSavingZonesAgreeWithFoundation"]
         var environment = ProcessInfo.processInfo.environment
         environment["TZ"] = rule
         environment["CACHECHAT_LOCALZONE_CHILD"] = identifier
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(identifier): \(text.suffix(2_000))")
+        let child = try Spawn.run(URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path,
+                                  ["--testing-library", "swift-testing", "--filter", "daylightSavingZonesAgreeWithFoundation"],
+                                  environment: environment, timeout: 300)
+        let text = child.stdout + child.stderr
+        #expect(child.status == 0, "\(identifier): \(text.suffix(2_000))")
         #expect(text.contains("daylightSavingZonesAgreeWithFoundation"), "the child ran the test: \(text.suffix(500))")
     }
 
