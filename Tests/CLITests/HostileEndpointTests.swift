@@ -117,16 +117,9 @@ struct OutputFailureTests {
     @Test func aFullDiskOnStdoutStoresTheReplyAndExitsEleven() throws {
         let home = try CachechatProcess.temporaryHome()
         let environment = CachechatProcess.environment(home: home)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "\"$0\" ask 'Tell me about caches' > /dev/full", CachechatProcess.binary.path]
-        process.environment = environment
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 11, "\(stderr)")
+        let (status, _, stderr) = try Spawn.run("/bin/sh", ["-c", "\"$0\" ask 'Tell me about caches' > /dev/full", CachechatProcess.binary.path],
+                                                environment: environment)
+        #expect(status == 11, "\(stderr)")
         #expect(stderr.contains("could not be written to standard output"))
         let shown = try CachechatProcess.run(["history", "show", "1"], environment: environment)
         #expect(shown.status == 0)
@@ -137,16 +130,9 @@ struct OutputFailureTests {
     @Test(arguments: [["models"], ["prices"], ["stats"], ["history", "list"], ["tokenize", "--ids", "/etc/passwd"]])
     func everyCommandSaysSoAndExitsEleven(_ arguments: [String]) throws {
         let home = try CachechatProcess.temporaryHome()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "\"$0\" \"$@\" > /dev/full", CachechatProcess.binary.path] + arguments
-        process.environment = CachechatProcess.environment(home: home)
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 11, "\(arguments): \(stderr)")
+        let (status, _, stderr) = try Spawn.run("/bin/sh", ["-c", "\"$0\" \"$@\" > /dev/full", CachechatProcess.binary.path] + arguments,
+                                                environment: CachechatProcess.environment(home: home))
+        #expect(status == 11, "\(arguments): \(stderr)")
         #expect(stderr.contains("could not be written to standard output"), "\(arguments): \(stderr)")
     }
 }

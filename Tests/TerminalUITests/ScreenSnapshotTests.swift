@@ -79,13 +79,19 @@ import Testing
             model.transcript.streaming?.frame = step
             model.transcript.messages[4].text += step % 3 == 0 ? " 增加" : " more"
             terminal.present(buffer, cursor: screen.render(model, editor: editor, into: buffer))
-            let fresh = VirtualTerminal(size: size)
-            let freshBuffer = ScreenBuffer(size: size)
-            fresh.present(freshBuffer, cursor: ChatScreen().render(model, editor: editor, into: freshBuffer))
-            #expect(terminal.framedSnapshot() == fresh.framedSnapshot(), "step \(step)")
-            #expect(terminal.styleSnapshot() == fresh.styleSnapshot(), "step \(step)")
+            Self.expectFreshRender(terminal, model, editor, size, "step \(step)")
         }
         #expect(terminal.lastWrittenRows.count < size.height)
+    }
+
+    /// `terminal` shows what a new screen and terminal show for `model` (text and styles).
+    static func expectFreshRender(_ terminal: VirtualTerminal, _ model: ChatScreenModel, _ editor: InputEditor, _ size: Size,
+                                  _ label: String) {
+        let fresh = VirtualTerminal(size: size)
+        let freshBuffer = ScreenBuffer(size: size)
+        fresh.present(freshBuffer, cursor: ChatScreen().render(model, editor: editor, into: freshBuffer))
+        #expect(terminal.framedSnapshot() == fresh.framedSnapshot(), "\(label)")
+        #expect(terminal.styleSnapshot() == fresh.styleSnapshot(), "\(label)")
     }
 
     @Test func thePanelIsKeptOnlyWhileNothingPaintedOverIt() {
@@ -97,11 +103,7 @@ import Testing
         var model = Fixtures.chatModel()
         func frame(_ step: String, draws: Int, keeps: Int) {
             terminal.present(buffer, cursor: screen.render(model, editor: editor, into: buffer))
-            let fresh = VirtualTerminal(size: size)
-            let freshBuffer = ScreenBuffer(size: size)
-            fresh.present(freshBuffer, cursor: ChatScreen().render(model, editor: editor, into: freshBuffer))
-            #expect(terminal.framedSnapshot() == fresh.framedSnapshot(), "\(step)")
-            #expect(terminal.styleSnapshot() == fresh.styleSnapshot(), "\(step)")
+            Self.expectFreshRender(terminal, model, editor, size, step)
             #expect(screen.panelDraws == draws && screen.panelKeeps == keeps, "\(step)")
         }
         frame("first", draws: 1, keeps: 0)
