@@ -6,6 +6,8 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <link.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -320,4 +322,36 @@ void ccs_uninstall_signal_handlers(void) {
     close(pipe_read);
     pipe_write = -1;
     pipe_read = -1;
+}
+
+int cc_malloc_trim(void) { return malloc_trim(0); }
+
+typedef struct {
+    cc_loaded_segment *segments;
+    size_t capacity;
+    size_t count;
+} cc_segment_list;
+
+static int cc_add_segments(struct dl_phdr_info *info, size_t size, void *context) {
+    (void)size;
+    cc_segment_list *list = context;
+    for (int index = 0; index < info->dlpi_phnum; index++) {
+        if (list->count < list->capacity) {
+            const ElfW(Phdr) *header = &info->dlpi_phdr[index];
+            list->segments[list->count] = (cc_loaded_segment){
+                .address = (uintptr_t)(info->dlpi_addr + header->p_vaddr),
+                .memorySize = (uintptr_t)header->p_memsz,
+                .type = header->p_type,
+                .flags = header->p_flags,
+            };
+        }
+        list->count++;
+    }
+    return 0;
+}
+
+size_t cc_loaded_segments(cc_loaded_segment *segments, size_t capacity) {
+    cc_segment_list list = { segments, capacity, 0 };
+    dl_iterate_phdr(cc_add_segments, &list);
+    return list.count;
 }

@@ -131,6 +131,12 @@ struct ChatCommand: ParsableCommand {
                                  clock: SystemClock(), environment: appEnvironment, endpoint: endpoint, themes: themes,
                                  fewShots: FewShotLibrary(environment: environment))
         runtime.rememberedStore = rememberedStore
+        // Idle, the session unmaps the code and read-only data start-up mapped but does not
+        // use (two thirds of its resident set) and returns free heap pages.
+        runtime.onIdle = {
+            CurlTransport.waitForPreload()
+            IdleMemory.release()
+        }
         runtime.exportDirectory = Paths.dataDirectory(environment: environment) + "/exports"
         runtime.clipboard = SystemClipboard(method: config.clipboard.flatMap(ClipboardMethod.init(rawValue:)) ?? .auto, environment: environment)
         StartupTrace.mark("runtime created")

@@ -44,6 +44,14 @@ public final class AppRuntime {
     private var dispatching = false
     /// Frames painted, for tests and benchmarks.
     public private(set) var frames = 0
+    /// Called once each time the App has been idle for `idleDelay` seconds: no key, no
+    /// frame, no reply in flight. The CLI gives memory back there (`IdleMemory`,
+    /// docs/DECISIONS.md 90).
+    public var onIdle: (() -> Void)?
+    /// Seconds without activity before `onIdle`.
+    public static let idleDelay = 2.0
+    private var lastActivity: Double
+    private var idleReported = false
 
     /// Frames a second at most while a reply streams: 30, as fast as text can be read,
     /// and half the CPU of 60 when tokens come one per frame (docs/DECISIONS.md 56).
@@ -56,6 +64,7 @@ public final class AppRuntime {
                 fewShots: FewShotLibrary?, tokenizer: any TextTokenizer = DeepSeekTokenizer.shared) {
         self.device = device
         self.transport = transport
+        lastActivity = clock.uptime()
         self.history = history
         self.clock = clock
         self.themes = themes
@@ -158,8 +167,11 @@ public final class AppRuntime {
         if let deadline = logic.nextDeadline(state) { wait = min(wait, max(0, deadline - now)) }
         if let escapeDeadline { wait = min(wait, max(0, escapeDeadline - now)) }
         if needsRender { wait = min(wait, max(0, lastRender + Self.frameInterval - now)) }
+        if let idle = idleDeadline { wait = min(wait, max(0, idle - now)) }
         transport.poll(timeout: wait, extraFDs: device.pollDescriptors)
-        for event in device.takeEvents() {
+        let framesBefore = frames
+        let events = device.takeEvents()
+        for event in events {
             switch event {
             case .resized:
                 device.invalidate()
@@ -178,6 +190,23 @@ public final class AppRuntime {
         }
         if let deadline = logic.nextDeadline(state), clock.uptime() >= deadline { dispatch(.tick) }
         renderIfNeeded(force: !bytes.isEmpty)
+        noteActivity(!bytes.isEmpty || !events.isEmpty || frames != framesBefore || !runs.isEmpty || state.isBusy)
+    }
+
+    /// When `onIdle` is next due (nil when it is not set or already called for this idle
+    /// spell).
+    private var idleDeadline: Double? {
+        onIdle != nil && !idleReported ? lastActivity + Self.idleDelay : nil
+    }
+
+    private func noteActivity(_ active: Bool) {
+        if active {
+            lastActivity = clock.uptime()
+            idleReported = false
+        } else if let deadline = idleDeadline, clock.uptime() >= deadline {
+            idleReported = true
+            onIdle?()
+        }
     }
 
     /// Paints when something changed: at once after input or when idle, else at most
@@ -191,7 +220,7 @@ public final class AppRuntime {
     /// When the loop next has something to do without input: a timer, a pending Esc, a
     /// frame to paint (for tests driving a manual clock).
     public var nextWakeUp: Double? {
-        var times = [logic.nextDeadline(state), escapeDeadline].compactMap { $0 }
+        var times = [logic.nextDeadline(state), escapeDeadline, idleDeadline].compactMap { $0 }
         if needsRender { times.append(lastRender + Self.frameInterval) }
         return times.min()
     }

@@ -115,4 +115,21 @@ void ccs_emergency_restore(void);
 /// shut down cleanly after SIGTERM/SIGINT/SIGHUP still dies "by the signal".
 void ccs_die_by_signal(int signal_number);
 
+// Process memory, for IdleMemory (glibc's malloc.h and link.h are not in the Glibc module).
+
+/// malloc_trim(0): gives the heap's free pages back to the system.
+int cc_malloc_trim(void);
+
+/// One program header of a loaded object, at its loaded address.
+typedef struct {
+    uintptr_t address;
+    uintptr_t memorySize;
+    uint32_t type;
+    uint32_t flags;
+} cc_loaded_segment;
+
+/// Every loaded object's program headers (dl_iterate_phdr), up to `capacity` of them into
+/// `segments`; returns how many there are, which may be more than `capacity`.
+size_t cc_loaded_segments(cc_loaded_segment *segments, size_t capacity);
+
 #endif
