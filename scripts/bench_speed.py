@@ -9,9 +9,11 @@ launch      spawn (tmux respawn-pane) until the pane shows a non-empty frame tha
             stays unchanged for 50 ms (captures every ~10 ms); the time is that of the
             first capture showing the frame. Median of --runs launches, after one
             unmeasured warm-up launch (first-run files, caches).
-settled     the last time the frame changed during the 2 s after launch (a client that
+settled     the last time the frame changed during the 3 s after launch (a client that
             shows a partial frame for 50 ms before its real one is caught here).
-idle RSS    VmRSS summed over the client's process tree, 2 s after launch.
+idle RSS    VmRSS summed over the client's process tree after 3 s idle (issue 16's
+            definition; cachechat unmaps the pages it mapped but does not use after
+            2 s without activity, docs/DECISIONS.md 90). PSS likewise.
 stream      (chat clients; median of --stream-runs, each a fresh start with fresh state)
             one question typed and sent; the emulator streams an
             N-token reply at S tokens/s and logs when it wrote the last byte
@@ -25,7 +27,9 @@ stream      (chat clients; median of --stream-runs, each a fresh start with fres
             before 5 s of quiet, marked "(cpu)".
 mean CPU    utime+stime of the client's process tree from pressing send to the
             reply's end on screen, over that wall time (100% = one core).
-RSS after   VmRSS of the tree at the end of the stream measurement.
+RSS after   VmRSS of the tree at the end of the stream measurement (3 s after the
+            reply's end and the last busy moment); the profiles' "RSS idle" is
+            taken 3 s after launch, so both are idle figures.
 """
 
 import argparse
@@ -437,7 +441,7 @@ def launch(tmux, client, state, timeout):
     return {"pid": pid, "t0": t0, "launch_s": stable, "frame": frame}
 
 
-def idle(tmux, started, seconds=2.0):
+def idle(tmux, started, seconds=3.0):
     pid, t0, frame = started["pid"], started["t0"], started["frame"]
     tree = process_tree(pid)
     ticks0, w0 = cpu_ticks(tree), time.monotonic()
@@ -650,7 +654,7 @@ def stream_profiles(args, workdir, env, question, timeouts, profiles):
             client = Cachechat(args, url, workdir)
             state = tempfile.mkdtemp(prefix=f"profile-{tokens}-", dir=workdir)
             idle_started = launch(tmux, client, state, timeouts.launch)
-            idle_rss = idle(tmux, idle_started, seconds=1.0)["idle_rss_kib"] / 1024
+            idle_rss = idle(tmux, idle_started)["idle_rss_kib"] / 1024
             quit_client(tmux, client, idle_started["pid"])
             state = tempfile.mkdtemp(prefix=f"profile-{tokens}-", dir=workdir)
             measured = stream(tmux, client, state, RequestLogReader(log_path), question, timeouts)
