@@ -394,6 +394,35 @@ struct AttachmentTUITests {
         #expect(harness.state.log.contains { $0.text.contains("Skipped") && $0.text.contains("pic.png") })
     }
 
+    @Test func aPatternAttachesWhatItMatchesInByteOrder() throws {
+        let harness = try Self.harness()
+        let folder = harness.folder.url.appendingPathComponent("notes")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        for name in ["b.md", "a.md", "B.md", ".hidden.md", "c.txt", "sub/d.md"] {
+            try Data("text of \(name)".utf8).write(to: folder.appendingPathComponent(name))
+        }
+        try Data([0x89, 0x50, 0, 1]).write(to: folder.appendingPathComponent("pic.md"))
+        harness.send("/attach \(folder.path)/*.md")
+        #expect(harness.state.conversation.attachments.map(\.name) == ["B.md", "a.md", "b.md"])
+        #expect(harness.state.log.contains { $0.text.contains("Skipped") && $0.text.contains("pic.md") })
+
+        // A folder among the matches attaches its text files, as when named.
+        harness.send("/attach \(folder.path)/s?b")
+        #expect(harness.state.conversation.attachments.map(\.name).last == "sub/d.md")
+    }
+
+    @Test func aPatternThatMatchesNothingSaysSoAndAFileNamedLikeOneIsItself() throws {
+        let harness = try Self.harness()
+        harness.send("/attach \(harness.folder.url.path)/*.nothing")
+        #expect(harness.state.conversation.attachments.isEmpty)
+        #expect(harness.state.notice?.text.contains("no file or folder matches it") == true)
+
+        let literal = try Self.write("a star in the name", to: "a*b.txt", in: harness)
+        _ = try Self.write("not this one", to: "axb.txt", in: harness)
+        harness.send("/attach \(literal.replacingOccurrences(of: "*", with: "\\*"))")
+        #expect(harness.state.conversation.attachments.map(\.text) == ["a star in the name"])
+    }
+
     @Test func deletingTheSlashOfTheCommandLineLeavesADraft() throws {
         let harness = try Self.harness()
         harness.type("/attach foo")

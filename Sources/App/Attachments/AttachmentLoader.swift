@@ -1,9 +1,10 @@
 import ChatCore
 import Foundation
 
-/// Reads what `ask -f` (and, later, the TUI's `/attach`) names into attachments: files as
-/// given, folders expanded to their text files in sorted path order, `-` as standard
-/// input. The decoding rules are `AttachmentText`'s; this type only does the I/O.
+/// Reads what `ask -f` and the TUI's `/attach` and `@path` name into attachments: files as
+/// given, folders expanded to their text files in sorted path order, a pattern that names
+/// no file as written expanded to what it matches, `-` as standard input. The decoding
+/// rules are `AttachmentText`'s; this type only does the I/O.
 ///
 /// A folder skips hidden entries (a name starting with "."), paths git ignores when the
 /// folder is inside a git work tree (`git ls-files --cached --others --exclude-standard`),
@@ -47,14 +48,57 @@ public struct AttachmentLoader {
             case .file:
                 result.append(try loadFile(argument, name: name))
             case .problem(let reason):
-                var reason = reason
-                if reason == "no such file or folder", argument.contains(where: { "*?[".contains($0) }) {
-                    reason += " (patterns are not expanded here: name the files, or their folder)"
+                if reason == "no such file or folder", Self.isPattern(argument) {
+                    result += try loadMatches(of: argument)
+                } else {
+                    throw .unreadable(name: Self.displayName(argument), reason: reason)
                 }
-                throw .unreadable(name: Self.displayName(argument), reason: reason)
             }
         }
         return result
+    }
+
+    /// Whether `path` holds a shell pattern (`*`, `?`, `[...]`).
+    static func isPattern(_ path: String) -> Bool { path.contains { "*?[".contains($0) } }
+
+    /// A pattern that names no file as written (`/attach src/*.swift`: there is no shell to
+    /// expand it): what it matches, in byte order, each attached as if named — a folder's
+    /// text files, a file under its own name. As in a folder, a match that is not a
+    /// readable text file is skipped and listed; hidden names match only a pattern that
+    /// starts them with a dot.
+    private mutating func loadMatches(of pattern: String) throws(AttachmentError) -> [Attachment] {
+        let matches = Self.matches(of: pattern)
+        guard !matches.isEmpty else { throw .unreadable(name: Self.displayName(pattern), reason: "no file or folder matches it") }
+        guard matches.count <= Self.folderFileLimit else {
+            throw .unreadable(name: Self.displayName(pattern),
+                              reason: "it matches \(Formatting.grouped(matches.count)) files and folders, more than \(Self.folderFileLimit): narrow it")
+        }
+        var attachments: [Attachment] = []
+        for match in matches {
+            do {
+                switch Self.kind(of: Self.absolute(match)) {
+                case .folder: attachments += try loadFolder(match)
+                case .file: attachments.append(try loadFile(match, name: Self.displayName((match as NSString).lastPathComponent)))
+                case .problem(let reason): throw AttachmentError.unreadable(name: Self.displayName(match), reason: reason)
+                }
+            } catch {
+                skipped.append("\(error)")
+            }
+        }
+        guard !attachments.isEmpty else {
+            throw .unreadable(name: Self.displayName(pattern), reason: "nothing it matches is a readable text file")
+        }
+        return attachments
+    }
+
+    /// The paths `pattern` matches (glob(3), after `~`), sorted by bytes; none when it
+    /// matches nothing or cannot be read.
+    static func matches(of pattern: String) -> [String] {
+        var found = glob_t()
+        defer { globfree(&found) }
+        guard glob((pattern as NSString).expandingTildeInPath, 0, nil, &found) == 0 else { return [] }
+        let paths = (0..<Int(found.gl_pathc)).compactMap { found.gl_pathv[$0].map { String(cString: $0) } }
+        return paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     /// One file, read and decoded.
