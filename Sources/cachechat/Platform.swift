@@ -108,10 +108,16 @@ enum InterruptSignal {
     /// Blocks until one of `stopping` arrives.
     static func waitForSignal() {
         install()
+        while !waitForSignal(seconds: -1) {}
+    }
+
+    /// Waits up to `seconds` (forever when negative) for one of `stopping`; true when one
+    /// arrived.
+    static func waitForSignal(seconds: Double) -> Bool {
+        install()
         var descriptor = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
-        while true {
-            if poll(&descriptor, 1, -1) > 0, drain() { return }
-        }
+        let milliseconds = seconds < 0 ? Int32(-1) : Int32(min(seconds * 1000, 86_400_000).rounded(.up))
+        return poll(&descriptor, 1, milliseconds) > 0 && drain()
     }
 }
 

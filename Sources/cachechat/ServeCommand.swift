@@ -135,9 +135,23 @@ struct ServeCommand: ParsableCommand {
         print("Try: DEEPSEEK_BASE_URL=\(server.baseURL) DEEPSEEK_API_KEY=sk-anything cachechat ask \"Hello\"")
         fflushStandardOutput()
         InterruptSignal.waitForSignal()
-        server.stop()
+        // Stopping waits for the requests being answered. One that does not end — an
+        // upstream that never answers, a prompt of millions of tokens — must not hold the
+        // exit: a second signal, or `stopGrace` seconds, ends the process without it.
+        let stopped = DispatchSemaphore(value: 0)
+        Thread { server.stop(); stopped.signal() }.start()
+        let deadline = Date().addingTimeInterval(Self.stopGrace)
+        while stopped.wait(timeout: .now() + 0.05) == .timedOut {
+            if InterruptSignal.waitForSignal(seconds: 0) || Date() >= deadline {
+                Terminal.errorLine("cachechat emulator stopped (a request still being answered was cut off)")
+                Cachechat.end(0)
+            }
+        }
         Terminal.errorLine("cachechat emulator stopped")
     }
+
+    /// Seconds `serve` waits, once told to stop, for the requests being answered.
+    static let stopGrace = 5.0
 
     /// `--api-key` values and the lines of `--keys-file`, each checked for a shape a client
     /// can send in a header.

@@ -62,6 +62,33 @@ struct ServeUpstreamTests {
         #expect(result.stdout.contains("upstream"))
     }
 
+    @Test func aSignalDoesNotWaitLongForARequestThatDoesNotEnd() throws {
+        // An upstream that takes the request and never answers: the request being answered
+        // would hold `serve`'s graceful stop for the upstream's 300 s idle timeout.
+        let silent = try ScriptedHTTPServer { _, _ in [.pause(600)] }
+        defer { silent.stop() }
+        let home = try CachechatProcess.temporaryHome()
+        let (front, frontURL) = try serve(["--upstream", silent.baseURL, "--api-key", "sk-front-key"],
+                                          environment: CachechatProcess.environment(home: home))
+        defer { if front.isRunning { front.terminate() } }
+        let asking = Process()
+        asking.executableURL = CachechatProcess.binary
+        asking.arguments = ["ask", "--no-save", "Hi"]
+        asking.environment = CachechatProcess.environment(home: home, extra: ["DEEPSEEK_BASE_URL": frontURL, "DEEPSEEK_API_KEY": "sk-front-key"])
+        asking.standardOutput = FileHandle.nullDevice
+        asking.standardError = FileHandle.nullDevice
+        try asking.run()
+        defer { if asking.isRunning { asking.terminate() } }
+        #expect(Poll.until(timeout: 30) { !silent.requests.isEmpty }, "the request never reached the upstream")
+
+        let signalled = Date()
+        front.terminate()
+        #expect(Poll.until(timeout: 60) { !front.isRunning }, "serve still runs 60 s after SIGTERM")
+        let took = Date().timeIntervalSince(signalled)
+        #expect(took < 30, "serve took \(took) s to stop")
+        #expect(took >= 4, "serve stopped after \(took) s, before the request had its grace")
+    }
+
     // MARK: - Hardening II 10: serve is no open relay
 
     /// Forwarding to an upstream, or listening beyond loopback, without keys of its own.
