@@ -71,6 +71,56 @@ struct CostGuardTests {
         #expect(harness.messages.count == 2 && harness.messages.last?.id != continued.id)
     }
 
+    /// Open at 05:59 UTC (off-peak), confirmed after 06:00 (peak, twice the price): the
+    /// dearer send is asked again with both amounts; a second Send sends it.
+    @Test func aSendConfirmedAfterPeakHoursBeganIsAskedAgain() throws {
+        let offPeakEnd = Date(timeIntervalSince1970: 1_796_104_800)  // 2026-12-01 06:00:00 UTC, a Tuesday
+        let harness = try AppHarness(model: "deepseek-flash", confirmAbove: 0.00001, start: offPeakEnd.addingTimeInterval(-30))
+        harness.start()
+        harness.send(AppHarness.context + " What changes at six?")
+        guard case .dialog(let first)? = harness.state.overlay else {
+            Issue.record("no dialog")
+            return
+        }
+        #expect(!first.message.contains("peak hours"), "\(first.message)")
+        let shown = try #require(harness.state.confirmedCost)
+
+        harness.clock.setDate(offPeakEnd.addingTimeInterval(30))
+        harness.press(.enter)
+        #expect(harness.ledger.isEmpty, "sent at the peak price without asking")
+        guard case .dialog(let again)? = harness.state.overlay else {
+            Issue.record("no second dialog")
+            return
+        }
+        let now = try #require(harness.state.confirmedCost)
+        #expect(abs(now - 2 * shown) < shown * 0.01, "peak is twice off-peak: \(shown) → \(now)")
+        #expect(again.title.hasPrefix("Now about $"))
+        #expect(again.message.contains("When you were asked the prompt was predicted to cost"))
+        #expect(again.message.contains("peak hours"))
+        harness.press(.enter)
+        harness.session.settle()
+        #expect(harness.ledger.count == 1)
+    }
+
+    /// A switch to `max` effort changes the prompt from its first token: the dialog says
+    /// that is why everything misses.
+    @Test func theDialogNamesWhatChangedSinceTheLastRequest() throws {
+        let harness = try AppHarness(model: "deepseek-flash", defaultThinking: true, confirmAbove: 0.00001)
+        harness.start()
+        harness.send(AppHarness.context + " First.")
+        harness.press(.enter)
+        harness.session.settle()
+        #expect(harness.ledger.count == 1)
+        harness.send("/effort max")
+        harness.send(AppHarness.context + " Second.")
+        guard case .dialog(let dialog)? = harness.state.overlay else {
+            Issue.record("no dialog")
+            return
+        }
+        #expect(dialog.message.contains("reasoning effort default → max: max adds a preamble at the start"), "\(dialog.message)")
+        #expect(dialog.message.contains("miss the cache (cold cache)"), "\(dialog.message)")
+    }
+
     @Test func cancellingKeepsTheDraftAndACheapSendDoesNotAsk() throws {
         let harness = try AppHarness(model: "deepseek-flash", confirmAbove: 0.00001)
         harness.start()

@@ -60,6 +60,9 @@ public struct AppState {
     public var pricingMinute: Int?
     /// The draft's cost was confirmed (`confirm_above`): the next Enter sends it.
     public var sendConfirmed = false
+    /// The cost the last `confirm_above` dialog showed: a send confirmed there that would
+    /// now cost more (peak hours began while it was open) is asked about again.
+    public var confirmedCost: Double?
     /// The last balance reading and what comparing it with the ledger found (at start, the
     /// history's last reading for the endpoint, until the request made then answers).
     public var balance: BalanceStatus?

@@ -35,33 +35,66 @@ extension AppLogic {
     }
 
     /// `confirm_above`: a request predicted to cost more (a question, F5's retry, a
-    /// `/continue`) opens a dialog that says why; "Send" sends it as it is.
+    /// `/continue`) opens a dialog that says why; "Send" sends it as it is — unless it now
+    /// costs more than the dialog said (the clock crossed into peak hours while it was
+    /// open), which is asked again with both amounts.
     func askBeforeSending(_ state: inout AppState, plan: (AppState) -> RequestPlan, then send: ConfirmedSend) -> Bool {
-        defer { state.sendConfirmed = false }
-        guard let limit = environment.confirmAbove, !state.sendConfirmed else { return false }
+        let confirmed = state.sendConfirmed
+        state.sendConfirmed = false
+        guard let limit = environment.confirmAbove else { return false }
+        let shown = confirmed ? state.confirmedCost : nil
+        if confirmed && shown == nil { return false }
         let plan = plan(state)
+        let confirmAbove = Formatting.money(limit, currency: environment.currency)
         guard let cost = plan.prediction?.cost else {
+            guard !confirmed else { return false }
             // No price for this model (in this currency): the guard cannot judge, so it asks.
+            state.confirmedCost = nil
             state.pending = .confirmSend(send)
             state.overlay = .dialog(Dialog(
                 title: "Send without a known price?",
-                message: "confirm_above is \(Formatting.money(limit, currency: environment.currency)), but no price is known for "
+                message: "confirm_above is \(confirmAbove), but no price is known for "
                     + "\(TerminalSanitizer.clean(plan.settings.model)) in \(environment.currency.rawValue): the cost of this request "
                     + "cannot be predicted (\(Formatting.grouped(plan.prediction?.missTokens ?? plan.prompt.tokenCount)) tokens would miss).",
                 buttons: ["Send", "Cancel"]))
             return true
         }
-        guard cost.amount > limit else { return false }
-        let reasons = CostGuard.reasons(plan: plan, previousModel: state.exchange?.plan.settings.model,
-                                        prices: environment.prices, currency: environment.currency, at: clock.now())
+        let amount = Formatting.money(cost.amount, currency: cost.currency)
+        let title: String
+        var message: String
+        if let shown {
+            // Accepted at `shown`: only a dearer request asks again.
+            guard cost.amount > shown * (1 + 1e-9) else { return false }
+            title = "Now about \(amount): send?"
+            message = "When you were asked the prompt was predicted to cost \(Formatting.money(shown, currency: cost.currency)); "
+                + "it is \(amount) now, above confirm_above (\(confirmAbove)), before any output: "
+        } else {
+            guard cost.amount > limit else { return false }
+            title = "Send for about \(amount)?"
+            message = "The prompt is predicted to cost \(amount), above confirm_above (\(confirmAbove)), before any output: "
+        }
+        message += costReasons(state, plan: plan, send: send).joined(separator: "; ") + "."
+        state.confirmedCost = cost.amount
         state.pending = .confirmSend(send)
-        state.overlay = .dialog(Dialog(
-            title: "Send for about \(Formatting.money(cost.amount, currency: cost.currency))?",
-            message: "The prompt is predicted to cost \(Formatting.money(cost.amount, currency: cost.currency)), above confirm_above "
-                + "(\(Formatting.money(limit, currency: environment.currency))), before any output: "
-                + reasons.joined(separator: "; ") + ".",
-            buttons: ["Send", "Cancel"]))
+        state.overlay = .dialog(Dialog(title: title, message: message, buttons: ["Send", "Cancel"]))
         return true
+    }
+
+    /// Why a send costs what it does: the cache it misses, attached documents, the hour's
+    /// price, and — for a new question — what changed since the conversation's last request
+    /// (a model, the reasoning effort, the system prompt: `DraftCheck`'s causes).
+    func costReasons(_ state: AppState, plan: RequestPlan, send: ConfirmedSend) -> [String] {
+        var changes: [String] = []
+        var previousModel = state.exchange?.plan.settings.model
+        if send == .draft, let exchange = state.exchange {
+            let check = DraftCheck(previous: exchange.plan, reply: exchange.reply, previousSequence: exchange.sequence, draft: plan)
+            changes = check.causes.map(Self.describe)
+            previousModel = nil  // a model switch is among the causes
+        }
+        var reasons = CostGuard.reasons(plan: plan, previousModel: previousModel, prices: environment.prices,
+                                        currency: environment.currency, at: clock.now())
+        reasons.insert(contentsOf: changes, at: min(1, reasons.count))
+        return reasons
     }
 
     /// The question is in the conversation (saved or not): send it.
