@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <link.h>
 #include <malloc.h>
+#include <sys/auxv.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -325,6 +326,8 @@ void ccs_uninstall_signal_handlers(void) {
 }
 
 int cc_malloc_trim(void) { return malloc_trim(0); }
+
+uintptr_t cc_vdso_address(void) { return (uintptr_t)getauxval(AT_SYSINFO_EHDR); }
 
 typedef struct {
     cc_loaded_segment *segments;

@@ -14,8 +14,11 @@ import Glibc
 ///
 /// Only the loaded objects' read-only segments are unmapped, whose addresses come from
 /// the dynamic loader's own list (nothing is ever unloaded, so they cannot change): never
-/// a writable or anonymous mapping, and never a segment holding a page that was copied on
-/// write (a debugger's breakpoint, a uprobe), which reading the file again would lose.
+/// a writable or anonymous mapping, never the vDSO, and never a segment holding a page
+/// that was copied on write (a debugger's breakpoint, a uprobe) — resident or swapped
+/// out —, which reading the file again would lose. Nothing is released while a tracer
+/// (gdb, strace) is attached: it may write a breakpoint between the page map's answer
+/// and the unmapping.
 public enum IdleMemory {
     /// What one `release()` gave back.
     public struct Report: Equatable, Sendable {
@@ -33,12 +36,14 @@ public enum IdleMemory {
     public static func release() -> Report {
         _ = cc_malloc_trim()
         var report = Report()
+        guard !traced() else { return report }
         // Without the page map (no /proc) nothing is known to be safe: all stays mapped.
         let pageMap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)
         guard pageMap >= 0 else { return report }
         defer { close(pageMap) }
         let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
-        for segment in readOnlySegments(pageSize: page) {
+        let vdso = UInt(cc_vdso_address())
+        for segment in readOnlySegments(pageSize: page) where vdso == 0 || !(segment.lowerBound...segment.upperBound).contains(vdso) {
             guard let pages = residentPages(segment, pageSize: page, pageMap: pageMap) else { continue }
             if pages.copied {
                 report.keptCopied += 1
@@ -73,8 +78,8 @@ public enum IdleMemory {
     }
 
     /// How many of `segment`'s pages are mapped, and whether any of them is a private copy
-    /// rather than the file's page (`/proc/self/pagemap`: bit 63 present, bit 61 a file
-    /// page). Nil when the page map cannot be read.
+    /// rather than the file's page (`/proc/self/pagemap`). Nil when the page map cannot be
+    /// read.
     static func residentPages(_ segment: Range<UInt>, pageSize page: UInt, pageMap: Int32)
         -> (resident: Int, copied: Bool)? {
         let count = Int((segment.upperBound - segment.lowerBound) / page)
@@ -83,12 +88,41 @@ public enum IdleMemory {
         let offset = off_t(segment.lowerBound / page) * off_t(MemoryLayout<UInt64>.size)
         let read = entries.withUnsafeMutableBytes { pread(pageMap, $0.baseAddress, wanted, offset) }
         guard read == wanted else { return nil }
+        return classify(entries)
+    }
+
+    /// Page map entries (bit 63 present, bit 62 swapped, bit 61 a file page or shared):
+    /// how many are resident, and whether any is this process's own copy — present but
+    /// not the file's, or swapped out (a file page is never swapped: only a private copy,
+    /// or a page being migrated, is a swap entry).
+    static func classify(_ entries: [UInt64]) -> (resident: Int, copied: Bool) {
         var resident = 0
         var copied = false
-        for entry in entries where entry & (1 << 63) != 0 {
-            resident += 1
-            if entry & (1 << 61) == 0 { copied = true }
+        for entry in entries {
+            let present = entry & (1 << 63) != 0, swapped = entry & (1 << 62) != 0, file = entry & (1 << 61) != 0
+            if swapped || (present && !file) { copied = true }
+            if present { resident += 1 }
         }
         return (resident, copied)
+    }
+
+    /// Whether a tracer is attached (`TracerPid` in `/proc/self/status`): it may write a
+    /// breakpoint at any moment. Unknown counts as traced.
+    static func traced() -> Bool {
+        let descriptor = open("/proc/self/status", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return true }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        guard count > 0 else { return true }
+        return tracerPID(inStatus: String(decoding: bytes[0..<count], as: UTF8.self)).map { $0 != 0 } ?? true
+    }
+
+    /// The `TracerPid:` field of a `/proc/PID/status` text.
+    static func tracerPID(inStatus status: String) -> Int? {
+        for line in status.split(separator: "\n") where line.hasPrefix("TracerPid:") {
+            return Int(line.dropFirst("TracerPid:".count).filter { !$0.isWhitespace })
+        }
+        return nil
     }
 }

@@ -27,6 +27,7 @@ struct IdleTests {
         // Ten idle minutes: a second call only after something was painted (a timer's frame).
         _ = harness.session.run(until: { false }, limit: 600)
         for (before, after) in zip(calls.frames, calls.frames.dropFirst()) { #expect(after > before) }
+        if harness.runtime.frames == calls.frames[0] { #expect(calls.times.count == 1, "called again with nothing painted") }
 
         let idleCalls = calls.times.count
         harness.type("a")

@@ -3,8 +3,9 @@ import Foundation
 import Testing
 
 /// `IdleMemory.release()` in this process: read-only file pages are unmapped (and come
-/// back when used), a page copied on write is never given up.
-@Suite("Idle memory")
+/// back when used), a page copied on write is never given up. Serialized: one test writes
+/// a page that another's release must not see half-done.
+@Suite("Idle memory", .serialized)
 struct IdleMemoryTests {
     static let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
 
@@ -17,6 +18,35 @@ struct IdleMemoryTests {
         let read = pread(descriptor, &entry, 8, off_t(address / page) * 8)
         try #require(read == 8)
         return (entry & (1 << 63) != 0, entry & (1 << 61) != 0)
+    }
+
+    /// The protection of the mapping holding `address`, from /proc/self/maps.
+    static func protection(of address: UInt) throws -> Int32 {
+        let maps = try String(contentsOfFile: "/proc/self/maps", encoding: .utf8)
+        for line in maps.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            let bounds = fields[0].split(separator: "-").compactMap { UInt($0, radix: 16) }
+            guard bounds.count == 2, bounds[0] <= address, address < bounds[1] else { continue }
+            let flags = Array(fields[1])
+            return (flags[0] == "r" ? PROT_READ : 0) | (flags[1] == "w" ? PROT_WRITE : 0) | (flags[2] == "x" ? PROT_EXEC : 0)
+        }
+        throw CocoaError(.fileReadUnknown)
+    }
+
+    @Test func aCopiedPageResidentOrSwappedOutKeepsItsSegment() {
+        let present: UInt64 = 1 << 63, swapped: UInt64 = 1 << 62, file: UInt64 = 1 << 61
+        #expect(IdleMemory.classify([present | file, present | file, 0]) == (2, false))
+        #expect(IdleMemory.classify([present | file, present]) == (2, true), "a private copy in memory")
+        #expect(IdleMemory.classify([present | file, swapped | 0x1234]) == (1, true), "a private copy swapped out (or migrating)")
+        #expect(IdleMemory.classify([]) == (0, false))
+    }
+
+    @Test func aTracerStopsTheRelease() {
+        #expect(IdleMemory.tracerPID(inStatus: "Name:\tcachechat\nTracerPid:\t0\nUid:\t0\n") == 0)
+        #expect(IdleMemory.tracerPID(inStatus: "Name:\tcachechat\nTracerPid:\t4242\n") == 4242)
+        #expect(IdleMemory.tracerPID(inStatus: "Name:\tcachechat\n") == nil)
+        // This test process runs untraced (else a debugger is attached, and it is right to skip).
+        if !IdleMemory.traced() { #expect(IdleMemory.release().segments > 0) }
     }
 
     @Test func unmapsReadOnlyPagesThatComeBackWhenUsed() throws {
@@ -39,10 +69,11 @@ struct IdleMemoryTests {
         let segment = try #require(IdleMemory.readOnlySegments(pageSize: Self.page).first)
         let address = segment.lowerBound
         let pointer = try #require(UnsafeMutableRawPointer(bitPattern: address))
+        let original = try Self.protection(of: address)
         try #require(mprotect(pointer, Int(Self.page), PROT_READ | PROT_WRITE) == 0)
         let byte = pointer.load(as: UInt8.self)
         pointer.storeBytes(of: byte, as: UInt8.self)
-        try #require(mprotect(pointer, Int(Self.page), PROT_READ) == 0)
+        try #require(mprotect(pointer, Int(Self.page), original) == 0)
         let copied = try Self.pageState(address)
         #expect(copied.present && !copied.file)
 

@@ -128,6 +128,9 @@ typedef struct {
     uint32_t flags;
 } cc_loaded_segment;
 
+/// Where the kernel's vDSO is mapped (getauxval(AT_SYSINFO_EHDR)); 0 when there is none.
+uintptr_t cc_vdso_address(void);
+
 /// Every loaded object's program headers (dl_iterate_phdr), up to `capacity` of them into
 /// `segments`; returns how many there are, which may be more than `capacity`.
 size_t cc_loaded_segments(cc_loaded_segment *segments, size_t capacity);
