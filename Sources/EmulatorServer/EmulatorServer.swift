@@ -117,14 +117,23 @@ public final class EmulatorServer: Sendable {
         try? channel?.closeFuture.wait()
     }
 
-    public func stop() {
+    /// Stops listening, lets the requests being answered (and those queued behind the
+    /// concurrency limit) finish for up to `grace` seconds, then shuts down, cutting off
+    /// what is left. Returns false when something was cut off. The thread pool's shutdown
+    /// still waits for work already running on it (a generation from `--upstream`).
+    @discardableResult
+    public func stop(grace: Double = 0) -> Bool {
         let channel = binding.withLockedValue { binding -> Channel? in
             defer { binding.channel = nil }
             return binding.channel
         }
         try? channel?.close().wait()
+        let deadline = NIODeadline.now() + .milliseconds(Int64(max(0, grace) * 1000))
+        while limiter.inFlight > 0 && NIODeadline.now() < deadline { usleep(10_000) }
+        let finished = limiter.inFlight == 0
         try? threadPool.syncShutdownGracefully()
         try? group.syncShutdownGracefully()
+        return finished
     }
 }
 
@@ -141,6 +150,8 @@ final class ConcurrencyLimiter: Sendable {
     init(limit: Int) { self.limit = max(1, limit) }
 
     var active: Int { state.withLockedValue { $0.active } }
+    /// Requests generating or queued.
+    var inFlight: Int { state.withLockedValue { $0.active + $0.waiting.count } }
 
     /// Runs `start` now (on `loop`, the caller's) or when a slot frees; returns false when
     /// it had to wait.

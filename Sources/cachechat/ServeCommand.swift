@@ -3,6 +3,7 @@ import ArgumentParser
 import Emulator
 import EmulatorServer
 import Foundation
+import Synchronization
 import Config
 import History
 
@@ -135,17 +136,27 @@ struct ServeCommand: ParsableCommand {
         print("Try: DEEPSEEK_BASE_URL=\(server.baseURL) DEEPSEEK_API_KEY=sk-anything cachechat ask \"Hello\"")
         fflushStandardOutput()
         InterruptSignal.waitForSignal()
-        // Stopping waits for the requests being answered. One that does not end — an
-        // upstream that never answers, a prompt of millions of tokens — must not hold the
-        // exit: a second signal, or `stopGrace` seconds, ends the process without it.
+        // The requests being answered get `stopGrace` seconds to finish. One that does not
+        // end by then — an upstream that never answers, a prompt of millions of tokens —
+        // is cut off, and so is everything at a second signal.
         let stopped = DispatchSemaphore(value: 0)
-        Thread { server.stop(); stopped.signal() }.start()
-        let deadline = Date().addingTimeInterval(Self.stopGrace)
+        let finished = Mutex(true)
+        Thread {
+            let clean = server.stop(grace: Self.stopGrace)
+            finished.withLock { $0 = clean }
+            stopped.signal()
+        }.start()
+        let deadline = Date().addingTimeInterval(Self.stopGrace + 1)
+        var cutOff = false
         while stopped.wait(timeout: .now() + 0.05) == .timedOut {
             if InterruptSignal.waitForSignal(seconds: 0) || Date() >= deadline {
-                Terminal.errorLine("cachechat emulator stopped (a request still being answered was cut off)")
-                Cachechat.end(0)
+                cutOff = true
+                break
             }
+        }
+        if cutOff || !finished.withLock({ $0 }) {
+            Terminal.errorLine("cachechat emulator stopped, cutting off a request still being answered")
+            Cachechat.end(ExitStatus.interrupted.code)
         }
         Terminal.errorLine("cachechat emulator stopped")
     }

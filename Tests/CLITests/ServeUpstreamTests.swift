@@ -5,10 +5,10 @@ import Testing
 @Suite("cachechat serve --upstream")
 struct ServeUpstreamTests {
     /// Starts `cachechat serve` and returns the process and its URL.
-    func serve(_ arguments: [String], environment: [String: String]) throws -> (Process, String) {
+    func serve(_ arguments: [String], environment: [String: String], speed: String = "0") throws -> (Process, String) {
         let process = Process()
         process.executableURL = CachechatProcess.binary
-        process.arguments = ["serve", "--port", "0", "--memory", "--speed", "0"] + arguments
+        process.arguments = ["serve", "--port", "0", "--memory", "--speed", speed] + arguments
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
@@ -87,6 +87,32 @@ struct ServeUpstreamTests {
         let took = Date().timeIntervalSince(signalled)
         #expect(took < 30, "serve took \(took) s to stop")
         #expect(took >= 4, "serve stopped after \(took) s, before the request had its grace")
+        #expect(front.terminationStatus == 130, "a stop that cut a request off is not a clean one")
+    }
+
+    @Test func aSignalLetsAStreamingReplyFinish() throws {
+        let home = try CachechatProcess.temporaryHome()
+        // 60 tokens at 30 a second: two seconds of stream, inside the five-second grace.
+        let (server, url) = try serve(["--reply-tokens", "60"], environment: CachechatProcess.environment(home: home), speed: "30")
+        defer { if server.isRunning { server.terminate() } }
+        let asking = Process()
+        asking.executableURL = CachechatProcess.binary
+        asking.arguments = ["ask", "--no-save", "Hi"]
+        asking.environment = CachechatProcess.environment(home: home, extra: ["DEEPSEEK_BASE_URL": url, "DEEPSEEK_API_KEY": "sk-anything-1"])
+        let output = Pipe()
+        asking.standardOutput = output
+        asking.standardError = FileHandle.nullDevice
+        try asking.run()
+        defer { if asking.isRunning { asking.terminate() } }
+        var received = Data()
+        #expect(Poll.until(timeout: 30) { received.append(output.fileHandleForReading.availableData); return !received.isEmpty },
+                "no reply text arrived")
+        server.terminate()
+        received.append(output.fileHandleForReading.readDataToEndOfFile())
+        asking.waitUntilExit()
+        #expect(asking.terminationStatus == 0, "the reply was cut off by the stop: \(String(decoding: received, as: UTF8.self))")
+        #expect(Poll.until(timeout: 30) { !server.isRunning })
+        #expect(server.terminationStatus == 0)
     }
 
     // MARK: - Hardening II 10: serve is no open relay

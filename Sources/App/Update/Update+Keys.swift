@@ -193,9 +193,14 @@ extension AppLogic {
         switch action {
         case .quit: return quitNow(&state)
         case .confirmSend(let send):
+            // The confirmation holds for this one resubmission only, which resumes where
+            // the price was asked (the `@path` files and changed attachments are settled).
             state.sendConfirmed = true
+            defer { state.sendConfirmed = false }
             switch send {
-            case .draft: return submit(&state)
+            case .draft:
+                let text = state.editor.text
+                return saveQuestion(&state, text.hasPrefix("//") ? String(text.dropFirst()) : text)
             case .regenerate: return regenerate(&state)
             case .continueReply: return continueReply(&state)
             }
