@@ -121,6 +121,33 @@ struct CostGuardTests {
         #expect(dialog.message.contains("miss the cache (cold cache)"), "\(dialog.message)")
     }
 
+    /// "Send" resumes the send where the price was asked: the `@path` question is not asked
+    /// again, and the confirmation is spent on that one send, not on the next question.
+    @Test func aConfirmedSendIsNotAskedAboutItsFilesAgainAndTheNextSendIsAsked() throws {
+        let harness = try AppHarness(model: "deepseek-flash", confirmAbove: 0.00001)
+        harness.start()
+        let path = harness.folder.url.appendingPathComponent("notes.txt").path
+        try Data("Notes worth a look.\n".utf8).write(to: URL(fileURLWithPath: path))
+        harness.send(AppHarness.context + " Read @\(path) please.")
+        guard case .dialog(let files)? = harness.state.overlay else {
+            Issue.record("no question about the file")
+            return
+        }
+        #expect(files.buttons.contains("Send without"))
+        let without = try #require(files.buttons.firstIndex(of: "Send without"))
+        for _ in 0..<without { harness.press(.right) }
+        harness.press(.enter)
+        #expect(harness.state.pending == .confirmSend(.draft))
+        harness.press(.enter)
+        harness.session.settle()
+        #expect(harness.state.overlay == nil, "asked again: \(String(describing: harness.state.overlay))")
+        #expect(harness.ledger.count == 1)
+
+        harness.send(AppHarness.context + " And now?")
+        #expect(harness.state.pending == .confirmSend(.draft), "the next send went out without asking")
+        #expect(harness.ledger.count == 1)
+    }
+
     @Test func cancellingKeepsTheDraftAndACheapSendDoesNotAsk() throws {
         let harness = try AppHarness(model: "deepseek-flash", confirmAbove: 0.00001)
         harness.start()
