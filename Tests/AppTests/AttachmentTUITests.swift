@@ -423,6 +423,56 @@ struct AttachmentTUITests {
         #expect(harness.state.conversation.attachments.map(\.text) == ["a star in the name"])
     }
 
+    @Test func patternsNeverReachDotOrDotDotAndNameMatchesBelowTheirFixedPart() throws {
+        let harness = try Self.harness()
+        let root = harness.folder.url.appendingPathComponent("tree")
+        for folder in ["x", "y", "x/.git"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        try Data("outside".utf8).write(to: harness.folder.url.appendingPathComponent("outside.md"))
+        try Data("secret".utf8).write(to: root.appendingPathComponent("x/.env"))
+        try Data("readme x".utf8).write(to: root.appendingPathComponent("x/README.md"))
+        try Data("readme y".utf8).write(to: root.appendingPathComponent("y/README.md"))
+        harness.send("/attach \(root.path)/x/.*")
+        #expect(harness.state.conversation.attachments.map(\.name) == [".env"], "`.*` reached `.` or `..`")
+        harness.send("/detach 1")
+        harness.press(.enter)
+        harness.send("/attach \(root.path)/*/README.md")
+        #expect(harness.state.conversation.attachments.map(\.name) == ["x/README.md", "y/README.md"])
+    }
+
+    @Test func escapedOrQuotedPatternCharactersAreLiteralInTheCommand() throws {
+        let harness = try Self.harness()
+        _ = try Self.write("x in the middle", to: "axb.txt", in: harness)
+        let folder = harness.folder.url.path
+        harness.send("/attach \(folder)/a\\*b.txt")
+        #expect(harness.state.conversation.attachments.isEmpty)
+        #expect(harness.state.notice?.text.contains("a*b.txt cannot be read: no such file or folder") == true, "\(String(describing: harness.state.notice))")
+        harness.send("/attach \"\(folder)/a*b.txt\"")
+        #expect(harness.state.conversation.attachments.isEmpty)
+        harness.send("/attach \(folder)/a*b.txt")
+        #expect(harness.state.conversation.attachments.map(\.text) == ["x in the middle"])
+    }
+
+    @Test func aPatternThatReachesTooFarOrOnlyUnreadableFilesSaysWhy() throws {
+        let harness = try Self.harness()
+        let folder = harness.folder.url.appendingPathComponent("many")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for index in 0..<30 { try Data([0, 1, 2]).write(to: folder.appendingPathComponent("blob\(index).bin")) }
+        var loader = AttachmentLoader(readStandardInput: { Data() })
+        loader.patternEntryLimit = 20
+        #expect(throws: AttachmentError.unreadable(name: "\(folder.path)/*", reason: "it reaches more than 20 paths: narrow it")) {
+            try loader.load(["\(folder.path)/*"])
+        }
+        var everything = AttachmentLoader(readStandardInput: { Data() })
+        do {
+            _ = try everything.load(["\(folder.path)/blob1*"])
+            Issue.record("binaries were attached")
+        } catch {
+            #expect("\(error)".contains("nothing it matches is a readable text file (blob1.bin"), "\(error)")
+        }
+    }
+
     @Test func deletingTheSlashOfTheCommandLineLeavesADraft() throws {
         let harness = try Self.harness()
         harness.type("/attach foo")

@@ -41,64 +41,153 @@ public struct AttachmentLoader {
                 result.append(Attachment(name: "stdin", text: try AttachmentText.decode(readStandardInput(), name: "stdin")))
                 continue
             }
-            let name = Self.displayName((argument as NSString).lastPathComponent)
-            switch Self.kind(of: Self.absolute(argument)) {
-            case .folder:
-                result += try loadFolder(argument)
-            case .file:
-                result.append(try loadFile(argument, name: name))
-            case .problem(let reason):
-                if reason == "no such file or folder", Self.isPattern(argument) {
-                    result += try loadMatches(of: argument)
-                } else {
-                    throw .unreadable(name: Self.displayName(argument), reason: reason)
+            // As written first; then without its escapes (`a\*b.txt` names `a*b.txt`); then,
+            // when it holds an unescaped `*`, `?` or `[`, as a pattern.
+            var path = argument
+            var kind = Self.kind(of: Self.absolute(path))
+            if case .problem("no such file or folder") = kind, argument.contains("\\") {
+                let unescaped = Self.unescaped(argument)
+                let unescapedKind = Self.kind(of: Self.absolute(unescaped))
+                if case .problem("no such file or folder") = unescapedKind {} else {
+                    path = unescaped
+                    kind = unescapedKind
                 }
+            }
+            switch kind {
+            case .folder:
+                result += try loadFolder(path)
+            case .file:
+                result.append(try loadFile(path, name: Self.displayName((path as NSString).lastPathComponent)))
+            case .problem(let reason):
+                guard reason == "no such file or folder", Self.isPattern(argument) else {
+                    throw .unreadable(name: Self.displayName(Self.unescaped(argument)), reason: reason)
+                }
+                result += try loadMatches(of: argument)
             }
         }
         return result
     }
 
-    /// Whether `path` holds a shell pattern (`*`, `?`, `[...]`).
-    static func isPattern(_ path: String) -> Bool { path.contains { "*?[".contains($0) } }
+    /// Whether `path` holds an unescaped shell pattern character (`*`, `?`, `[`).
+    static func isPattern(_ path: String) -> Bool {
+        var escaped = false
+        for character in path {
+            if escaped {
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if "*?[".contains(character) {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// `path` without its backslash escapes.
+    static func unescaped(_ path: String) -> String {
+        var result = ""
+        var escaped = false
+        for character in path {
+            if !escaped && character == "\\" {
+                escaped = true
+                continue
+            }
+            escaped = false
+            result.append(character)
+        }
+        return result
+    }
+
+    /// Most directory entries a pattern may look at before it is refused as too broad (a
+    /// `/*/*/*/*` would otherwise walk the disk on the UI's thread).
+    public var patternEntryLimit = 20_000
 
     /// A pattern that names no file as written (`/attach src/*.swift`: there is no shell to
     /// expand it): what it matches, in byte order, each attached as if named — a folder's
-    /// text files, a file under its own name. As in a folder, a match that is not a
+    /// text files, a file under its path below the pattern's fixed part (`*/README.md`
+    /// gives `a/README.md` and `b/README.md`). As in a folder, a match that is not a
     /// readable text file is skipped and listed; hidden names match only a pattern that
-    /// starts them with a dot.
+    /// starts them with a dot, and `.` and `..` never.
     private mutating func loadMatches(of pattern: String) throws(AttachmentError) -> [Attachment] {
-        let matches = Self.matches(of: pattern)
-        guard !matches.isEmpty else { throw .unreadable(name: Self.displayName(pattern), reason: "no file or folder matches it") }
+        let shown = Self.displayName(Self.unescaped(pattern))
+        guard let expansion = Self.matches(of: pattern, entryLimit: patternEntryLimit) else {
+            throw .unreadable(name: shown, reason: "it reaches more than \(Formatting.grouped(patternEntryLimit)) paths: narrow it")
+        }
+        let matches = expansion.paths
+        guard !matches.isEmpty else { throw .unreadable(name: shown, reason: "no file or folder matches it") }
         guard matches.count <= Self.folderFileLimit else {
-            throw .unreadable(name: Self.displayName(pattern),
-                              reason: "it matches \(Formatting.grouped(matches.count)) files and folders, more than \(Self.folderFileLimit): narrow it")
+            throw .unreadable(name: shown, reason: "it matches \(Formatting.grouped(matches.count)) files and folders, more than \(Self.folderFileLimit): narrow it")
         }
         var attachments: [Attachment] = []
+        var problems: [String] = []
         for match in matches {
             do {
                 switch Self.kind(of: Self.absolute(match)) {
-                case .folder: attachments += try loadFolder(match)
-                case .file: attachments.append(try loadFile(match, name: Self.displayName((match as NSString).lastPathComponent)))
-                case .problem(let reason): throw AttachmentError.unreadable(name: Self.displayName(match), reason: reason)
+                case .folder:
+                    attachments += try loadFolder(match)
+                case .file:
+                    let below = expansion.base.isEmpty ? match : String(match.dropFirst(expansion.base.count).drop { $0 == "/" })
+                    attachments.append(try loadFile(match, name: Self.displayName(below)))
+                case .problem(let reason):
+                    throw AttachmentError.unreadable(name: Self.displayName(match), reason: reason)
                 }
             } catch {
                 skipped.append("\(error)")
+                problems.append("\(error)")
             }
         }
         guard !attachments.isEmpty else {
-            throw .unreadable(name: Self.displayName(pattern), reason: "nothing it matches is a readable text file")
+            throw .unreadable(name: shown, reason: "nothing it matches is a readable text file ("
+                              + problems.prefix(3).joined(separator: "; ") + (problems.count > 3 ? "; …" : "") + ")")
         }
         return attachments
     }
 
-    /// The paths `pattern` matches (glob(3), after `~`), sorted by bytes; none when it
-    /// matches nothing or cannot be read.
-    static func matches(of pattern: String) -> [String] {
-        var found = glob_t()
-        defer { globfree(&found) }
-        guard glob((pattern as NSString).expandingTildeInPath, 0, nil, &found) == 0 else { return [] }
-        let paths = (0..<Int(found.gl_pathc)).compactMap { found.gl_pathv[$0].map { String(cString: $0) } }
-        return paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    /// The paths `pattern` matches, one path component at a time — each folder's entries
+    /// matched with fnmatch(3) (`FNM_PERIOD`), `.` and `..` never —, sorted by bytes, and
+    /// `base`, the pattern's leading part without pattern characters. Nil when it looks at
+    /// more than `entryLimit` entries.
+    static func matches(of pattern: String, entryLimit: Int) -> (paths: [String], base: String)? {
+        let expanded = Paths.expandingTilde(pattern)
+        let rooted = expanded.hasPrefix("/")
+        let components = expanded.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard !components.isEmpty else { return ([], "") }
+        func join(_ base: String, _ name: String) -> String { base.isEmpty ? name : base == "/" ? "/" + name : base + "/" + name }
+        var paths = [rooted ? "/" : ""]
+        var base = rooted ? "/" : ""
+        var fixed = true
+        var looked = 0
+        for (index, component) in components.enumerated() {
+            var next: [String] = []
+            if !isPattern(component) {
+                let name = unescaped(component)
+                for path in paths {
+                    let candidate = join(path, name)
+                    if case .problem = kind(of: absolute(candidate)) { continue }
+                    next.append(candidate)
+                }
+                if fixed { base = join(base, name) }
+            } else {
+                fixed = false
+                for path in paths {
+                    guard let folder = opendir(path.isEmpty ? "." : path) else { continue }
+                    defer { closedir(folder) }
+                    while let entry = readdir(folder) {
+                        looked += 1
+                        if looked > entryLimit { return nil }
+                        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                        guard name != ".", name != "..", fnmatch(component, name, FNM_PERIOD) == 0 else { continue }
+                        next.append(join(path, name))
+                    }
+                }
+            }
+            if index < components.count - 1 {
+                next = next.filter { if case .folder = kind(of: absolute($0)) { true } else { false } }
+            }
+            paths = next.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            if paths.isEmpty { break }
+        }
+        return (paths, base)
     }
 
     /// One file, read and decoded.

@@ -12,7 +12,7 @@ extension AppLogic {
     // MARK: - /attach
 
     func attachCommand(_ state: inout AppState, _ argument: String) -> [Effect] {
-        let paths = Self.words(argument)
+        let paths = Self.words(argument, keepingPatternEscapes: true)
         guard !paths.isEmpty else { return listAttachments(&state) }
         if paths.contains("-") {
             fail(&state, "Standard input is the terminal here: attach a file, or use `cachechat ask -f -` to attach piped text.")

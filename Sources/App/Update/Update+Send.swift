@@ -156,15 +156,23 @@ extension AppLogic {
 
     /// Arguments split at spaces, with '…' and "…" quoting and backslash escapes (paths
     /// with spaces, as a shell would take them).
-    static func words(_ text: String) -> [String] {
+    ///
+    /// With `keepingPatternEscapes`, a pattern character (`*`, `?`, `[`, `]`, `\\`) that was
+    /// escaped or quoted stays escaped with a backslash, so that the attachment loader takes
+    /// it literally (`/attach a\\*b.txt`, `/attach "a*b.txt"`).
+    static func words(_ text: String, keepingPatternEscapes: Bool = false) -> [String] {
         var words: [String] = []
         var current = ""
         var inWord = false
         var quote: Character?
         var escaped = false
+        func literal(_ character: Character) {
+            if keepingPatternEscapes, "*?[]\\".contains(character) { current.append("\\") }
+            current.append(character)
+        }
         for character in text {
             if escaped {
-                current.append(character)
+                literal(character)
                 escaped = false
                 continue
             }
@@ -174,7 +182,7 @@ extension AppLogic {
                 continue
             }
             if let open = quote {
-                if character == open { quote = nil } else { current.append(character) }
+                if character == open { quote = nil } else { literal(character) }
                 continue
             }
             if character == "'" || character == "\"" {

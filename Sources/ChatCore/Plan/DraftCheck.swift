@@ -64,8 +64,11 @@ public struct DraftCheck: Sendable, Equatable {
         if old.effectiveThinking != new.effectiveThinking {
             causes.append(.thinking(from: old.effectiveThinking, to: new.effectiveThinking))
         }
-        // Only `max` changes the prompt (a preamble before the first message).
-        if old.renderedEffort != new.renderedEffort, old.renderedEffort == .max || new.renderedEffort == .max {
+        // Only `max` changes the prompt (a preamble before the first message). Thinking
+        // turned on or off takes the effort with it: that is the thinking change, not an
+        // effort switch the user did not make.
+        if old.effectiveThinking == new.effectiveThinking, old.renderedEffort != new.renderedEffort,
+           old.renderedEffort == .max || new.renderedEffort == .max {
             causes.append(.reasoningEffort(from: old.renderedEffort, to: new.renderedEffort))
         }
         switch (previous.fewShot, draft.fewShot) {
