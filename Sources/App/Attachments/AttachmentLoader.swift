@@ -283,7 +283,8 @@ public struct AttachmentLoader {
     /// left for the file system to follow (Foundation's `standardizingPath` resolves a
     /// link's relative target against the working folder, not the link's own).
     static func absolute(_ path: String) -> String {
-        let expanded = (path as NSString).expandingTildeInPath
+        // `$HOME`, as the shell does: Foundation's own expansion reads the password file.
+        let expanded = Paths.expandingTilde(path)
         let full = expanded.hasPrefix("/") ? expanded : FileManager.default.currentDirectoryPath + "/" + expanded
         var parts: [Substring] = []
         for part in full.split(separator: "/") {
