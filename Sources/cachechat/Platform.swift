@@ -98,17 +98,31 @@ enum InterruptSignal {
     }
 
     /// Empties the pipe; true when a signal had arrived.
-    static func drain() -> Bool {
+    static func drain() -> Bool { drainCount() > 0 }
+
+    /// Empties the pipe; how many signals had arrived.
+    static func drainCount() -> Int {
         var buffer = [UInt8](repeating: 0, count: 64)
-        var got = false
-        while Glibc.read(readEnd, &buffer, buffer.count) > 0 { got = true }
-        return got
+        var count = 0
+        while true {
+            let read = Glibc.read(readEnd, &buffer, buffer.count)
+            guard read > 0 else { return count }
+            count += read
+        }
     }
 
-    /// Blocks until one of `stopping` arrives.
-    static func waitForSignal() {
+    /// Blocks until one of `stopping` arrives; how many had arrived by then (two at once:
+    /// `kill` twice in a row).
+    @discardableResult
+    static func waitForSignal() -> Int {
         install()
-        while !waitForSignal(seconds: -1) {}
+        var descriptor = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
+        while true {
+            if poll(&descriptor, 1, -1) > 0 {
+                let count = drainCount()
+                if count > 0 { return count }
+            }
+        }
     }
 
     /// Waits up to `seconds` (forever when negative) for one of `stopping`; true when one

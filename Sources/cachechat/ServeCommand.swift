@@ -135,18 +135,19 @@ struct ServeCommand: ParsableCommand {
               + (upstream.map { ", generation from \($0)" } ?? "") + ")")
         print("Try: DEEPSEEK_BASE_URL=\(server.baseURL) DEEPSEEK_API_KEY=sk-anything cachechat ask \"Hello\"")
         fflushStandardOutput()
-        InterruptSignal.waitForSignal()
+        let signals = InterruptSignal.waitForSignal()
         // The requests being answered get `stopGrace` seconds to finish. One that does not
         // end by then — an upstream that never answers, a prompt of millions of tokens —
         // is cut off, and so is everything at a second signal.
         let stopped = DispatchSemaphore(value: 0)
         let finished = Mutex(true)
+        let grace = signals > 1 ? 0 : Self.stopGrace
         Thread {
-            let clean = server.stop(grace: Self.stopGrace)
+            let clean = server.stop(grace: grace)
             finished.withLock { $0 = clean }
             stopped.signal()
         }.start()
-        let deadline = Date().addingTimeInterval(Self.stopGrace + 1)
+        let deadline = Date().addingTimeInterval(grace + 1)
         var cutOff = false
         while stopped.wait(timeout: .now() + 0.05) == .timedOut {
             if InterruptSignal.waitForSignal(seconds: 0) || Date() >= deadline {

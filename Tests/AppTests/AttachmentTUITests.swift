@@ -473,6 +473,27 @@ struct AttachmentTUITests {
         }
     }
 
+    @Test func matchedFoldersAreNamedBelowThePatternAndShareOneBudget() throws {
+        let harness = try Self.harness()
+        let root = harness.folder.url.appendingPathComponent("two")
+        for folder in ["x/sub", "y/sub"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
+            try Data("in \(folder)".utf8).write(to: root.appendingPathComponent(folder + "/n.md"))
+        }
+        harness.send("/attach \(root.path)/*/sub")
+        #expect(harness.state.conversation.attachments.map(\.name) == ["x/sub/n.md", "y/sub/n.md"])
+
+        let big = harness.folder.url.appendingPathComponent("big")
+        for folder in ["a", "b"] {
+            try FileManager.default.createDirectory(at: big.appendingPathComponent(folder), withIntermediateDirectories: true)
+            for index in 0..<300 { try Data("file \(index)".utf8).write(to: big.appendingPathComponent("\(folder)/f\(index).txt")) }
+        }
+        var loader = AttachmentLoader(readStandardInput: { Data() })
+        #expect(throws: AttachmentError.unreadable(name: "\(big.path)/*", reason: "it brings more than 500 files: narrow it")) {
+            try loader.load(["\(big.path)/*"])
+        }
+    }
+
     @Test func deletingTheSlashOfTheCommandLineLeavesADraft() throws {
         let harness = try Self.harness()
         harness.type("/attach foo")

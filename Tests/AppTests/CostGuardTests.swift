@@ -148,6 +148,25 @@ struct CostGuardTests {
         #expect(harness.ledger.count == 1)
     }
 
+    /// `/each` asks too, for its questions' costs added up.
+    @Test func eachAsksForAllItsQuestionsTogether() throws {
+        let harness = try AppHarness(model: "deepseek-flash", confirmAbove: 0.00001)
+        harness.start()
+        harness.send("/each")
+        harness.type(AppHarness.context + " One?\n" + AppHarness.context + " Two?")
+        harness.press(.enter)
+        #expect(harness.ledger.isEmpty, "sent without asking")
+        guard case .dialog(let dialog)? = harness.state.overlay, case .confirmSend(.each(let questions))? = harness.state.pending else {
+            Issue.record("no dialog: \(String(describing: harness.state.pending))")
+            return
+        }
+        #expect(questions.count == 2)
+        #expect(dialog.title.hasPrefix("Send 2 questions for up to about $"), "\(dialog.title)")
+        harness.press(.enter)
+        harness.session.settle()
+        #expect(harness.ledger.count >= 2)
+    }
+
     @Test func cancellingKeepsTheDraftAndACheapSendDoesNotAsk() throws {
         let harness = try AppHarness(model: "deepseek-flash", confirmAbove: 0.00001)
         harness.start()

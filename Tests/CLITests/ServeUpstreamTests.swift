@@ -90,6 +90,33 @@ struct ServeUpstreamTests {
         #expect(front.terminationStatus == 130, "a stop that cut a request off is not a clean one")
     }
 
+    @Test func aSecondSignalCutsAStreamOffAtOnce() throws {
+        let home = try CachechatProcess.temporaryHome()
+        // 200 tokens at 20 a second: ten seconds of stream, longer than the grace.
+        let (server, url) = try serve(["--reply-tokens", "200"], environment: CachechatProcess.environment(home: home), speed: "20")
+        defer { if server.isRunning { server.terminate() } }
+        let asking = Process()
+        asking.executableURL = CachechatProcess.binary
+        asking.arguments = ["ask", "--no-save", "Hi"]
+        asking.environment = CachechatProcess.environment(home: home, extra: ["DEEPSEEK_BASE_URL": url, "DEEPSEEK_API_KEY": "sk-anything-1"])
+        let output = Pipe()
+        asking.standardOutput = output
+        asking.standardError = FileHandle.nullDevice
+        try asking.run()
+        defer { if asking.isRunning { asking.terminate() } }
+        var received = Data()
+        #expect(Poll.until(timeout: 30) { received.append(output.fileHandleForReading.availableData); return !received.isEmpty })
+        kill(server.processIdentifier, SIGTERM)
+        // A second signal sent while the first is still pending merges with it (the kernel
+        // keeps one of each): the second comes once the first was taken.
+        Thread.sleep(forTimeInterval: 0.5)
+        let signalled = Date()
+        kill(server.processIdentifier, SIGTERM)
+        #expect(Poll.until(timeout: 30) { !server.isRunning })
+        #expect(Date().timeIntervalSince(signalled) < 3, "the second signal did not cut the grace short")
+        #expect(server.terminationStatus == 130)
+    }
+
     @Test func aSignalLetsAStreamingReplyFinish() throws {
         let home = try CachechatProcess.temporaryHome()
         // 60 tokens at 30 a second: two seconds of stream, inside the five-second grace.

@@ -121,12 +121,17 @@ public struct AttachmentLoader {
         var attachments: [Attachment] = []
         var problems: [String] = []
         for match in matches {
+            // One budget for the whole pattern, folders' files included: 450 matched
+            // folders of 450 files each are refused, not read.
+            guard attachments.count + problems.count < Self.folderFileLimit else {
+                throw .unreadable(name: shown, reason: "it brings more than \(Self.folderFileLimit) files: narrow it")
+            }
+            let below = expansion.base.isEmpty ? match : String(match.dropFirst(expansion.base.count).drop { $0 == "/" })
             do {
                 switch Self.kind(of: Self.absolute(match)) {
                 case .folder:
-                    attachments += try loadFolder(match)
+                    attachments += try loadFolder(match, named: below.isEmpty ? nil : below)
                 case .file:
-                    let below = expansion.base.isEmpty ? match : String(match.dropFirst(expansion.base.count).drop { $0 == "/" })
                     attachments.append(try loadFile(match, name: Self.displayName(below)))
                 case .problem(let reason):
                     throw AttachmentError.unreadable(name: Self.displayName(match), reason: reason)
@@ -135,6 +140,9 @@ public struct AttachmentLoader {
                 skipped.append("\(error)")
                 problems.append("\(error)")
             }
+        }
+        guard attachments.count + problems.count <= Self.folderFileLimit else {
+            throw .unreadable(name: shown, reason: "it brings more than \(Self.folderFileLimit) files: narrow it")
         }
         guard !attachments.isEmpty else {
             throw .unreadable(name: shown, reason: "nothing it matches is a readable text file ("
@@ -207,9 +215,11 @@ public struct AttachmentLoader {
         return Attachment(name: name, text: try AttachmentText.decode(data, name: name), path: absolute)
     }
 
-    private mutating func loadFolder(_ path: String) throws(AttachmentError) -> [Attachment] {
+    /// A folder's text files, named `base/relative` (`base`: the folder's own name unless
+    /// given — a pattern's match names it below the pattern's fixed part).
+    private mutating func loadFolder(_ path: String, named given: String? = nil) throws(AttachmentError) -> [Attachment] {
         let root = Self.absolute(path)
-        let base = (root as NSString).lastPathComponent
+        let base = given ?? (root as NSString).lastPathComponent
         var attachments: [Attachment] = []
         guard let candidates = Self.textCandidates(in: root, fileManager: fileManager, limit: Self.folderFileLimit) else {
             throw .unreadable(name: Self.displayName(path), reason: "more than \(Self.folderFileLimit) files: name a narrower folder, or the files")

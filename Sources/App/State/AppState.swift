@@ -217,6 +217,8 @@ public enum ConfirmedSend: Equatable, Sendable {
     case regenerate
     /// The last reply carried on (`/continue`).
     case continueReply
+    /// `/each`'s questions, each its own request.
+    case each([String])
 }
 
 /// What the list overlay lists.

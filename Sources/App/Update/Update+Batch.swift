@@ -26,6 +26,9 @@ extension AppLogic {
 
     func startBatch(_ state: inout AppState, _ questions: [String]) -> [Effect] {
         guard !state.isBusy else { return [] }
+        if askBeforeSending(&state, plans: { state in questions.map { plan(state, question: .draft($0)) } }, then: .each(questions)) {
+            return []
+        }
         let base = state.conversation
         let plans = questions.map { plan(state, question: .draft($0)) }
         let model = base.model

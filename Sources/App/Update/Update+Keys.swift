@@ -203,6 +203,7 @@ extension AppLogic {
                 return saveQuestion(&state, text.hasPrefix("//") ? String(text.dropFirst()) : text)
             case .regenerate: return regenerate(&state)
             case .continueReply: return continueReply(&state)
+            case .each(let questions): return startBatch(&state, questions)
             }
         case .deleteConversation(let id): return [.deleteConversation(id)]
         case .deleteFewShot(let name): return [.fewShotFile(.delete(name))]

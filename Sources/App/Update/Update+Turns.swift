@@ -39,14 +39,25 @@ extension AppLogic {
     /// costs more than the dialog said (the clock crossed into peak hours while it was
     /// open), which is asked again with both amounts.
     func askBeforeSending(_ state: inout AppState, plan: (AppState) -> RequestPlan, then send: ConfirmedSend) -> Bool {
+        askBeforeSending(&state, plans: { [plan($0)] }, then: send)
+    }
+
+    /// `askBeforeSending` for several requests at once (`/each`): their predicted costs
+    /// added up, each as if sent now (the warm-up makes the later ones cheaper).
+    func askBeforeSending(_ state: inout AppState, plans makePlans: (AppState) -> [RequestPlan], then send: ConfirmedSend) -> Bool {
         let confirmed = state.sendConfirmed
         state.sendConfirmed = false
         guard let limit = environment.confirmAbove else { return false }
         let shown = confirmed ? state.confirmedCost : nil
         if confirmed && shown == nil { return false }
-        let plan = plan(state)
+        let plans = makePlans(state)
+        guard let plan = plans.first else { return false }
         let confirmAbove = Formatting.money(limit, currency: environment.currency)
-        guard let cost = plan.prediction?.cost else {
+        let costs = plans.compactMap { $0.prediction?.cost }
+        let cost = costs.count == plans.count
+            ? costs.dropFirst().reduce(costs[0]) { Cost(amount: $0.amount + $1.amount, withoutCache: $0.withoutCache + $1.withoutCache, currency: $0.currency) }
+            : nil
+        guard let cost else {
             guard !confirmed else { return false }
             // No price for this model (in this currency): the guard cannot judge, so it asks.
             state.confirmedCost = nil
@@ -68,6 +79,11 @@ extension AppLogic {
             title = "Now about \(amount): send?"
             message = "When you were asked the prompt was predicted to cost \(Formatting.money(shown, currency: cost.currency)); "
                 + "it is \(amount) now, above confirm_above (\(confirmAbove)), before any output: "
+        } else if plans.count > 1 {
+            guard cost.amount > limit else { return false }
+            title = "Send \(plans.count) questions for up to about \(amount)?"
+            message = "The \(plans.count) prompts are predicted to cost \(amount) together, each as if sent now (the warm-up makes "
+                + "the later ones cheaper), above confirm_above (\(confirmAbove)), before any output: "
         } else {
             guard cost.amount > limit else { return false }
             title = "Send for about \(amount)?"
@@ -86,7 +102,9 @@ extension AppLogic {
     func costReasons(_ state: AppState, plan: RequestPlan, send: ConfirmedSend) -> [String] {
         var changes: [String] = []
         var previousModel = state.exchange?.plan.settings.model
-        if send == .draft, let exchange = state.exchange {
+        var isQuestion = send == .draft
+        if case .each = send { isQuestion = true }
+        if isQuestion, let exchange = state.exchange {
             let check = DraftCheck(previous: exchange.plan, reply: exchange.reply, previousSequence: exchange.sequence, draft: plan)
             changes = check.causes.map(Self.describe)
             previousModel = nil  // a model switch is among the causes
