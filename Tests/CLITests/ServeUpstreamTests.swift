@@ -22,6 +22,33 @@ struct ServeUpstreamTests {
         return (process, url)
     }
 
+    /// `cachechat ask --no-save Hi` against `url`, running, its standard output piped.
+    func startAsk(_ url: String, key: String, home: URL) throws -> (process: Process, output: Pipe) {
+        let process = Process()
+        process.executableURL = CachechatProcess.binary
+        process.arguments = ["ask", "--no-save", "Hi"]
+        process.environment = CachechatProcess.environment(home: home, extra: ["DEEPSEEK_BASE_URL": url, "DEEPSEEK_API_KEY": key])
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return (process, output)
+    }
+
+    /// Reads `output` until the reply's first text has arrived (or the pipe closed).
+    func firstText(_ output: Pipe) -> Data {
+        var received = Data()
+        _ = Poll.until(timeout: 30) {
+            let chunk = output.fileHandleForReading.availableData
+            received.append(chunk)
+            return !received.isEmpty || chunk.isEmpty
+        }
+        return received
+    }
+
+    /// The port of `url` ("http://127.0.0.1:PORT").
+    func port(_ url: String) -> Int { Int(url.split(separator: ":").last ?? "") ?? 0 }
+
     @Test func generationComesFromUpstreamAndTheCacheIsCountedHere() throws {
         let home = try CachechatProcess.temporaryHome()
         let base = CachechatProcess.environment(home: home)
@@ -71,13 +98,7 @@ struct ServeUpstreamTests {
         let (front, frontURL) = try serve(["--upstream", silent.baseURL, "--api-key", "sk-front-key"],
                                           environment: CachechatProcess.environment(home: home))
         defer { if front.isRunning { front.terminate() } }
-        let asking = Process()
-        asking.executableURL = CachechatProcess.binary
-        asking.arguments = ["ask", "--no-save", "Hi"]
-        asking.environment = CachechatProcess.environment(home: home, extra: ["DEEPSEEK_BASE_URL": frontURL, "DEEPSEEK_API_KEY": "sk-front-key"])
-        asking.standardOutput = FileHandle.nullDevice
-        asking.standardError = FileHandle.nullDevice
-        try asking.run()
+        let asking = try startAsk(frontURL, key: "sk-front-key", home: home).process
         defer { if asking.isRunning { asking.terminate() } }
         #expect(Poll.until(timeout: 30) { !silent.requests.isEmpty }, "the request never reached the upstream")
 
@@ -95,21 +116,14 @@ struct ServeUpstreamTests {
         // 200 tokens at 20 a second: ten seconds of stream, longer than the grace.
         let (server, url) = try serve(["--reply-tokens", "200"], environment: CachechatProcess.environment(home: home), speed: "20")
         defer { if server.isRunning { server.terminate() } }
-        let asking = Process()
-        asking.executableURL = CachechatProcess.binary
-        asking.arguments = ["ask", "--no-save", "Hi"]
-        asking.environment = CachechatProcess.environment(home: home, extra: ["DEEPSEEK_BASE_URL": url, "DEEPSEEK_API_KEY": "sk-anything-1"])
-        let output = Pipe()
-        asking.standardOutput = output
-        asking.standardError = FileHandle.nullDevice
-        try asking.run()
+        let (asking, output) = try startAsk(url, key: "sk-anything-1", home: home)
         defer { if asking.isRunning { asking.terminate() } }
-        var received = Data()
-        #expect(Poll.until(timeout: 30) { received.append(output.fileHandleForReading.availableData); return !received.isEmpty })
+        #expect(!firstText(output).isEmpty, "no reply text arrived")
         kill(server.processIdentifier, SIGTERM)
         // A second signal sent while the first is still pending merges with it (the kernel
-        // keeps one of each): the second comes once the first was taken.
-        Thread.sleep(forTimeInterval: 0.5)
+        // keeps one of each): it is sent once the first was taken — the listener is closed.
+        #expect(Poll.until(timeout: 30) { (try? AbuseClient.connect(port: port(url))).map { close($0) } == nil },
+                "serve still accepts connections after SIGTERM")
         let signalled = Date()
         kill(server.processIdentifier, SIGTERM)
         #expect(Poll.until(timeout: 30) { !server.isRunning })
@@ -122,18 +136,10 @@ struct ServeUpstreamTests {
         // 60 tokens at 30 a second: two seconds of stream, inside the five-second grace.
         let (server, url) = try serve(["--reply-tokens", "60"], environment: CachechatProcess.environment(home: home), speed: "30")
         defer { if server.isRunning { server.terminate() } }
-        let asking = Process()
-        asking.executableURL = CachechatProcess.binary
-        asking.arguments = ["ask", "--no-save", "Hi"]
-        asking.environment = CachechatProcess.environment(home: home, extra: ["DEEPSEEK_BASE_URL": url, "DEEPSEEK_API_KEY": "sk-anything-1"])
-        let output = Pipe()
-        asking.standardOutput = output
-        asking.standardError = FileHandle.nullDevice
-        try asking.run()
+        let (asking, output) = try startAsk(url, key: "sk-anything-1", home: home)
         defer { if asking.isRunning { asking.terminate() } }
-        var received = Data()
-        #expect(Poll.until(timeout: 30) { received.append(output.fileHandleForReading.availableData); return !received.isEmpty },
-                "no reply text arrived")
+        var received = firstText(output)
+        #expect(!received.isEmpty, "no reply text arrived")
         server.terminate()
         received.append(output.fileHandleForReading.readDataToEndOfFile())
         asking.waitUntilExit()
