@@ -342,13 +342,13 @@ extension AppRuntime {
         attempt("Few-shot sets") { try body(fewShots) }
     }
 
-    /// Keeps `reading` and compares it with the previous one of the same account and
-    /// currency over the ledger's requests in between.
     /// The reading in the display currency, else the first.
     static func preferred(_ readings: [BalanceReading], currency: String) -> BalanceReading? {
         readings.first { $0.currency.uppercased() == currency.uppercased() } ?? readings.first
     }
 
+    /// Keeps `reading` and compares it with the previous one of the same account and
+    /// currency over the ledger's requests in between.
     static func reconcile(_ reading: BalanceReading, history: ChatHistory) -> BalanceStatus {
         let previous = (try? history.balanceReadings(endpointHost: reading.endpointHost, limit: 50))?
             .last { $0.currency == reading.currency }
