@@ -162,6 +162,11 @@ struct CostGuardTests {
         }
         #expect(questions.count == 2)
         #expect(dialog.title.hasPrefix("Send 2 questions for up to about $"), "\(dialog.title)")
+        // Cancel puts the questions back in the editor; sent again, they are asked about again.
+        harness.press(.escape)
+        #expect(harness.state.editor.text == "/each\n" + questions.joined(separator: "\n"))
+        harness.press(.enter)
+        #expect(harness.state.pending == .confirmSend(.each(questions)))
         harness.press(.enter)
         harness.session.settle()
         #expect(harness.ledger.count >= 2)

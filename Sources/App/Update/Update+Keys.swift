@@ -100,6 +100,7 @@ extension AppLogic {
                 state.overlay = nil
                 if case .changedAttachments(_, let send)? = state.pending { restoreSend(&state, send) }
                 if case .attachMentions(_, _, let send)? = state.pending { restoreSend(&state, send) }
+                if case .confirmSend(.each(let questions))? = state.pending { restoreSend(&state, .each(questions)) }
                 state.pending = nil
             } else {
                 state.overlay = .dialog(dialog)
@@ -189,7 +190,11 @@ extension AppLogic {
             return resolveMentions(&state, loaded, skipped: skipped, then: send, answer: dialog.buttons[choice])
         }
         // The first button says yes; destructive dialogs open on the last (Keep, Cancel).
-        guard choice == 0 else { return [] }
+        guard choice == 0 else {
+            // `/each`'s questions left the editor when it ran: Cancel puts them back.
+            if case .confirmSend(.each(let questions)) = action { restoreSend(&state, .each(questions)) }
+            return []
+        }
         switch action {
         case .quit: return quitNow(&state)
         case .confirmSend(let send):
