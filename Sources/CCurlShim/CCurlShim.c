@@ -1,5 +1,6 @@
 #include "CCurlShim.h"
 #include <dlfcn.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -167,17 +168,25 @@ int cc_multi_add(CURLM *multi, CURL *easy) { return p_curl_multi_add_handle(mult
 int cc_multi_remove(CURLM *multi, CURL *easy) { return p_curl_multi_remove_handle(multi, easy); }
 int cc_multi_perform(CURLM *multi, int *running) { return p_curl_multi_perform(multi, running); }
 
-int cc_multi_poll_many(CURLM *multi, const int *fds, int count, int timeout_ms, int *ready) {
-    struct curl_waitfd extra[8];
-    int numfds = 0;
-    if (count > 8) count = 8;
+// curl_multi_poll with the caller's descriptors, each with its own events (POLLIN, POLLOUT),
+// and what poll reported for each: the sockets of requests sent without libcurl wait beside libcurl's.
+int cc_multi_poll_events(CURLM *multi, const int *fds, const short *events, int count, int timeout_ms, short *revents) {
+    struct curl_waitfd small[16];
+    struct curl_waitfd *extra = count > 16 ? calloc((size_t)count, sizeof *extra) : small;
+    if (!extra) return CURLM_OUT_OF_MEMORY;
     for (int i = 0; i < count; i++) {
         extra[i].fd = fds[i];
-        extra[i].events = CURL_WAIT_POLLIN;
+        extra[i].events = (short)(((events[i] & POLLIN) ? CURL_WAIT_POLLIN : 0) | ((events[i] & POLLOUT) ? CURL_WAIT_POLLOUT : 0));
         extra[i].revents = 0;
     }
+    int numfds = 0;
     CURLMcode rc = p_curl_multi_poll(multi, count > 0 ? extra : NULL, (unsigned int)count, timeout_ms, &numfds);
-    for (int i = 0; i < count; i++) ready[i] = extra[i].revents ? 1 : 0;
+    for (int i = 0; i < count; i++) {
+        short got = extra[i].revents;
+        // curl reports readable and writable only (a socket's hang-up or error shows as one of them).
+        revents[i] = (short)(((got & CURL_WAIT_POLLIN) ? POLLIN : 0) | ((got & CURL_WAIT_POLLOUT) ? POLLOUT : 0));
+    }
+    if (extra != small) free(extra);
     return rc;
 }
 

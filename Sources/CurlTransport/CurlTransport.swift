@@ -12,6 +12,9 @@ import Foundation
 ///
 /// libcurl is opened (dlopen) when the first transfer starts: until then `poll` waits on
 /// the caller's descriptors with poll(2), so a screen that sends nothing never loads it.
+/// A plain `http://` request to a loopback address (the built-in endpoint, a local
+/// server) goes over a socket of its own instead (``PlainConnection``), so a session on
+/// the built-in endpoint never loads libcurl at all (docs/DECISIONS.md, 94).
 public final class CurlTransport: HTTPTransport {
     private var multiHandle: UnsafeMutableRawPointer?
     private var transfers: [TransferID: Transfer] = [:]
@@ -20,10 +23,21 @@ public final class CurlTransport: HTTPTransport {
     private var nextID = 1
     private let userAgent: String
     private let now: () -> Double
+    private let plainLoopback: Bool
+    private let environment: [String: String]
 
-    public init(userAgent: String = "cachechat") {
+    /// `plainLoopback` false sends every request through libcurl (the tests of both paths).
+    public init(userAgent: String = "cachechat", plainLoopback: Bool = true) {
         self.userAgent = userAgent
         self.now = { ProcessInfo.processInfo.systemUptime }
+        self.plainLoopback = plainLoopback
+        environment = ProcessInfo.processInfo.environment
+    }
+
+    /// Whether a request to `url` needs libcurl (anything but plain HTTP to this machine
+    /// without a proxy): a command that will make one starts loading it early.
+    public static func needsLibcurl(for url: String) -> Bool {
+        PlainTarget(url: url, environment: ProcessInfo.processInfo.environment) == nil
     }
 
     deinit {
@@ -89,35 +103,70 @@ public final class CurlTransport: HTTPTransport {
         var wait = max(0, timeout)
         if let due = pendingRetries.map(\.due).min() { wait = min(wait, max(0, due - now())) }
         if let idle = transfers.values.compactMap(\.idleDeadline).min() { wait = min(wait, max(0, idle - now()) + 0.001) }
-        var ready = [Int32](repeating: 0, count: max(1, extraFDs.count))
+        let sockets = transfers.values.filter { $0.plain != nil }.sorted { $0.id.rawValue < $1.id.rawValue }
+        if let connect = sockets.compactMap({ $0.plain?.deadline }).min() { wait = min(wait, max(0, connect - now()) + 0.001) }
+        // The caller's descriptors, then the sockets of plain transfers.
+        var fds = extraFDs.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        fds += sockets.map { pollfd(fd: $0.plain!.fd, events: $0.plain!.pollEvents, revents: 0) }
         let milliseconds = Int32(min(wait * 1000, 86_400_000).rounded(.up))
-        guard let multi = multiHandle else {
-            // No transfer has started: libcurl is not loaded, the caller's descriptors are
-            // all there is to wait for.
-            var fds = extraFDs.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            if !fds.isEmpty || milliseconds > 0 { _ = Glibc.poll(&fds, nfds_t(fds.count), milliseconds) }
-            var readable = Set<Int32>()
-            for entry in fds where entry.revents != 0 { readable.insert(entry.fd) }
-            deliverPendingEvents()
-            return readable
-        }
-        if !transfers.isEmpty || !extraFDs.isEmpty || wait > 0 {
-            _ = cc_multi_poll_many(multi, extraFDs, Int32(extraFDs.count), milliseconds, &ready)
+        if let multi = multiHandle {
+            if !transfers.isEmpty || !fds.isEmpty || wait > 0 {
+                var descriptors = fds.map(\.fd)
+                var events = fds.map(\.events)
+                var revents = [Int16](repeating: 0, count: max(1, fds.count))
+                _ = cc_multi_poll_events(multi, &descriptors, &events, Int32(fds.count), milliseconds, &revents)
+                for index in fds.indices { fds[index].revents = revents[index] }
+            }
+        } else if !fds.isEmpty || milliseconds > 0 {
+            // libcurl is not loaded: these descriptors are all there is to wait for.
+            _ = Glibc.poll(&fds, nfds_t(fds.count), milliseconds)
         }
         var readable = Set<Int32>()
-        for (index, fd) in extraFDs.enumerated() where ready[index] != 0 { readable.insert(fd) }
-        var running: Int32 = 0
-        _ = cc_multi_perform(multi, &running)
-        collectFinished()
+        for entry in fds.prefix(extraFDs.count) where entry.revents != 0 { readable.insert(entry.fd) }
+        if let multi = multiHandle {
+            var running: Int32 = 0
+            _ = cc_multi_perform(multi, &running)
+            collectFinished()
+        }
+        stepSockets(sockets, revents: fds.dropFirst(extraFDs.count).map(\.revents))
         failIdleTransfers()
         deliverPendingEvents()
         startDueRetries()
         return readable
     }
 
+    /// Moves each plain transfer on whose socket is ready or whose connection ran out of time.
+    private func stepSockets(_ sockets: [Transfer], revents: [Int16]) {
+        let current = now()
+        for (transfer, events) in zip(sockets, revents) {
+            guard let connection = transfer.plain, transfers[transfer.id] === transfer else { continue }
+            guard events != 0 || (connection.deadline.map { $0 <= current } ?? false) else { continue }
+            switch connection.step(revents: events, now: current, transfer: transfer) {
+            case nil:
+                continue
+            case .finished(let status)?:
+                detachHandle(of: transfer)
+                complete(transfer, status: status, error: nil)
+            case .failed(let error)?:
+                let status = transfer.status
+                detachHandle(of: transfer)
+                complete(transfer, status: status, error: error)
+            }
+        }
+    }
+
     // MARK: - Attempts
 
     private func attach(_ transfer: Transfer) {
+        if plainLoopback, let target = PlainTarget(url: transfer.request.url, environment: environment) {
+            let connection = PlainConnection(target: target, request: transfer.request, userAgent: userAgent, now: now())
+            transfer.beginAttempt(easy: nil, plain: connection, now: now())
+            if let outcome = connection.start(), case .failed(let error) = outcome {
+                detachHandle(of: transfer)
+                complete(transfer, status: 0, error: error)
+            }
+            return
+        }
         let multi: UnsafeMutableRawPointer
         switch self.multi() {
         case .success(let handle): multi = handle
@@ -160,13 +209,22 @@ public final class CurlTransport: HTTPTransport {
         if request.method != "GET" && request.method != "POST" { _ = cc_set_method(easy, request.method) }
         var list: UnsafeMutablePointer<curl_slist>? = nil
         // An empty `Expect:` stops curl from waiting for `100 Continue` on large bodies.
-        for line in request.headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] {
+        for line in Self.sendableHeaders(request.headers).map({ "\($0.name): \($0.value)" }) + ["Expect:"] {
             list = cc_slist_append(list, line)
         }
         transfer.headerList = list
         _ = cc_set_headers(easy, list)
         _ = cc_set_write_callback(easy, curlWriteCallback, opaque)
         _ = cc_set_header_callback(easy, curlHeaderCallback, opaque)
+    }
+
+    /// The headers that can be sent as they are: a line break in a name or value would
+    /// split the request (a key pasted with one, say), a colon in a name too. Left out.
+    static func sendableHeaders(_ headers: [HTTPHeader]) -> [HTTPHeader] {
+        headers.filter { header in
+            !header.name.isEmpty && !header.name.utf8.contains { $0 == 13 || $0 == 10 || $0 == UInt8(ascii: ":") }
+                && !header.value.utf8.contains { $0 == 13 || $0 == 10 }
+        }
     }
 
     private func collectFinished() {
@@ -214,7 +272,8 @@ public final class CurlTransport: HTTPTransport {
         for transfer in transfers.values where transfer.hasHandle {
             guard let deadline = transfer.idleDeadline, deadline <= current else { continue }
             let seconds = transfer.request.idleTimeout
-            let connected = transfer.connected || transfer.easy.map { cc_get_connect_time($0) > 0 } ?? false
+            let connected = transfer.connected || transfer.plain?.connected == true
+                || transfer.easy.map { cc_get_connect_time($0) > 0 } ?? false
             detachHandle(of: transfer)
             if !transfer.streaming { transfer.flushBufferedResponse(status: transfer.status) }
             finish(transfer, with: .failed(TransportError(
@@ -263,9 +322,10 @@ public final class CurlTransport: HTTPTransport {
     }
 
     private func detachHandle(of transfer: Transfer) {
-        guard let easy = transfer.easy else { return }
-        if let multiHandle { _ = cc_multi_remove(multiHandle, easy) }
-        byHandle[easy] = nil
+        if let easy = transfer.easy {
+            if let multiHandle { _ = cc_multi_remove(multiHandle, easy) }
+            byHandle[easy] = nil
+        }
         transfer.endAttempt()
     }
 

@@ -10,6 +10,8 @@ final class Transfer {
     let handler: (TransportEvent) -> Void
     private(set) var attempt = 0
     private(set) var easy: UnsafeMutableRawPointer?
+    /// The attempt's own socket when the request goes to a loopback address without libcurl.
+    private(set) var plain: PlainConnection?
     var headerList: UnsafeMutablePointer<curl_slist>?
     /// curl writes its human-readable error here (CURL_ERROR_SIZE bytes).
     let errorBuffer: UnsafeMutablePointer<CChar>
@@ -25,7 +27,7 @@ final class Transfer {
     private let clock: () -> Double = { ProcessInfo.processInfo.systemUptime }
 
     /// When the transfer fails for silence, unless another byte arrives first.
-    var idleDeadline: Double? { easy == nil ? nil : lastActivity + request.idleTimeout }
+    var idleDeadline: Double? { hasHandle ? lastActivity + request.idleTimeout : nil }
     var pending: [TransportEvent] = []
     var isDone = false
     var isCancelled = false
@@ -43,12 +45,14 @@ final class Transfer {
         errorBuffer.deallocate()
     }
 
-    var hasHandle: Bool { easy != nil }
+    var hasHandle: Bool { easy != nil || plain != nil }
 
-    func beginAttempt(easy: UnsafeMutableRawPointer, now: Double) {
+    /// Starts an attempt on a libcurl handle or on a socket of its own (one of the two).
+    func beginAttempt(easy: UnsafeMutableRawPointer?, plain: PlainConnection? = nil, now: Double) {
         attempt += 1
         lastActivity = now
         self.easy = easy
+        self.plain = plain
         status = 0
         responseHeaders = [:]
         bufferedBody = []
@@ -63,9 +67,14 @@ final class Transfer {
             cc_easy_cleanup(easy)
         }
         easy = nil
+        if let plain, plain.connected { connected = true }
+        plain?.close()
+        plain = nil
         if let headerList { cc_slist_free_all(headerList) }
         headerList = nil
     }
+
+    func markConnected() { connected = true }
 
     func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
         lastActivity = clock()

@@ -173,7 +173,8 @@ struct AskCommand: ParsableCommand {
         // libcurl loads while the history opens and the request is planned: `main` started
         // it before parsing (a built-in endpoint's thread then waits for the dlopen, which
         // holds the lock thread creation takes, about a millisecond); this is a no-op then.
-        CurlTransport.preload()
+        // A loopback endpoint over plain HTTP does not need it.
+        if CurlTransport.needsLibcurl(for: endpoint.baseURL) { CurlTransport.preload() }
         StartupTrace.mark("ask: question and config read")
         defer { StartupTrace.mark("ask: done"); StartupTrace.flush() }
 
@@ -277,7 +278,7 @@ struct AskCommand: ParsableCommand {
         state.reasoningEffort = effort ?? config.effort
         let (endpoint, localServer) = try LocalEmulator.endpoint(for: settings, quiet: json)
         defer { localServer?.stop() }
-        CurlTransport.preload()
+        if CurlTransport.needsLibcurl(for: endpoint.baseURL) { CurlTransport.preload() }
         let runner = RequestRunner(transport: CurlTransport(), history: store, endpoint: endpoint,
                                    prices: PriceTable.builtIn.overriding(with: config.priceOverrides),
                                    currency: config.currency ?? .usd, tokenizer: DeepSeekTokenizer.shared)

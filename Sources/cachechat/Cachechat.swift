@@ -33,8 +33,12 @@ struct Cachechat: ParsableCommand {
         Process.disableCoreDumps()
         StartupTrace.mark("locale set")
         // `ask` makes its request a few milliseconds from now: libcurl (about 4 ms of dlopen)
-        // starts loading before its arguments are even parsed (docs/BENCHMARKS.md, `ask`).
-        if CommandLine.arguments.dropFirst().first == AskCommand.configuration.commandName { CurlTransport.preload() }
+        // starts loading before its arguments are even parsed (docs/BENCHMARKS.md, `ask`),
+        // unless they name a base URL that does not need it (plain HTTP to this machine).
+        if CommandLine.arguments.dropFirst().first == AskCommand.configuration.commandName,
+           baseURLArgument(CommandLine.arguments).map(CurlTransport.needsLibcurl(for:)) ?? true {
+            CurlTransport.preload()
+        }
         var parsed = false
         do {
             var command = try parseAsRoot()
@@ -65,6 +69,17 @@ struct Cachechat: ParsableCommand {
             }
             end(code == .validationFailure ? ExitStatus.usage.code : code.rawValue)
         }
+    }
+
+    /// The value of `--base-url` among the arguments before `--`, if there is exactly one.
+    static func baseURLArgument(_ arguments: [String]) -> String? {
+        var found: [String] = []
+        var words = arguments.dropFirst().prefix { $0 != "--" }.makeIterator()
+        while let word = words.next() {
+            if word == "--base-url" { found.append(words.next() ?? "") }
+            if word.hasPrefix("--base-url=") { found.append(String(word.dropFirst("--base-url=".count))) }
+        }
+        return found.count == 1 ? found[0] : nil
     }
 
     /// argument-parser takes a word such as `-5` for an option, so `history show -5` reports

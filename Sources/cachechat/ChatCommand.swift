@@ -63,8 +63,9 @@ struct ChatCommand: ParsableCommand {
         // libcurl loads while the history opens and the terminal starts, so the endpoint's
         // model list and balance, asked for after the first frame, do not wait for it. Not
         // before the built-in endpoint's thread is started: dlopen holds the loader's lock,
-        // which creating a thread waits for (4.5 ms on the critical path when it was).
-        CurlTransport.preload()
+        // which creating a thread waits for (4.5 ms on the critical path when it was). The
+        // built-in endpoint, or any over plain HTTP on this machine, never needs it.
+        if CurlTransport.needsLibcurl(for: endpoint.baseURL) { CurlTransport.preload() }
 
         // With history off (the database cannot be opened), conversations live in memory:
         // everything works for this session and nothing is written.

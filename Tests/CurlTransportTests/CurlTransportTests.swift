@@ -6,12 +6,12 @@ import Testing
 
 typealias TestSupportServer = ScriptedHTTPServer
 
-@Suite("CurlTransport against a loopback server")
+@Suite("CurlTransport against a loopback server, through libcurl and through its own socket")
 struct CurlTransportTests {
-    @Test func streamsChunksAsTheyArrive() throws {
+    @Test(arguments: Route.allCases) func streamsChunksAsTheyArrive(route: Route) throws {
         let events = DeepSeekEvents.reply(["Hel", "lo", " 世界"])
         let server = try ScriptedHTTPServer { _, _ in HTTPScript.stream(events, pause: 0.02) }
-        let driver = TransportDriver()
+        let driver = TransportDriver(route)
         driver.start(request(server.baseURL))
         driver.run()
         #expect(driver.status == 200)
@@ -25,12 +25,12 @@ struct CurlTransportTests {
         #expect(sent.bodyText == "{\"model\":\"m\"}")
     }
 
-    @Test func cancelMidStreamReturnsPromptly() throws {
+    @Test(arguments: Route.allCases) func cancelMidStreamReturnsPromptly(route: Route) throws {
         let server = try ScriptedHTTPServer { _, _ in
             [HTTPScript.streamHead(), HTTPScript.chunk(DeepSeekEvents.chunk("{\"content\":\"a\"}")), .pause(10),
              HTTPScript.endOfChunks]
         }
-        let driver = TransportDriver()
+        let driver = TransportDriver(route)
         driver.start(request(server.baseURL))
         driver.run(until: { !driver.body.isEmpty })
         #expect(!driver.body.isEmpty)
@@ -43,13 +43,13 @@ struct CurlTransportTests {
         #expect(driver.events.count == before)
     }
 
-    @Test func retriesAfter429HonouringRetryAfter() throws {
+    @Test(arguments: Route.allCases) func retriesAfter429HonouringRetryAfter(route: Route) throws {
         let server = try ScriptedHTTPServer { _, n in
             n == 1
                 ? HTTPScript.response(status: 429, headers: ["Retry-After": "1"], body: DeepSeekEvents.error("Rate Limit Reached"))
                 : HTTPScript.stream(DeepSeekEvents.reply(["ok"]))
         }
-        let driver = TransportDriver()
+        let driver = TransportDriver(route)
         driver.start(request(server.baseURL))
         let seconds = driver.run()
         #expect(driver.retries.count == 1)
@@ -59,7 +59,7 @@ struct CurlTransportTests {
         #expect(server.requests.count == 2)
     }
 
-    @Test func retriesAfter503WithHTTPDate() throws {
+    @Test(arguments: Route.allCases) func retriesAfter503WithHTTPDate(route: Route) throws {
         let date = Date().addingTimeInterval(2)
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -70,7 +70,7 @@ struct CurlTransportTests {
                 ? HTTPScript.response(status: 503, headers: ["Retry-After": formatter.string(from: date)], body: DeepSeekEvents.error("Server overloaded"))
                 : HTTPScript.stream(DeepSeekEvents.reply(["ok"]))
         }
-        let driver = TransportDriver()
+        let driver = TransportDriver(route)
         driver.start(request(server.baseURL))
         driver.run()
         let delay = try #require(driver.retries.first?.delay)
@@ -78,11 +78,11 @@ struct CurlTransportTests {
         #expect(driver.status == 200)
     }
 
-    @Test func givesUpAfterMaxAttemptsAndDeliversTheLastErrorBody() throws {
+    @Test(arguments: Route.allCases) func givesUpAfterMaxAttemptsAndDeliversTheLastErrorBody(route: Route) throws {
         let server = try ScriptedHTTPServer { _, _ in
             HTTPScript.response(status: 503, body: DeepSeekEvents.error("Server overloaded, please retry shortly."))
         }
-        let driver = TransportDriver()
+        let driver = TransportDriver(route)
         driver.start(request(server.baseURL, retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.01)))
         driver.run()
         #expect(driver.retries.map(\.attempt) == [1, 2])
@@ -91,10 +91,10 @@ struct CurlTransportTests {
         #expect(String(decoding: driver.body, as: UTF8.self).contains("overloaded"))
     }
 
-    @Test(arguments: [400, 401, 402, 422, 500])
-    func nonRetryableStatusesAreDeliveredOnce(status: Int) throws {
+    @Test(arguments: Route.allCases, [400, 401, 402, 422, 500])
+    func nonRetryableStatusesAreDeliveredOnce(route: Route, status: Int) throws {
         let server = try ScriptedHTTPServer { _, _ in HTTPScript.response(status: status, body: DeepSeekEvents.error("nope")) }
-        let driver = TransportDriver()
+        let driver = TransportDriver(route)
         driver.start(request(server.baseURL))
         driver.run()
         #expect(driver.status == status)
@@ -103,9 +103,9 @@ struct CurlTransportTests {
         #expect(String(decoding: driver.body, as: UTF8.self) == DeepSeekEvents.error("nope"))
     }
 
-    @Test func connectionRefusedIsRetriedThenReported() throws {
+    @Test(arguments: Route.allCases) func connectionRefusedIsRetriedThenReported(route: Route) throws {
         let port = closedPort()
-        let driver = TransportDriver()
+        let driver = TransportDriver(route)
         driver.start(request("http://127.0.0.1:\(port)", retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.01)))
         driver.run()
         #expect(driver.retries.count == 2)
@@ -115,11 +115,11 @@ struct CurlTransportTests {
         #expect(driver.status == nil)
     }
 
-    @Test func serverClosingMidStreamIsNotRetried() throws {
+    @Test(arguments: Route.allCases) func serverClosingMidStreamIsNotRetried(route: Route) throws {
         let server = try ScriptedHTTPServer { _, _ in
             [HTTPScript.streamHead(), HTTPScript.chunk(DeepSeekEvents.chunk("{\"content\":\"partial\"}")), .pause(0.05), .reset]
         }
-        let driver = TransportDriver()
+        let driver = TransportDriver(route)
         driver.start(request(server.baseURL))
         driver.run()
         let failure = try #require(driver.failure)
@@ -130,9 +130,9 @@ struct CurlTransportTests {
         #expect(driver.retries.isEmpty)
     }
 
-    @Test func idleTimeoutFailsAStalledReply() throws {
+    @Test(arguments: Route.allCases) func idleTimeoutFailsAStalledReply(route: Route) throws {
         let server = try ScriptedHTTPServer { _, _ in [HTTPScript.streamHead(), .pause(5), HTTPScript.endOfChunks] }
-        let driver = TransportDriver()
+        let driver = TransportDriver(route)
         driver.start(request(server.baseURL, idle: 1))
         _ = driver.run()
         // Failing at all proves the timeout fired during the server's 5 s pause: after it,
@@ -141,13 +141,13 @@ struct CurlTransportTests {
         #expect(failure.kind == .idleTimeout)
     }
 
-    @Test func keepAliveCommentsKeepAStreamAlive() throws {
+    @Test(arguments: Route.allCases) func keepAliveCommentsKeepAStreamAlive(route: Route) throws {
         var actions: [ScriptedHTTPServer.Action] = [HTTPScript.streamHead()]
         for _ in 0..<6 { actions += [HTTPScript.chunk(": keep-alive\n\n"), .pause(0.4)] }
         actions += DeepSeekEvents.reply(["late"]).map { HTTPScript.chunk($0) } + [HTTPScript.endOfChunks]
         let script = actions
         let server = try ScriptedHTTPServer { _, _ in script }
-        let driver = TransportDriver()
+        let driver = TransportDriver(route)
         driver.start(request(server.baseURL, idle: 1))
         driver.run()
         #expect(driver.failure == nil)
@@ -164,6 +164,27 @@ struct LazyCurlTests {
         try #require(result.status == 0, "readelf: \(result.stderr)")
         #expect(result.stdout.contains("NEEDED"))
         #expect(!result.stdout.contains("libcurl"), "libcurl must be opened with dlopen, not linked")
+    }
+
+    /// A request to this machine over plain HTTP goes over cachechat's own socket: `ask`
+    /// never opens libcurl for it (the dynamic loader's own log says what was opened).
+    @Test func askOnALoopbackEndpointNeverOpensLibcurl() throws {
+        let server = try ScriptedHTTPServer { _, _ in HTTPScript.stream(DeepSeekEvents.reply(["Hello", " there"])) }
+        let home = try TemporaryFolder()
+        let environment = CachechatProcess.environment(home: home.url, extra: ["LD_DEBUG": "files"])
+        let plain = try CachechatProcess.run(["ask", "--base-url", server.baseURL, "--api-key", "sk-test", "Hi"], environment: environment)
+        #expect(plain.status == 0, "\(plain.stderr.suffix(500))")
+        #expect(plain.stdout.contains("Hello there"))
+        #expect(plain.stderr.contains("file="), "LD_DEBUG=files printed nothing: the check would prove nothing")
+        #expect(!plain.stderr.contains("libcurl"))
+        // Through a proxy (the same server) libcurl sends it, as before.
+        var proxied = environment
+        proxied["http_proxy"] = server.baseURL
+        proxied["NO_PROXY"] = nil
+        let viaCurl = try CachechatProcess.run(["ask", "--base-url", "http://127.0.0.1:9", "--api-key", "sk-test", "Hi"], environment: proxied)
+        #expect(viaCurl.status == 0, "\(viaCurl.stderr.suffix(500))")
+        #expect(viaCurl.stderr.contains("libcurl"))
+        #expect(server.requests.last?.path.hasPrefix("http://127.0.0.1:9/") == true)
     }
 
     @Test func pollWithoutTransfersWaitsOnTheCallersDescriptors() throws {

@@ -1,10 +1,21 @@
 import ChatWire
 import CurlTransport
 import Foundation
+import Testing
+
+/// How a request to the loopback test server is sent: libcurl, or cachechat's own socket.
+enum Route: String, CaseIterable, CustomTestStringConvertible {
+    case libcurl, plainSocket
+    var testDescription: String { rawValue }
+}
 
 /// Collects a transfer's events and polls until it ends or `timeout` passes.
 final class TransportDriver {
-    let transport = CurlTransport()
+    let transport: CurlTransport
+
+    init(_ route: Route) {
+        transport = CurlTransport(plainLoopback: route == .plainSocket)
+    }
     private(set) var events: [TransportEvent] = []
     private(set) var id: TransferID?
 

@@ -57,8 +57,8 @@ void cc_multi_cleanup(CURLM *multi);
 int cc_multi_add(CURLM *multi, CURL *easy);
 int cc_multi_remove(CURLM *multi, CURL *easy);
 int cc_multi_perform(CURLM *multi, int *running);
-/// Like cc_multi_poll with up to 8 extra descriptors; `ready[i]` is set to 1 when `fds[i]` is readable.
-int cc_multi_poll_many(CURLM *multi, const int *fds, int count, int timeout_ms, int *ready);
+/// curl_multi_poll with extra descriptors, each waiting for its own `events` (POLLIN, POLLOUT); `revents[i]` says what came.
+int cc_multi_poll_events(CURLM *multi, const int *fds, const short *events, int count, int timeout_ms, short *revents);
 int cc_multi_wakeup(CURLM *multi);
 
 /// Reads one finished transfer; returns 0 when there is none left.
