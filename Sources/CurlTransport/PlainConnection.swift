@@ -126,6 +126,8 @@ final class PlainConnection {
     private var sent = 0
     private var parser: HTTPResponseParser
     private let connectDeadline: Double
+    /// What each `recv` reads into, allocated at the first.
+    private var buffer: [UInt8] = []
     private(set) var connected = false
 
     init(target: PlainTarget, request: HTTPRequest, userAgent: String, now: Double) {
@@ -282,7 +284,7 @@ final class PlainConnection {
     }
 
     private func receive(transfer: Transfer) -> Outcome? {
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        if buffer.isEmpty { buffer = [UInt8](repeating: 0, count: 64 * 1024) }
         // A bounded number of reads per step, so one fast server cannot starve the others.
         for _ in 0..<16 {
             let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }

@@ -34,9 +34,11 @@ struct Cachechat: ParsableCommand {
         StartupTrace.mark("locale set")
         // `ask` makes its request a few milliseconds from now: libcurl (about 4 ms of dlopen)
         // starts loading before its arguments are even parsed (docs/BENCHMARKS.md, `ask`),
-        // unless they name a base URL that does not need it (plain HTTP to this machine).
+        // unless the base URL, as far as it is known here, does not need it (plain HTTP to
+        // this machine).
         if CommandLine.arguments.dropFirst().first == AskCommand.configuration.commandName,
-           baseURLArgument(CommandLine.arguments).map(CurlTransport.needsLibcurl(for:)) ?? true {
+           earlyBaseURL(CommandLine.arguments, environment: ProcessInfo.processInfo.environment)
+            .map(CurlTransport.needsLibcurl(for:)) ?? true {
             CurlTransport.preload()
         }
         var parsed = false
@@ -71,15 +73,19 @@ struct Cachechat: ParsableCommand {
         }
     }
 
-    /// The value of `--base-url` among the arguments before `--`, if there is exactly one.
-    static func baseURLArgument(_ arguments: [String]) -> String? {
+    /// The base URL before the arguments are parsed, where it can be known: the one
+    /// `--base-url` before `--`, else `DEEPSEEK_BASE_URL` (which wins over config.toml's
+    /// profiles, see ConnectionSettings); nil when it is up to the config file.
+    static func earlyBaseURL(_ arguments: [String], environment: [String: String]) -> String? {
         var found: [String] = []
         var words = arguments.dropFirst().prefix { $0 != "--" }.makeIterator()
         while let word = words.next() {
             if word == "--base-url" { found.append(words.next() ?? "") }
             if word.hasPrefix("--base-url=") { found.append(String(word.dropFirst("--base-url=".count))) }
         }
-        return found.count == 1 ? found[0] : nil
+        if found.count > 1 { return nil }
+        if let flag = found.first, !flag.isEmpty { return flag }
+        return environment["DEEPSEEK_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// argument-parser takes a word such as `-5` for an option, so `history show -5` reports

@@ -177,6 +177,12 @@ struct LazyCurlTests {
         #expect(plain.stdout.contains("Hello there"))
         #expect(plain.stderr.contains("file="), "LD_DEBUG=files printed nothing: the check would prove nothing")
         #expect(!plain.stderr.contains("libcurl"))
+        // The endpoint from the environment, as `serve` suggests: the same.
+        var fromVariable = environment
+        fromVariable["DEEPSEEK_BASE_URL"] = server.baseURL
+        let variable = try CachechatProcess.run(["ask", "--api-key", "sk-test", "Hi"], environment: fromVariable)
+        #expect(variable.status == 0, "\(variable.stderr.suffix(500))")
+        #expect(!variable.stderr.contains("libcurl"))
         // Through a proxy (the same server) libcurl sends it, as before.
         var proxied = environment
         proxied["http_proxy"] = server.baseURL
