@@ -31,7 +31,7 @@ struct FaultCase: Sendable, CustomStringConvertible {
     var tuiRetryNotice: String? {
         guard let retryNotice else { return nil }
         if retryNotice.hasPrefix("HTTP") { return "⟳ " + String(retryNotice.prefix(8)) + ": retrying in" }
-        return "Couldn't connect to server: retrying in"
+        return "Connection refused: retrying in"
     }
     /// The TUI's status bar once the turn has ended.
     var status: String
@@ -113,7 +113,7 @@ enum FaultMatrix {
                   status: "prompt tokens from cache", note: nil,
                   reply: .full, messageState: "complete", ledger: "ok"),
         FaultCase(name: "connection refused", plan: nil, exitCode: 7,
-                  askMessage: "Could not reach 127.0.0.1", retries: 3, retryNotice: "Couldn't connect to server; retrying in 0.5 s",
+                  askMessage: "Could not reach 127.0.0.1", retries: 3, retryNotice: "Connection refused; retrying in 0.5 s",
                   status: "⚠ Failed: Could not reach 127.0.0.1", note: "✗ failed: Could not reach 127.0.0.1",
                   reply: .none, messageState: "failed", ledger: "error network"),
     ]
