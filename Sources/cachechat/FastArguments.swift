@@ -2,12 +2,13 @@ import ChatCore
 import Config
 
 /// The argument vectors most launches use (`cachechat`, `cachechat --model M`,
-/// `cachechat ask --no-save "…"`), read without argument-parser: its parse costs 2 to 4 ms
-/// of a start-up (reflection, generic metadata, a scan of every protocol conformance in the
-/// binary). The reader takes only the vectors it decides exactly as argument-parser would
-/// and returns nil for everything else, which argument-parser then parses as before: its
-/// declarations in ChatCommand and AskCommand stay the definition (help, errors,
-/// conversions). CLITests' FastArgumentsTests hold the two to the same answers.
+/// `cachechat ask --no-save "…"`, `… | cachechat ask`), read without argument-parser: its
+/// parse costs 2 to 4 ms of a start-up (reflection, generic metadata, a scan of every
+/// protocol conformance in the binary). The reader takes only the vectors it decides
+/// exactly as argument-parser would and returns nil for everything else, which
+/// argument-parser then parses as before: its declarations in ChatCommand and AskCommand
+/// stay the definition (help, errors, conversions). CLITests' FastArgumentsTests hold the
+/// two to the same answers.
 enum FastArguments {
     enum Decision: Equatable {
         case chat(ChatLaunch)
@@ -59,11 +60,10 @@ enum FastArguments {
     }
 
     static func readAsk(_ words: ArraySlice<String>) -> AskOptions? {
-        // One prompt: with none it is read from standard input, which is `ask`'s own business,
-        // but argument-parser is left the rare forms.
-        guard let scan = Scan(words, known: askOptions, terminator: true), scan.positionals.count == 1 else { return nil }
+        // One prompt, or none (`ask` then reads standard input); two are argument-parser's error.
+        guard let scan = Scan(words, known: askOptions, terminator: true), scan.positionals.count <= 1 else { return nil }
         var options = AskOptions()
-        options.prompt = scan.positionals[0]
+        options.prompt = scan.positionals.first
         for (name, value) in scan.options {
             switch name {
             case "base-url": options.connection.baseURL = value
