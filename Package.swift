@@ -100,7 +100,10 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "ChatCore", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "ChatCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "Tokenizer", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "ChatCore", "soak", .product(name: "GRDB", package: "GRDB.swift")]),
+        // `cachechat` itself for the fast argument reader's tests against argument-parser.
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "ChatCore", "soak", "cachechat",
+                                                     .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                                     .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AppTests", dependencies: ["App", "ChatCore", "ChatWire", "Config", "Emulator", "History", "TerminalUI", "TestSupport",
                                                      .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["__Snapshots__"]),

@@ -11,7 +11,7 @@ import History
 
 struct AskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ask",
+        commandName: AskOptions.commandName,
         abstract: "Send one prompt and stream the reply to standard output.",
         discussion: """
             The prompt comes from the argument or, when there is none, from standard input. \
@@ -121,6 +121,52 @@ struct AskCommand: ParsableCommand {
     @Option(name: .customLong("conversation"), parsing: .unconditional,
             help: ArgumentHelp("Continue the conversation with this id (see `cachechat history list`).", valueName: "ID"),
             transform: NumberRanges.conversationID.transform)
+    var conversationID: Int64?
+
+    /// The options as a plain value: what `run()` works on, and what the fast reader
+    /// (FastArguments.swift) builds without argument-parser.
+    var options: AskOptions {
+        AskOptions(connection: connection.flags, system: system, fewShot: fewShot, pinned: pinned, thinking: thinking,
+                   effort: effort, jsonObject: jsonObject, maxCost: maxCost, maxTokens: maxTokens, temperature: temperature,
+                   timeout: timeout, noStream: noStream, json: json, showReasoning: showReasoning, prompt: prompt, files: files,
+                   questionsFile: questionsFile, parallel: parallel, cacheModel: cacheModel, warmupWait: warmupWait,
+                   noSave: noSave, continueLast: continueLast, continueReply: continueReply, conversationID: conversationID)
+    }
+
+    func validate() throws { try options.validate() }
+
+    func run() throws { try options.run() }
+}
+
+/// `cachechat ask`'s options with the defaults of `AskCommand`'s declarations, which stay
+/// the definition (help, names, conversions); no property wrappers, so the fast reader can
+/// build one without argument-parser.
+struct AskOptions: Equatable {
+    static let commandName = "ask"
+
+    var connection = ConnectionSettings.Flags()
+    var system: String?
+    var fewShot: String?
+    var pinned = false
+    var thinking: ThinkingSwitch?
+    var effort: ReasoningEffort?
+    var jsonObject = false
+    var maxCost: Double?
+    var maxTokens: Int?
+    var temperature: Double?
+    var timeout: Double?
+    var noStream = false
+    var json = false
+    var showReasoning = false
+    var prompt: String?
+    var files: [String] = []
+    var questionsFile: String?
+    var parallel = 4
+    var cacheModel: CacheModelKindArgument?
+    var warmupWait: Double?
+    var noSave = false
+    var continueLast = false
+    var continueReply = false
     var conversationID: Int64?
 
     func validate() throws {

@@ -13,7 +13,7 @@ import History
 /// `cachechat` with no subcommand: the interactive client.
 struct ChatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "chat",
+        commandName: ChatLaunch.commandName,
         abstract: "Open the interactive chat client (the default when no command is given).",
         discussion: "F1 inside shows every key. With nothing configured it runs on the built-in local emulator."
     )
@@ -30,6 +30,27 @@ struct ChatCommand: ParsableCommand {
     var each = false
 
     @Option(name: .customLong("cache-model"), help: "How the endpoint caches, for predictions: v3 or v4 (default: DeepSeek's rule for the model).")
+    var cacheModel: CacheModelKindArgument?
+
+    /// The options as a plain value: what `run()` works on, and what the fast reader
+    /// (FastArguments.swift) builds without argument-parser.
+    var launch: ChatLaunch {
+        ChatLaunch(connection: connection.flags, theme: theme, fewShot: fewShot, each: each, cacheModel: cacheModel)
+    }
+
+    func run() throws { try launch.run() }
+}
+
+/// The chat client's options with the defaults of `ChatCommand`'s declarations, which stay
+/// the definition (help, names, conversions); no property wrappers, so the fast reader can
+/// build one without argument-parser.
+struct ChatLaunch: Equatable {
+    static let commandName = "chat"
+
+    var connection = ConnectionSettings.Flags()
+    var theme: String?
+    var fewShot: String?
+    var each = false
     var cacheModel: CacheModelKindArgument?
 
     func run() throws {

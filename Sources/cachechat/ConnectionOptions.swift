@@ -17,11 +17,16 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "A profile from config.toml (default: CACHECHAT_PROFILE or the file's `profile`).")
     var profile: String?
 
+    /// The flags as a plain value (what the commands resolve; the fast reader builds one too).
+    var flags: ConnectionSettings.Flags { .init(baseURL: baseURL, apiKey: apiKey, model: model, profile: profile) }
+
     /// `defaultModel` is used when no flag, variable or profile names a model.
     func resolve(defaultModel: String = ConnectionSettings.defaultModel) throws -> ConnectionSettings {
-        try resolveWithConfig(defaultModel: defaultModel).settings
+        try flags.resolveWithConfig(defaultModel: defaultModel).settings
     }
+}
 
+extension ConnectionSettings.Flags {
     /// The settings and the config file they came from (its prices and currency).
     func resolveWithConfig(defaultModel: String = ConnectionSettings.defaultModel) throws
         -> (settings: ConnectionSettings, config: ConfigFile) {
@@ -35,9 +40,8 @@ struct ConnectionOptions: ParsableArguments {
         }
         for warning in config.warnings { Terminal.errorLine("cachechat: warning: \(warning)") }
         do {
-            let settings = try ConnectionSettings.resolve(
-                flags: .init(baseURL: baseURL, apiKey: apiKey, model: model, profile: profile),
-                environment: environment, config: config, defaultModel: defaultModel)
+            let settings = try ConnectionSettings.resolve(flags: self, environment: environment, config: config,
+                                                          defaultModel: defaultModel)
             return (settings, config)
         } catch {
             throw CLIError.usage("\(error)")
