@@ -8,7 +8,14 @@ other clients. Every client runs in its own tmux server at 120x40 and talks to o
 launch      spawn (tmux respawn-pane) until the pane shows a non-empty frame that then
             stays unchanged for 50 ms (captures every ~10 ms); the time is that of the
             first capture showing the frame. Median of --runs launches, after one
-            unmeasured warm-up launch (first-run files, caches).
+            unmeasured warm-up launch (first-run files, caches). A capture costs a tmux
+            client's start, so captures are ~13 ms apart and this figure is rounded up
+            to the next capture: a frame ready 12 ms after spawn counts as ~17 ms.
+last output the same launches timed by the pane's output instead: a tmux control-mode
+            client attached to the session timestamps every %output notification, and
+            the launch is the last output before the stable frame's 50 ms of quiet
+            ended (output after the final frame, even a cursor move, counts against the
+            client). Resolution: the control client's read, well under a millisecond.
 settled     the last time the frame changed during the 3 s after launch (a client that
             shows a partial frame for 50 ms before its real one is caught here).
 idle RSS    VmRSS summed over the client's process tree after 3 s idle (issue 16's
@@ -34,6 +41,7 @@ RSS after   VmRSS of the tree at the end of the stream measurement (3 s after th
 
 import argparse
 import json
+import threading
 import os
 import platform
 import re
@@ -126,7 +134,7 @@ def rss_kib(pids):
 class Tmux:
     """One tmux server and session per client; the pane is respawned for each run."""
 
-    def __init__(self, name, workdir, env):
+    def __init__(self, name, workdir, env, watch_output=False):
         self.socket = f"bench-speed-{os.getpid()}-{name}"
         self.env = env
         conf = os.path.join(workdir, f"tmux-{name}.conf")
@@ -136,6 +144,32 @@ class Tmux:
             f.write(f"set -g default-terminal {term}\nset -g remain-on-exit on\nset -g status off\n"
                     "set -g history-limit 100\nset -sg escape-time 0\n")
         self.run("-f", conf, "new-session", "-d", "-x", str(COLS), "-y", str(ROWS), "-s", "b", "sleep 86400")
+        # A control-mode client: tmux tells it of every piece of output a pane gets, as it
+        # gets it; each is timestamped here (the "last output" launch figure). Launches
+        # only: reading a long stream's output would take CPU from the client measured.
+        self.outputs = []
+        self.control = None
+        if not watch_output:
+            return
+        self.control = subprocess.Popen(["tmux", "-L", self.socket, "-C", "attach", "-t", "b"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        threading.Thread(target=self._read_control, daemon=True).start()
+
+    def stop_watching(self):
+        """Detaches the control-mode client (an empty line), before streams are measured."""
+        if self.control:
+            try:
+                self.control.stdin.write(b"\n")
+                self.control.stdin.flush()
+                self.control.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                self.control.kill()
+            self.control = None
+
+    def _read_control(self):
+        for line in self.control.stdout:
+            if line.startswith(b"%output "):
+                self.outputs.append(time.monotonic())
 
     def run(self, *args, check=True):
         result = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, env=self.env,
@@ -165,6 +199,7 @@ class Tmux:
         except Exception:
             pass
         self.run("kill-server", check=False)
+        self.stop_watching()
 
 
 def stop_tree(pid, grace=3.0):
@@ -438,7 +473,10 @@ def launch(tmux, client, state, timeout):
     pid, dead, status = tmux.pane()
     if dead:
         raise pane_failure(tmux, "exited while starting" + (f" (status {status})" if status else ""))
-    return {"pid": pid, "t0": t0, "launch_s": stable, "frame": frame}
+    quiet_end = first + 0.05
+    outputs = [t for t in list(tmux.outputs) if t0 <= t <= quiet_end]
+    output_s = (max(outputs) - t0) if outputs else None
+    return {"pid": pid, "t0": t0, "launch_s": stable, "output_s": output_s, "frame": frame}
 
 
 def idle(tmux, started, seconds=3.0):
@@ -694,8 +732,11 @@ def targets(results, ask, profiles=()):
             lines.append(f"- {label}: not measured")
         else:
             lines.append(f"- {label}: {value:.2f}{unit} (target ≤ {goal}{unit}) — {'met' if value <= goal else 'not met'}")
-    say("launch, built-in endpoint / weechat -p", ratio("cachechat-builtin", "weechat-p", "launch_ms"), 0.5)
-    say("launch, remote endpoint / weechat -p", ratio("cachechat", "weechat-p", "launch_ms"), 0.5)
+    say("launch, built-in endpoint / weechat -p, by last output", ratio("cachechat-builtin", "weechat-p", "output_ms"), 0.5)
+    say("launch, remote endpoint / weechat -p, by last output", ratio("cachechat", "weechat-p", "output_ms"), 0.5)
+    say("launch, built-in endpoint / weechat -p, by capture polls (~13 ms apart)",
+        ratio("cachechat-builtin", "weechat-p", "launch_ms"), 0.5)
+    say("launch, remote endpoint / weechat -p, by capture polls (~13 ms apart)", ratio("cachechat", "weechat-p", "launch_ms"), 0.5)
     say("idle RSS / weechat -p", ratio("cachechat-builtin", "weechat-p", "idle_rss_mib"), 1.0)
     say("idle PSS / weechat -p", ratio("cachechat-builtin", "weechat-p", "idle_pss_mib"), 1.0)
     if ask:
@@ -772,17 +813,20 @@ def cell(text):
 def table(results, order):
     base = results.get("cachechat", {})
     bl = base.get("launch_ms"); bi = base.get("idle_rss_mib"); bs = base.get("last_token_s"); ba = base.get("rss_after_mib")
-    rows = ["| client | version | launch ms (median) | × | settled ms | idle RSS MiB | × | idle PSS MiB "
+    bo = base.get("output_ms")
+    rows = ["| client | version | launch ms (median) | × | last output ms | × | settled ms | idle RSS MiB | × | idle PSS MiB "
             "| last token after server s | × | mean CPU % | RSS after MiB | × |",
-            "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+            "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for name in order:
         r = results.get(name)
         if r is None:
             continue
         if "error" in r and "launch_ms" not in r:
-            rows.append("| " + " | ".join([name, r.get("version", ""), "failed: " + cell(r["error"])] + [""] * 10) + " |")
+            rows.append("| " + " | ".join([name, r.get("version", ""), "failed: " + cell(r["error"])] + [""] * 12) + " |")
             continue
+        output = r.get("output_ms")
         cells = [name, r.get("version", ""), f"{r['launch_ms']:,.0f}", fmt_ratio(r["launch_ms"], bl),
+                 f"{output:,.1f}" if output is not None else "—", fmt_ratio(output, bo) if output and bo else "",
                  f"{r['settled_ms']:,.0f}", f"{r['idle_rss_mib']:.1f}", fmt_ratio(r["idle_rss_mib"], bi),
                  f"{r.get('idle_pss_mib', 0):.1f}"]
         if "stream_error" in r:
@@ -860,22 +904,26 @@ def main():
                 print(f"{name}: {result['error']}", flush=True)
                 continue
             result["version"] = client.version()
-            tmux = Tmux(name, workdir, env)
+            tmux = Tmux(name, workdir, env, watch_output=True)
             try:
                 state = tempfile.mkdtemp(prefix=f"{name}-launch-", dir=workdir)
                 launches = []
                 for run in range(args.runs + 1):
                     started = launch(tmux, client, state, timeouts.launch)
-                    measured = {**idle(tmux, started), "launch_s": started["launch_s"]}
+                    measured = {**idle(tmux, started), "launch_s": started["launch_s"], "output_s": started["output_s"]}
                     quit_client(tmux, client, started["pid"])
                     if run > 0:
                         launches.append(measured)
                     label = "warm-up" if run == 0 else f"run {run}"
-                    print(f"{name} {label}: stable {measured['launch_s'] * 1000:,.0f} ms, settled "
+                    shown = f"{measured['output_s'] * 1000:,.1f} ms" if measured["output_s"] is not None else "none seen"
+                    print(f"{name} {label}: stable {measured['launch_s'] * 1000:,.0f} ms, last output {shown}, settled "
                           f"{measured['settled_s'] * 1000:,.0f} ms, idle RSS {measured['idle_rss_kib'] / 1024:.1f} MiB, "
                           f"idle CPU {measured['idle_cpu_pct']:.1f}%", flush=True)
                 result["launches"] = launches
                 result["launch_ms"] = statistics.median(m["launch_s"] for m in launches) * 1000
+                outputs = [m["output_s"] for m in launches if m["output_s"] is not None]
+                if len(outputs) == len(launches):
+                    result["output_ms"] = statistics.median(outputs) * 1000
                 result["settled_ms"] = statistics.median(m["settled_s"] for m in launches) * 1000
                 result["idle_rss_mib"] = statistics.median(m["idle_rss_kib"] for m in launches) / 1024
                 result["idle_pss_mib"] = statistics.median(m["idle_pss_kib"] for m in launches) / 1024
@@ -886,6 +934,7 @@ def main():
             except Exception as error:
                 result["error"] = f"{type(error).__name__}: {error}"
                 print(f"{name}: failed: {result['error']}", flush=True)
+            tmux.stop_watching()
             if client.chat and "error" not in result:
                 streams = []
                 for run in range(args.stream_runs):

@@ -17,11 +17,26 @@ extension CursesTerminal {
         }
         var overlays: [(x: Int, y: Int, plan: GlyphPlan)] = []
         if screen.width > 0 && screen.height > 0 {
+            // Neighbouring cells mostly share a style: its look is kept for the next cell.
+            var last: (style: Style, look: (attributes: UInt32, pair: Int32))?
             for span in buffer.diff(from: previous) where span.row < screen.height {
                 for x in span.columns where x < screen.width {
                     let cell = buffer[x, span.row]
                     if cell.isContinuation { continue }
-                    let plan = draw(cell, x: x, y: span.row, screenWidth: screen.width)
+                    let look: (attributes: UInt32, pair: Int32)
+                    if let last, last.style == cell.style {
+                        look = last.look
+                    } else {
+                        look = cursesLook(cell.style)
+                        last = (cell.style, look)
+                    }
+                    // Printable ASCII, most cells of most frames: no plan, no arrays.
+                    if cell.width == 1, let byte = Self.printableASCII(cell.text) {
+                        var character = wchar_t(byte)
+                        _ = ccs_put_cell(Int32(span.row), Int32(x), &character, 1, look.attributes, look.pair)
+                        continue
+                    }
+                    let plan = draw(cell, x: x, y: span.row, screenWidth: screen.width, look: look)
                     if plan.overlay { overlays.append((x, span.row, plan)) }
                 }
             }
@@ -34,8 +49,15 @@ extension CursesTerminal {
         previous = buffer.copy()
     }
 
-    private func draw(_ cell: Cell, x: Int, y: Int, screenWidth: Int) -> GlyphPlan {
-        let look = cursesLook(cell.style)
+    /// The byte of a one-character text in printable ASCII (what `GlyphPlan` would give
+    /// as its only scalar, with no padding).
+    static func printableASCII(_ text: String) -> UInt8? {
+        let utf8 = text.utf8
+        guard utf8.count == 1, let byte = utf8.first, byte >= 0x20, byte < 0x7F else { return nil }
+        return byte
+    }
+
+    private func draw(_ cell: Cell, x: Int, y: Int, screenWidth: Int, look: (attributes: UInt32, pair: Int32)) -> GlyphPlan {
         let width = Int(cell.width)
         let plan = x + width > screenWidth
             ? GlyphPlan(scalars: [0x20], padding: screenWidth - x - 1)  // a wide cell cut by the edge
