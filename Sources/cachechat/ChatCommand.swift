@@ -163,6 +163,7 @@ struct ChatLaunch: Equatable {
         runtime.clipboard = SystemClipboard(method: config.clipboard.flatMap(ClipboardMethod.init(rawValue:)) ?? .auto, environment: environment)
         StartupTrace.mark("runtime created")
         runtime.start()
+        localServer?.proceed()
         // Printed to stderr too, but the TUI's screen hides that until it quits.
         let warnings = config.warnings + [historyError].compactMap { $0 }
         if !warnings.isEmpty { runtime.showWarning(warnings.joined(separator: " ")) }

@@ -29,12 +29,17 @@ final class LocalEmulator: Sendable {
     }
     private let state = Mutex(State())
     private let started = DispatchSemaphore(value: 0)
+    /// A background start waits at this gate until ``proceed()`` (or ``stop()``) opens it.
+    private let gate = DispatchSemaphore(value: 0)
 
     private init(configuration: EmulatorConfiguration, endpoint: Endpoint) {
         self.configuration = configuration
         self.endpoint = endpoint
     }
 
+    /// `inBackground`: the engine loads and the server starts on a thread of its own once
+    /// ``proceed()`` is called; the socket listens from now on, so requests made before
+    /// wait in its queue.
     static func start(inBackground: Bool = false) throws -> LocalEmulator {
         let environment = ProcessInfo.processInfo.environment
         let configuration = EmulatorConfiguration(
@@ -50,7 +55,10 @@ final class LocalEmulator: Sendable {
                                 keySource: KeySource(origin: "the local emulator", key: key), displayName: Endpoint.builtInName)
         let emulator = LocalEmulator(configuration: configuration, endpoint: endpoint)
         if inBackground {
-            let thread = Thread { emulator.serve(socket) }
+            let thread = Thread {
+                emulator.gate.wait()
+                emulator.serve(socket)
+            }
             thread.name = "cachechat.local-emulator"
             thread.start()
         } else {
@@ -84,8 +92,15 @@ final class LocalEmulator: Sendable {
     /// Why the emulator could not start, once it tried; nil while starting or when serving.
     var failure: String? { state.withLock { $0.failure } }
 
+    /// Lets a background start load the engine and serve. The TUI calls it once its first
+    /// frame is on screen: on two cores the engine's 3 ms and the server's threads took the
+    /// CPU the first frame needed, and nothing on that frame needs the server (its model
+    /// list and balance are the remembered ones until the server answers).
+    func proceed() { gate.signal() }
+
     /// Stops serving (waiting for a start in progress first).
     func stop() {
+        gate.signal()
         started.wait()
         started.signal()
         let server = state.withLock { state -> EmulatorServer? in
