@@ -88,20 +88,9 @@ struct ChatLaunch: Equatable {
         // built-in endpoint, or any over plain HTTP on this machine, never needs it.
         if CurlTransport.needsLibcurl(for: endpoint.baseURL) { CurlTransport.preload() }
 
-        // With history off (the database cannot be opened), conversations live in memory:
-        // everything works for this session and nothing is written.
-        let history: ChatHistory
-        var historyOff: String?
-        var historyError: String?
-        do {
-            history = try ChatStore.openDefault(environment: environment)
-        } catch {
-            history = InMemoryHistory()
-            historyOff = "not saved"
-            historyError = "History is off for this session (nothing is saved): \(error)"
-            Terminal.errorLine("cachechat: \(historyError!)")
-        }
-        StartupTrace.mark("history opened")
+        // The history opens on another thread while the themes load and the terminal starts:
+        // the first frame needs it (the latest conversation), those steps do not.
+        let opening = HistoryOpening(environment: environment)
         // A choice made in the app is remembered; config.toml wins when edited after it.
         let rememberedStore = FileRememberedStateStore(environment: environment)
         let remembered = rememberedStore.load().state
@@ -145,9 +134,15 @@ struct ChatLaunch: Equatable {
         do {
             try terminal.start()
         } catch {
+            _ = opening.wait()  // not left opening (or migrating) the database at exit
             throw CLIError.usage("Cannot start the terminal UI: \(error)")
         }
         StartupTrace.mark("terminal started")
+        // With history off (the database cannot be opened), conversations live in memory:
+        // everything works for this session and nothing is written.
+        let (history, historyError) = opening.wait()
+        let historyOff = historyError == nil ? nil : "not saved"
+        StartupTrace.mark("history opened")
         let device = CursesDevice(terminal: terminal)
         let runtime = AppRuntime(device: device, transport: CurlTransport(), history: history, historyOffReason: historyOff,
                                  clock: SystemClock(), environment: appEnvironment, endpoint: endpoint, themes: themes,
@@ -177,9 +172,38 @@ struct ChatLaunch: Equatable {
             }
         }
         terminal.stop()
+        // Shown in the status bar while the screen was up; said again where it stays.
+        if let historyError { Terminal.errorLine("cachechat: \(historyError)") }
         if let farewell = runtime.state.farewell { Terminal.errorLine("cachechat: \(farewell)") }
         if let signal = device.terminationSignal, signal != SIGHUP || !terminal.inputClosed {
             CursesTerminal.exit(bySignal: signal)
         }
+    }
+}
+
+/// The history, opened on a thread of its own from creation; `wait()` returns it, or the
+/// in-memory stand-in and why when the database could not be opened.
+private final class HistoryOpening: @unchecked Sendable {
+    private var result: (ChatHistory, String?)?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(environment: [String: String]) {
+        let thread = Thread { [self] in
+            do {
+                result = (try ChatStore.openDefault(environment: environment), nil)
+            } catch {
+                result = (InMemoryHistory(), "History is off for this session (nothing is saved): \(error)")
+            }
+            done.signal()
+        }
+        thread.name = "cachechat.history"
+        thread.start()
+    }
+
+    /// Written by the thread before it signals, read after the wait: no other access.
+    func wait() -> (ChatHistory, String?) {
+        done.wait()
+        done.signal()
+        return result!
     }
 }

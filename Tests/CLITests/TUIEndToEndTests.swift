@@ -237,6 +237,24 @@ struct TUIEndToEndTests {
         #expect(screen.contains("cachechat ask"))
     }
 
+    /// The history opens beside the terminal's start (DECISIONS 98): when it cannot, the
+    /// session runs in memory, says so on screen, answers, and says it again after quitting.
+    @Test(.enabled(if: TmuxSession.available)) func aHistoryThatCannotOpenLeavesTheSessionInMemoryAndSaysSo() throws {
+        let data = home.appendingPathComponent("data/cachechat")
+        // A folder where the database file should be: SQLite cannot open it.
+        try FileManager.default.createDirectory(at: data.appendingPathComponent("history.sqlite"), withIntermediateDirectories: true)
+        let tui = try TmuxSession(arguments: ["--model", "deepseek-chat"], environment: environment)
+        try tui.waitFor("History is off")
+        try tui.enter("Does it still answer?")
+        try tui.waitFor("ask a follow-up")
+        try tui.waitFor("history off: not saved")
+        try tui.send("C-q")
+        let exit = try tui.waitForExit()
+        #expect(exit.status == 0 && exit.ttySame, "\(exit)")
+        let after = try tui.capture().replacingOccurrences(of: "\n", with: "")
+        #expect(after.contains("cachechat: History is off for this session (nothing is saved)"))
+    }
+
     @Test(.enabled(if: TmuxSession.available)) func ctrlOFindsAWordInsideAMessageAndOpensThatConversation() throws {
         let tui = try TmuxSession(arguments: ["--model", "deepseek-chat"], environment: environment)
         try tui.waitFor("Enter sends")
