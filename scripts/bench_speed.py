@@ -880,6 +880,9 @@ def main():
     calibration, calibration_url = start_emulator(args.cachechat, 0, args.reply_tokens, None, workdir)
     try:
         question = pick_question(calibration_url)
+    except BaseException:
+        emulator.terminate()  # the main emulator too: nothing else will stop it
+        raise
     finally:
         calibration.terminate()
         calibration.wait()

@@ -117,6 +117,9 @@ public final class ChatCall {
             return .timeout(.connect(seconds: connectTimeout), url: url, detail: error.detail)
         case .idleTimeout:
             return .timeout(.idle(seconds: idleTimeout), url: url, detail: error.detail)
+        case .protocolViolation:
+            return .malformed("The server's reply could not be read as HTTP: \(error.detail). "
+                + "Check that the base URL (\(url)) is an OpenAI-compatible HTTP endpoint")
         case .dropped where error.receivedResponse, .other where error.receivedResponse:
             return .truncated(receivedAnything: parser.hasReceivedReplyData)
         default:

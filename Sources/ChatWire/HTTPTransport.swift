@@ -61,6 +61,8 @@ public enum TransportEvent: Sendable {
 public struct TransportError: Error, Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case resolve, connect, tls, connectTimeout, idleTimeout, dropped, other
+        /// The server's reply could not be read as HTTP (the transport's reader says why).
+        case protocolViolation
     }
     public var kind: Kind
     /// The transport's own words (for libcurl, its error buffer).

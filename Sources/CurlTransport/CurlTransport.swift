@@ -1,6 +1,7 @@
 import CCurlShim
 import ChatWire
 import Foundation
+import Synchronization
 
 /// ``HTTPTransport`` over libcurl's multi interface.
 ///
@@ -37,7 +38,21 @@ public final class CurlTransport: HTTPTransport {
     /// Whether a request to `url` needs libcurl (anything but plain HTTP to this machine
     /// without a proxy): a command that will make one starts loading it early.
     public static func needsLibcurl(for url: String) -> Bool {
-        PlainTarget(url: url, environment: ProcessInfo.processInfo.environment) == nil
+        target(for: url, environment: ProcessInfo.processInfo.environment) == nil
+    }
+
+    private static let inProcess = Mutex<[String]>([])
+
+    /// Marks `baseURL` (plain HTTP on a loopback address) as served by this process, the
+    /// built-in endpoint: requests to it always go over the plain socket, whatever proxy
+    /// variables say — no proxy can reach an endpoint inside the process.
+    public static func servedInProcess(_ baseURL: String) {
+        inProcess.withLock { $0.append(baseURL) }
+    }
+
+    static func target(for url: String, environment: [String: String]) -> PlainTarget? {
+        let own = inProcess.withLock { bases in bases.contains { url == $0 || url.hasPrefix($0 + "/") } }
+        return PlainTarget(url: url, environment: environment, inProcess: own)
     }
 
     deinit {
@@ -158,7 +173,7 @@ public final class CurlTransport: HTTPTransport {
     // MARK: - Attempts
 
     private func attach(_ transfer: Transfer) {
-        if plainLoopback, let target = PlainTarget(url: transfer.request.url, environment: environment) {
+        if plainLoopback, let target = Self.target(for: transfer.request.url, environment: environment) {
             let connection = PlainConnection(target: target, request: transfer.request, userAgent: userAgent, now: now())
             transfer.beginAttempt(easy: nil, plain: connection, now: now())
             if let outcome = connection.start(), case .failed(let error) = outcome {

@@ -50,6 +50,9 @@ struct HTTPResponseParser {
 
     var isComplete: Bool { state == .done }
 
+    /// The body has no length and ends when the server closes.
+    var readsUntilClose: Bool { state == .untilClose }
+
     /// Takes the next bytes; returns what they completed, in order.
     mutating func feed(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> [Output] {
         var outputs: [Output] = []
@@ -129,6 +132,8 @@ struct HTTPResponseParser {
                 try endOfHead(into: &outputs)
                 return
             }
+            // An obsolete folded line continues the header before it (libcurl reads them).
+            if text.first == UInt8(ascii: " ") || text.first == UInt8(ascii: "\t") { return }
             try takeHeader(text)
         case .chunkSize:
             // Extensions after `;` are allowed and ignored.
@@ -179,29 +184,35 @@ struct HTTPResponseParser {
         let value = Self.trimmed(Array(text[(colon + 1)...]))
         switch name {
         case "content-length":
-            guard let length = Self.decimalValue(value), contentLength == nil || contentLength == length else {
+            // `N, N` (a header repeated by a proxy) is one length; differing ones are not.
+            let values = value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map { Self.decimalValue(Self.trimmed(Array($0))) }
+            guard let length = values.first ?? nil, values.allSatisfy({ $0 == length }),
+                  contentLength == nil || contentLength == length else {
                 throw Failure(message: "the server sent an invalid Content-Length")
             }
             contentLength = length
         case "transfer-encoding":
+            // As libcurl without decoding asked for: chunked framing is taken off when it
+            // is the last coding; other codings (`identity`, a `gzip` it did not ask for)
+            // pass through as they are.
             let codings = String(decoding: value, as: UTF8.self).lowercased()
                 .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard codings == ["chunked"] else {
-                throw Failure(message: "the server sent a Transfer-Encoding that was not asked for (\(codings.joined(separator: ", ")))")
-            }
-            chunked = true
+            if codings.last == "chunked" { chunked = true }
         default:
             break
         }
     }
 
     static func statusCode(of line: [UInt8]) throws(Failure) -> Int {
-        // "HTTP/1.1 200 OK": the version, a space, three digits, then anything.
-        let prefix = Array("HTTP/1.".utf8)
-        guard line.count >= 12, Array(line.prefix(prefix.count)) == prefix,
-              line[7] >= UInt8(ascii: "0"), line[7] <= UInt8(ascii: "9"), line[8] == UInt8(ascii: " "),
-              let code = decimalValue(Array(line[9..<12])), code >= 100,
-              line.count == 12 || line[12] == UInt8(ascii: " ")
+        // "HTTP/1.1 200 OK": the version (`1.x`, or `2`/`2.0` as some servers say over
+        // plain HTTP/1), a space, three digits, then anything.
+        let prefix = Array("HTTP/".utf8)
+        let versions = [Array("1.0".utf8), Array("1.1".utf8), Array("2".utf8), Array("2.0".utf8)]
+        let space = line.firstIndex(of: UInt8(ascii: " ")) ?? line.count
+        guard line.count > prefix.count, Array(line.prefix(prefix.count)) == prefix,
+              versions.contains(Array(line[prefix.count..<space])), line.count >= space + 4,
+              let code = decimalValue(Array(line[(space + 1)..<(space + 4)])), code >= 100,
+              line.count == space + 4 || line[space + 4] == UInt8(ascii: " ")
         else {
             let shown = String(decoding: line.prefix(40), as: UTF8.self)
             throw Failure(message: "the server did not answer in HTTP/1 (it began: \(shown.debugDescription))")
@@ -223,18 +234,20 @@ struct HTTPResponseParser {
         return Array(bytes[first...last])
     }
 
+    /// Leading zeros are allowed; a value of 2^50 or more is not (no body is that long).
     private static func decimalValue(_ bytes: [UInt8]) -> Int? {
-        guard !bytes.isEmpty, bytes.count <= 15 else { return nil }
+        guard !bytes.isEmpty else { return nil }
         var value = 0
         for byte in bytes {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
             value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            if value >= 1 << 50 { return nil }
         }
         return value
     }
 
     private static func hexValue(_ bytes: [UInt8]) -> Int? {
-        guard !bytes.isEmpty, bytes.count <= 14 else { return nil }
+        guard !bytes.isEmpty else { return nil }
         var value = 0
         for byte in bytes {
             let digit: UInt8
@@ -245,6 +258,7 @@ struct HTTPResponseParser {
             default: return nil
             }
             value = value * 16 + Int(digit)
+            if value >= 1 << 50 { return nil }
         }
         return value
     }

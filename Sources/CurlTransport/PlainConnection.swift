@@ -22,7 +22,12 @@ struct PlainTarget: Equatable {
     /// Path and query as given in the URL (never empty).
     var target: String
 
-    init?(url: String, environment: [String: String]) {
+    /// The host as the URL names it, for messages (`localhost`, `127.0.0.1`, `[::1]`).
+    var hostName: String
+
+    /// `inProcess`: the URL is an endpoint this process serves itself (the built-in one),
+    /// which no proxy can reach; proxy variables are not consulted for it.
+    init?(url: String, environment: [String: String], inProcess: Bool = false) {
         let scheme = "http://"
         guard url.utf8.count > scheme.utf8.count, url.prefix(scheme.count).lowercased() == scheme else { return nil }
         var rest = Substring(url.dropFirst(scheme.count))
@@ -66,7 +71,8 @@ struct PlainTarget: Equatable {
         } else {
             return nil
         }
-        guard !Self.proxyApplies(to: hostName, environment: environment) else { return nil }
+        guard inProcess || !Self.proxyApplies(to: hostName, environment: environment) else { return nil }
+        self.hostName = String(hostPart)
         self.addresses = addresses
         self.port = port
         self.host = port == 80 ? String(hostPart) : "\(hostPart):\(port)"
@@ -79,8 +85,9 @@ struct PlainTarget: Equatable {
         guard parts.count == 4 else { return nil }
         var value: UInt32 = 0
         for part in parts {
+            // A leading zero is octal to libcurl (`127.0.0.010` is 127.0.0.8): its to read.
             guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let byte = UInt32(part), byte <= 255 else { return nil }
+                  part.count == 1 || part.first != "0", let byte = UInt32(part), byte <= 255 else { return nil }
             value = value << 8 | byte
         }
         return value >> 24 == 127 ? value : nil
@@ -125,7 +132,7 @@ final class PlainConnection {
     private var request: [UInt8]
     private var sent = 0
     private var parser: HTTPResponseParser
-    private let connectDeadline: Double
+    private var connectDeadline: Double
     /// What each `recv` reads into, allocated at the first.
     private var buffer: [UInt8] = []
     private(set) var connected = false
@@ -134,9 +141,14 @@ final class PlainConnection {
         self.target = target
         parser = HTTPResponseParser(method: request.method)
         connectDeadline = now + request.connectTimeout
-        var head = "\(request.method) \(target.target) HTTP/1.1\r\nHost: \(target.host)\r\nUser-Agent: \(userAgent)\r\nAccept: */*\r\n"
-        let given = Set(request.headers.map { $0.name.lowercased() })
-        for header in CurlTransport.sendableHeaders(request.headers) { head += "\(header.name): \(header.value)\r\n" }
+        // libcurl's own headers, each unless the request gives its own (which then replaces it).
+        let headers = CurlTransport.sendableHeaders(request.headers)
+        let given = Set(headers.map { $0.name.lowercased() })
+        var head = "\(request.method) \(target.target) HTTP/1.1\r\n"
+        if !given.contains("host") { head += "Host: \(target.host)\r\n" }
+        if !given.contains("user-agent") { head += "User-Agent: \(userAgent)\r\n" }
+        if !given.contains("accept") { head += "Accept: */*\r\n" }
+        for header in headers { head += "\(header.name): \(header.value)\r\n" }
         if let body = request.body {
             if !given.contains("content-length") { head += "Content-Length: \(body.count)\r\n" }
             if !given.contains("content-type") { head += "Content-Type: application/x-www-form-urlencoded\r\n" }
@@ -179,6 +191,12 @@ final class PlainConnection {
             if revents == 0 {
                 guard now >= connectDeadline else { return nil }
                 close()
+                // `localhost`: the next address gets its own try (IPv6 when IPv4 hangs).
+                addressIndex += 1
+                if addressIndex < target.addresses.count {
+                    connectDeadline = now + transfer.request.connectTimeout
+                    if start() == nil { return nil }
+                }
                 return .failed(TransportError(
                     kind: .connectTimeout, detail: "Connection timed out after \(Int(transfer.request.connectTimeout * 1000)) milliseconds",
                     receivedResponse: false))
@@ -198,7 +216,10 @@ final class PlainConnection {
             phase = .sending
         }
         if phase == .sending, let failure = send() { return failure }
-        if phase == .receiving, revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+        // Also while the request is still going out: a server may answer (a 401, a 413)
+        // before reading it all, and then waits; its answer is read, not left to wake
+        // every poll at once.
+        if revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
             return receive(transfer: transfer)
         }
         return nil
@@ -216,7 +237,10 @@ final class PlainConnection {
         let family = address == .ipv6Loopback ? AF_INET6 : AF_INET
         fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else {
-            return TransportError(kind: .other, detail: "socket() failed: \(String(cString: strerror(errno)))", receivedResponse: false)
+            // Out of descriptors is passing: a connect failure, retried like libcurl's.
+            let code = errno
+            return TransportError(kind: code == EMFILE || code == ENFILE ? .connect : .other,
+                                  detail: "socket() failed: \(String(cString: strerror(code)))", receivedResponse: false)
         }
         var on: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
@@ -246,18 +270,9 @@ final class PlainConnection {
     }
 
     private func connectFailure(_ code: Int32) -> TransportError {
-        let shown = target.addresses[min(addressIndex, target.addresses.count - 1)] == .ipv6Loopback ? "::1" : Self.dotted(target)
-        return TransportError(kind: .connect, detail: "Failed to connect to \(shown) port \(target.port): \(String(cString: strerror(code)))",
-                              receivedResponse: false)
-    }
-
-    private static func dotted(_ target: PlainTarget) -> String {
-        for address in target.addresses {
-            if case .ipv4(let value) = address {
-                return "\(value >> 24).\(value >> 16 & 255).\(value >> 8 & 255).\(value & 255)"
-            }
-        }
-        return "127.0.0.1"
+        TransportError(kind: .connect,
+                       detail: "Failed to connect to \(target.hostName) port \(target.port): \(String(cString: strerror(code)))",
+                       receivedResponse: false)
     }
 
     private func send() -> Outcome? {
@@ -309,7 +324,7 @@ final class PlainConnection {
             }
             if let failure {
                 close()
-                return .failed(TransportError(kind: .other, detail: failure.message, receivedResponse: true))
+                return .failed(TransportError(kind: .protocolViolation, detail: failure.message, receivedResponse: true))
             }
             for output in outputs {
                 switch output {
@@ -335,8 +350,11 @@ final class PlainConnection {
     private func ended(transfer: Transfer, reset: Bool) -> Outcome? {
         close()
         do throws(HTTPResponseParser.Failure) {
+            // A body read until the close ends there, whether the close was orderly or a
+            // reset (a server that never read the request resets it): libcurl's reading.
+            let untilClose = parser.readsUntilClose
             let outputs = try parser.finish()
-            if reset { throw HTTPResponseParser.Failure(message: "the connection was reset") }
+            if reset && !untilClose { throw HTTPResponseParser.Failure(message: "the connection was reset") }
             for case .body(let bytes) in outputs { _ = bytes.withUnsafeBytes { transfer.receiveBody($0) } }
             return .finished(status: parser.status)
         } catch {

@@ -16,6 +16,8 @@ public final class ScriptedHTTPServer: Sendable {
         public var method: String
         public var path: String
         public var headers: [String: String]
+        /// Every header's name, lower-cased, in the order sent (repeats kept).
+        public var headerNames: [String] = []
         public var body: [UInt8]
         public var bodyText: String { String(decoding: body, as: UTF8.self) }
     }
@@ -143,9 +145,11 @@ public final class ScriptedHTTPServer: Sendable {
         let requestLine = lines.removeFirst().split(separator: " ")
         guard requestLine.count >= 2 else { return nil }
         var headers: [String: String] = [:]
+        var names: [String] = []
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            names.append(line[..<colon].lowercased())
         }
         var body = Array(buffer[(headerEnd! + 4)...])
         let expected = Int(headers["content-length"] ?? "0") ?? 0
@@ -154,7 +158,7 @@ public final class ScriptedHTTPServer: Sendable {
             if n <= 0 { break }
             body.append(contentsOf: chunk[0..<n])
         }
-        return Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: body)
+        return Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, headerNames: names, body: body)
     }
 
     private func writeAll(_ client: Int32, _ bytes: [UInt8]) -> Bool {

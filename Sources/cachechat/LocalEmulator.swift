@@ -4,6 +4,7 @@ import EmulatorServer
 import ChatCore
 import Foundation
 import Config
+import CurlTransport
 import History
 import Synchronization
 import Tokenizer
@@ -54,6 +55,8 @@ final class LocalEmulator: Sendable {
         let endpoint = Endpoint(baseURL: "http://127.0.0.1:\(socket.port)", apiKey: key,
                                 keySource: KeySource(origin: "the local emulator", key: key), displayName: Endpoint.builtInName)
         let emulator = LocalEmulator(configuration: configuration, endpoint: endpoint)
+        // Served here: reached directly even when a proxy variable is set.
+        CurlTransport.servedInProcess(endpoint.baseURL)
         if inBackground {
             let thread = Thread {
                 emulator.gate.wait()

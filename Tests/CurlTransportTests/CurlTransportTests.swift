@@ -191,6 +191,24 @@ struct LazyCurlTests {
         #expect(viaCurl.status == 0, "\(viaCurl.stderr.suffix(500))")
         #expect(viaCurl.stderr.contains("libcurl"))
         #expect(server.requests.last?.path.hasPrefix("http://127.0.0.1:9/") == true)
+        // The built-in endpoint answers whatever the proxy variables say (it is in this
+        // process; the proxy, here a closed port, could never reach it).
+        var builtIn = environment
+        builtIn["http_proxy"] = "http://127.0.0.1:9"
+        builtIn["NO_PROXY"] = nil
+        let local = try CachechatProcess.run(["ask", "--no-save", "Hi"], environment: builtIn)
+        #expect(local.status == 0, "\(local.stderr.suffix(500))")
+    }
+
+    /// A reply that is not HTTP says so, with the reader's reason, not "closed without a reply".
+    @Test func aReplyThatIsNotHTTPIsNamed() throws {
+        let server = try ScriptedHTTPServer { _, _ in [.write(Array("SSH-2.0-OpenSSH_9.6\r\n".utf8))] }
+        let home = try TemporaryFolder()
+        let result = try CachechatProcess.run(["ask", "--no-save", "--base-url", server.baseURL, "--api-key", "sk-test", "Hi"],
+                                              environment: CachechatProcess.environment(home: home.url))
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("could not be read as HTTP"), "\(result.stderr)")
+        #expect(result.stderr.contains("did not answer in HTTP/1"))
     }
 
     @Test func pollWithoutTransfersWaitsOnTheCallersDescriptors() throws {

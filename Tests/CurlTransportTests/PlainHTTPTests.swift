@@ -38,6 +38,15 @@ struct HTTPResponseParserTests {
         Case(name: "HEAD has no body", method: "HEAD",
              response: "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n",
              lines: ["HTTP/1.1 200 OK\r\n", "Content-Length: 10\r\n", "\r\n"], body: ""),
+        Case(name: "what libcurl reads too: zero-padded sizes, a folded header, HTTP/2 in the status line",
+             response: "HTTP/2 200\r\nContent-Length: 0000000000000005\r\nX-Long: a\r\n  b\r\n\r\nhello",
+             lines: ["HTTP/2 200\r\n", "Content-Length: 0000000000000005\r\n", "X-Long: a\r\n", "  b\r\n", "\r\n"], body: "hello"),
+        Case(name: "a zero-padded chunk size, other codings before chunked passed through",
+             response: "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0000000000000003\r\nabc\r\n0\r\n\r\n",
+             lines: ["HTTP/1.1 200 OK\r\n", "Transfer-Encoding: gzip, chunked\r\n", "\r\n"], body: "abc"),
+        Case(name: "identity coding, a repeated equal length",
+             response: "HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\nContent-Length: 2, 2\r\n\r\nok",
+             lines: ["HTTP/1.1 200 OK\r\n", "Transfer-Encoding: identity\r\n", "Content-Length: 2, 2\r\n", "\r\n"], body: "ok"),
         Case(name: "bytes after the end are ignored",
              response: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA",
              lines: ["HTTP/1.1 200 OK\r\n", "Content-Length: 2\r\n", "\r\n"], body: "ok"),
@@ -79,10 +88,13 @@ struct HTTPResponseParserTests {
     @Test(arguments: [
         ("garbage", "hello\r\n\r\n", "did not answer in HTTP/1"),
         ("HTTP/2 preface", "PRI * HTTP/2.0\r\n\r\n", "did not answer in HTTP/1"),
+        ("HTTP/3", "HTTP/3 200 OK\r\n\r\n", "did not answer in HTTP/1"),
         ("status without digits", "HTTP/1.1 OK\r\n\r\n", "did not answer in HTTP/1"),
         ("bad length", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "invalid Content-Length"),
         ("two lengths", "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", "invalid Content-Length"),
-        ("gzip", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", "Transfer-Encoding"),
+        ("two lengths in one", "HTTP/1.1 200 OK\r\nContent-Length: 1, 2\r\n\r\n", "invalid Content-Length"),
+        ("a length past 2^50", "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n", "invalid Content-Length"),
+        ("a chunk past 2^50", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n", "chunk size"),
         ("header without colon", "HTTP/1.1 200 OK\r\nnonsense\r\n\r\n", "malformed header"),
         ("chunk size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "chunk size"),
         ("chunk too long", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab\r\n", "longer than its size"),
@@ -148,6 +160,7 @@ struct PlainTargetTests {
         "https://127.0.0.1:8080", "http://api.deepseek.com", "http://10.0.0.1", "http://user:pw@127.0.0.1/",
         "http://127.1/", "http://127.0.0.256/", "http://127.0.0.1:0/", "http://127.0.0.1:65536/", "http://127.0.0.1:/",
         "http://127.0.0.1:8a/", "http://[::2]/", "http://[::1", "http://127.0.0.1/a b", "http://", "ftp://127.0.0.1/",
+        "http://127.0.0.010/", "http://0127.0.0.1/",
     ])
     func everythingElseGoesToLibcurl(url: String) {
         #expect(PlainTarget(url: url, environment: [:]) == nil)
@@ -165,6 +178,8 @@ struct PlainTargetTests {
         #expect(PlainTarget(url: url, environment: ["http_proxy": "http://p", "NO_PROXY": "*"]) != nil)
         #expect(PlainTarget(url: "http://[::1]/", environment: ["http_proxy": "http://p", "no_proxy": "::1"]) != nil)
         #expect(PlainTarget(url: url, environment: ["http_proxy": ""]) != nil)
+        // The built-in endpoint is inside this process: no proxy can reach it.
+        #expect(PlainTarget(url: url, environment: ["http_proxy": "http://proxy:3128"], inProcess: true) != nil)
     }
 }
 
@@ -173,10 +188,12 @@ struct PlainConnectionTests {
     @Test func sendsWhatLibcurlSends() throws {
         let server = try ScriptedHTTPServer { _, _ in HTTPScript.stream(DeepSeekEvents.reply(["ok"])) }
         var heads: [[String: String]] = []
+        var names: [[String]] = []
         for route in Route.allCases {
             let driver = TransportDriver(route)
             driver.start(HTTPRequest(method: "POST", url: server.baseURL + "/chat/completions?beta=1",
                                      headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader("Authorization", "Bearer sk-x"),
+                                               HTTPHeader("Accept", "text/event-stream"),
                                                HTTPHeader("Bad\r\nName", "x"), HTTPHeader("X-Split", "a\r\nInjected: 1")],
                                      body: Array("{\"a\":1}".utf8)))
             driver.run()
@@ -189,7 +206,12 @@ struct PlainConnectionTests {
             #expect(request.bodyText == "{\"a\":1}")
             #expect(request.headers["injected"] == nil && request.headers["x-split"] == nil)
             heads.append(request.headers.filter { $0.key != "connection" })
+            names.append(request.headerNames.filter { $0 != "connection" }.sorted())
         }
+        // A header the request gives replaces the default of the same name, once.
+        #expect(names[0] == names[1], "\(names)")
+        #expect(names[1].filter { $0 == "accept" }.count == 1)
+        #expect(heads[1]["accept"] == "text/event-stream")
         // The same head both ways (libcurl keeps the connection open, the socket closes it);
         // a header with a line break is left out by both.
         #expect(heads[0] == heads[1])
@@ -215,7 +237,7 @@ struct PlainConnectionTests {
         driver.start(request(server.baseURL))
         driver.run()
         let failure = try #require(driver.failure)
-        #expect(failure.kind == .other)
+        #expect(failure.kind == .protocolViolation)
         #expect(failure.detail.contains("did not answer in HTTP/1"))
         #expect(server.requests.count == 1)
     }
@@ -254,5 +276,88 @@ struct PlainConnectionTests {
         for index in 0..<20 {
             #expect(String(decoding: bodies[index] ?? [], as: UTF8.self).contains("q\(String(format: "%02d", index))"))
         }
+    }
+}
+
+/// A server that answers as soon as it has a request's head, without reading its body,
+/// then holds the connection (`hold`) or resets it: what real servers do with a request
+/// they refuse early. One connection, on a thread.
+final class EarlyAnswerServer: @unchecked Sendable {
+    let port: Int
+    private let listener: Int32
+
+    init(answer: String, reset: Bool, hold: Double = 0) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard fd >= 0, bound else { throw POSIXError(.EADDRINUSE) }
+        listener = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+        let thread = Thread {
+            let client = accept(fd, nil, nil)
+            guard client >= 0 else { return }
+            var head: [UInt8] = []
+            var byte: UInt8 = 0
+            while !head.suffix(4).elementsEqual([13, 10, 13, 10]), recv(client, &byte, 1, 0) == 1 { head.append(byte) }
+            let bytes = Array(answer.utf8)
+            _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if reset {
+                var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+                setsockopt(client, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+            } else {
+                Thread.sleep(forTimeInterval: hold)
+            }
+            close(client)
+        }
+        thread.start()
+    }
+
+    deinit { close(listener) }
+}
+
+@Suite("Requests over cachechat's own socket: servers that answer early")
+struct EarlyAnswerTests {
+    /// A server that refuses a large request after its head and waits, unread: the answer
+    /// is read while the body is still going out (it used to spin at 100% of a core until
+    /// the idle timeout, never reading the 401).
+    @Test func anAnswerBeforeTheBodyIsSentIsReadAtOnce() throws {
+        let refusal = DeepSeekEvents.error("Authentication Fails")
+        let server = try EarlyAnswerServer(
+            answer: "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: \(refusal.utf8.count)\r\n\r\n\(refusal)",
+            reset: false, hold: 30)
+        let driver = TransportDriver(.plainSocket)
+        var big = request("http://127.0.0.1:\(server.port)", retry: .none, idle: 10)
+        big.body = [UInt8](repeating: UInt8(ascii: "a"), count: 16 << 20)
+        driver.start(big)
+        func threadCPU() -> Double {
+            var time = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+            return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+        }
+        let cpuBefore = threadCPU()
+        let seconds = driver.run(timeout: 25)
+        let cpu = threadCPU() - cpuBefore
+        #expect(driver.failure == nil, "\(String(describing: driver.failure))")
+        #expect(driver.status == 401)
+        #expect(String(decoding: driver.body, as: UTF8.self) == refusal)
+        // Waiting, not spinning: the thread's CPU is a small part of the wait.
+        #expect(cpu < max(0.5, seconds / 2), "\(cpu) s of CPU in \(seconds) s")
+    }
+
+    /// A reply without a length ends at the close; a reset from a server that never read
+    /// the request ends it the same way (libcurl's reading), not as a cut-off reply.
+    @Test func aReplyReadUntilAResetIsComplete() throws {
+        let server = try EarlyAnswerServer(answer: "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nhello", reset: true)
+        let driver = TransportDriver(.plainSocket)
+        driver.start(request("http://127.0.0.1:\(server.port)", retry: .none))
+        driver.run()
+        #expect(driver.failure == nil, "\(String(describing: driver.failure))")
+        #expect(driver.status == 200)
+        #expect(String(decoding: driver.body, as: UTF8.self) == "hello")
     }
 }
