@@ -11,11 +11,11 @@ launch      spawn (tmux respawn-pane) until the pane shows a non-empty frame tha
             unmeasured warm-up launch (first-run files, caches). A capture costs a tmux
             client's start, so captures are ~13 ms apart and this figure is rounded up
             to the next capture: a frame ready 12 ms after spawn counts as ~17 ms.
-last output the same launches timed by the pane's output instead: a tmux control-mode
-            client attached to the session timestamps every %output notification, and
-            the launch is the last output before the stable frame's 50 ms of quiet
-            ended (output after the final frame, even a cursor move, counts against the
-            client). Resolution: the control client's read, well under a millisecond.
+last output the same launches timed by the pane's output instead: tmux pipes the
+            pane's output (`pipe-pane -O`) into a FIFO read here, each read timestamped
+            as it arrives, and the launch is the last output before the stable frame's
+            50 ms of quiet ended (output after the final frame, even a cursor move,
+            counts against the client). Resolution: the FIFO read, under a millisecond.
 settled     the last time the frame changed during the 3 s after launch (a client that
             shows a partial frame for 50 ms before its real one is caught here).
 idle RSS    VmRSS summed over the client's process tree after 3 s idle (issue 16's
@@ -144,32 +144,39 @@ class Tmux:
             f.write(f"set -g default-terminal {term}\nset -g remain-on-exit on\nset -g status off\n"
                     "set -g history-limit 100\nset -sg escape-time 0\n")
         self.run("-f", conf, "new-session", "-d", "-x", str(COLS), "-y", str(ROWS), "-s", "b", "sleep 86400")
-        # A control-mode client: tmux tells it of every piece of output a pane gets, as it
-        # gets it; each is timestamped here (the "last output" launch figure). Launches
-        # only: reading a long stream's output would take CPU from the client measured.
+        # The pane's output is also piped (`pipe-pane -O`, which stays through respawns) into
+        # a FIFO read here, each read timestamped as it arrives (the "last output" launch
+        # figure). Launches only: reading a long stream's output would take CPU from the
+        # client measured. (A tmux control-mode client did the same until tmux 3.3a's
+        # server crashed with it attached while weechat started: a segfault, reproducible.)
         self.outputs = []
-        self.control = None
+        self.watching = False
         if not watch_output:
             return
-        self.control = subprocess.Popen(["tmux", "-L", self.socket, "-C", "attach", "-t", "b"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-        threading.Thread(target=self._read_control, daemon=True).start()
+        self.fifo = os.path.join(workdir, f"output-{name}.fifo")
+        if os.path.exists(self.fifo):
+            os.remove(self.fifo)
+        os.mkfifo(self.fifo)
+        threading.Thread(target=self._read_output, daemon=True).start()
+        self.run("pipe-pane", "-O", "-t", "b", f"exec cat > {shlex_quote(self.fifo)}")
+        self.watching = True
 
     def stop_watching(self):
-        """Detaches the control-mode client (an empty line), before streams are measured."""
-        if self.control:
-            try:
-                self.control.stdin.write(b"\n")
-                self.control.stdin.flush()
-                self.control.wait(timeout=5)
-            except (OSError, subprocess.TimeoutExpired):
-                self.control.kill()
-            self.control = None
+        """Stops piping the pane's output, before streams are measured."""
+        if self.watching:
+            self.watching = False
+            self.run("pipe-pane", "-t", "b", check=False)
 
-    def _read_control(self):
-        for line in self.control.stdout:
-            if line.startswith(b"%output "):
+    def _read_output(self):
+        fd = os.open(self.fifo, os.O_RDONLY)
+        try:
+            while True:
+                data = os.read(fd, 65536)
+                if not data:
+                    return
                 self.outputs.append(time.monotonic())
+        finally:
+            os.close(fd)
 
     def run(self, *args, check=True):
         result = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, env=self.env,
@@ -198,8 +205,8 @@ class Tmux:
                 stop_tree(pid)
         except Exception:
             pass
-        self.run("kill-server", check=False)
         self.stop_watching()
+        self.run("kill-server", check=False)
 
 
 def stop_tree(pid, grace=3.0):
