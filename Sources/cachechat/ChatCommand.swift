@@ -68,10 +68,6 @@ struct ChatLaunch: Equatable {
         var cacheKind = cacheModel?.kind
         if let baseURL = settings.baseURL {
             endpoint = Endpoint(baseURL: baseURL, apiKey: settings.apiKey, keySource: settings.keySource, displayName: settings.profile)
-            // The vocabulary loads while the history opens and the terminal starts.
-            let warm = Thread { _ = DeepSeekTokenizer.shared }
-            warm.name = "cachechat.vocabulary"
-            warm.start()
         } else {
             // Listening at once; the engine (and the vocabulary) load in the background.
             let local = try LocalEmulator.start(inBackground: true)
@@ -146,7 +142,7 @@ struct ChatLaunch: Equatable {
         let device = CursesDevice(terminal: terminal)
         let runtime = AppRuntime(device: device, transport: CurlTransport(), history: history, historyOffReason: historyOff,
                                  clock: SystemClock(), environment: appEnvironment, endpoint: endpoint, themes: themes,
-                                 fewShots: FewShotLibrary(environment: environment))
+                                 fewShots: FewShotLibrary(environment: environment), tokenizer: LazyDeepSeekTokenizer())
         runtime.rememberedStore = rememberedStore
         // Idle, the session unmaps the code and read-only data start-up mapped but does not
         // use (two thirds of its resident set) and returns free heap pages.
@@ -158,7 +154,15 @@ struct ChatLaunch: Equatable {
         runtime.clipboard = SystemClipboard(method: config.clipboard.flatMap(ClipboardMethod.init(rawValue:)) ?? .auto, environment: environment)
         StartupTrace.mark("runtime created")
         runtime.start()
-        localServer?.proceed()
+        // After the first frame: the built-in engine (and with it the vocabulary), or the
+        // vocabulary alone, load while the user reads the screen (DECISIONS 96, 99).
+        if let localServer {
+            localServer.proceed()
+        } else {
+            let warm = Thread { _ = DeepSeekTokenizer.shared }
+            warm.name = "cachechat.vocabulary"
+            warm.start()
+        }
         // Printed to stderr too, but the TUI's screen hides that until it quits.
         let warnings = config.warnings + [historyError].compactMap { $0 }
         if !warnings.isEmpty { runtime.showWarning(warnings.joined(separator: " ")) }
