@@ -280,13 +280,14 @@ struct PlainConnectionTests {
 }
 
 /// A server that answers as soon as it has a request's head, without reading its body,
-/// then holds the connection (`hold`) or resets it: what real servers do with a request
-/// they refuse early. One connection, on a thread.
+/// then holds the connection until the test lets go of the server, or resets it: what real
+/// servers do with a request they refuse early. One connection, on a thread.
 final class EarlyAnswerServer: @unchecked Sendable {
     let port: Int
     private let listener: Int32
+    private let released = DispatchSemaphore(value: 0)
 
-    init(answer: String, reset: Bool, hold: Double = 0) throws {
+    init(answer: String, reset: Bool) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -298,6 +299,7 @@ final class EarlyAnswerServer: @unchecked Sendable {
         guard fd >= 0, bound else { throw POSIXError(.EADDRINUSE) }
         listener = fd
         port = Int(UInt16(bigEndian: address.sin_port))
+        let released = released
         let thread = Thread {
             let client = accept(fd, nil, nil)
             guard client >= 0 else { return }
@@ -310,14 +312,17 @@ final class EarlyAnswerServer: @unchecked Sendable {
                 var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
                 setsockopt(client, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
             } else {
-                Thread.sleep(forTimeInterval: hold)
+                released.wait()
             }
             close(client)
         }
         thread.start()
     }
 
-    deinit { close(listener) }
+    deinit {
+        released.signal()
+        close(listener)
+    }
 }
 
 @Suite("Requests over cachechat's own socket: servers that answer early")
@@ -329,7 +334,7 @@ struct EarlyAnswerTests {
         let refusal = DeepSeekEvents.error("Authentication Fails")
         let server = try EarlyAnswerServer(
             answer: "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: \(refusal.utf8.count)\r\n\r\n\(refusal)",
-            reset: false, hold: 30)
+            reset: false)
         let driver = TransportDriver(.plainSocket)
         var big = request("http://127.0.0.1:\(server.port)", retry: .none, idle: 10)
         big.body = [UInt8](repeating: UInt8(ascii: "a"), count: 16 << 20)
