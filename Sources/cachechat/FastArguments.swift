@@ -17,16 +17,28 @@ enum FastArguments {
 
     /// The long options the reader knows for each command, and whether each takes a value
     /// (all with argument-parser's default `.next` parsing, no short names).
-    static let chatOptions: [String: Bool] = [
-        "base-url": true, "api-key": true, "model": true, "profile": true,
+    /// `ConnectionOptions`, the group both commands include.
+    static let connectionOptions: [String: Bool] = ["base-url": true, "api-key": true, "model": true, "profile": true]
+    static let chatOptions = connectionOptions.merging([
         "theme": true, "fewshot": true, "each": false, "cache-model": true,
-    ]
-    static let askOptions: [String: Bool] = [
-        "base-url": true, "api-key": true, "model": true, "profile": true,
+    ]) { $1 }
+    static let askOptions = connectionOptions.merging([
         "system": true, "fewshot": true, "pinned": false, "thinking": true, "effort": true,
         "json-object": false, "no-stream": false, "json": false, "show-reasoning": false,
         "cache-model": true, "no-save": false, "continue": false,
-    ]
+    ]) { $1 }
+
+    /// Sets a `ConnectionOptions` value; false when `name` is not one of them.
+    static func setConnection(_ name: String, _ value: String?, in flags: inout ConnectionSettings.Flags) -> Bool {
+        switch name {
+        case "base-url": flags.baseURL = value
+        case "api-key": flags.apiKey = value
+        case "model": flags.model = value
+        case "profile": flags.profile = value
+        default: return false
+        }
+        return true
+    }
 
     /// `arguments` without the program's name. Nil: let argument-parser decide.
     static func read(_ arguments: ArraySlice<String>) -> Decision? {
@@ -42,11 +54,8 @@ enum FastArguments {
         guard let scan = Scan(words, known: chatOptions, terminator: false), scan.positionals.isEmpty else { return nil }
         var launch = ChatLaunch()
         for (name, value) in scan.options {
+            if setConnection(name, value, in: &launch.connection) { continue }
             switch name {
-            case "base-url": launch.connection.baseURL = value
-            case "api-key": launch.connection.apiKey = value
-            case "model": launch.connection.model = value
-            case "profile": launch.connection.profile = value
             case "theme": launch.theme = value
             case "fewshot": launch.fewShot = value
             case "each": launch.each = true
@@ -65,11 +74,8 @@ enum FastArguments {
         var options = AskOptions()
         options.prompt = scan.positionals.first
         for (name, value) in scan.options {
+            if setConnection(name, value, in: &options.connection) { continue }
             switch name {
-            case "base-url": options.connection.baseURL = value
-            case "api-key": options.connection.apiKey = value
-            case "model": options.connection.model = value
-            case "profile": options.connection.profile = value
             case "system": options.system = value
             case "fewshot": options.fewShot = value
             case "pinned": options.pinned = true
