@@ -43,7 +43,7 @@ public struct BalanceReading: Sendable, Equatable, Codable {
             // Whatever a stored reading says (state.json, the history): 2 to 12 decimals.
             let decimals = -log10(resolution)
             let digits = decimals.isFinite ? min(max(2, Int(decimals.rounded())), Self.maxDecimals) : 2
-            let number = String(format: "%.\(digits)f", amount)
+            let number = Formatting.printfFixed(amount, decimals: digits)
             switch currency.uppercased() {
             case "USD": return "$" + number
             case "CNY": return "¥" + number
@@ -101,7 +101,7 @@ public struct BalanceCheck: Sendable, Equatable {
         guard isMismatch, let ledgerCost else { return nil }
         let currency = Currency(rawValue: from.currency.uppercased())
         func money(_ amount: Double) -> String {
-            currency.map { Formatting.money(amount, currency: $0) } ?? String(format: "%.4f %@", amount, from.currency)
+            currency.map { Formatting.money(amount, currency: $0) } ?? Formatting.printfFixed(amount, decimals: 4) + " " + from.currency
         }
         // More charged than the ledger knows can also be spending the ledger never saw: the
         // same account used with another key, elsewhere, or by `ask --no-save`.

@@ -22,11 +22,16 @@ public struct KeySource: Sendable, Equatable {
     /// `…abcd` for other keys, and just `…` for keys shorter than 8 characters.
     /// Surrounding whitespace is ignored.
     public static func mask(_ key: String) -> String {
-        let trimmed = Array(key.unicodeScalars.drop(while: isSpace).reversed().drop(while: isSpace).reversed())
-        guard trimmed.count >= 8 else { return "…" }
+        // Indices over one array, not reversed slices: each generic view type's first use
+        // cost a scan of the binary's conformance records before the first frame.
+        let scalars = Array(key.unicodeScalars)
+        var start = 0, end = scalars.count
+        while start < end, isSpace(scalars[start]) { start += 1 }
+        while end > start, isSpace(scalars[end - 1]) { end -= 1 }
+        guard end - start >= 8 else { return "…" }
         var tail = String.UnicodeScalarView()
-        tail.append(contentsOf: trimmed.suffix(4))
-        let prefix = trimmed.starts(with: "sk-".unicodeScalars) ? "sk-" : ""
+        for index in (end - 4)..<end { tail.append(scalars[index]) }
+        let prefix = scalars[start] == "s" && scalars[start + 1] == "k" && scalars[start + 2] == "-" ? "sk-" : ""
         return prefix + "…" + String(tail)
     }
 

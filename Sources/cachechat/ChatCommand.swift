@@ -84,12 +84,19 @@ struct ChatLaunch: Equatable {
         // built-in endpoint, or any over plain HTTP on this machine, never needs it.
         if CurlTransport.needsLibcurl(for: endpoint.baseURL) { CurlTransport.preload() }
 
-        // The history opens on another thread while the themes load and the terminal starts:
-        // the first frame needs it (the latest conversation), those steps do not.
-        let opening = HistoryOpening(environment: environment)
+        // The history opens on another thread while the themes load, the terminal starts and
+        // the App is built: only the first frame's conversation needs it (DECISIONS 98, 100).
+        let history = DeferredHistory {
+            do {
+                return (try ChatStore.openDefault(environment: environment), nil)
+            } catch {
+                return (InMemoryHistory(), "History is off for this session (nothing is saved): \(error)")
+            }
+        }
         // A choice made in the app is remembered; config.toml wins when edited after it.
         let rememberedStore = FileRememberedStateStore(environment: environment)
-        let remembered = rememberedStore.load().state
+        let rememberedLoad = rememberedStore.load()
+        let remembered = rememberedLoad.state
         StartupTrace.mark("remembered state read")
         let configChanged = config.path.flatMap { try? FileManager.default.attributesOfItem(atPath: $0)[.modificationDate] as? Date }
         let startTheme = theme ?? environment["CACHECHAT_THEME"]
@@ -130,17 +137,12 @@ struct ChatLaunch: Equatable {
         do {
             try terminal.start()
         } catch {
-            _ = opening.wait()  // not left opening (or migrating) the database at exit
+            _ = history.wait()  // not left opening (or migrating) the database at exit
             throw CLIError.usage("Cannot start the terminal UI: \(error)")
         }
         StartupTrace.mark("terminal started")
-        // With history off (the database cannot be opened), conversations live in memory:
-        // everything works for this session and nothing is written.
-        let (history, historyError) = opening.wait()
-        let historyOff = historyError == nil ? nil : "not saved"
-        StartupTrace.mark("history opened")
         let device = CursesDevice(terminal: terminal)
-        let runtime = AppRuntime(device: device, transport: CurlTransport(), history: history, historyOffReason: historyOff,
+        let runtime = AppRuntime(device: device, transport: CurlTransport(), history: history,
                                  clock: SystemClock(), environment: appEnvironment, endpoint: endpoint, themes: themes,
                                  fewShots: FewShotLibrary(environment: environment), tokenizer: LazyDeepSeekTokenizer())
         runtime.rememberedStore = rememberedStore
@@ -152,7 +154,13 @@ struct ChatLaunch: Equatable {
         }
         runtime.exportDirectory = Paths.dataDirectory(environment: environment) + "/exports"
         runtime.clipboard = SystemClipboard(method: config.clipboard.flatMap(ClipboardMethod.init(rawValue:)) ?? .auto, environment: environment)
+        runtime.prepare(remembered: rememberedLoad)
         StartupTrace.mark("runtime created")
+        // With history off (the database cannot be opened), conversations live in memory:
+        // everything works for this session and nothing is written.
+        let historyError = history.wait().problem
+        if historyError != nil { runtime.historyUnavailable("not saved") }
+        StartupTrace.mark("history opened")
         runtime.start()
         // After the first frame: the built-in engine (and with it the vocabulary), or the
         // vocabulary alone, load while the user reads the screen (DECISIONS 96, 99).
@@ -182,32 +190,5 @@ struct ChatLaunch: Equatable {
         if let signal = device.terminationSignal, signal != SIGHUP || !terminal.inputClosed {
             CursesTerminal.exit(bySignal: signal)
         }
-    }
-}
-
-/// The history, opened on a thread of its own from creation; `wait()` returns it, or the
-/// in-memory stand-in and why when the database could not be opened.
-private final class HistoryOpening: @unchecked Sendable {
-    private var result: (ChatHistory, String?)?
-    private let done = DispatchSemaphore(value: 0)
-
-    init(environment: [String: String]) {
-        let thread = Thread { [self] in
-            do {
-                result = (try ChatStore.openDefault(environment: environment), nil)
-            } catch {
-                result = (InMemoryHistory(), "History is off for this session (nothing is saved): \(error)")
-            }
-            done.signal()
-        }
-        thread.name = "cachechat.history"
-        thread.start()
-    }
-
-    /// Written by the thread before it signals, read after the wait: no other access.
-    func wait() -> (ChatHistory, String?) {
-        done.wait()
-        done.signal()
-        return result!
     }
 }

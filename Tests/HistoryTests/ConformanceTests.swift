@@ -6,11 +6,12 @@ import Testing
 
 /// The SQLite store and its in-memory twin behave the same: every rule the App relies on
 /// is checked against both, so a test that runs on `InMemoryHistory` says something true
-/// about `ChatStore`.
+/// about `ChatStore`. The third backend is the store behind a `DeferredHistory` (opened on
+/// its own thread, as the TUI opens it): every call must reach it unchanged.
 @Suite("ChatHistory: SQLite and in memory behave alike")
 struct ConformanceTests {
     enum Backend: String, CaseIterable, CustomStringConvertible {
-        case sqlite, memory
+        case sqlite, memory, deferred
         var description: String { rawValue }
     }
 
@@ -21,6 +22,14 @@ struct ConformanceTests {
         switch backend {
         case .sqlite: return (try ChatStore(path: folder.databasePath, now: clock.now), clock, folder)
         case .memory: return (InMemoryHistory(now: clock.now), clock, folder)
+        case .deferred:
+            let path = folder.databasePath
+            let history = DeferredHistory {
+                do { return (try ChatStore(path: path, now: clock.now), nil) } catch { return (InMemoryHistory(), "\(error)") }
+            }
+            let problem = history.wait().problem
+            #expect(problem == nil)
+            return (history, clock, folder)
         }
     }
 

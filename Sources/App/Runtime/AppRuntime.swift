@@ -42,6 +42,7 @@ public final class AppRuntime {
     var runs: [Int: RequestRunner.Run] = [:]
     private var queue: [AppEvent] = []
     private var dispatching = false
+    private var prepared = false
     /// Frames painted, for tests and benchmarks.
     public private(set) var frames = 0
     /// Called once each time the App has been idle for `idleDelay` seconds: no key, no
@@ -83,12 +84,17 @@ public final class AppRuntime {
     /// True once the user quit (or a signal asked to).
     public var isFinished: Bool { state.isFinished }
 
-    /// Opens the most recent conversation (or a new one) and paints the first frame.
-    public func start() {
+    /// What the first frame shows besides the conversation — theme problems, the remembered
+    /// state (`remembered`: as the caller already read it from `rememberedStore`, or nil to
+    /// read it here), the few-shot sets, the last balance — without touching the history,
+    /// so it runs while the history opens (DECISIONS 100). `start()` calls it if not called.
+    public func prepare(remembered loaded: (state: RememberedState, problem: String?)? = nil) {
+        guard !prepared else { return }
+        prepared = true
         if !themes.problems.isEmpty {
             dispatch(.result(.report(title: "Theme problem", text: themes.problems.joined(separator: "\n"))))
         }
-        let (remembered, problem) = rememberedStore.load()
+        let (remembered, problem) = loaded ?? rememberedStore.load()
         state.remembered = remembered
         state.endpointModels = remembered.endpointModels?[logic.rememberedIdentity] ?? []
         refreshFewShotNames()
@@ -96,6 +102,17 @@ public final class AppRuntime {
         if logic.environment.fetchBalance, let last = remembered.balances?[logic.balanceKey] {
             dispatch(.result(.balance(BalanceStatus(reading: last, mismatch: nil))))
         }
+    }
+
+    /// The history could not be opened: the session keeps conversations in memory, and the
+    /// status bar says so (`reason`). For a history opened after the runtime was built.
+    public func historyUnavailable(_ reason: String) {
+        state.historyOffReason = reason
+    }
+
+    /// Opens the most recent conversation (or a new one) and paints the first frame.
+    public func start() {
+        prepare()
         perform(.openLatest)
         StartupTrace.mark("conversation opened")
         render()
