@@ -17,6 +17,26 @@ struct ConnectionSafetyTests {
         #expect(settings?.apiKey == "sk-fine-key-1234")
     }
 
+    /// Settings are trimmed of Unicode white space scalar by scalar, exactly as Foundation's
+    /// `trimmingCharacters(in: .whitespacesAndNewlines)` trimmed them before.
+    @Test func settingsAreTrimmedAsFoundationTrimmedThem() throws {
+        let spaces: [Unicode.Scalar] = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "\u{1680}",
+                                        "\u{2000}", "\u{200A}", "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}"]
+        let others: [Unicode.Scalar] = ["a", "é", "\u{301}", "\u{200B}", "\u{FEFF}", "/", ":", "\u{1F600}"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 0...8, using: &generator) {
+                text.append(Bool.random(using: &generator) ? spaces.randomElement()! : others.randomElement()!)
+            }
+            let value = String(text)
+            let expected = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            let settings = try ConnectionSettings.resolve(flags: .init(), environment: ["CACHECHAT_MODEL": value],
+                                                          config: ConfigFile(), defaultModel: "the default")
+            #expect(settings.model == (expected.isEmpty ? "the default" : expected), "\(value.debugDescription)")
+        }
+    }
+
     @Test func aPasswordInTheBaseURLNeverReachesTheHost() {
         #expect(Endpoint.host(of: "https://user:s3cret@proxy.example:8443/v1") == "proxy.example:8443")
         #expect(Endpoint.host(of: "https://api.deepseek.com/v1?x=@y") == "api.deepseek.com")
