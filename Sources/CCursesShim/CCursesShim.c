@@ -29,6 +29,16 @@ int ccs_newterm(void) {
     ccs_screen = newterm(NULL, stdout, stdin);
     if (ccs_screen == NULL) return -1;
     set_term(ccs_screen);
+    // A screen from newterm stays in ncurses' "initial" state until it first comes back
+    // from endwin, and in that state (ncurses 6.4) every cursor movement flushes the
+    // output: a frame left in one write per line or less (58 writes for the first frame,
+    // each waking the terminal) instead of one. Leaving once and resuming, before anything
+    // is drawn, puts it in the running state. What this writes is the alternate screen
+    // entered and left in one write, then entered again: nothing the terminal shows
+    // changes in between (DECISIONS 102).
+    typeahead(-1);
+    endwin();
+    doupdate();
     return 0;
 }
 

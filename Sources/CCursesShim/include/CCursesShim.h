@@ -15,7 +15,8 @@
 
 // MARK: screen lifetime
 
-/// newterm(NULL, stdout, stdin) + set_term. 0 on success, -1 when the terminal type is
+/// newterm(NULL, stdout, stdin) + set_term, out of ncurses' initial state (one write a frame).
+/// 0 on success, -1 when the terminal type is
 /// unknown or unusable (curses does not exit the process, unlike initscr).
 int ccs_newterm(void);
 void ccs_endwin(void);
