@@ -83,7 +83,8 @@ public enum Formatting {
     /// every digit of a large value, `-` kept on a negative that rounds to zero, `nan`,
     /// `inf`. Foundation's `String(format:)` gives the same text at the cost of a first use
     /// that scanned the binary's conformance records (0.3 ms of the first frame with a
-    /// balance on it). `decimals` is clamped to 0...40.
+    /// balance on it). `decimals` is clamped to 0...40 (printf would write every digit
+    /// asked for, and take a negative precision as 6); the callers ask for 2 to 12.
     public static func printfFixed(_ value: Double, decimals: Int) -> String {
         let sign = value.sign == .minus ? "-" : ""
         if value.isNaN { return sign + "nan" }

@@ -57,15 +57,18 @@ struct DeferredStartTests {
         #expect(session.state.editor.text == "a draft kept from last time", "the remembered state given to prepare() is used")
     }
 
-    @Test func aHistoryThatCouldNotOpenIsOnTheFirstFrame() throws {
+    /// The runtime's side of what ChatLaunch does when the open failed (the launch itself
+    /// is covered end to end by the tmux test `aHistoryThatCannotOpen…`).
+    @Test func aHistoryOffAfterPreparingIsOnTheFirstFrameAndTheSessionGoesOn() throws {
         let history = DeferredHistory { (InMemoryHistory(), "History is off for this session: disk full") }
         let session = Self.session(history: history)
         session.runtime.prepare()
         #expect(history.wait().problem == "History is off for this session: disk full")
         session.runtime.historyUnavailable("not saved")
         session.runtime.start()
+        #expect(session.runtime.frames == 1)
+        #expect(session.screen.contains("history off: not saved"), "on the first frame")
         session.settle()
-        #expect(session.screen.contains("history off: not saved"))
         session.type("Still works")
         session.press([13])
         session.settle()

@@ -6,17 +6,24 @@ import Foundation
 ///
 /// `open` never fails: it returns the history to use and, when the real one could not be
 /// opened, the stand-in (an `InMemoryHistory`) and why. `wait()` gives both.
-public final class DeferredHistory: ChatHistory, @unchecked Sendable {
-    /// Written once by the opening thread before `done` is signalled; read only after a
-    /// wait on `done` (each wait signals again for the next reader).
-    private var result: (history: ChatHistory, problem: String?)?
-    private let done = DispatchSemaphore(value: 0)
+public final class DeferredHistory: ChatHistory {
+    /// What the opening thread hands over: written once before `done` is signalled, read
+    /// only after a wait on `done` (each wait signals again for the next reader). The
+    /// history itself is used by whoever holds the `DeferredHistory` (the App's thread),
+    /// never by the opening thread after the hand-over.
+    private final class Handover: @unchecked Sendable {
+        var result: (history: ChatHistory, problem: String?)?
+        let done = DispatchSemaphore(value: 0)
+    }
+
+    private let handover = Handover()
 
     /// Starts `open` on a thread named `name`.
     public init(name: String = "cachechat.history", open: @escaping @Sendable () -> (ChatHistory, String?)) {
-        let thread = Thread { [self] in
-            result = open()
-            done.signal()
+        let handover = self.handover
+        let thread = Thread {
+            handover.result = open()
+            handover.done.signal()
         }
         thread.name = name
         thread.start()
@@ -24,9 +31,9 @@ public final class DeferredHistory: ChatHistory, @unchecked Sendable {
 
     /// The opened history and, when it is the stand-in, why; waits for the open.
     public func wait() -> (history: ChatHistory, problem: String?) {
-        done.wait()
-        done.signal()
-        return result!
+        handover.done.wait()
+        handover.done.signal()
+        return handover.result!
     }
 
     private var base: ChatHistory { wait().history }
