@@ -106,7 +106,9 @@ public final class EmulatorServer: Sendable {
                     ])
                 }
             }
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            // TCP_NODELAY is a TCP-level option: at the socket level its number is SO_DEBUG, which
+            // only CAP_NET_ADMIN may set, so every connection was closed for anyone but root.
+            .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: false)
         return bootstrap
     }

@@ -38,11 +38,18 @@ public enum CachechatProcess {
         return environment
     }
 
+    /// Runs the binary with `arguments`; through `launcher` (a program and its arguments,
+    /// such as `setpriv …`) when given, which gets the binary's path and `arguments` after its own.
     public static func run(_ arguments: [String], environment: [String: String], stdin: String? = nil,
-                           timeout: Double = 60) throws -> Result {
+                           timeout: Double = 60, through launcher: [String] = []) throws -> Result {
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         process.environment = environment
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
