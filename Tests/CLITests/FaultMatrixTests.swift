@@ -33,25 +33,20 @@ struct FaultMatrixTests {
         CachechatProcess.environment(home: home, extra: ["DEEPSEEK_BASE_URL": baseURL, "DEEPSEEK_API_KEY": key])
     }
 
-    /// A loopback port nothing listens on (bound, then closed).
-    static func closedPort() throws -> Int {
-        let server = try EmulatorProcess()
-        let port = server.port
-        server.stop()
-        return port
-    }
 
     @Test(arguments: FaultMatrix.cases)
     func askShowsWhatTheTableSays(_ item: FaultCase) throws {
         let full = try Self.fullReply.get()
         var server: EmulatorProcess? = nil
+        let refusing = item.plan == nil ? RefusingPort() : nil  // held until the test ends
         let baseURL: String
         if let plan = item.plan {
             server = try EmulatorProcess(faults: [plan], arguments: FaultMatrix.serverArguments)
             baseURL = server!.baseURL
         } else {
-            baseURL = "http://127.0.0.1:\(try Self.closedPort())"
+            baseURL = "http://127.0.0.1:\(refusing!.port)"
         }
+        defer { withExtendedLifetime(refusing) {} }
         defer { server?.stop() }
         let home = try CachechatProcess.temporaryHome()
         defer { try? FileManager.default.removeItem(at: home) }

@@ -104,7 +104,9 @@ struct CurlTransportTests {
     }
 
     @Test(arguments: Route.allCases) func connectionRefusedIsRetriedThenReported(route: Route) throws {
-        let port = closedPort()
+        let refusing = RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
         let driver = TransportDriver(route)
         driver.start(request("http://127.0.0.1:\(port)", retry: RetryPolicy(maxAttempts: 3, baseDelay: 0.01)))
         driver.run()

@@ -71,10 +71,4 @@ func request(_ url: String, retry: RetryPolicy = RetryPolicy(baseDelay: 0.05), i
                 body: Array("{\"model\":\"m\"}".utf8), connectTimeout: 5, idleTimeout: idle, retry: retry)
 }
 
-/// A port on which nothing listens: bound, then closed.
-func closedPort() -> Int {
-    let server = try! TestSupportServer { _, _ in [] }
-    let port = server.port
-    server.stop()
-    return port
-}
+
