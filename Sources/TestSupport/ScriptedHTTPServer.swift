@@ -42,27 +42,9 @@ public final class ScriptedHTTPServer: Sendable {
     /// `handler` gets the request and its 1-based sequence number.
     public init(handler: @escaping @Sendable (Request, Int) -> [Action]) throws {
         self.handler = handler
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ServerError("socket() failed: errno \(errno)") }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 256) == 0 else {
-            close(fd)
-            throw ServerError("bind/listen failed: errno \(errno)")
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
+        let (fd, port) = try loopbackSocket(listening: 256, reuseAddress: true)
         listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        self.port = port
         // The loop holds the server weakly: when the test lets go of it, deinit closes the
         // listener, accept fails, and the thread ends.
         let thread = Thread { [weak self, fd] in Self.acceptLoop(fd) { self } }

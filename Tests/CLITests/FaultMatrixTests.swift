@@ -38,7 +38,7 @@ struct FaultMatrixTests {
     func askShowsWhatTheTableSays(_ item: FaultCase) throws {
         let full = try Self.fullReply.get()
         var server: EmulatorProcess? = nil
-        let refusing = item.plan == nil ? RefusingPort() : nil  // held until the test ends
+        let refusing = item.plan == nil ? try RefusingPort() : nil  // held until the test ends
         let baseURL: String
         if let plan = item.plan {
             server = try EmulatorProcess(faults: [plan], arguments: FaultMatrix.serverArguments)

@@ -104,7 +104,7 @@ struct CurlTransportTests {
     }
 
     @Test(arguments: Route.allCases) func connectionRefusedIsRetriedThenReported(route: Route) throws {
-        let refusing = RefusingPort()
+        let refusing = try RefusingPort()
         defer { withExtendedLifetime(refusing) {} }
         let port = refusing.port
         let driver = TransportDriver(route)
