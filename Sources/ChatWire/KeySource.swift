@@ -1,3 +1,5 @@
+import ChatCore
+
 /// Where the API key in use came from, with the key itself already masked, so error
 /// messages can say which key failed without ever holding the full key.
 public struct KeySource: Sendable, Equatable {
@@ -22,16 +24,11 @@ public struct KeySource: Sendable, Equatable {
     /// `…abcd` for other keys, and just `…` for keys shorter than 8 characters.
     /// Surrounding whitespace is ignored.
     public static func mask(_ key: String) -> String {
-        // Indices over one array, not reversed slices: each generic view type's first use
-        // cost a scan of the binary's conformance records before the first frame.
-        let scalars = Array(key.unicodeScalars)
-        var start = 0, end = scalars.count
-        while start < end, isSpace(scalars[start]) { start += 1 }
-        while end > start, isSpace(scalars[end - 1]) { end -= 1 }
-        guard end - start >= 8 else { return "…" }
+        let trimmed = Array(key.trimmingScalars(isSpace))
+        guard trimmed.count >= 8 else { return "…" }
         var tail = String.UnicodeScalarView()
-        for index in (end - 4)..<end { tail.append(scalars[index]) }
-        let prefix = scalars[start] == "s" && scalars[start + 1] == "k" && scalars[start + 2] == "-" ? "sk-" : ""
+        for index in (trimmed.count - 4)..<trimmed.count { tail.append(trimmed[index]) }
+        let prefix = trimmed[0] == "s" && trimmed[1] == "k" && trimmed[2] == "-" ? "sk-" : ""
         return prefix + "…" + String(tail)
     }
 

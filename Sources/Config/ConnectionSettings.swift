@@ -103,12 +103,9 @@ public struct ConnectionSettings: Equatable {
     /// SPACE), trimmed scalar by scalar here: `trimmingCharacters(in:)` bridged through
     /// NSString and cost 0.3 ms of every start.
     private static func nonEmpty(_ value: String?) -> String? {
-        guard let scalars = value?.unicodeScalars else { return nil }
-        func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isWhitespace || scalar == "\u{200B}" }
-        var start = scalars.startIndex, end = scalars.endIndex
-        while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
-        while end > start, isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
-        return start == end ? nil : String(scalars[start..<end])
+        guard let trimmed = value?.trimmingScalars({ $0.properties.isWhitespace || $0 == "\u{200B}" }), !trimmed.isEmpty
+        else { return nil }
+        return String(trimmed)
     }
 }
 
