@@ -11,7 +11,7 @@ import Darwin
 ///
 /// Main thread only; costs one environment lookup when off.
 public enum StartupTrace {
-    nonisolated(unsafe) private static var marks: [(name: String, time: Double)] = []
+    nonisolated(unsafe) private static var marks: [(name: String, time: Double, faults: Int)] = []
     nonisolated(unsafe) private static var path: String?
     nonisolated(unsafe) private static var started = false
 
@@ -24,7 +24,7 @@ public enum StartupTrace {
             }
         }
         guard path != nil else { return }
-        marks.append((name, now()))
+        marks.append((name, now(), faults()))
     }
 
     /// Whether tracing is on (after the first mark).
@@ -34,11 +34,11 @@ public enum StartupTrace {
     public static func flush() {
         guard let path, let first = marks.first else { return }
         let sinceExec = processAge(at: first.time)
-        var text = "# cachechat start-up, ms since main (and since exec, ±10 ms)\n"
+        var text = "# cachechat start-up, ms since main (and since exec, ±10 ms), the marking thread's page faults\n"
         for mark in marks {
             let sinceMain = (mark.time - first.time) * 1000
             let exec = sinceExec.map { String(format: " (%7.1f)", ($0 + mark.time - first.time) * 1000) } ?? ""
-            text += String(format: "%8.1f", sinceMain) + exec + "  " + mark.name + "\n"
+            text += String(format: "%8.2f", sinceMain) + exec + String(format: " %6d", mark.faults) + "  " + mark.name + "\n"
         }
         guard let file = fopen(path, "w") else { return }
         fputs(text, file)
@@ -51,6 +51,19 @@ public enum StartupTrace {
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
 
+    /// Page faults of the calling thread so far (minor and major; on Linux the main thread's
+    /// count includes those of the programs that exec'd into this one).
+    static func faults() -> Int {
+        var usage = rusage()
+        #if canImport(Glibc)
+        let who: __rusage_who_t = 1  // RUSAGE_THREAD (a GNU extension Glibc's module leaves out)
+        #else
+        let who = RUSAGE_SELF
+        #endif
+        guard getrusage(who, &usage) == 0 else { return 0 }
+        return usage.ru_minflt + usage.ru_majflt
+    }
+
     /// Seconds between the process's start (/proc/self/stat, in clock ticks since boot)
     /// and the monotonic time `time`; nil where /proc is not there.
     static func processAge(at time: Double) -> Double? {
@@ -59,7 +72,7 @@ public enum StartupTrace {
         defer { fclose(file) }
         var buffer = [CChar](repeating: 0, count: 1024)
         guard fgets(&buffer, Int32(buffer.count), file) != nil else { return nil }
-        let line = String(cString: buffer)
+        let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         // Fields after the command name (which may contain spaces) start after ") ".
         guard let close = line.lastIndex(of: ")") else { return nil }
         let fields = line[line.index(after: close)...].split(separator: " ")
