@@ -308,6 +308,18 @@ extension AppLogic {
                                            buttons: ["Quit", "Stay"]))
             return []
         }
+        // Messages the history refused (a full disk) exist only in this process.
+        if !state.unsavedReplies.isEmpty {
+            let count = state.unsavedReplies.count
+            state.pending = .quit
+            state.overlay = .dialog(Dialog(
+                title: "Quit without saving?",
+                message: "\(count == 1 ? "A message is" : "\(count) messages are") kept in memory only: the history refused "
+                    + "\(count == 1 ? "it" : "them") (a full disk?). Quitting loses \(count == 1 ? "it" : "them"). "
+                    + "Stay to /save again once there is room, or /export the conversation elsewhere.",
+                buttons: ["Quit", "Stay"], focused: 1, destructive: true))
+            return []
+        }
         return quitNow(&state)
     }
 

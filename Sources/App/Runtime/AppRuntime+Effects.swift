@@ -29,14 +29,27 @@ extension AppRuntime {
             }
         case .openConversation(let id):
             dispatch(.result(open(id)))
-        case .saveQuestion(let text, let conversation, let create, let ordinal, let serial, let attachments, let entry, let after):
-            let saved = RequestRunner.saveQuestion(text, conversation: conversation, create: create, history: history,
-                                                   ordinal: ordinal, serial: serial, now: clock.now(), attachments: attachments,
-                                                   after: after)
+        case .saveQuestion(let text, let conversation, let create, let ordinal, let serial, let attachments, let entry, let after,
+                           let backlog):
+            // What the history refused before is stored first, in order; while it is refused
+            // the question waits in memory behind it (never stored before it).
+            let retried = Self.retry(backlog)
+            let target = backlog.last { save in
+                guard let target = save.target else { return false }
+                return target.conversation == conversation || (conversation == nil && target.created != nil)
+            }?.target
+            let waiting = retried.left.contains { $0.target != nil && $0.target === target } ? retried.problem : nil
+            let saved = RequestRunner.saveQuestion(text, conversation: conversation ?? target?.conversation,
+                                                   create: create, history: history, ordinal: ordinal, serial: serial,
+                                                   now: clock.now(), attachments: attachments, after: target?.lastStored ?? after,
+                                                   behind: target, waiting: waiting)
+            let still = retried.left + [saved.pending].compactMap { $0 }
             if let changed = saved.changed {
+                if !retried.left.isEmpty { dispatch(.result(.savesRetried(saved: retried.saved, failed: retried.left, problem: retried.problem))) }
                 dispatch(.result(.conversationChanged(changed)))
             } else {
-                dispatch(.result(.questionSaved(saved.message, record: saved.record, problem: saved.problem, batchEntry: entry)))
+                dispatch(.result(.questionSaved(saved.message, record: saved.record ?? target?.created, problem: saved.problem,
+                                                batchEntry: entry, waiting: still)))
             }
         case .loadAttachments(let paths, let purpose):
             dispatch(.result(loadAttachments(paths, purpose: purpose)))
@@ -48,22 +61,18 @@ extension AppRuntime {
             }
             dispatch(.result(.attachmentsOnDisk(onDisk, then: send)))
         case .retrySaves(let replies):
-            var failed: [AppState.UnsavedReply] = []
-            var problem: String?
-            for reply in replies {
-                if let refused = reply.retry() {
-                    failed.append(reply)
-                    problem = refused
-                }
-            }
-            dispatch(.result(.savesRetried(saved: replies.count - failed.count, failed: failed, problem: problem)))
+            let retried = Self.retry(replies)
+            let created = replies[..<retried.saved].lazy.compactMap { $0.target?.created }.first
+            dispatch(.result(.savesRetried(saved: retried.saved, failed: retried.left, problem: retried.problem, created: created)))
         case .saveAttachments(let id, let attachments):
             attempt("Could not save the attachment list (it applies until you leave this conversation)") {
                 try history.setAttachments(attachments, of: id)
                 return nil
             }
         case .send(let plan, let token):
-            runs[token] = runner.start(plan) { [weak self] event in
+            // Earlier messages of its conversation wait to be stored: the reply goes after them.
+            let waiting = state.unsavedReplies.last { $0.target != nil && $0.target?.conversation == plan.conversation }?.target
+            runs[token] = runner.start(plan, behind: waiting) { [weak self] event in
                 if case .finished = event { self?.runs[token] = nil }
                 self?.dispatch(.turn(token: token, event))
             }
@@ -270,6 +279,15 @@ extension AppRuntime {
     }
 
     /// Reads a conversation with what its panel and marks need.
+    /// Runs saves the history refused, in order, stopping at the first refused again:
+    /// how many were stored, and the ones left (that one and those after it) with why.
+    static func retry(_ saves: [AppState.UnsavedReply]) -> (saved: Int, left: [AppState.UnsavedReply], problem: String?) {
+        for (index, save) in saves.enumerated() {
+            if let problem = save.retry() { return (index, Array(saves[index...]), problem) }
+        }
+        return (saves.count, [], nil)
+    }
+
     func open(_ id: ConversationID) -> EffectResult {
         do {
             guard let record = try history.conversation(id) else { return .failure("Conversation \(id) no longer exists.") }

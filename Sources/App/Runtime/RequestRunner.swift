@@ -30,6 +30,8 @@ public struct TurnResult {
     /// When saving failed: writes the reply and its ledger row again (a full disk may have
     /// room a moment later); returns nil once they are stored, or the problem.
     public var retrySave: (() -> String?)?
+    /// Where the retry stores the reply, shared with the saves of its conversation after it.
+    public var saveTarget: SaveTarget?
     /// True when any part of a reply body arrived (the server started generating).
     public var receivedReply: Bool
     public var secondsToFirstToken: Double?
@@ -43,6 +45,25 @@ public struct TurnResult {
         case .connectionLost: .truncated(receivedAnything: receivedReply)
         case .failed(let error): error
         }
+    }
+}
+
+/// Where the messages of one conversation that the history refused go once it takes them
+/// again: the conversation (nil until the retry of its refused first question creates it)
+/// and the last message stored in it. The retries of one conversation share it, so each
+/// stores its message after the one before (a full disk must not leave a gap, or a later
+/// question stored before an earlier one).
+public final class SaveTarget {
+    public internal(set) var conversation: ConversationID?
+    /// The conversation a retry created (the App adopts it).
+    public internal(set) var created: Conversation?
+    /// The last message stored in `conversation` by this session, nil before its first.
+    var lastStored: MessageID?
+
+    init(conversation: ConversationID?, lastStored: MessageID?, created: Conversation? = nil) {
+        self.conversation = conversation
+        self.lastStored = lastStored
+        self.created = created
     }
 }
 
@@ -71,6 +92,9 @@ public final class RequestRunner {
         fileprivate var pendingReasoning = ""
         fileprivate var lastCheckpoint: Double
         fileprivate let onEvent: (TurnEvent) -> Void
+        /// Earlier messages of this conversation that wait to be stored: the reply is stored
+        /// after them, never before (nil: none wait).
+        fileprivate var saveTarget: SaveTarget?
 
         init(plan: RequestPlan, startedAt: Date, uptime: Double, onEvent: @escaping (TurnEvent) -> Void) {
             self.plan = plan
@@ -135,41 +159,76 @@ public final class RequestRunner {
     }
 
     /// `saveQuestion` for callers that keep the conversation elsewhere (the App's effects).
-    /// A conversation it creates gets `attachments` stored with it.
+    /// A conversation it creates gets `attachments` stored with it. A question the history
+    /// refuses comes back with `pending`: what stores it later, after the messages before it
+    /// (`target`, when earlier saves of this conversation are waiting too: then it is not
+    /// tried now, so that it cannot be stored before them).
     static func saveQuestion(_ text: String, conversation: ConversationID?, create: ConversationSettings?,
                              history: ChatHistory?, ordinal: Int, serial: Int, now: Date,
-                             attachments: [Attachment] = [], after last: MessageID? = nil)
-        -> (message: HistoryMessage, record: Conversation?, problem: String?, changed: ConversationChanged?) {
+                             attachments: [Attachment] = [], after last: MessageID? = nil, behind target: SaveTarget? = nil,
+                             waiting: String? = nil)
+        -> (message: HistoryMessage, record: Conversation?, problem: String?, changed: ConversationChanged?,
+            pending: AppState.UnsavedReply?) {
         let unsaved = HistoryMessage(id: .unsaved(serial), ordinal: ordinal, role: .user, content: text, created: now)
-        guard let history else { return (unsaved, nil, nil, nil) }
-        do {
-            var record: Conversation?
-            var id = conversation
-            if id == nil, let create {
-                record = try history.createConversation(create)
-                id = record?.id
-                if let id, !attachments.isEmpty { try history.setAttachments(attachments, of: id) }
-            }
-            guard let id else { return (unsaved, nil, nil, nil) }
-            // A new conversation is ours alone; a continued one may have another writer.
-            let stored = record != nil
-                ? try history.appendMessage(to: id, role: .user, content: text, reasoning: nil, model: nil)
-                : try history.appendQuestion(text, to: id, after: last)
-            return (HistoryMessage(stored), record, nil, nil)
-        } catch let changed as ConversationChanged {
-            return (unsaved, nil, changed.description, changed)
-        } catch {
-            return (unsaved, nil, "Your message could not be saved: \(error)", nil)
+        guard let history else { return (unsaved, nil, nil, nil, nil) }
+        func pending(_ target: SaveTarget) -> AppState.UnsavedReply {
+            AppState.UnsavedReply(conversation: target.conversation, retry: {
+                do {
+                    _ = try Self.store(question: text, create: create, attachments: attachments, history: history, in: target)
+                    return nil
+                } catch {
+                    return "\(error)"
+                }
+            }, target: target)
         }
+        if let target, let waiting {
+            return (unsaved, nil, "Your message is kept in memory until the ones before it are saved (\(waiting)).", nil,
+                    pending(target))
+        }
+        let target = target ?? SaveTarget(conversation: conversation, lastStored: last)
+        do {
+            let stored = try Self.store(question: text, create: create, attachments: attachments, history: history, in: target)
+            return (HistoryMessage(stored), target.created, nil, nil, nil)
+        } catch let changed as ConversationChanged {
+            return (unsaved, nil, changed.description, changed, nil)
+        } catch {
+            return (unsaved, nil, "Your message could not be saved: \(error)", nil, pending(target))
+        }
+    }
+
+    /// Stores a question at the end of `target`'s conversation, creating the conversation
+    /// (with its attachments) first when it has none; `target` then names the question.
+    @discardableResult
+    static func store(question text: String, create: ConversationSettings?, attachments: [Attachment],
+                      history: ChatHistory, in target: SaveTarget) throws -> StoredMessage {
+        var fresh = false
+        if target.conversation == nil {
+            guard let create else { throw HistoryFailure("the conversation has no stored record") }
+            let record = try history.createConversation(create)
+            target.conversation = record.id
+            target.created = record
+            fresh = true
+            if !attachments.isEmpty { try history.setAttachments(attachments, of: record.id) }
+        }
+        guard let id = target.conversation else { throw HistoryFailure("the conversation has no stored record") }
+        // A new conversation is ours alone; a continued one may have another writer.
+        let stored = fresh || (target.created != nil && target.lastStored == nil)
+            ? try history.appendMessage(to: id, role: .user, content: text, reasoning: nil, model: nil)
+            : try history.appendQuestion(text, to: id, after: target.lastStored)
+        target.lastStored = stored.id
+        return stored
     }
 
     // MARK: - Sending
 
     /// Sends `plan`. Its reply gets a history row at once (when the plan's conversation is
     /// stored), so a crash before the first byte still leaves a trace.
+    /// `behind`: the saves of this conversation the history refused and that wait (the
+    /// reply then gets no row until they are stored).
     @discardableResult
-    public func start(_ plan: RequestPlan, onEvent: @escaping (TurnEvent) -> Void) -> Run {
+    public func start(_ plan: RequestPlan, behind waiting: SaveTarget? = nil, onEvent: @escaping (TurnEvent) -> Void) -> Run {
         let run = Run(plan: plan, startedAt: clock.now(), uptime: clock.uptime(), onEvent: onEvent)
+        run.saveTarget = waiting
         inFlight[ObjectIdentifier(run)] = run
         var saveProblem: String?
         let continued = plan.continuedReply
@@ -186,6 +245,8 @@ public final class RequestRunner {
                     saveProblem = "The reply cannot be saved: \(error)"
                 }
             }
+        } else if waiting != nil {
+            saveProblem = "The reply is kept in memory until the messages before it are saved."
         } else if let history, let conversation = plan.conversation {
             do {
                 run.replyID = try history.beginReply(in: conversation, model: plan.settings.model)
@@ -314,10 +375,10 @@ public final class RequestRunner {
             reply.reasoningContent = run.continuedReasoning + reply.reasoningContent
         }
         var retrySave: (() -> String?)?
+        var saveTarget: SaveTarget?
         if let history {
-            let replyID = run.replyID
             // The reply stays in memory (the result holds it) whatever happens here.
-            let save = { (entry: LedgerEntry) throws -> (LedgerEntry, StoredMessage?) in
+            let save = { (entry: LedgerEntry, replyID: MessageID?) throws -> (LedgerEntry, StoredMessage?) in
                 let reasoning = reply.reasoningContent.isEmpty ? nil : reply.reasoningContent
                 guard let id = replyID else { return (try history.recordRequest(entry), nil) }
                 var saved = entry
@@ -343,14 +404,36 @@ public final class RequestRunner {
                 }
                 return (saved, try history.message(id))
             }
+            let model = run.plan.settings.model
+            // A reply without a row (the history refused it when the request went out, or
+            // earlier messages wait): its row is made at the end of its conversation now, or
+            // by the retry once what is before it is stored.
+            let rowless: (SaveTarget, LedgerEntry) throws -> (LedgerEntry, StoredMessage?) = { target, entry in
+                guard let conversation = target.conversation else {
+                    throw HistoryFailure("the messages before it are not saved yet")
+                }
+                let id = try history.beginReply(in: conversation, model: model)
+                let saved = try save(entry, id)
+                target.lastStored = id
+                return saved
+            }
+            let replyID = run.replyID
+            let target = run.saveTarget
+                ?? (replyID == nil && !continuing ? run.plan.conversation.map { SaveTarget(conversation: $0, lastStored: nil) } : nil)
             do {
-                (entry, stored) = try save(entry)
+                if run.saveTarget != nil { throw HistoryFailure("the messages before it are not saved yet") }
+                (entry, stored) = replyID == nil && target != nil ? try rowless(target!, entry) : try save(entry, replyID)
             } catch {
-                saveProblem = "The reply could not be saved: \(error)"
+                saveProblem = run.saveTarget != nil
+                    ? "The reply is kept in memory until the messages before it are saved."
+                    : "The reply could not be saved: \(error)"
                 let unsaved = entry
+                let retryTarget = target ?? SaveTarget(conversation: run.plan.conversation, lastStored: replyID)
+                saveTarget = retryTarget
                 retrySave = {
                     do {
-                        _ = try save(unsaved)
+                        _ = replyID == nil && target != nil ? try rowless(retryTarget, unsaved) : try save(unsaved, replyID)
+                        if let replyID { retryTarget.lastStored = replyID }
                         return nil
                     } catch {
                         return "\(error)"
@@ -363,6 +446,7 @@ public final class RequestRunner {
             storedReply: stored, saveProblem: saveProblem, receivedReply: receivedReply,
             secondsToFirstToken: run.firstTokenUptime.map { $0 - run.startedUptime }, totalSeconds: uptime - run.startedUptime)
         result.retrySave = retrySave
+        result.saveTarget = saveTarget
         run.result = result
         inFlight[ObjectIdentifier(run)] = nil
         run.onEvent(.finished(result))

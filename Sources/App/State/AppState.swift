@@ -101,15 +101,27 @@ public struct AppState {
     public var isFinished = false
     /// Why the history is only in memory (nil when it is saved to disk).
     public var historyOffReason: String?
-    /// Replies the history refused to store (a full disk), kept to be saved again.
+    /// Questions and replies the history refused to store (a full disk), in order, kept to
+    /// be saved again.
     public var unsavedReplies: [UnsavedReply] = []
     /// When the next attempt to store them is due (uptime).
     public var nextSaveRetry: Double?
 
     /// A reply the history refused, with the writes that would store it.
+    /// A save the history refused (a question or a reply), kept with what stores it again.
+    /// The list is in the order the messages were written: a retry stops at the first that
+    /// is refused again, so that a conversation's messages are stored in order.
     public struct UnsavedReply {
         public var conversation: ConversationID?
         public var retry: () -> String?
+        /// Where this save and the ones after it in its conversation go (shared by them).
+        public var target: SaveTarget?
+
+        public init(conversation: ConversationID?, retry: @escaping () -> String?, target: SaveTarget? = nil) {
+            self.conversation = conversation
+            self.retry = retry
+            self.target = target
+        }
     }
 
     /// Attached documents whose card is open (by position), the rest are folded.

@@ -39,8 +39,11 @@ public enum Effect {
     /// `attachments` are stored with a conversation it creates; `batchEntry` names the
     /// `/each` question it is (nil: the draft); `after` is the message this process last
     /// saw at the end of the conversation (another writer's message refuses the save).
+    /// `backlog`: saves the history refused before, stored first and in order (the question
+    /// waits in memory behind them while they are refused).
     case saveQuestion(text: String, conversation: ConversationID?, create: ConversationSettings?, ordinal: Int, serial: Int,
-                      attachments: [Attachment] = [], batchEntry: Int? = nil, after: MessageID? = nil)
+                      attachments: [Attachment] = [], batchEntry: Int? = nil, after: MessageID? = nil,
+                      backlog: [AppState.UnsavedReply] = [])
     /// Reads files for `/attach`, `@path` in a draft, or a re-read before sending (paths as
     /// typed: relative to the working folder, `~` expanded, folders expanded).
     case loadAttachments([String], AttachPurpose)
@@ -48,7 +51,7 @@ public enum Effect {
     case checkAttachments([Attachment], then: PendingSend)
     /// Stores the conversation's attachment list (replacing the old one).
     case saveAttachments(ConversationID, [Attachment])
-    /// Stores again replies the history refused.
+    /// Stores again, in order, the questions and replies the history refused.
     case retrySaves([AppState.UnsavedReply])
     /// Starts the request; events come back as `.turn(token:…)`.
     case send(RequestPlan, token: Int)
@@ -131,8 +134,10 @@ public enum FewShotFileOperation: Equatable, Sendable {
 public enum EffectResult {
     case opened(ConversationState, lastRequest: LedgerEntry?, recent: [LedgerEntry], problem: String?)
     case openedEmpty
-    /// The question, stored or (with `problem`) kept in memory only.
-    case questionSaved(HistoryMessage, record: Conversation?, problem: String?, batchEntry: Int? = nil)
+    /// The question, stored or (with `problem`) kept in memory only; `waiting`: the saves
+    /// still refused (the backlog's, then the question's own), in order.
+    case questionSaved(HistoryMessage, record: Conversation?, problem: String?, batchEntry: Int? = nil,
+                       waiting: [AppState.UnsavedReply] = [])
     /// Files read for `purpose`; `skipped` names folder files that are not text.
     case attachmentsLoaded([Attachment], skipped: [String], AttachPurpose)
     /// Files that could not be read for `purpose`: why, naming the file.
@@ -140,7 +145,8 @@ public enum EffectResult {
     /// Each attachment as its file is now (nil: gone or unreadable), for `send`.
     case attachmentsOnDisk([Attachment?], then: PendingSend)
     /// `saved` replies are stored now; `failed` were refused again (`problem` says why).
-    case savesRetried(saved: Int, failed: [AppState.UnsavedReply], problem: String?)
+    /// `created`: a conversation a retry created (its first question had been refused).
+    case savesRetried(saved: Int, failed: [AppState.UnsavedReply], problem: String?, created: Conversation? = nil)
     /// Another cachechat added to the conversation since it was opened: nothing was saved
     /// or sent, the draft stays.
     case conversationChanged(ConversationChanged)

@@ -88,8 +88,13 @@ extension AppLogic {
         if let previous = batch.entries[..<index].last(where: { $0.message != nil }) {
             after = previous.turn?.replyID?.messageID ?? previous.message?.id.messageID ?? after
         }
+        // What the history refused before goes first (the question waits behind it).
+        let backlog = state.unsavedReplies
+        state.unsavedReplies = []
+        state.nextSaveRetry = nil
         return [.saveQuestion(text: entry.question, conversation: conversation.id, create: create, ordinal: entry.ordinal,
-                              serial: serial, attachments: conversation.attachments, batchEntry: index, after: after)]
+                              serial: serial, attachments: conversation.attachments, batchEntry: index, after: after,
+                              backlog: backlog)]
     }
 
     /// Another cachechat wrote to the conversation during `/each`: nothing more is sent;

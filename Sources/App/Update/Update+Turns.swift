@@ -29,9 +29,13 @@ extension AppLogic {
             : nil
         let serial = state.nextUnsavedSerial
         state.nextUnsavedSerial += 1
+        // What the history refused before goes first: a question is never stored before it.
+        let backlog = state.unsavedReplies
+        state.unsavedReplies = []
+        state.nextSaveRetry = nil
         return [.saveQuestion(text: question, conversation: conversation.id, create: create,
                               ordinal: conversation.nextOrdinal, serial: serial, attachments: conversation.attachments,
-                              after: conversation.lastStoredMessage)]
+                              after: conversation.lastStoredMessage, backlog: backlog)]
     }
 
     /// `confirm_above`: a request predicted to cost more (a question, F5's retry, a
@@ -324,7 +328,7 @@ extension AppLogic {
             state.totals.unsavedHere.append(result.ledger)
             state.totals.unsavedInSession.append(result.ledger)
             if let retry = result.retrySave {
-                state.unsavedReplies.append(AppState.UnsavedReply(conversation: plan.conversation, retry: retry))
+                state.unsavedReplies.append(AppState.UnsavedReply(conversation: plan.conversation, retry: retry, target: result.saveTarget))
                 if state.nextSaveRetry == nil { state.nextSaveRetry = now + AppLogic.saveRetryInterval }
             }
         }
@@ -346,19 +350,21 @@ extension AppLogic {
     }
 
     /// What a retry of the saves did: those still refused wait for the next attempt; a
-    /// conversation whose replies are all stored now is read again (its messages get their
-    /// history ids).
-    func savesRetried(_ state: inout AppState, failed: [AppState.UnsavedReply], problem: String?, saved: Int) -> [Effect] {
-        state.unsavedReplies += failed
+    /// conversation whose messages are all stored now is read again (its messages get their
+    /// history ids), and one that a retry created becomes the open conversation's record.
+    func savesRetried(_ state: inout AppState, failed: [AppState.UnsavedReply], problem: String?, saved: Int,
+                      created: Conversation? = nil) -> [Effect] {
+        state.unsavedReplies = failed + state.unsavedReplies
+        if let created, state.conversation.id == nil { state.conversation.record = created }
         if !failed.isEmpty {
             state.nextSaveRetry = now + AppLogic.saveRetryInterval
             if saved == 0 {
-                warn(&state, "The reply is still not saved (\(problem ?? "the history refused")): retrying every "
+                warn(&state, "What is kept in memory is still not saved (\(problem ?? "the history refused")): retrying every "
                      + "\(Int(AppLogic.saveRetryInterval)) s; /save tries now, /copy copies it.")
                 return []
             }
         }
-        info(&state, "\(saved == 1 ? "The reply" : "\(saved) replies") kept in memory \(saved == 1 ? "is" : "are") saved now.")
+        info(&state, saved == 1 ? "The message kept in memory is saved now." : "The \(saved) messages kept in memory are saved now.")
         state.totals.unsavedHere = []
         guard failed.isEmpty, !state.isBusy, let id = state.conversation.id else { return [] }
         return [.openConversation(id)]
