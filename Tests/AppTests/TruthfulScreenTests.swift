@@ -280,6 +280,30 @@ struct TruthfulScreenTests {
         harness.send("/export md /nonexistent-folder/x.md")
         #expect(harness.state.notice?.text == "Could not export to /nonexistent-folder/x.md: the folder does not exist.", "\(String(describing: harness.state.notice))")
     }
+
+    /// Someone typing on while the dialog opens: the `y` of a path must not replace the
+    /// file, its `n` must not close the dialog and send the rest of the line as a question.
+    @Test func typingOnIntoADialogNeitherAnswersItNorSendsTheRest() throws {
+        let harness = try AppHarness()
+        harness.start()
+        harness.send("Hello there")
+        let requests = harness.transport.requests.count
+        let file = harness.folder.url.appendingPathComponent("precious.json").path
+        try "precious".write(toFile: file, atomically: true, encoding: .utf8)
+        for typedOn in ["/export json /tmp/nodir/x/y.json", "and now the next question"] {
+            harness.send("/export json \(file)")
+            guard case .dialog? = harness.state.overlay else { Issue.record("no dialog"); return }
+            harness.send(typedOn)  // typed and Enter, without looking
+            #expect(try String(contentsOfFile: file, encoding: .utf8) == "precious")
+            #expect(harness.transport.requests.count == requests, "nothing was sent")
+            guard case .dialog(let dialog)? = harness.state.overlay else { Issue.record("the dialog closed"); return }
+            #expect(dialog.title == "Replace the file?")
+            harness.press(.enter)  // now an answer: Cancel is focused
+            #expect(harness.state.overlay == nil)
+            #expect(try String(contentsOfFile: file, encoding: .utf8) == "precious")
+        }
+        #expect(harness.transport.requests.count == requests)
+    }
 }
 
 @Suite("Usage the screen does not believe")

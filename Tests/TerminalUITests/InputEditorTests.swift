@@ -105,3 +105,33 @@ import Testing
         #expect(terminal.cursor == Point(x: 3, y: 2))
     }
 }
+
+@Suite("Dialog keys")
+struct DialogKeyTests {
+    @Test func yesAndNoAnswerAtOnce() {
+        var dialog = Dialog(title: "Replace?", message: "m", buttons: ["Replace", "Cancel"], focused: 1)
+        #expect(dialog.handle(.char("y", [])).contains(.confirm))
+        #expect(dialog.focused == 0)
+        dialog = Dialog(title: "Replace?", message: "m", buttons: ["Replace", "Cancel"], focused: 0)
+        #expect(dialog.handle(.char("n", [])).contains(.confirm))
+        #expect(dialog.focused == 1)
+    }
+
+    @Test func typingOnTurnsTheLettersAndTheNextEnterOff() {
+        var dialog = Dialog(title: "Replace?", message: "m", buttons: ["Replace", "Cancel"], focused: 1)
+        for character in "/tmp/x/y.json" {
+            #expect(!dialog.handle(.char(character, [])).contains(.confirm), "\(character) answered")
+        }
+        #expect(dialog.focused == 1 && dialog.typedOn)
+        #expect(!dialog.handle(.key(.enter, [])).contains(.confirm), "the Enter that ends the typed line")
+        #expect(dialog.handle(.key(.enter, [])).contains(.confirm), "the next Enter answers")
+        #expect(dialog.focused == 1)
+        // An arrow is an answer's first step: the letters work again.
+        var other = Dialog(title: "Quit?", message: "m", buttons: ["Quit", "Stay"])
+        _ = other.handle(.char("x", []))
+        #expect(!other.handle(.char("y", [])).contains(.confirm))
+        _ = other.handle(.key(.right, []))
+        #expect(other.handle(.char("y", [])).contains(.confirm))
+        #expect(other.handle(.key(.escape, [])).contains(.cancel), "Esc always cancels")
+    }
+}

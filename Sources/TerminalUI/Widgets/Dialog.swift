@@ -2,6 +2,12 @@
 ///
 /// Left/Right/Tab move between buttons; Enter confirms the focused button (read
 /// ``focused``); Esc cancels; `y`/`n` pick the first/last button directly.
+///
+/// Typing that is not an answer (any other character: someone typing on without looking
+/// at the screen) turns the letters and the next Enter off: typed ahead, the `y` of a path
+/// would have replaced a file, its `n` closed the dialog and sent the rest of the line as a
+/// question. The Enter that ends such a line is swallowed; then Enter, `y` and `n` answer
+/// again (an arrow or Tab at once).
 public struct Dialog: Hashable, Sendable {
     public var title: String
     public var message: String
@@ -9,6 +15,8 @@ public struct Dialog: Hashable, Sendable {
     public var focused: Int
     /// Draw the title and focused button in the error colours (destructive actions).
     public var destructive: Bool
+    /// A character that is no answer came in: `y`, `n` and the next Enter are not answers.
+    public private(set) var typedOn = false
 
     public init(title: String, message: String, buttons: [String] = ["OK", "Cancel"], focused: Int = 0,
                 destructive: Bool = false) {
@@ -22,10 +30,22 @@ public struct Dialog: Hashable, Sendable {
     public mutating func handle(_ event: KeyEvent) -> HandleResult {
         let old = focused
         switch event {
-        case .key(.left, _), .key(.tab, [.shift]): focused = max(0, focused - 1)
-        case .key(.right, _), .key(.tab, []): focused = min(buttons.count - 1, focused + 1)
-        case .key(.enter, _): return [.handled, .confirm]
+        case .key(.left, _), .key(.tab, [.shift]):
+            typedOn = false
+            focused = max(0, focused - 1)
+        case .key(.right, _), .key(.tab, []):
+            typedOn = false
+            focused = min(buttons.count - 1, focused + 1)
+        case .key(.enter, _):
+            if typedOn {
+                typedOn = false
+                return .handled
+            }
+            return [.handled, .confirm]
         case .key(.escape, _), .char("c", [.ctrl]): return [.handled, .cancel]
+        case .char(let character, let modifiers) where typedOn || !"yYnN".contains(character) || !modifiers.isEmpty:
+            if modifiers.isSubset(of: [.shift]) { typedOn = true }
+            return .handled
         case .char("y", []), .char("Y", []):
             focused = 0
             return [.handled, .confirm, .redraw]
