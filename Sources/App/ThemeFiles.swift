@@ -64,8 +64,11 @@ public enum ThemeFiles {
         }
     }
 
+    /// The file's name is the theme's (`NAME.toml`, as the README says): a `name =` inside
+    /// is only a label, so a copy of `light.toml` saved as `mine.toml` is `mine` and leaves
+    /// the shipped `light` alone, and a broken file is reported under the name it is asked by.
     private static func entry(_ file: TOMLFile, fileName: String, isUser: Bool) -> Entry {
-        let name = file.root["name"]?.string ?? fileName
+        let name = fileName
         let description = file.root["description"]?.string
         return Entry(name: name, description: description, path: file.path, isUser: isUser,
                      result: Result { () throws(FileProblem) in try parse(file, name: name) })

@@ -65,4 +65,25 @@ struct BundledThemesTests {
         guard case .failure(let syntaxProblem) = syntax.result else { Issue.record("syntax.toml loaded"); return }
         #expect(syntaxProblem.line == 1)
     }
+
+    /// A theme is called by its file's name: a copy of a shipped theme keeps its `name =`
+    /// line but is a theme of its own and does not replace the shipped one.
+    @Test func aThemeIsNamedByItsFileNotByTheNameInside() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("themes-\(UUID().uuidString)")
+        let directory = home.appendingPathComponent("cachechat/themes")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        try "name = \"light\"\n[slots]\nuser-name = { fg = \"#ff0000\" }\n"
+            .write(to: directory.appendingPathComponent("mylight.toml"), atomically: true, encoding: .utf8)
+        try "name = \"ok\"\n[slots]\ncache-hit = { fg = \"#12\" }\n"
+            .write(to: directory.appendingPathComponent("unk.toml"), atomically: true, encoding: .utf8)
+        let catalog = ThemeCatalog.load(environment: ["XDG_CONFIG_HOME": home.path], preferred: nil)
+        #expect(catalog.names.contains("mylight"))
+        #expect(catalog.theme(named: "mylight")?.overrides.isEmpty == false)
+        let shipped = try #require(ThemeFiles.bundled.first { $0.name == "light" })
+        #expect(catalog.theme(named: "light") == (try? ThemeFiles.load(text: shipped.text, path: "themes/light.toml", isUser: false).result.get()),
+                "the shipped light is untouched")
+        #expect(catalog.broken["unk"] != nil && catalog.broken["ok"] == nil, "\(catalog.broken)")
+        #expect(!catalog.names.contains("ok"))
+    }
 }
