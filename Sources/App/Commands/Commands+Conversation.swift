@@ -85,7 +85,7 @@ extension AppLogic {
             info(&state, "Use /rename TITLE.")
             return []
         }
-        guard let id = state.conversation.id else {
+        guard let id = state.renameTarget ?? state.conversation.id else {
             info(&state, "Send a first message before naming the conversation.")
             return []
         }

@@ -101,6 +101,9 @@ public struct AppState {
     public var isFinished = false
     /// Why the history is only in memory (nil when it is saved to disk).
     public var historyOffReason: String?
+    /// Ctrl-R in the conversation list: the conversation the command line's `/rename` names
+    /// (nil: the open one). Only for that command line: cleared when it closes.
+    public var renameTarget: ConversationID?
     /// Questions and replies the history refused to store (a full disk), in order, kept to
     /// be saved again.
     public var unsavedReplies: [UnsavedReply] = []

@@ -136,10 +136,10 @@ extension AppLogic {
                 }
                 return []
             case .char("r", [.ctrl]):
-                if let item = list.selectedItem, Int64(item.id) == state.conversation.id?.rawValue {
-                    state.overlay = .command(commandLine(text: "/rename ", state: state))
-                } else if list.selectedItem != nil {
-                    info(&state, "Open the conversation first (Enter), then /rename TITLE.")
+                // The selected conversation, open or not: its title to edit on the command line.
+                if let item = list.selectedItem, let id = Int64(item.id) {
+                    state.renameTarget = ConversationID(id)
+                    state.overlay = .command(commandLine(text: "/rename " + item.title, state: state))
                 }
                 return []
             default:
@@ -165,8 +165,10 @@ extension AppLogic {
             let result = command.handle(event)
             if result.contains(.submit) {
                 state.overlay = nil
+                defer { state.renameTarget = nil }
                 return runCommandLine(&state, command.text)
             }
+            if result.contains(.cancel) || !command.text.hasPrefix("/") { state.renameTarget = nil }
             if !result.contains(.cancel), !command.text.hasPrefix("/") {
                 // The `/` was deleted (Ctrl-U, Backspace): what is left is a message draft.
                 state.overlay = nil
