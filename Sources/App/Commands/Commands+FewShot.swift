@@ -72,9 +72,10 @@ extension AppLogic {
         state.conversation = ConversationState(model: set.model ?? old.model, thinking: old.thinking, reasoningEffort: old.reasoningEffort,
                                                fewShot: set, fewShotMode: mode)
         resetConversationView(&state)
+        let before = old.id == nil ? "" : "; the last one stays in Ctrl-O"
         info(&state, mode == .each
-             ? "Few-shot `\(set.name)`: each question is sent as the set plus that question only."
-             : "Few-shot `\(set.name)` pinned in front of this conversation.")
+             ? "New conversation: each question is sent as the set plus that question only (few-shot `\(set.name)`\(before))."
+             : "New conversation with few-shot `\(set.name)` pinned in front of it\(before).")
         return [.refreshTotals(nil)]
     }
 
