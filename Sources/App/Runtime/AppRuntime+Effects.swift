@@ -278,7 +278,6 @@ extension AppRuntime {
         }
     }
 
-    /// Reads a conversation with what its panel and marks need.
     /// Runs saves the history refused, in order, stopping at the first refused again:
     /// how many were stored, and the ones left (that one and those after it) with why.
     static func retry(_ saves: [AppState.UnsavedReply]) -> (saved: Int, left: [AppState.UnsavedReply], problem: String?) {
@@ -288,6 +287,7 @@ extension AppRuntime {
         return (saves.count, [], nil)
     }
 
+    /// Reads a conversation with what its panel and marks need.
     func open(_ id: ConversationID) -> EffectResult {
         do {
             guard let record = try history.conversation(id) else { return .failure("Conversation \(id) no longer exists.") }
