@@ -262,6 +262,9 @@ struct AppRegressionTests {
         harness.type("a follow-up")
         #expect(harness.panel?.warnings.isEmpty == true, "\(harness.panel?.warnings ?? [])")
         #expect(harness.panel?.note?.contains("Expected") == true)
+        // V4's cache keeps a shared part once two requests have shared it (DEEPSEEK.md):
+        // the third request of a thinking conversation hits nothing, and the note says why.
+        #expect(harness.panel?.note?.contains("once two requests have shared that part") == true)
     }
 
     // 8. Every turn has one outcome, and a request that was billed is recorded as such.

@@ -88,7 +88,9 @@ extension AppLogic {
     /// A note that is not a warning: thinking mode's usual lag, explained once.
     func draftNote(_ state: AppState) -> String? {
         guard let check = state.draft?.check, !check.breaksCache, check.thinkingLag else { return nil }
-        return "Thinking mode: the last reply's reasoning is not sent back, so reuse ends near your previous question. Expected."
+        let v4 = (environment.cacheModel ?? CachePredictor.defaultCacheModel(forModel: state.conversation.model)) == .v4
+        return "Thinking mode: the last reply's reasoning is not sent back, so reuse ends near your previous question"
+            + (v4 ? " (on V4's cache, once two requests have shared that part)" : "") + ". Expected."
     }
 
     func describe(_ check: DraftCheck, draft: RequestPlan, lostTokens: Int, missTokens: Int, state: AppState) -> String {

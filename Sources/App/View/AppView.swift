@@ -295,6 +295,12 @@ public final class AppView {
         return shown
     }
 
+    /// Whether the endpoint's cache works in V4's prefix units (persisted at the ends of
+    /// requests and where two requests meet), as the predictor assumes.
+    func v4Cache(_ state: AppState) -> Bool {
+        (environment.cacheModel ?? CachePredictor.defaultCacheModel(forModel: state.conversation.model)) == .v4
+    }
+
     private func welcome(_ state: AppState) -> TranscriptMessage {
         let thinking = state.conversation.settings().effectiveThinking
         return TranscriptMessage(
@@ -306,7 +312,9 @@ public final class AppView {
                     ? "the cache panel (F3) adds up what it saved; while you type, it predicts the next request's hit and cost."
                     : "the line above the editor shows the last request's hit, miss and cost; while you type, it predicts the next "
                         + "request's (F3 opens the full cache panel).")
-                + (thinking ? " In thinking mode a reply's reasoning is not sent back, so each follow-up reuses the prompt up to your previous question: that is expected." : "")
+                + (thinking ? " In thinking mode a reply's reasoning is not sent back, so a follow-up can reuse the conversation only up to your previous question"
+                    + (v4Cache(state) ? ", and DeepSeek's V4 cache keeps that part once two requests have shared it: the first follow-ups hit little" : "")
+                    + ". That is expected." : "")
                 + "\n\nF1 lists every key, `/` opens the commands, Ctrl-O your conversations, `/fewshot` your few-shot sets.")
     }
 
