@@ -26,8 +26,9 @@ public struct TOMLFile {
     }
 
     public static func load(_ path: String) throws(FileProblem) -> TOMLFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileProblem(path: path, line: nil, column: nil, message: "cannot be read")
+        // Only a regular file is read: a FIFO would wait for a writer, /dev/zero never end.
+        guard isRegularFile(path), let data = FileManager.default.contents(atPath: path) else {
+            throw FileProblem(path: path, line: nil, column: nil, message: "cannot be read: " + unreadable(path))
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw FileProblem(path: path, line: nil, column: nil, message: "is not valid UTF-8")
@@ -57,6 +58,27 @@ public struct TOMLFile {
             seen += 1
         }
         return nil
+    }
+
+    /// Whether `path` is (or links to) a regular file: the only kind that is read.
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+    }
+
+    /// Why `path` gave no contents, in words ("a link to a file that does not exist", "not a
+    /// regular file (a FIFO, a device or a folder)", "permission denied").
+    static func unreadable(_ path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let error = errno
+            var link = stat()
+            if error == ENOENT, lstat(path, &link) == 0 { return "it is a link to a file that does not exist" }
+            return String(cString: strerror(error)).lowercased()
+        }
+        if info.st_mode & S_IFMT != S_IFREG { return "it is not a regular file (a FIFO, a device or a folder)" }
+        if access(path, R_OK) != 0 { return String(cString: strerror(errno)).lowercased() }
+        return "reading it failed"
     }
 
     /// The 1-based line where `key` is assigned in the `index`th `[[name]]` table.
