@@ -39,15 +39,27 @@ extension ChatTemplate {
         family: TemplateFamily, thinking: Bool, reasoningEffort: ReasoningEffort? = nil,
         generatedIDs: [Int]? = nil
     ) -> CacheSequence {
-        let answered = render(
+        continuation(
+            ofPromptIDs: prompt.ids, messages: messages, reply: reply, family: family, thinking: thinking,
+            reasoningEffort: reasoningEffort, generatedIDs: generatedIDs)
+    }
+
+    /// `continuation(of:...)` given the prompt's ids alone (`renderIDs`).
+    public func continuation(
+        ofPromptIDs promptIDs: [Int], messages: [TemplateMessage], reply: TemplateMessage,
+        family: TemplateFamily, thinking: Bool, reasoningEffort: ReasoningEffort? = nil,
+        generatedIDs: [Int]? = nil
+    ) -> CacheSequence {
+        // Ids only: the spans would cost an encode per message boundary inside a merged turn.
+        let answered = renderIDs(
             messages: messages + [reply], family: family, thinking: thinking,
             addGenerationPrompt: false, reasoningEffort: reasoningEffort)
-        if answered.ids.starts(with: prompt.ids) {
-            return CacheSequence(ids: answered.ids, promptLength: prompt.ids.count)
+        if answered.starts(with: promptIDs) {
+            return CacheSequence(ids: answered, promptLength: promptIDs.count)
         }
         let generated = generatedIDs ?? Self.generatedIDs(reply, thinking: thinking, tokenizer: tokenizer)
         let eos = tokenizer.id(forAddedToken: SpecialToken.eos).map { [$0] } ?? tokenizer.encode(SpecialToken.eos)
-        return CacheSequence(ids: prompt.ids + generated + eos, promptLength: prompt.ids.count)
+        return CacheSequence(ids: promptIDs + generated + eos, promptLength: promptIDs.count)
     }
 
     private static func generatedIDs(_ reply: TemplateMessage, thinking: Bool, tokenizer: any TextTokenizer) -> [Int] {

@@ -34,6 +34,24 @@ public struct ChatTemplate: Sendable {
         return RenderedPrompt(ids: output.ids, spans: output.spans, text: pieces.map(\.string).joined())
     }
 
+    /// The ids alone: `render(...).ids` without the spans or the text, in time linear in the
+    /// prompt. `render` finds each message boundary inside a merged turn (consecutive user
+    /// and tool messages in V4) by encoding the turn up to it, quadratic in the turn's
+    /// messages; what only needs ids (the emulator, the cache sequence) uses this.
+    public func renderIDs(
+        messages: [TemplateMessage], family: TemplateFamily, thinking: Bool,
+        addGenerationPrompt: Bool = true, reasoningEffort: ReasoningEffort? = nil
+    ) -> [Int] {
+        let request = TemplateRequest(
+            messages: messages, family: family, thinking: thinking,
+            addGenerationPrompt: addGenerationPrompt, reasoningEffort: reasoningEffort)
+        let tokenizer = self.tokenizer
+        let assembler = PromptAssembler(
+            encode: { text, _ in tokenizer.encode(text) },
+            special: { token in tokenizer.id(forAddedToken: token).map { [$0] } ?? tokenizer.encode(token) })
+        return assembler.assemble(request.layout(), messages: messages, keepIDs: true, spans: false).ids
+    }
+
     /// The rendered string alone (no tokenizer work).
     public static func renderText(
         messages: [TemplateMessage], family: TemplateFamily, thinking: Bool,

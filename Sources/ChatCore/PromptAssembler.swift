@@ -22,7 +22,12 @@ struct PromptAssembler {
         var spans: [MessageSpan]
     }
 
-    func assemble(_ pieces: [TemplatePiece], messages: [TemplateMessage], keepIDs: Bool) -> Output {
+    /// - Parameter spans: false skips the spans (`Output.spans` is empty) and with them the
+    ///   boundary encodes: a boundary inside a segment costs an encode of the segment up to
+    ///   it, so a turn that merges n messages (V4's consecutive user and tool messages, or
+    ///   consecutive system messages) would cost O(n²) tokenizer work. The ids and the
+    ///   count do not depend on the spans.
+    func assemble(_ pieces: [TemplatePiece], messages: [TemplateMessage], keepIDs: Bool, spans wantSpans: Bool = true) -> Output {
         var ids: [Int] = []
         var total = 0
         var floor = 0
@@ -58,7 +63,7 @@ struct PromptAssembler {
             let segment = j - i == 1 ? pieces[i].string : pieces[i..<j].map(\.string).joined()
             let segmentIDs = encode(segment, slot(owner))
             var prefix = ""
-            for k in i..<j {
+            for k in i..<j where wantSpans {
                 if k > i { prefix += pieces[k - 1].string }
                 if keyChanged(pieces[k]) {
                     let local: Int
@@ -77,7 +82,7 @@ struct PromptAssembler {
             if keepIDs { ids += segmentIDs }
             i = j
         }
-        return Output(ids: ids, tokenCount: total, spans: spans(pieces, starts, total, messages))
+        return Output(ids: ids, tokenCount: total, spans: wantSpans ? spans(pieces, starts, total, messages) : [])
     }
 
     private func spans(

@@ -111,7 +111,12 @@ public final class EmulatorEngine: Sendable {
         let messages = request.messages.map(TemplateMessage.init(chat:))
         // DeepSeek maps the other names (minimal, medium, xhigh, ultra) onto its three.
         let effort = request.reasoningEffort.flatMap(ReasoningEffort.init(argument:))
-        let prompt = template.render(messages: messages, family: model.family, thinking: thinking, reasoningEffort: effort)
+        // Ids only: the emulator needs no per-message spans, and finding them costs an encode
+        // per message boundary inside a merged turn (quadratic in its messages).
+        let promptIDs = template.renderIDs(messages: messages, family: model.family, thinking: thinking, reasoningEffort: effort)
+        if let problem = Self.contextOverflow(model: request.model, promptTokens: promptIDs.count, maxTokens: request.maxTokens) {
+            return .deepSeekError(400, problem)
+        }
 
         var output: Responder.Output
         if let generator {
@@ -149,7 +154,7 @@ public final class EmulatorEngine: Sendable {
         // After a prefix completion the next request carries the prefix and its continuation
         // as one assistant message.
         let sequence = template.continuation(
-            of: prompt, messages: prefix == nil ? messages : Array(messages.dropLast()),
+            ofPromptIDs: promptIDs, messages: prefix == nil ? messages : Array(messages.dropLast()),
             reply: TemplateMessage(role: .assistant, content: (prefix?.content ?? "") + contentText,
                                    reasoningContent: thinking ? (prefix?.reasoningContent ?? "") + reasoningText : nil),
             family: model.family, thinking: thinking, reasoningEffort: effort,
@@ -157,7 +162,7 @@ public final class EmulatorEngine: Sendable {
         // Generated tokens: the template's closing tokens count too, except when the reply was
         // cut at max_tokens (nothing was generated past the limit).
         let generated = reasoningIDs.count + contentIDs.count
-        let completionTokens = finishReason == "length" ? generated : max(sequence.count - prompt.ids.count, generated)
+        let completionTokens = finishReason == "length" ? generated : max(sequence.count - promptIDs.count, generated)
 
         let cacheKey = key + "\u{0}" + (request.userID ?? "")
         let now = clock()
@@ -165,21 +170,21 @@ public final class EmulatorEngine: Sendable {
         // of the model's own, so the same prompt on another model misses. One account (key
         // and user) still holds them all, with one balance and one journal.
         let hashes = PrefixHash.prefixes(of: sequence, continuing: Self.cacheStart(model: request.model))
-        let promptHashes = Array(hashes[0...prompt.ids.count])
-        var usage = Usage(promptTokens: prompt.ids.count, completionTokens: completionTokens,
-                          totalTokens: prompt.ids.count + completionTokens, cacheHitTokens: 0,
-                          cacheMissTokens: prompt.ids.count, reasoningTokens: thinking ? reasoningIDs.count : nil)
+        let promptHashes = Array(hashes[0...promptIDs.count])
+        var usage = Usage(promptTokens: promptIDs.count, completionTokens: completionTokens,
+                          totalTokens: promptIDs.count + completionTokens, cacheHitTokens: 0,
+                          cacheMissTokens: promptIDs.count, reasoningTokens: thinking ? reasoningIDs.count : nil)
         state.withLock { state in
             let account = account(for: cacheKey, now: now, in: &state)
             let (hit, touched) = account.cache.lookup(promptHashes, now: now)
-            let stored = account.cache.record(hashes, promptLength: prompt.ids.count, hit: hit, now: now)
+            let stored = account.cache.record(hashes, promptLength: promptIDs.count, hit: hit, now: now)
             if let journal = account.journal {
                 state.journalBytes += journal.append(touched + stored)
                 useJournal(of: cacheKey, in: &state)
                 if state.journalBytes > configuration.maxCacheBytes { trimJournals(keeping: cacheKey, in: &state) }
             }
             usage.cacheHitTokens = hit
-            usage.cacheMissTokens = prompt.ids.count - hit
+            usage.cacheMissTokens = promptIDs.count - hit
             if let price = PriceTable.builtIn.price(model: request.model, at: Date(timeIntervalSince1970: now),
                                                     currency: configuration.balanceCurrency),
                let cost = Cost(usage: usage, price: price) {
@@ -204,6 +209,24 @@ public final class EmulatorEngine: Sendable {
         return PrefixHash.empty.appending(-1 - Int(hash & 0x3FFF_FFFF_FFFF))
     }
 
+    /// The model's context window (`ModelCatalog`; an id the table lacks gets its assumed
+    /// 128K), as `GET /models` lists it and as requests are held to.
+    static func contextWindow(model: String) -> Int {
+        ModelCatalog.builtIn.model(model).contextWindow
+    }
+
+    /// DeepSeek's 400 for a request whose prompt plus `max_tokens` (0 when absent) exceeds
+    /// the model's window, word for word as the API sends it; nil when it fits. Nothing is
+    /// generated, cached or billed.
+    static func contextOverflow(model: String, promptTokens: Int, maxTokens: Int?) -> String? {
+        let window = contextWindow(model: model)
+        let completion = maxTokens ?? 0
+        guard promptTokens + completion > window else { return nil }
+        return "This model's maximum context length is \(window) tokens. However, you requested "
+            + "\(promptTokens + completion) tokens (\(promptTokens) in the messages, \(completion) in the completion). "
+            + "Please reduce the length of the messages or completion."
+    }
+
     /// JSON mode: a JSON object when the messages ask for JSON (they say "json"), else
     /// spaces only, as DeepSeek answers when the model produced no JSON.
     static func jsonModeContent(_ text: String, request: ChatRequest) -> String {
@@ -217,7 +240,7 @@ public final class EmulatorEngine: Sendable {
     /// it; DeepSeek does not), from the model table: clients that do not know it ignore it.
     public func models() -> EmulatorResponse {
         let data = configuration.models.map {
-            "{\"id\":\"\($0)\",\"object\":\"model\",\"owned_by\":\"deepseek\",\"context_length\":\(ModelCatalog.builtIn.model($0).contextWindow)}"
+            "{\"id\":\"\($0)\",\"object\":\"model\",\"owned_by\":\"deepseek\",\"context_length\":\(Self.contextWindow(model: $0))}"
         }
         return .json("{\"object\":\"list\",\"data\":[\(data.joined(separator: ","))]}")
     }
