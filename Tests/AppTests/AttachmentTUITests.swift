@@ -420,3 +420,30 @@ struct AttachmentTUITests {
         #expect(harness.state.pending == .detach(1))
     }
 }
+
+extension AttachmentTUITests {
+    /// `/attach a b c` with two that cannot be attached names both (and attaches nothing).
+    @Test func everyFileThatCannotBeAttachedIsNamed() throws {
+        let harness = try Self.harness()
+        let folder = harness.folder.url.appendingPathComponent("several")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let good = try Self.write("fine text", to: "several/good.md", in: harness)
+        let fifo = folder.appendingPathComponent("pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let missing = folder.appendingPathComponent("missing.md").path
+        var loader = AttachmentLoader(readStandardInput: { Data() })
+        #expect(throws: AttachmentError.several([
+            .unreadable(name: fifo, reason: "not a regular file (a pipe, device or socket)"),
+            .unreadable(name: missing, reason: "no such file or folder"),
+        ])) {
+            try loader.load([fifo, good, missing])
+        }
+        #expect(throws: AttachmentError.unreadable(name: missing, reason: "no such file or folder")) {
+            try loader.load([good, missing])
+        }
+        #expect(try loader.load([good]).map(\.name) == ["good.md"])
+        harness.send("/attach \(fifo) \(good) \(missing)")
+        #expect(harness.state.conversation.attachments.isEmpty)
+        #expect(harness.state.notice?.text.contains("2 of the files cannot be attached") == true, "\(harness.state.notice?.text ?? "")")
+    }
+}

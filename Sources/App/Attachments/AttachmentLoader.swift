@@ -33,39 +33,50 @@ public struct AttachmentLoader {
         self.fileManager = fileManager
     }
 
-    /// The attachments `arguments` name, in order.
+    /// The attachments `arguments` name, in order. When some cannot be attached, nothing
+    /// is, and the error names every one of them (not only the first).
     public mutating func load(_ arguments: [String]) throws(AttachmentError) -> [Attachment] {
         var result: [Attachment] = []
+        var problems: [AttachmentError] = []
         for argument in arguments {
-            if argument == "-" {
-                result.append(Attachment(name: "stdin", text: try AttachmentText.decode(readStandardInput(), name: "stdin")))
-                continue
-            }
-            // As written first; then without its escapes (`a\*b.txt` names `a*b.txt`); then,
-            // when it holds an unescaped `*`, `?` or `[`, as a pattern.
-            var path = argument
-            var kind = Self.kind(of: Self.absolute(path))
-            if case .problem("no such file or folder") = kind, argument.contains("\\") {
-                let unescaped = Self.unescaped(argument)
-                let unescapedKind = Self.kind(of: Self.absolute(unescaped))
-                if case .problem("no such file or folder") = unescapedKind {} else {
-                    path = unescaped
-                    kind = unescapedKind
-                }
-            }
-            switch kind {
-            case .folder:
-                result += try loadFolder(path)
-            case .file:
-                result.append(try loadFile(path, name: Self.displayName((path as NSString).lastPathComponent)))
-            case .problem(let reason):
-                guard reason == "no such file or folder", Self.isPattern(argument) else {
-                    throw .unreadable(name: Self.displayName(Self.unescaped(argument)), reason: reason)
-                }
-                result += try loadMatches(of: argument)
+            do {
+                result += try load(argument)
+            } catch {
+                problems.append(error)
             }
         }
+        if problems.count == 1 { throw problems[0] }
+        if !problems.isEmpty { throw .several(problems) }
         return result
+    }
+
+    private mutating func load(_ argument: String) throws(AttachmentError) -> [Attachment] {
+        if argument == "-" {
+            return [Attachment(name: "stdin", text: try AttachmentText.decode(readStandardInput(), name: "stdin"))]
+        }
+        // As written first; then without its escapes (`a\*b.txt` names `a*b.txt`); then,
+        // when it holds an unescaped `*`, `?` or `[`, as a pattern.
+        var path = argument
+        var kind = Self.kind(of: Self.absolute(path))
+        if case .problem("no such file or folder") = kind, argument.contains("\\") {
+            let unescaped = Self.unescaped(argument)
+            let unescapedKind = Self.kind(of: Self.absolute(unescaped))
+            if case .problem("no such file or folder") = unescapedKind {} else {
+                path = unescaped
+                kind = unescapedKind
+            }
+        }
+        switch kind {
+        case .folder:
+            return try loadFolder(path)
+        case .file:
+            return [try loadFile(path, name: Self.displayName((path as NSString).lastPathComponent))]
+        case .problem(let reason):
+            guard reason == "no such file or folder", Self.isPattern(argument) else {
+                throw .unreadable(name: Self.displayName(Self.unescaped(argument)), reason: reason)
+            }
+            return try loadMatches(of: argument)
+        }
     }
 
     /// Whether `path` holds an unescaped shell pattern character (`*`, `?`, `[`).

@@ -81,9 +81,14 @@ public enum AttachmentError: Error, Equatable, Sendable, CustomStringConvertible
     case tooLarge(name: String, tokens: Int, requestTokens: Int, limit: Int, model: String)
     case emptyFolder(name: String)
     case utf16WithoutBOM(name: String)
+    /// Several of the files named cannot be attached (nothing is): each, in order.
+    case several([AttachmentError])
 
     public var description: String {
         switch self {
+        case .several(let problems):
+            "\(problems.count) of the files cannot be attached (nothing was): "
+                + problems.map(\.description).joined(separator: "; ")
         case .binary(let name, let offset):
             "\(name) is not a text file" + (offset.map { " (a NUL byte at offset \($0))" } ?? "")
                 + ": only UTF-8 or UTF-16 text can be attached"
