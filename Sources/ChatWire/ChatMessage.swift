@@ -90,9 +90,13 @@ public struct ChatMessage: Sendable, Equatable, Hashable, Codable {
         guard container.contains(.content), try !container.decodeNil(forKey: .content) else {
             return nil
         }
-        if let text = try? container.decode(String.self, forKey: .content) {
-            return text
+        do {
+            return try container.decode(String.self, forKey: .content)
+        } catch DecodingError.typeMismatch {
+            // Not a string: an array of parts.
         }
+        // A string that is not valid text (a lone surrogate) was thrown above as what it is,
+        // not as "expected an array" from this second try.
         let parts = try container.decode([ContentPart].self, forKey: .content)
         return parts.filter { ($0.type ?? "text") == "text" }.compactMap(\.text).joined()
     }

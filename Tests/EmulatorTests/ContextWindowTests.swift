@@ -112,3 +112,23 @@ struct MergedTurnTests {
         #expect((large.promptTokens ?? 0) > 5_000)
     }
 }
+
+/// A message whose content is a string that is not valid text is refused as that, not as
+/// "expected an array" (the second way content may be written).
+@Suite("Emulator content that is not text")
+struct InvalidContentTests {
+    @Test func aLoneSurrogateIsNamedAsSuch() throws {
+        let engine = EmulatorEngine(configuration: EmulatorConfiguration(tokensPerSecond: 0, replyTokens: 5))
+        let body = Array(#"{"model":"deepseek-v4-flash","messages":[{"role":"user","content":"\ud800"}]}"#.utf8)
+        let response = engine.complete(body: body, authorization: "Bearer sk-surrogate")
+        guard case .error(let status, let text, _) = response else { Issue.record("expected an error, got \(response)"); return }
+        #expect(status == 400)
+        #expect(text.contains("Failed to deserialize the JSON body"), "\(text)")
+        #expect(!text.contains("Array"), "\(text)")
+        // Content written as parts still works.
+        let parts = Array(#"{"model":"deepseek-v4-flash","messages":[{"role":"user","content":[{"type":"text","text":"Hi"}]}]}"#.utf8)
+        guard case .reply = engine.complete(body: parts, authorization: "Bearer sk-surrogate") else {
+            Issue.record("parts were refused"); return
+        }
+    }
+}
