@@ -162,7 +162,14 @@ public struct FewShotEditor {
     }
 
     private mutating func moveShot(by offset: Int) {
-        guard let shot = shotIndex, working.shots.indices.contains(shot + offset) else { return }
+        guard let shot = shotIndex else {
+            status = "Select a shot to move it (J down, K up); the system prompt stays first."
+            return
+        }
+        guard working.shots.indices.contains(shot + offset) else {
+            status = offset > 0 ? "That shot is the last: nothing to move it below." : "That shot is the first: nothing to move it above."
+            return
+        }
         pushUndo()
         working.shots.swapAt(shot, shot + offset)
         selection += offset * 2

@@ -71,4 +71,18 @@ struct FewShotEditorTests {
         #expect(harness.text.contains("Few-shot sets"))
         #expect(harness.text.contains("alpha"))
     }
+
+    /// J on the last shot (K on the first, either on the system prompt) says why nothing moved.
+    @Test func aShotThatCannotMoveSaysWhy() throws {
+        let harness = try AppHarness()
+        harness.start()
+        harness.send("/fewshot new solo")
+        harness.type("J")  // the system prompt is selected
+        #expect(harness.text.contains("Select a shot to move it"))
+        harness.press(.down)  // the only shot
+        harness.type("J")
+        #expect(harness.text.contains("That shot is the last"))
+        harness.type("K")
+        #expect(harness.text.contains("That shot is the first"))
+    }
 }
