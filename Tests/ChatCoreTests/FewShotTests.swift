@@ -91,6 +91,8 @@ import Tokenizer
         #expect(kinds(set(system: "List:\n\titem\n  item", shots: [("q", "a")])) == [.mixedIndentation])
         #expect(kinds(set(shots: [("zero\u{200B}width", "a")])) == [.invisibleCharacter])
         #expect(kinds(set(shots: [("q", "no\u{00A0}break")])) == [.invisibleCharacter])
+        #expect(kinds(set(shots: [("evil\u{202E}txt.exe", "a")])) == [.invisibleCharacter], "a bidi override")
+        #expect(kinds(set(shots: [("q", "a\u{2066}b\u{2069}")])) == [.invisibleCharacter], "bidi isolates")
         #expect(FewShotLint.check(set(shots: [("q", "a\u{FEFF}")]), prefixTokens: 500).first?.message.contains("U+FEFF") == true)
     }
 

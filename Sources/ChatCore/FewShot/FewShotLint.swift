@@ -128,6 +128,13 @@ public enum FewShotLint {
         0x00A0: "U+00A0 NO-BREAK SPACE", 0x2007: "U+2007 FIGURE SPACE", 0x202F: "U+202F NARROW NO-BREAK SPACE",
         0x200B: "U+200B ZERO WIDTH SPACE", 0x200C: "U+200C ZERO WIDTH NON-JOINER", 0x200D: "U+200D ZERO WIDTH JOINER",
         0x2060: "U+2060 WORD JOINER", 0xFEFF: "U+FEFF ZERO WIDTH NO-BREAK SPACE (BOM)", 0x00AD: "U+00AD SOFT HYPHEN",
+        // Bidirectional controls: they reorder what a reader sees (a reviewer reads one
+        // text, the model gets another).
+        0x200E: "U+200E LEFT-TO-RIGHT MARK", 0x200F: "U+200F RIGHT-TO-LEFT MARK", 0x061C: "U+061C ARABIC LETTER MARK",
+        0x202A: "U+202A LEFT-TO-RIGHT EMBEDDING", 0x202B: "U+202B RIGHT-TO-LEFT EMBEDDING",
+        0x202C: "U+202C POP DIRECTIONAL FORMATTING", 0x202D: "U+202D LEFT-TO-RIGHT OVERRIDE",
+        0x202E: "U+202E RIGHT-TO-LEFT OVERRIDE", 0x2066: "U+2066 LEFT-TO-RIGHT ISOLATE",
+        0x2067: "U+2067 RIGHT-TO-LEFT ISOLATE", 0x2068: "U+2068 FIRST STRONG ISOLATE", 0x2069: "U+2069 POP DIRECTIONAL ISOLATE",
     ]
 
     static func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
