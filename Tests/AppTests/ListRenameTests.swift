@@ -1,6 +1,7 @@
 import ChatCore
 import Testing
 @testable import App
+import TerminalUI
 
 /// Ctrl-R in the conversation list renames the selected conversation, open or not.
 @Suite("renaming from the conversation list")
@@ -34,5 +35,22 @@ struct ListRenameTests {
         harness.press([18])
         harness.press(.escape)
         #expect(harness.state.renameTarget == nil)
+    }
+}
+
+/// A model id from the server is shown in the `/model` picker as the status bar shows it.
+@Suite("model ids from a server")
+struct HostileModelIDTests {
+    @Test func thePickerShowsAModelIDAsTheStatusBarDoes() throws {
+        let evil = "evil\u{1B}]0;PWNED\u{07}\u{1B}[2J\u{1B}[31mRED"
+        let harness = try AppHarness()
+        harness.start()
+        var state = harness.state
+        state.endpointModels = ["deepseek-flash", evil]
+        harness.runtime.logic.showModelPicker(&state)
+        guard case .list(let list)? = state.overlay else { Issue.record("no picker"); return }
+        let item = try #require(list.items.first { $0.id == evil })
+        #expect(item.title == TerminalSanitizer.clean(evil))
+        #expect(!item.title.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F })
     }
 }

@@ -12,7 +12,8 @@ extension AppLogic {
         let ids = [state.conversation.model] + listed.filter { $0 != state.conversation.model }
         let items = ids.map { id in
             let parts = modelDetail(state, model: id)
-            return ListPanel.Item(id: id, title: id + (id == state.conversation.model ? " (current)" : ""),
+            // Shown as the status bar shows it: an id from a server may carry escape sequences.
+            return ListPanel.Item(id: id, title: TerminalSanitizer.clean(id) + (id == state.conversation.model ? " (current)" : ""),
                                   detail: parts.first ?? "", context: parts.dropFirst().joined(separator: " · "))
         }
         state.listPurpose = .models
