@@ -116,3 +116,43 @@ extension RefusedSavesTests {
         #expect(harness.state.isFinished, "nothing is lost: no question")
     }
 }
+
+extension RefusedSavesTests {
+    /// Two new conversations whose first questions were refused stay two conversations.
+    @Test func aNewConversationsQuestionDoesNotJoinAnotherNewOne() throws {
+        let harness = try AppHarness()
+        harness.start()
+        harness.history.refuseWrites = "disk full"
+        harness.send("alpha question one")
+        harness.press(.ctrlN)
+        harness.send("bravo question two")
+        harness.history.refuseWrites = nil
+        harness.send("/save")
+        let conversations = try harness.history.listConversations(includeArchived: true, limit: nil)
+        #expect(conversations.count == 2, "\(conversations.map(\.conversation.title))")
+        for summary in conversations {
+            let messages = try harness.history.messages(in: summary.conversation.id)
+            #expect(messages.map(\.role) == [.user, .assistant])
+            #expect(messages.first?.content == summary.conversation.title)
+        }
+        #expect(harness.state.conversation.record?.title == "bravo question two", "the open conversation is bravo")
+        #expect(harness.ledger.count == 2)
+        #expect(Set(harness.ledger.compactMap(\.conversation)).count == 2)
+    }
+
+    /// A retry that stores some and is refused on others says so, and keeps counting.
+    @Test func aRetryThatStoresOnlySomeSaysSo() {
+        let target = SaveTarget(conversation: nil, lastStored: nil)
+        var calls: [String] = []
+        func save(_ name: String, _ result: String?, _ target: SaveTarget?) -> AppState.UnsavedReply {
+            AppState.UnsavedReply(conversation: nil, retry: { calls.append(name); return result }, target: target)
+        }
+        let other = SaveTarget(conversation: nil, lastStored: nil)
+        let retried = AppRuntime.retry([save("a1", nil, target), save("a2", "full", target), save("a3", nil, target),
+                                        save("b1", nil, other)])
+        #expect(calls == ["a1", "a2", "b1"], "a3 waits behind a2; b1 is another conversation's")
+        #expect(retried.saved == 2)
+        #expect(retried.left.count == 2)
+        #expect(retried.problem == "full")
+    }
+}

@@ -30,15 +30,12 @@ extension AppRuntime {
         case .openConversation(let id):
             dispatch(.result(open(id)))
         case .saveQuestion(let text, let conversation, let create, let ordinal, let serial, let attachments, let entry, let after,
-                           let backlog):
-            // What the history refused before is stored first, in order; while it is refused
-            // the question waits in memory behind it (never stored before it).
+                           let backlog, let target):
+            // What the history refused before is stored first, in order; while the open
+            // conversation's own earlier saves are refused, the question waits in memory
+            // behind them (never stored before them).
             let retried = Self.retry(backlog)
-            let target = backlog.last { save in
-                guard let target = save.target else { return false }
-                return target.conversation == conversation || (conversation == nil && target.created != nil)
-            }?.target
-            let waiting = retried.left.contains { $0.target != nil && $0.target === target } ? retried.problem : nil
+            let waiting = target.flatMap { target in retried.left.contains { $0.target === target } ? retried.problem : nil }
             let saved = RequestRunner.saveQuestion(text, conversation: conversation ?? target?.conversation,
                                                    create: create, history: history, ordinal: ordinal, serial: serial,
                                                    now: clock.now(), attachments: attachments, after: target?.lastStored ?? after,
@@ -49,7 +46,7 @@ extension AppRuntime {
                 dispatch(.result(.conversationChanged(changed)))
             } else {
                 dispatch(.result(.questionSaved(saved.message, record: saved.record ?? target?.created, problem: saved.problem,
-                                                batchEntry: entry, waiting: still)))
+                                                batchEntry: entry, waiting: still, target: saved.pending?.target)))
             }
         case .loadAttachments(let paths, let purpose):
             dispatch(.result(loadAttachments(paths, purpose: purpose)))
@@ -62,8 +59,7 @@ extension AppRuntime {
             dispatch(.result(.attachmentsOnDisk(onDisk, then: send)))
         case .retrySaves(let replies):
             let retried = Self.retry(replies)
-            let created = replies[..<retried.saved].lazy.compactMap { $0.target?.created }.first
-            dispatch(.result(.savesRetried(saved: retried.saved, failed: retried.left, problem: retried.problem, created: created)))
+            dispatch(.result(.savesRetried(saved: retried.saved, failed: retried.left, problem: retried.problem)))
         case .saveAttachments(let id, let attachments):
             attempt("Could not save the attachment list (it applies until you leave this conversation)") {
                 try history.setAttachments(attachments, of: id)
@@ -71,8 +67,7 @@ extension AppRuntime {
             }
         case .send(let plan, let token):
             // Earlier messages of its conversation wait to be stored: the reply goes after them.
-            let waiting = state.unsavedReplies.last { $0.target != nil && $0.target?.conversation == plan.conversation }?.target
-            runs[token] = runner.start(plan, behind: waiting) { [weak self] event in
+            runs[token] = runner.start(plan, behind: logic.waitingTarget(state)) { [weak self] event in
                 if case .finished = event { self?.runs[token] = nil }
                 self?.dispatch(.turn(token: token, event))
             }
@@ -278,13 +273,29 @@ extension AppRuntime {
         }
     }
 
-    /// Runs saves the history refused, in order, stopping at the first refused again:
-    /// how many were stored, and the ones left (that one and those after it) with why.
+    /// Runs saves the history refused, in order. Within one conversation (one target) it
+    /// stops at the first refused again, so that its messages stay in order; the other
+    /// conversations' saves are still tried. Returns how many were stored, those left (in
+    /// their order) and the first problem.
     static func retry(_ saves: [AppState.UnsavedReply]) -> (saved: Int, left: [AppState.UnsavedReply], problem: String?) {
-        for (index, save) in saves.enumerated() {
-            if let problem = save.retry() { return (index, Array(saves[index...]), problem) }
+        var stopped: [SaveTarget] = []
+        var left: [AppState.UnsavedReply] = []
+        var problem: String?
+        var saved = 0
+        for save in saves {
+            if let target = save.target, stopped.contains(where: { $0 === target }) {
+                left.append(save)
+                continue
+            }
+            if let refused = save.retry() {
+                left.append(save)
+                problem = problem ?? refused
+                if let target = save.target { stopped.append(target) }
+            } else {
+                saved += 1
+            }
         }
-        return (saves.count, [], nil)
+        return (saved, left, problem)
     }
 
     /// Reads a conversation with what its panel and marks need.

@@ -48,25 +48,6 @@ public struct TurnResult {
     }
 }
 
-/// Where the messages of one conversation that the history refused go once it takes them
-/// again: the conversation (nil until the retry of its refused first question creates it)
-/// and the last message stored in it. The retries of one conversation share it, so each
-/// stores its message after the one before (a full disk must not leave a gap, or a later
-/// question stored before an earlier one).
-public final class SaveTarget {
-    public internal(set) var conversation: ConversationID?
-    /// The conversation a retry created (the App adopts it).
-    public internal(set) var created: Conversation?
-    /// The last message stored in `conversation` by this session, nil before its first.
-    var lastStored: MessageID?
-
-    init(conversation: ConversationID?, lastStored: MessageID?, created: Conversation? = nil) {
-        self.conversation = conversation
-        self.lastStored = lastStored
-        self.created = created
-    }
-}
-
 /// Sends request plans over a transport and records them: the reply's history row from
 /// the moment the request goes out, checkpoints while it streams, and at the end the final
 /// text and its ledger row in one transaction. The TUI's runtime, `cachechat ask` and the
@@ -408,11 +389,14 @@ public final class RequestRunner {
             // A reply without a row (the history refused it when the request went out, or
             // earlier messages wait): its row is made at the end of its conversation now, or
             // by the retry once what is before it is stored.
+            // The row, once made, is the one a later retry finishes (never a second row).
+            let made = SaveTarget(conversation: nil, lastStored: nil)
             let rowless: (SaveTarget, LedgerEntry) throws -> (LedgerEntry, StoredMessage?) = { target, entry in
                 guard let conversation = target.conversation else {
                     throw HistoryFailure("the messages before it are not saved yet")
                 }
-                let id = try history.beginReply(in: conversation, model: model)
+                let id = try made.lastStored ?? history.beginReply(in: conversation, model: model)
+                made.lastStored = id
                 let saved = try save(entry, id)
                 target.lastStored = id
                 return saved

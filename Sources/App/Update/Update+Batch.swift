@@ -94,7 +94,7 @@ extension AppLogic {
         state.nextSaveRetry = nil
         return [.saveQuestion(text: entry.question, conversation: conversation.id, create: create, ordinal: entry.ordinal,
                               serial: serial, attachments: conversation.attachments, batchEntry: index, after: after,
-                              backlog: backlog)]
+                              backlog: backlog, behind: waitingTarget(state, in: backlog))]
     }
 
     /// Another cachechat wrote to the conversation during `/each`: nothing more is sent;

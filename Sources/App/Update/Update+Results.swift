@@ -26,8 +26,9 @@ extension AppLogic {
             restoreDraft(&state)
             resetConversationView(&state)
             return [.refreshTotals(nil)]
-        case .questionSaved(let message, let record, let problem, let entry, let waiting):
+        case .questionSaved(let message, let record, let problem, let entry, let waiting, let target):
             state.unsavedReplies += waiting
+            if let target { state.conversation.saveTarget = target }
             if !waiting.isEmpty && state.nextSaveRetry == nil { state.nextSaveRetry = now + AppLogic.saveRetryInterval }
             if let entry { return batchQuestionSaved(&state, entry: entry, message, record: record, problem: problem) }
             return questionSaved(&state, message, record: record, problem: problem)
@@ -37,8 +38,8 @@ extension AppLogic {
             attachmentsFailed(&state, problem, purpose: purpose)
         case .attachmentsOnDisk(let onDisk, let send):
             return attachmentsOnDisk(&state, onDisk, then: send)
-        case .savesRetried(let saved, let failed, let problem, let created):
-            return savesRetried(&state, failed: failed, problem: problem, saved: saved, created: created)
+        case .savesRetried(let saved, let failed, let problem):
+            return savesRetried(&state, failed: failed, problem: problem, saved: saved)
         case .conversationChanged(let changed):
             if state.batch != nil { return batchRefused(&state) }
             // The draft stays in the editor; Ctrl-O reopens the conversation as it is now.

@@ -35,7 +35,7 @@ extension AppLogic {
         state.nextSaveRetry = nil
         return [.saveQuestion(text: question, conversation: conversation.id, create: create,
                               ordinal: conversation.nextOrdinal, serial: serial, attachments: conversation.attachments,
-                              after: conversation.lastStoredMessage, backlog: backlog)]
+                              after: conversation.lastStoredMessage, backlog: backlog, behind: waitingTarget(state, in: backlog))]
     }
 
     /// `confirm_above`: a request predicted to cost more (a question, F5's retry, a
@@ -329,6 +329,7 @@ extension AppLogic {
             state.totals.unsavedInSession.append(result.ledger)
             if let retry = result.retrySave {
                 state.unsavedReplies.append(AppState.UnsavedReply(conversation: plan.conversation, retry: retry, target: result.saveTarget))
+                if let target = result.saveTarget { state.conversation.saveTarget = target }
                 if state.nextSaveRetry == nil { state.nextSaveRetry = now + AppLogic.saveRetryInterval }
             }
         }
@@ -349,24 +350,36 @@ extension AppLogic {
         return [.retrySaves(replies)]
     }
 
+    /// The open conversation's save target while saves of it wait in `saves` (nil when none
+    /// do: its messages are then stored after what the App last saw, not after the target).
+    func waitingTarget(_ state: AppState, in saves: [AppState.UnsavedReply]? = nil) -> SaveTarget? {
+        guard let target = state.conversation.saveTarget else { return nil }
+        return (saves ?? state.unsavedReplies).contains { $0.target === target } ? target : nil
+    }
+
     /// What a retry of the saves did: those still refused wait for the next attempt; a
     /// conversation whose messages are all stored now is read again (its messages get their
     /// history ids), and one that a retry created becomes the open conversation's record.
-    func savesRetried(_ state: inout AppState, failed: [AppState.UnsavedReply], problem: String?, saved: Int,
-                      created: Conversation? = nil) -> [Effect] {
+    func savesRetried(_ state: inout AppState, failed: [AppState.UnsavedReply], problem: String?, saved: Int) -> [Effect] {
         state.unsavedReplies = failed + state.unsavedReplies
-        if let created, state.conversation.id == nil { state.conversation.record = created }
+        if state.conversation.id == nil, let created = state.conversation.saveTarget?.created {
+            state.conversation.record = created
+        }
+        let openWaits = waitingTarget(state) != nil
+        if !openWaits { state.conversation.saveTarget = nil }
         if !failed.isEmpty {
             state.nextSaveRetry = now + AppLogic.saveRetryInterval
-            if saved == 0 {
-                warn(&state, "What is kept in memory is still not saved (\(problem ?? "the history refused")): retrying every "
-                     + "\(Int(AppLogic.saveRetryInterval)) s; /save tries now, /copy copies it.")
-                return []
-            }
+            let why = "(\(problem ?? "the history refused")): retrying every \(Int(AppLogic.saveRetryInterval)) s; "
+                + "/save tries now, /copy copies it."
+            warn(&state, saved == 0
+                 ? "What is kept in memory is still not saved " + why
+                 : "\(saved) of the messages kept in memory \(saved == 1 ? "is" : "are") saved now; "
+                    + "\(failed.count) still \(failed.count == 1 ? "is" : "are") not " + why)
+            return []
         }
         info(&state, saved == 1 ? "The message kept in memory is saved now." : "The \(saved) messages kept in memory are saved now.")
         state.totals.unsavedHere = []
-        guard failed.isEmpty, !state.isBusy, let id = state.conversation.id else { return [] }
+        guard !state.isBusy, let id = state.conversation.id else { return [] }
         return [.openConversation(id)]
     }
 

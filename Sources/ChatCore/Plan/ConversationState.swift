@@ -8,6 +8,9 @@ import Foundation
 /// the stored row (its id, title and dates); the rule fields in it are what was last
 /// saved, and nothing reads them back except `restore`.
 public struct ConversationState: Sendable, Equatable {
+    /// Where this conversation's saves that the history refused go, while any wait (see
+    /// `SaveTarget`); nil otherwise, and for every conversation opened or started.
+    public var saveTarget: SaveTarget?
     public var record: Conversation?
     public var messages: [HistoryMessage]
     public var systemPrompt: String?
