@@ -35,6 +35,17 @@ struct ListRenameTests {
         harness.press([18])
         harness.press(.escape)
         #expect(harness.state.renameTarget == nil)
+        // So does a Ctrl-Q dialog that replaced the command line.
+        harness.history.refuseWrites = "disk full"
+        harness.send("charlie question")  // kept in memory: Ctrl-Q will ask
+        harness.history.refuseWrites = nil
+        harness.press(.ctrlO)
+        harness.press(.down)
+        harness.press([18])
+        harness.press(.ctrlQ)
+        harness.press(.enter)  // Stay
+        harness.send("/rename tango")
+        #expect(try harness.history.conversation(first)?.title == "alpha question (old)")
     }
 }
 

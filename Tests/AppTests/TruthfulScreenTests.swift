@@ -298,7 +298,10 @@ struct TruthfulScreenTests {
             #expect(harness.transport.requests.count == requests, "nothing was sent")
             guard case .dialog(let dialog)? = harness.state.overlay else { Issue.record("the dialog closed"); return }
             #expect(dialog.title == "Replace the file?")
-            harness.press(.enter)  // now an answer: Cancel is focused
+            harness.press(.enter)  // still typing: no answer
+            #expect(harness.state.overlay != nil)
+            harness.press(.right)  // the dialog was seen
+            harness.press(.enter)  // Cancel is focused
             #expect(harness.state.overlay == nil)
             #expect(try String(contentsOfFile: file, encoding: .utf8) == "precious")
         }

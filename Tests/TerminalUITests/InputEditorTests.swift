@@ -124,8 +124,15 @@ struct DialogKeyTests {
         }
         #expect(dialog.focused == 1 && dialog.typedOn)
         #expect(!dialog.handle(.key(.enter, [])).contains(.confirm), "the Enter that ends the typed line")
-        #expect(dialog.handle(.key(.enter, [])).contains(.confirm), "the next Enter answers")
+        for character in "yes" { #expect(!dialog.handle(.char(character, [])).contains(.confirm), "a second line's \(character)") }
+        #expect(!dialog.handle(.key(.enter, [])).contains(.confirm), "nor its Enter")
+        _ = dialog.handle(.key(.right, []))  // seen: an arrow
+        #expect(dialog.handle(.key(.enter, [])).contains(.confirm), "now Enter answers")
         #expect(dialog.focused == 1)
+        // A paste is typing too.
+        var pasted = Dialog(title: "Quit?", message: "m", buttons: ["Quit", "Stay"])
+        _ = pasted.handle(.paste("hello pasted"))
+        #expect(!pasted.handle(.key(.enter, [])).contains(.confirm))
         // An arrow is an answer's first step: the letters work again.
         var other = Dialog(title: "Quit?", message: "m", buttons: ["Quit", "Stay"])
         _ = other.handle(.char("x", []))

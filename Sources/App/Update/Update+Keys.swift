@@ -6,6 +6,9 @@ extension AppLogic {
     /// Routes one key: the few-shot editor or the open overlay first, then the keys bound
     /// to commands, then the transcript's scrolling keys, then the editor.
     func handleKey(_ state: inout AppState, _ event: KeyEvent) -> [Effect] {
+        // Ctrl-R's rename target lives as long as its command line: once that is gone (sent,
+        // cancelled, or replaced by a dialog), a /rename names the open conversation again.
+        if case .command? = state.overlay {} else { state.renameTarget = nil }
         if state.fewShotEditor != nil, state.overlay == nil {
             if case .char("q", [.ctrl]) = event { return requestQuit(&state) }
             return handleFewShotEditor(&state, event)

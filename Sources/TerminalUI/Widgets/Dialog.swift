@@ -3,11 +3,11 @@
 /// Left/Right/Tab move between buttons; Enter confirms the focused button (read
 /// ``focused``); Esc cancels; `y`/`n` pick the first/last button directly.
 ///
-/// Typing that is not an answer (any other character: someone typing on without looking
-/// at the screen) turns the letters and the next Enter off: typed ahead, the `y` of a path
-/// would have replaced a file, its `n` closed the dialog and sent the rest of the line as a
-/// question. The Enter that ends such a line is swallowed; then Enter, `y` and `n` answer
-/// again (an arrow or Tab at once).
+/// Typing that is not an answer (any other character, or a paste: someone typing on
+/// without looking at the screen) turns `y`, `n` and Enter off until an arrow or Tab shows
+/// the dialog was seen: typed ahead, the `y` of a path would have replaced a file, its `n`
+/// closed the dialog and sent the rest of the line as a question, and a second line's
+/// Enter or leading `y` would have answered too. The dialog then says how to answer.
 public struct Dialog: Hashable, Sendable {
     public var title: String
     public var message: String
@@ -15,7 +15,8 @@ public struct Dialog: Hashable, Sendable {
     public var focused: Int
     /// Draw the title and focused button in the error colours (destructive actions).
     public var destructive: Bool
-    /// A character that is no answer came in: `y`, `n` and the next Enter are not answers.
+    /// Typing that is no answer came in: `y`, `n` and Enter are not answers until an arrow
+    /// or Tab.
     public private(set) var typedOn = false
 
     public init(title: String, message: String, buttons: [String] = ["OK", "Cancel"], focused: Int = 0,
@@ -37,15 +38,18 @@ public struct Dialog: Hashable, Sendable {
             typedOn = false
             focused = min(buttons.count - 1, focused + 1)
         case .key(.enter, _):
-            if typedOn {
-                typedOn = false
-                return .handled
-            }
-            return [.handled, .confirm]
+            return typedOn ? .handled : [.handled, .confirm]
         case .key(.escape, _), .char("c", [.ctrl]): return [.handled, .cancel]
         case .char(let character, let modifiers) where typedOn || !"yYnN".contains(character) || !modifiers.isEmpty:
-            if modifiers.isSubset(of: [.shift]) { typedOn = true }
+            if modifiers.isSubset(of: [.shift]) && !typedOn {
+                typedOn = true
+                return [.handled, .redraw]
+            }
             return .handled
+        case .paste:
+            let first = !typedOn
+            typedOn = true
+            return first ? [.handled, .redraw] : .handled
         case .char("y", []), .char("Y", []):
             focused = 0
             return [.handled, .confirm, .redraw]
@@ -65,7 +69,8 @@ public struct Dialog: Hashable, Sendable {
             return
         }
         let textWidth = maxWidth - 4
-        let lines = TextWrap.wrap(message, width: textWidth)
+        let shown = typedOn ? message + "\n\nTyping is not an answer here: ← or → first, then Enter (Esc cancels)." : message
+        let lines = TextWrap.wrap(shown, width: textWidth)
         let buttonRow = buttons.map { "[ " + $0 + " ]" }.joined(separator: " ")
         let contentWidth = max(lines.map(DisplayWidth.of).max() ?? 0, DisplayWidth.of(buttonRow), DisplayWidth.of(title) + 2)
         let height = min(painter.height, lines.count + 4)
