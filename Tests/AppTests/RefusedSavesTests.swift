@@ -1,6 +1,7 @@
 import ChatCore
 import Testing
 @testable import App
+import Emulator
 
 /// A full disk refuses the history's writes for a while: everything said meanwhile is
 /// stored once it has room — the questions too, in the order they were asked, and the
@@ -154,5 +155,27 @@ extension RefusedSavesTests {
         #expect(retried.saved == 2)
         #expect(retried.left.count == 2)
         #expect(retried.problem == "full")
+    }
+}
+
+extension RefusedSavesTests {
+    /// Ctrl-Q while a reply streams on a full disk: when it ends the dialog does not say
+    /// "saved"; it asks about what would be lost, on Stay.
+    @Test func quittingDuringAStreamOnAFullDiskDoesNotSaySaved() throws {
+        let harness = try AppHarness(configuration: EmulatorConfiguration(tokensPerSecond: 50, replyTokens: 40))
+        harness.start()
+        harness.history.refuseWrites = "disk full"
+        harness.session.type("Tell me something")
+        harness.session.press([13])
+        #expect(harness.run { !(harness.state.turn?.content.isEmpty ?? true) })
+        harness.session.press([17])  // Ctrl-Q
+        #expect(harness.run { harness.state.turn == nil })
+        guard case .dialog(let dialog)? = harness.state.overlay else { Issue.record("no dialog"); return }
+        #expect(dialog.title == "Quit without saving?", "\(dialog.message)")
+        #expect(!dialog.message.contains("is saved"))
+        #expect(dialog.focused == 1)
+        harness.press(.enter)
+        #expect(!harness.state.isFinished)
+        #expect(harness.state.unsavedReplies.count == 2)
     }
 }

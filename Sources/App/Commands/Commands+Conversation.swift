@@ -304,23 +304,31 @@ extension AppLogic {
         }
         if let turn = state.turn, !turn.stopping {
             state.pending = .quit
-            state.overlay = .dialog(Dialog(title: "Quit?", message: "A reply is still streaming. Stop it, keep the part received, and quit?",
-                                           buttons: ["Quit", "Stay"]))
+            let unsaved = state.unsavedReplies.isEmpty ? ""
+                : " \(state.unsavedReplies.count) message\(state.unsavedReplies.count == 1 ? "" : "s") the history refused would be lost."
+            state.overlay = .dialog(Dialog(title: "Quit?", message: "A reply is still streaming. Stop it, keep the part received, and quit?"
+                                                                + unsaved,
+                                           buttons: ["Quit", "Stay"], focused: unsaved.isEmpty ? 0 : 1, destructive: !unsaved.isEmpty))
             return []
         }
         // Messages the history refused (a full disk) exist only in this process.
         if !state.unsavedReplies.isEmpty {
-            let count = state.unsavedReplies.count
             state.pending = .quit
-            state.overlay = .dialog(Dialog(
-                title: "Quit without saving?",
-                message: "\(count == 1 ? "A message is" : "\(count) messages are") kept in memory only: the history refused "
-                    + "\(count == 1 ? "it" : "them") (a full disk?). Quitting loses \(count == 1 ? "it" : "them"). "
-                    + "Stay to /save again once there is room, or /export the conversation elsewhere.",
-                buttons: ["Quit", "Stay"], focused: 1, destructive: true))
+            state.overlay = .dialog(unsavedQuitDialog(state))
             return []
         }
         return quitNow(&state)
+    }
+
+    /// "Quit without saving?": what quitting now would lose, opened on Stay.
+    func unsavedQuitDialog(_ state: AppState) -> Dialog {
+        let count = state.unsavedReplies.count
+        return Dialog(
+            title: "Quit without saving?",
+            message: "\(count == 1 ? "A message is" : "\(count) messages are") kept in memory only: the history refused "
+                + "\(count == 1 ? "it" : "them") (a full disk?). Quitting loses \(count == 1 ? "it" : "them"). "
+                + "Stay to /save again once there is room, or /export the conversation elsewhere.",
+            buttons: ["Quit", "Stay"], focused: 1, destructive: true)
     }
 
     /// Stops a reply in flight (kept, marked stopped) and leaves.

@@ -284,8 +284,12 @@ extension AppLogic {
         learn(&state, from: turn, result, reply: reply)
         announce(&state, result, jsonObject: turn.plan.settings.options.jsonObject, continuedDifferently: turn.continuedDifferently)
         if state.pending == .quit, case .dialog(var dialog)? = state.overlay {
-            // The question was about a reply in flight; it has ended.
-            dialog.message = "The reply has ended and is saved. Quit?"
+            // The question was about a reply in flight; it has ended — saved, or not.
+            if state.unsavedReplies.isEmpty {
+                dialog.message = "The reply has ended and is saved. Quit?"
+            } else {
+                dialog = unsavedQuitDialog(state)
+            }
             state.overlay = .dialog(dialog)
         }
         // Something may have been typed while the reply streamed: predict it now.
