@@ -179,3 +179,27 @@ extension RefusedSavesTests {
         #expect(harness.state.unsavedReplies.count == 2)
     }
 }
+
+extension RefusedSavesTests {
+    /// F5, /continue, /each and /edit start from what the history holds: while this
+    /// conversation's messages wait to be stored they say so instead (a regenerated reply
+    /// would otherwise be stored beside the one it replaced).
+    @Test func whatRewritesTheConversationWaitsForItsSaves() throws {
+        let harness = try AppHarness()
+        harness.start()
+        harness.send("alpha one")
+        harness.history.refuseWrites = "disk full"
+        harness.send("bravo two")
+        let requests = harness.transport.requests.count
+        for command in ["/regen", "/continue", "/each q1", "/edit"] {
+            harness.send(command)
+            #expect(harness.state.notice?.text.contains("not saved yet") == true, "\(command): \(harness.state.notice?.text ?? "")")
+        }
+        #expect(harness.transport.requests.count == requests, "nothing was sent")
+        harness.history.refuseWrites = nil
+        harness.send("/save")
+        harness.send("/regen")
+        harness.session.settle()
+        #expect(try stored(harness) == ["Q:alpha one", "A:", "Q:bravo two", "A:"], "the regenerated reply replaced the stored one")
+    }
+}

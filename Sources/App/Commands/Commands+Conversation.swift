@@ -228,6 +228,7 @@ extension AppLogic {
     /// `/edit [N]`: editing an earlier user message forks the conversation; first say what
     /// that costs in cache.
     func askToEdit(_ state: inout AppState, _ argument: String) -> [Effect] {
+        guard allSaved(&state, "/edit") else { return [] }
         let messages = state.conversation.messages
         let target: HistoryMessage
         if argument.isEmpty {

@@ -9,6 +9,7 @@ extension AppLogic {
     /// `/each` with the questions after it (one per line; a first line after `/each`
     /// counts too).
     func eachCommand(_ state: inout AppState, _ argument: String) -> [Effect] {
+        guard allSaved(&state, "/each") else { return [] }
         let questions = argument.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !questions.isEmpty else {
             state.editor.setText("/each\n")

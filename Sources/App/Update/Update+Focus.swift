@@ -170,6 +170,7 @@ extension AppLogic {
             info(&state, "Wait for the reply or press Esc to stop it.")
             return []
         }
+        guard allSaved(&state, "regenerating") else { return [] }
         let messages = state.conversation.messages
         let reply = message.role == .assistant ? message
             : messages.first { $0.ordinal > message.ordinal && $0.role == .assistant }
@@ -193,6 +194,7 @@ extension AppLogic {
 
     func regenerateInFork(_ state: inout AppState, reply id: TranscriptID) -> [Effect] {
         state.focus = nil
+        guard allSaved(&state, "regenerating in a fork") else { return [] }
         guard let reply = state.conversation.messages.first(where: { $0.id == id }) else { return [] }
         if let record = state.conversation.record {
             return [.fork(record.id, atOrdinal: reply.ordinal, title: "\(record.title) (regenerated)", draft: "", regenerate: true)]

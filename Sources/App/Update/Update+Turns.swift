@@ -148,7 +148,7 @@ extension AppLogic {
     /// (chat prefix completion on the beta base URL): the prompt and the partial reply are a
     /// cached prefix, only the tail is new; the parts are stored as one reply.
     func continueReply(_ state: inout AppState) -> [Effect] {
-        guard isIdle(&state) else { return [] }
+        guard isIdle(&state), allSaved(&state, "continuing the reply") else { return [] }
         guard let last = state.conversation.messages.last, last.role == .assistant, last.isSent else {
             info(&state, "There is no reply to continue: /continue carries on the last reply after it was cut (max_tokens) or stopped.")
             return []
@@ -198,7 +198,7 @@ extension AppLogic {
 
     /// F5, `/regen`: the last reply again (after a failure, a retry).
     func regenerate(_ state: inout AppState) -> [Effect] {
-        guard state.turn == nil else { return [] }
+        guard state.turn == nil, allSaved(&state, "regenerating") else { return [] }
         guard let last = state.conversation.messages.last else {
             info(&state, "There is no reply to regenerate.")
             return []
@@ -352,6 +352,17 @@ extension AppLogic {
         let replies = state.unsavedReplies
         state.unsavedReplies = []
         return [.retrySaves(replies)]
+    }
+
+    /// True when none of the open conversation's messages wait to be stored; otherwise says
+    /// so: what `doing` would change (the last reply, a fork, several questions at once)
+    /// must start from what the history holds, or the stored conversation would differ
+    /// from what was sent.
+    func allSaved(_ state: inout AppState, _ doing: String) -> Bool {
+        guard waitingTarget(state) != nil else { return true }
+        info(&state, "Some of this conversation's messages are not saved yet (the history refused them): "
+             + "/save once there is room, then try \(doing) again.")
+        return false
     }
 
     /// The open conversation's save target while saves of it wait in `saves` (nil when none
