@@ -203,3 +203,22 @@ extension RefusedSavesTests {
         #expect(try stored(harness) == ["Q:alpha one", "A:", "Q:bravo two", "A:"], "the regenerated reply replaced the stored one")
     }
 }
+
+/// The draft's context warning counts `max_tokens` too: the server refuses a prompt plus
+/// `max_tokens` over the window.
+@Suite("context warning with max_tokens")
+struct ContextWarningMaxTokensTests {
+    @Test func maxTokensCountsTowardsTheWindow() throws {
+        var options = RequestOptions()
+        options.maxTokens = 950
+        let harness = try AppHarness(contextLimit: 1_000, options: options)
+        harness.start()
+        harness.type(String(repeating: "cache prefix tokens ", count: 30))
+        let warnings = harness.panel?.warnings ?? []
+        #expect(warnings.contains { $0.hasPrefix("Over the context window") && $0.contains("with max_tokens 950") }, "\(warnings)")
+        let plain = try AppHarness(contextLimit: 1_000)
+        plain.start()
+        plain.type(String(repeating: "cache prefix tokens ", count: 30))
+        #expect(!(plain.panel?.warnings ?? []).contains { $0.hasPrefix("Over the context window") })
+    }
+}

@@ -98,9 +98,11 @@ public struct DraftState: Equatable {
     public var text: String
 }
 
-/// The draft's size against the model's context window.
+/// The draft's size against the model's context window. The server refuses a request
+/// whose prompt plus `max_tokens` (`reserved`, 0 when not set) is over it.
 public struct ContextCheck: Equatable, Sendable {
     public var tokens: Int
     public var limit: Int
-    public var over: Bool { tokens > limit }
+    public var reserved: Int = 0
+    public var over: Bool { tokens + reserved > limit }
 }

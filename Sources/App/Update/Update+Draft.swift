@@ -37,7 +37,9 @@ extension AppLogic {
         let limit = contextLimit(model: plan.settings.model)
         let policy = TruncationPolicy(contextLimit: limit)
         let tokens = plan.prompt.ids.count
-        let context = policy.needsTruncation(promptTokens: tokens) || tokens > limit ? ContextCheck(tokens: tokens, limit: limit) : nil
+        let reserved = max(0, plan.settings.options.maxTokens ?? 0)
+        let context = policy.needsTruncation(promptTokens: tokens + reserved) || tokens + reserved > limit
+            ? ContextCheck(tokens: tokens, limit: limit, reserved: reserved) : nil
         state.draft = DraftState(plan: plan, check: check, lostTokens: lost, context: context, text: text)
     }
 
@@ -50,6 +52,7 @@ extension AppLogic {
         }
         if let context = draft.context {
             let numbers = "\(Formatting.grouped(context.tokens)) of \(Formatting.grouped(context.limit)) tokens"
+                + (context.reserved > 0 ? ", with max_tokens \(Formatting.grouped(context.reserved))" : "")
             warnings.append(context.over
                 ? "Over the context window (\(numbers)): the request would fail. /truncate cuts old history once, cache-friendly."
                 : "Near the context window (\(numbers)): /truncate cuts old history once, cache-friendly.")
