@@ -222,3 +222,23 @@ struct ContextWarningMaxTokensTests {
         #expect(!(plain.panel?.warnings ?? []).contains { $0.hasPrefix("Over the context window") })
     }
 }
+
+extension RefusedSavesTests {
+    /// Another writer added to the conversation before the retry: the message cannot be
+    /// stored in its place, and the notice says so (not "nothing was sent").
+    @Test func aRetryAfterAnotherWriterSaysWhatHappened() throws {
+        let harness = try AppHarness()
+        harness.start()
+        harness.send("alpha one")
+        let id = try #require(harness.state.conversation.id)
+        harness.history.refuseWrites = "disk full"
+        harness.send("bravo two")
+        harness.history.refuseWrites = nil
+        _ = try harness.history.appendMessage(to: id, role: .user, content: "from another process", reasoning: nil, model: nil)
+        harness.send("/save")
+        let notice = harness.state.notice?.text ?? ""
+        #expect(notice.contains("another cachechat added to this conversation"), "\(notice)")
+        #expect(!notice.contains("nothing was sent"))
+        #expect(harness.state.unsavedReplies.count == 2)
+    }
+}

@@ -327,7 +327,7 @@ extension AppLogic {
         return Dialog(
             title: "Quit without saving?",
             message: "\(count == 1 ? "A message is" : "\(count) messages are") kept in memory only: the history refused "
-                + "\(count == 1 ? "it" : "them") (a full disk?). Quitting loses \(count == 1 ? "it" : "them"). "
+                + "\(count == 1 ? "it" : "them"). Quitting loses \(count == 1 ? "it" : "them"). "
                 + "Stay to /save again once there is room, or /export the conversation elsewhere.",
             buttons: ["Quit", "Stay"], focused: 1, destructive: true)
     }

@@ -157,6 +157,11 @@ public final class RequestRunner {
                 do {
                     _ = try Self.store(question: text, create: create, attachments: attachments, history: history, in: target)
                     return nil
+                } catch is ConversationChanged {
+                    // Already sent: the stored conversation now has another process's messages
+                    // where this one belongs.
+                    return "another cachechat added to this conversation meanwhile, so it cannot be stored in its place; "
+                        + "/export or /copy keeps it"
                 } catch {
                     return "\(error)"
                 }
