@@ -395,13 +395,13 @@ public final class RequestRunner {
             // earlier messages wait): its row is made at the end of its conversation now, or
             // by the retry once what is before it is stored.
             // The row, once made, is the one a later retry finishes (never a second row).
-            let made = SaveTarget(conversation: nil, lastStored: nil)
+            var madeRow: MessageID?
             let rowless: (SaveTarget, LedgerEntry) throws -> (LedgerEntry, StoredMessage?) = { target, entry in
                 guard let conversation = target.conversation else {
                     throw HistoryFailure("the messages before it are not saved yet")
                 }
-                let id = try made.lastStored ?? history.beginReply(in: conversation, model: model)
-                made.lastStored = id
+                let id = try madeRow ?? history.beginReply(in: conversation, model: model)
+                madeRow = id
                 let saved = try save(entry, id)
                 target.lastStored = id
                 return saved

@@ -7,7 +7,7 @@
 ///
 /// ```toml
 /// # themes/solarized.toml
-/// name = "solarized"            # optional; defaults to the file name
+/// name = "solarized"            # optional label; the theme is called by its file name
 /// description = "Warm light"    # optional, shown in /theme
 ///
 /// [slots]
