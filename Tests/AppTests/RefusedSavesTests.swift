@@ -8,6 +8,17 @@ import Emulator
 /// conversation itself when its first question was refused — and "saved" is said only then.
 @Suite("saves the history refused")
 struct RefusedSavesTests {
+    /// "alpha one" answered and stored, then "bravo two" and its reply refused by a full
+    /// disk (the disk is still full).
+    static func bravoRefused() throws -> AppHarness {
+        let harness = try AppHarness()
+        harness.start()
+        harness.send("alpha one")
+        harness.history.refuseWrites = "disk full"
+        harness.send("bravo two")
+        return harness
+    }
+
     func stored(_ harness: AppHarness) throws -> [String] {
         let conversations = try harness.history.listConversations(includeArchived: true, limit: nil)
         return try conversations.flatMap { try harness.history.messages(in: $0.conversation.id) }
@@ -15,16 +26,12 @@ struct RefusedSavesTests {
     }
 
     @Test func aRefusedQuestionAndItsReplyAreStoredInOrderBeforeTheNextQuestion() throws {
-        let harness = try AppHarness()
-        harness.start()
-        harness.send("alpha one")
-        harness.history.refuseWrites = "disk full"
-        harness.send("bravo two")
-        #expect(harness.state.unsavedReplies.count == 2, "the question and its reply wait")
+        let harness = try Self.bravoRefused()
+        #expect(harness.state.unsavedSaves.count == 2, "the question and its reply wait")
         #expect(harness.text.contains("not saved"))
         harness.history.refuseWrites = nil
         harness.send("/save")
-        #expect(harness.state.unsavedReplies.isEmpty)
+        #expect(harness.state.unsavedSaves.isEmpty)
         #expect(harness.state.notice?.text.contains("2 messages kept in memory are saved now") == true,
                 "\(harness.state.notice?.text ?? "")")
         harness.send("charlie three")
@@ -35,29 +42,21 @@ struct RefusedSavesTests {
     }
 
     @Test func aQuestionAskedWhileEarlierOnesWaitIsStoredAfterThem() throws {
-        let harness = try AppHarness()
-        harness.start()
-        harness.send("alpha one")
-        harness.history.refuseWrites = "disk full"
-        harness.send("bravo two")
+        let harness = try Self.bravoRefused()
         harness.history.refuseWrites = nil
         // The disk has room again, but the retry is not due: the next question stores what
         // waits first.
         harness.send("charlie three")
         #expect(try stored(harness) == ["Q:alpha one", "A:", "Q:bravo two", "A:", "Q:charlie three", "A:"])
-        #expect(harness.state.unsavedReplies.isEmpty)
+        #expect(harness.state.unsavedSaves.isEmpty)
     }
 
     @Test func aQuestionAskedWhileTheDiskIsStillFullWaitsBehindTheEarlierOnes() throws {
-        let harness = try AppHarness()
-        harness.start()
-        harness.send("alpha one")
-        harness.history.refuseWrites = "disk full"
-        harness.send("bravo two")
+        let harness = try Self.bravoRefused()
         harness.send("charlie three")
-        #expect(harness.state.unsavedReplies.count == 4)
+        #expect(harness.state.unsavedSaves.count == 4)
         harness.history.refuseWrites = nil
-        #expect(harness.run { harness.state.unsavedReplies.isEmpty }, "retried on its own")
+        #expect(harness.run { harness.state.unsavedSaves.isEmpty }, "retried on its own")
         harness.session.settle()
         #expect(try stored(harness) == ["Q:alpha one", "A:", "Q:bravo two", "A:", "Q:charlie three", "A:"])
         #expect(harness.ledger.count == 3)
@@ -86,11 +85,11 @@ struct RefusedSavesTests {
         harness.send("first question")
         harness.send("/save")
         #expect(harness.state.notice?.text.contains("still not saved") == true, "\(harness.state.notice?.text ?? "")")
-        #expect(harness.state.unsavedReplies.count == 2)
+        #expect(harness.state.unsavedSaves.count == 2)
         harness.history.refuseWrites = nil
         harness.send("/save")
         harness.send("/save")
-        #expect(harness.state.notice?.text.contains("Every reply is saved") == true)
+        #expect(harness.state.notice?.text.contains("Every message is saved") == true)
         #expect(try stored(harness) == ["Q:first question", "A:"])
     }
 }
@@ -110,7 +109,7 @@ extension RefusedSavesTests {
         #expect(dialog.message.contains("2 messages are kept in memory only"))
         harness.press([13])  // Enter: the focused button, Stay
         #expect(!harness.state.isFinished)
-        #expect(harness.state.unsavedReplies.count == 2)
+        #expect(harness.state.unsavedSaves.count == 2)
         harness.history.refuseWrites = nil
         harness.send("/save")
         harness.press([17])
@@ -145,8 +144,8 @@ extension RefusedSavesTests {
     @Test func aRetryThatStoresOnlySomeSaysSo() {
         let target = SaveTarget(conversation: nil, lastStored: nil)
         var calls: [String] = []
-        func save(_ name: String, _ result: String?, _ target: SaveTarget?) -> AppState.UnsavedReply {
-            AppState.UnsavedReply(conversation: nil, retry: { calls.append(name); return result }, target: target)
+        func save(_ name: String, _ result: String?, _ target: SaveTarget?) -> AppState.UnsavedSave {
+            AppState.UnsavedSave(conversation: nil, retry: { calls.append(name); return result }, target: target)
         }
         let other = SaveTarget(conversation: nil, lastStored: nil)
         let retried = AppRuntime.retry([save("a1", nil, target), save("a2", "full", target), save("a3", nil, target),
@@ -176,7 +175,7 @@ extension RefusedSavesTests {
         #expect(dialog.focused == 1)
         harness.press(.enter)
         #expect(!harness.state.isFinished)
-        #expect(harness.state.unsavedReplies.count == 2)
+        #expect(harness.state.unsavedSaves.count == 2)
     }
 }
 
@@ -185,11 +184,7 @@ extension RefusedSavesTests {
     /// conversation's messages wait to be stored they say so instead (a regenerated reply
     /// would otherwise be stored beside the one it replaced).
     @Test func whatRewritesTheConversationWaitsForItsSaves() throws {
-        let harness = try AppHarness()
-        harness.start()
-        harness.send("alpha one")
-        harness.history.refuseWrites = "disk full"
-        harness.send("bravo two")
+        let harness = try Self.bravoRefused()
         let requests = harness.transport.requests.count
         for command in ["/regen", "/continue", "/each q1", "/edit"] {
             harness.send(command)
@@ -227,18 +222,14 @@ extension RefusedSavesTests {
     /// Another writer added to the conversation before the retry: the message cannot be
     /// stored in its place, and the notice says so (not "nothing was sent").
     @Test func aRetryAfterAnotherWriterSaysWhatHappened() throws {
-        let harness = try AppHarness()
-        harness.start()
-        harness.send("alpha one")
+        let harness = try Self.bravoRefused()
         let id = try #require(harness.state.conversation.id)
-        harness.history.refuseWrites = "disk full"
-        harness.send("bravo two")
         harness.history.refuseWrites = nil
         _ = try harness.history.appendMessage(to: id, role: .user, content: "from another process", reasoning: nil, model: nil)
         harness.send("/save")
         let notice = harness.state.notice?.text ?? ""
         #expect(notice.contains("another cachechat added to this conversation"), "\(notice)")
         #expect(!notice.contains("nothing was sent"))
-        #expect(harness.state.unsavedReplies.count == 2)
+        #expect(harness.state.unsavedSaves.count == 2)
     }
 }

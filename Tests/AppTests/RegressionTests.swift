@@ -106,13 +106,13 @@ struct AppRegressionTests {
     @Test func aReplyTheHistoryRefusedIsSavedAgainLater() throws {
         let harness = try Self.aReplyStreamingWhenTheDiskFills()
         harness.run { harness.state.turn == nil }
-        #expect(harness.state.unsavedReplies.count == 1)
+        #expect(harness.state.unsavedSaves.count == 1)
         #expect(harness.state.notice?.text.contains("/save tries now") == true)
         harness.send("/save")  // still full
-        #expect(harness.state.unsavedReplies.count == 1)
+        #expect(harness.state.unsavedSaves.count == 1)
         #expect(harness.state.notice?.text.contains("still not saved") == true)
         harness.history.refuseWrites = nil
-        #expect(harness.run { harness.state.unsavedReplies.isEmpty }, "retried on its own")
+        #expect(harness.run { harness.state.unsavedSaves.isEmpty }, "retried on its own")
         harness.session.settle()
         #expect(harness.ledger.count == 1, "the request is in the ledger now")
         let stored = try #require(harness.messages.last)

@@ -305,15 +305,15 @@ extension AppLogic {
         }
         if let turn = state.turn, !turn.stopping {
             state.pending = .quit
-            let unsaved = state.unsavedReplies.isEmpty ? ""
-                : " \(state.unsavedReplies.count) message\(state.unsavedReplies.count == 1 ? "" : "s") the history refused would be lost."
+            let unsaved = state.unsavedSaves.isEmpty ? ""
+                : " \(state.unsavedSaves.count) message\(state.unsavedSaves.count == 1 ? "" : "s") the history refused would be lost."
             state.overlay = .dialog(Dialog(title: "Quit?", message: "A reply is still streaming. Stop it, keep the part received, and quit?"
                                                                 + unsaved,
                                            buttons: ["Quit", "Stay"], focused: unsaved.isEmpty ? 0 : 1, destructive: !unsaved.isEmpty))
             return []
         }
         // Messages the history refused (a full disk) exist only in this process.
-        if !state.unsavedReplies.isEmpty {
+        if !state.unsavedSaves.isEmpty {
             state.pending = .quit
             state.overlay = .dialog(unsavedQuitDialog(state))
             return []
@@ -323,7 +323,7 @@ extension AppLogic {
 
     /// "Quit without saving?": what quitting now would lose, opened on Stay.
     func unsavedQuitDialog(_ state: AppState) -> Dialog {
-        let count = state.unsavedReplies.count
+        let count = state.unsavedSaves.count
         return Dialog(
             title: "Quit without saving?",
             message: "\(count == 1 ? "A message is" : "\(count) messages are") kept in memory only: the history refused "

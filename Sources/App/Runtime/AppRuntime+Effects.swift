@@ -277,9 +277,9 @@ extension AppRuntime {
     /// stops at the first refused again, so that its messages stay in order; the other
     /// conversations' saves are still tried. Returns how many were stored, those left (in
     /// their order) and the first problem.
-    static func retry(_ saves: [AppState.UnsavedReply]) -> (saved: Int, left: [AppState.UnsavedReply], problem: String?) {
+    static func retry(_ saves: [AppState.UnsavedSave]) -> (saved: Int, left: [AppState.UnsavedSave], problem: String?) {
         var stopped: [SaveTarget] = []
-        var left: [AppState.UnsavedReply] = []
+        var left: [AppState.UnsavedSave] = []
         var problem: String?
         var saved = 0
         for save in saves {

@@ -106,15 +106,14 @@ public struct AppState {
     public var renameTarget: ConversationID?
     /// Questions and replies the history refused to store (a full disk), in order, kept to
     /// be saved again.
-    public var unsavedReplies: [UnsavedReply] = []
+    public var unsavedSaves: [UnsavedSave] = []
     /// When the next attempt to store them is due (uptime).
     public var nextSaveRetry: Double?
 
-    /// A reply the history refused, with the writes that would store it.
     /// A save the history refused (a question or a reply), kept with what stores it again.
-    /// The list is in the order the messages were written: a retry stops at the first that
-    /// is refused again, so that a conversation's messages are stored in order.
-    public struct UnsavedReply {
+    /// The list is in the order the messages were written: within one conversation a retry
+    /// stops at the first refused again, so that its messages are stored in order.
+    public struct UnsavedSave {
         public var conversation: ConversationID?
         public var retry: () -> String?
         /// Where this save and the ones after it in its conversation go (shared by them).

@@ -43,7 +43,7 @@ public enum Effect {
     /// waits in memory behind them while they are refused).
     case saveQuestion(text: String, conversation: ConversationID?, create: ConversationSettings?, ordinal: Int, serial: Int,
                       attachments: [Attachment] = [], batchEntry: Int? = nil, after: MessageID? = nil,
-                      backlog: [AppState.UnsavedReply] = [], behind: SaveTarget? = nil)
+                      backlog: [AppState.UnsavedSave] = [], behind: SaveTarget? = nil)
     /// Reads files for `/attach`, `@path` in a draft, or a re-read before sending (paths as
     /// typed: relative to the working folder, `~` expanded, folders expanded).
     case loadAttachments([String], AttachPurpose)
@@ -52,7 +52,7 @@ public enum Effect {
     /// Stores the conversation's attachment list (replacing the old one).
     case saveAttachments(ConversationID, [Attachment])
     /// Stores again, in order, the questions and replies the history refused.
-    case retrySaves([AppState.UnsavedReply])
+    case retrySaves([AppState.UnsavedSave])
     /// Starts the request; events come back as `.turn(token:…)`.
     case send(RequestPlan, token: Int)
     case cancel(token: Int)
@@ -137,7 +137,7 @@ public enum EffectResult {
     /// The question, stored or (with `problem`) kept in memory only; `waiting`: the saves
     /// still refused (the backlog's, then the question's own), in order.
     case questionSaved(HistoryMessage, record: Conversation?, problem: String?, batchEntry: Int? = nil,
-                       waiting: [AppState.UnsavedReply] = [], target: SaveTarget? = nil)
+                       waiting: [AppState.UnsavedSave] = [], target: SaveTarget? = nil)
     /// Files read for `purpose`; `skipped` names folder files that are not text.
     case attachmentsLoaded([Attachment], skipped: [String], AttachPurpose)
     /// Files that could not be read for `purpose`: why, naming the file.
@@ -145,7 +145,7 @@ public enum EffectResult {
     /// Each attachment as its file is now (nil: gone or unreadable), for `send`.
     case attachmentsOnDisk([Attachment?], then: PendingSend)
     /// `saved` replies are stored now; `failed` were refused again (`problem` says why).
-    case savesRetried(saved: Int, failed: [AppState.UnsavedReply], problem: String?)
+    case savesRetried(saved: Int, failed: [AppState.UnsavedSave], problem: String?)
     /// Another cachechat added to the conversation since it was opened: nothing was saved
     /// or sent, the draft stays.
     case conversationChanged(ConversationChanged)

@@ -90,8 +90,8 @@ extension AppLogic {
             after = previous.turn?.replyID?.messageID ?? previous.message?.id.messageID ?? after
         }
         // What the history refused before goes first (the question waits behind it).
-        let backlog = state.unsavedReplies
-        state.unsavedReplies = []
+        let backlog = state.unsavedSaves
+        state.unsavedSaves = []
         state.nextSaveRetry = nil
         return [.saveQuestion(text: entry.question, conversation: conversation.id, create: create, ordinal: entry.ordinal,
                               serial: serial, attachments: conversation.attachments, batchEntry: index, after: after,

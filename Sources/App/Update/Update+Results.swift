@@ -27,7 +27,7 @@ extension AppLogic {
             resetConversationView(&state)
             return [.refreshTotals(nil)]
         case .questionSaved(let message, let record, let problem, let entry, let waiting, let target):
-            state.unsavedReplies += waiting
+            state.unsavedSaves += waiting
             if let target { state.conversation.saveTarget = target }
             if !waiting.isEmpty && state.nextSaveRetry == nil { state.nextSaveRetry = now + AppLogic.saveRetryInterval }
             if let entry { return batchQuestionSaved(&state, entry: entry, message, record: record, problem: problem) }

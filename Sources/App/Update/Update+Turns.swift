@@ -30,8 +30,8 @@ extension AppLogic {
         let serial = state.nextUnsavedSerial
         state.nextUnsavedSerial += 1
         // What the history refused before goes first: a question is never stored before it.
-        let backlog = state.unsavedReplies
-        state.unsavedReplies = []
+        let backlog = state.unsavedSaves
+        state.unsavedSaves = []
         state.nextSaveRetry = nil
         return [.saveQuestion(text: question, conversation: conversation.id, create: create,
                               ordinal: conversation.nextOrdinal, serial: serial, attachments: conversation.attachments,
@@ -285,7 +285,7 @@ extension AppLogic {
         announce(&state, result, jsonObject: turn.plan.settings.options.jsonObject, continuedDifferently: turn.continuedDifferently)
         if state.pending == .quit, case .dialog(var dialog)? = state.overlay {
             // The question was about a reply in flight; it has ended — saved, or not.
-            if state.unsavedReplies.isEmpty {
+            if state.unsavedSaves.isEmpty {
                 dialog.message = "The reply has ended and is saved. Quit?"
             } else {
                 dialog = unsavedQuitDialog(state)
@@ -332,70 +332,11 @@ extension AppLogic {
             state.totals.unsavedHere.append(result.ledger)
             state.totals.unsavedInSession.append(result.ledger)
             if let retry = result.retrySave {
-                state.unsavedReplies.append(AppState.UnsavedReply(conversation: plan.conversation, retry: retry, target: result.saveTarget))
+                state.unsavedSaves.append(AppState.UnsavedSave(conversation: plan.conversation, retry: retry, target: result.saveTarget))
                 if let target = result.saveTarget { state.conversation.saveTarget = target }
                 if state.nextSaveRetry == nil { state.nextSaveRetry = now + AppLogic.saveRetryInterval }
             }
         }
-    }
-
-    /// Seconds between attempts to store replies the history refused (a full disk).
-    public static let saveRetryInterval = 10.0
-
-    /// `/save`, and every `saveRetryInterval`: store again the replies the history refused.
-    func retrySaves(_ state: inout AppState) -> [Effect] {
-        guard !state.unsavedReplies.isEmpty else {
-            info(&state, "Every reply is saved.")
-            return []
-        }
-        state.nextSaveRetry = nil
-        let replies = state.unsavedReplies
-        state.unsavedReplies = []
-        return [.retrySaves(replies)]
-    }
-
-    /// True when none of the open conversation's messages wait to be stored; otherwise says
-    /// so: what `doing` would change (the last reply, a fork, several questions at once)
-    /// must start from what the history holds, or the stored conversation would differ
-    /// from what was sent.
-    func allSaved(_ state: inout AppState, _ doing: String) -> Bool {
-        guard waitingTarget(state) != nil else { return true }
-        info(&state, "Some of this conversation's messages are not saved yet (the history refused them): "
-             + "/save once there is room, then try \(doing) again.")
-        return false
-    }
-
-    /// The open conversation's save target while saves of it wait in `saves` (nil when none
-    /// do: its messages are then stored after what the App last saw, not after the target).
-    func waitingTarget(_ state: AppState, in saves: [AppState.UnsavedReply]? = nil) -> SaveTarget? {
-        guard let target = state.conversation.saveTarget else { return nil }
-        return (saves ?? state.unsavedReplies).contains { $0.target === target } ? target : nil
-    }
-
-    /// What a retry of the saves did: those still refused wait for the next attempt; a
-    /// conversation whose messages are all stored now is read again (its messages get their
-    /// history ids), and one that a retry created becomes the open conversation's record.
-    func savesRetried(_ state: inout AppState, failed: [AppState.UnsavedReply], problem: String?, saved: Int) -> [Effect] {
-        state.unsavedReplies = failed + state.unsavedReplies
-        if state.conversation.id == nil, let created = state.conversation.saveTarget?.created {
-            state.conversation.record = created
-        }
-        let openWaits = waitingTarget(state) != nil
-        if !openWaits { state.conversation.saveTarget = nil }
-        if !failed.isEmpty {
-            state.nextSaveRetry = now + AppLogic.saveRetryInterval
-            let why = "(\(problem ?? "the history refused")): retrying every \(Int(AppLogic.saveRetryInterval)) s; "
-                + "/save tries now, /copy copies it."
-            warn(&state, saved == 0
-                 ? "What is kept in memory is still not saved " + why
-                 : "\(saved) of the messages kept in memory \(saved == 1 ? "is" : "are") saved now; "
-                    + "\(failed.count) still \(failed.count == 1 ? "is" : "are") not " + why)
-            return []
-        }
-        info(&state, saved == 1 ? "The message kept in memory is saved now." : "The \(saved) messages kept in memory are saved now.")
-        state.totals.unsavedHere = []
-        guard !state.isBusy, let id = state.conversation.id else { return [] }
-        return [.openConversation(id)]
     }
 
     /// The reply as the conversation keeps it: the stored row, or (when it could not be
