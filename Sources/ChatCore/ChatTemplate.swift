@@ -26,10 +26,6 @@ public struct ChatTemplate: Sendable {
             messages: messages, family: family, thinking: thinking,
             addGenerationPrompt: addGenerationPrompt, reasoningEffort: reasoningEffort)
         let pieces = request.layout()
-        let tokenizer = self.tokenizer
-        let assembler = PromptAssembler(
-            encode: { text, _ in tokenizer.encode(text) },
-            special: { token in tokenizer.id(forAddedToken: token).map { [$0] } ?? tokenizer.encode(token) })
         let output = assembler.assemble(pieces, messages: messages, keepIDs: true)
         return RenderedPrompt(ids: output.ids, spans: output.spans, text: pieces.map(\.string).joined())
     }
@@ -45,11 +41,15 @@ public struct ChatTemplate: Sendable {
         let request = TemplateRequest(
             messages: messages, family: family, thinking: thinking,
             addGenerationPrompt: addGenerationPrompt, reasoningEffort: reasoningEffort)
+        return assembler.assemble(request.layout(), messages: messages, keepIDs: true, spans: false).ids
+    }
+
+    /// The assembler over this template's tokenizer (no memo: every segment encoded).
+    private var assembler: PromptAssembler {
         let tokenizer = self.tokenizer
-        let assembler = PromptAssembler(
+        return PromptAssembler(
             encode: { text, _ in tokenizer.encode(text) },
             special: { token in tokenizer.id(forAddedToken: token).map { [$0] } ?? tokenizer.encode(token) })
-        return assembler.assemble(request.layout(), messages: messages, keepIDs: true, spans: false).ids
     }
 
     /// The rendered string alone (no tokenizer work).
