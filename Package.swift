@@ -56,7 +56,9 @@ let package = Package(
         .target(name: "CurlTransport", dependencies: ["ChatWire", "CCurlShim"]),
         .target(name: "CursesTerminal", dependencies: ["TerminalUI", "CCursesShim"]),
         // Conversations, messages and the request ledger in SQLite (ChatCore's `ChatHistory`).
-        .target(name: "History", dependencies: ["ChatCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // SQLite's C API, with the one macro Swift cannot call (SQLITE_TRANSIENT) wrapped.
+        .target(name: "CSQLiteShim", linkerSettings: [.linkedLibrary("sqlite3")]),
+        .target(name: "History", dependencies: ["ChatCore", "CSQLiteShim"]),
         // Files people edit: config.toml, few-shot sets (TOML), and the TOML reader themes use.
         .target(name: "Config", dependencies: ["ChatCore", "ChatWire", .product(name: "TOMLKit", package: "TOMLKit")]),
 

@@ -1,5 +1,4 @@
 import ChatCore
-import GRDB
 
 extension ChatStore {
     public func setAttachments(_ attachments: [Attachment], of conversation: ConversationID) throws {
@@ -21,10 +20,13 @@ extension ChatStore {
 
     public func attachments(of conversation: ConversationID) throws -> [Attachment] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            try SQLRow.fetchAll(db, sql: """
                 SELECT a.name, a.path, t.text FROM conversation_attachment a JOIN attachment_text t ON t.hash = a.hash
                 WHERE a.conversation_id = ? ORDER BY a.position
-                """, arguments: [conversation.rawValue]).map { Attachment(name: $0["name"], text: $0["text"], path: $0["path"]) }
+                """, arguments: [conversation.rawValue]).map { row in
+                    Attachment(name: try row.decode(forColumn: "name"), text: try row.decode(forColumn: "text"),
+                               path: try row.decode(forColumn: "path"))
+                }
         }
     }
 
@@ -34,7 +36,7 @@ extension ChatStore {
 
     /// Drops texts no conversation attaches any more: deleting a conversation deletes its
     /// documents (ledger rows keep only names and hashes).
-    static func pruneAttachmentTexts(_ db: Database) throws {
+    static func pruneAttachmentTexts(_ db: SQLDatabase) throws {
         try db.execute(sql: "DELETE FROM attachment_text WHERE hash NOT IN (SELECT hash FROM conversation_attachment)")
     }
 }

@@ -1,6 +1,5 @@
 import ChatCore
 import Foundation
-import GRDB
 
 extension ChatStore {
     @discardableResult
@@ -20,12 +19,14 @@ extension ChatStore {
     public func balanceReadings(endpointHost: String?, limit: Int) throws -> [BalanceReading] {
         try read { db in
             let condition = endpointHost == nil ? "1" : "endpoint_host = ?"
-            let arguments: StatementArguments = endpointHost.map { [$0] } ?? []
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM balance_reading WHERE \(condition) ORDER BY time DESC, id DESC LIMIT \(max(0, limit))",
+            let arguments: SQLArguments = endpointHost.map { [$0] } ?? []
+            let rows = try SQLRow.fetchAll(db, sql: "SELECT * FROM balance_reading WHERE \(condition) ORDER BY time DESC, id DESC LIMIT \(max(0, limit))",
                                         arguments: arguments)
             return try rows.reversed().map { row in
-                BalanceReading(id: row["id"], time: try StoredDate.decode(row, "time"), endpointHost: row["endpoint_host"], currency: row["currency"],
-                               total: row["total"], granted: row["granted"], toppedUp: row["topped_up"], resolution: row["resolution"])
+                BalanceReading(id: try row.decode(forColumn: "id"), time: try StoredDate.decode(row, "time"),
+                               endpointHost: try row.decode(forColumn: "endpoint_host"), currency: try row.decode(forColumn: "currency"),
+                               total: try row.decode(forColumn: "total"), granted: try row.decode(forColumn: "granted"),
+                               toppedUp: try row.decode(forColumn: "topped_up"), resolution: try row.decode(forColumn: "resolution"))
             }
         }
     }

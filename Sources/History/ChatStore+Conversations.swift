@@ -1,6 +1,5 @@
 import ChatCore
 import Foundation
-import GRDB
 
 extension ChatStore {
     /// Starts a new, empty conversation.
@@ -22,7 +21,7 @@ extension ChatStore {
     /// The conversation with `id`, or nil.
     public func conversation(_ id: ConversationID) throws -> Conversation? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Conversation.selectColumns) FROM conversation c WHERE c.id = ?",
+            try SQLRow.fetchOne(db, sql: "SELECT \(Conversation.selectColumns) FROM conversation c WHERE c.id = ?",
                              arguments: [id.rawValue]).map(Conversation.init(row:))
         }
     }
@@ -115,18 +114,18 @@ extension ChatStore {
 
     // MARK: - Helpers
 
-    func fetchConversation(_ db: Database, _ id: ConversationID) throws -> Conversation {
-        guard let row = try Row.fetchOne(
+    func fetchConversation(_ db: SQLDatabase, _ id: ConversationID) throws -> Conversation {
+        guard let row = try SQLRow.fetchOne(
             db, sql: "SELECT \(Conversation.selectColumns) FROM conversation c WHERE c.id = ?", arguments: [id.rawValue])
         else { throw StoreError.notFound("conversation \(id)", path: path) }
         return try Conversation(row: row)
     }
 
-    func requireChange(_ db: Database, _ what: String) throws {
+    func requireChange(_ db: SQLDatabase, _ what: String) throws {
         if db.changesCount == 0 { throw StoreError.notFound(what, path: path) }
     }
 
-    func summaries(where condition: String, arguments: StatementArguments, limit: Int?) throws -> [ConversationSummary] {
+    func summaries(where condition: String, arguments: SQLArguments, limit: Int?) throws -> [ConversationSummary] {
         try read { db in
             let sql = """
                 SELECT \(Conversation.selectColumns),
@@ -134,7 +133,7 @@ extension ChatStore {
                 FROM conversation c WHERE \(condition)
                 ORDER BY c.updated_at DESC, c.id DESC \(limit.map { "LIMIT \($0)" } ?? "")
                 """
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            return try SQLRow.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 ConversationSummary(conversation: try Conversation(row: row),
                                     messageCount: try row.decode(forColumn: "message_count"))
             }

@@ -1,6 +1,5 @@
 import ChatCore
 import Foundation
-import GRDB
 
 extension ChatStore {
     /// Records a request that has no stored reply (it failed before any text arrived, or
@@ -14,7 +13,7 @@ extension ChatStore {
     public func ledgerEntries(_ filter: LedgerFilter = LedgerFilter()) throws -> [LedgerEntry] {
         try read { db in
             let (condition, arguments) = Self.sql(for: filter)
-            return try Row.fetchAll(db, sql: "SELECT * FROM request WHERE \(condition) ORDER BY time, id",
+            return try SQLRow.fetchAll(db, sql: "SELECT * FROM request WHERE \(condition) ORDER BY time, id",
                                     arguments: arguments).map(LedgerEntry.init(row:))
         }
     }
@@ -25,7 +24,7 @@ extension ChatStore {
         try read { db in
             let (condition, arguments) = Self.sql(for: filter)
             var summary = StatsSummary()
-            if let row = try Row.fetchOne(db, sql: """
+            if let row = try SQLRow.fetchOne(db, sql: """
                 SELECT COUNT(*) AS requests,
                     TOTAL(COALESCE(prompt_tokens, COALESCE(cache_hit_tokens, 0) + COALESCE(cache_miss_tokens, 0))) AS prompt,
                     TOTAL(cache_hit_tokens) AS hit, TOTAL(cache_miss_tokens) AS miss,
@@ -36,24 +35,25 @@ extension ChatStore {
                     TOTAL(CASE WHEN NOT estimated THEN ABS(predicted_hit_tokens - cache_hit_tokens) END) AS error
                 FROM request WHERE \(condition)
                 """, arguments: arguments) {
-                summary.requests = row["requests"]
-                summary.promptTokens = Self.count(row["prompt"])
-                summary.hitTokens = Self.count(row["hit"])
-                summary.missTokens = Self.count(row["miss"])
-                summary.completionTokens = Self.count(row["completion"])
-                summary.reasoningTokens = Self.count(row["reasoning"])
-                summary.estimatedRequests = Self.count(row["estimated"])
-                summary.usageProblems = Self.count(row["problems"])
+                summary.requests = try row.decode(forColumn: "requests")
+                summary.promptTokens = Self.count(try row.decode(Double?.self, forColumn: "prompt"))
+                summary.hitTokens = Self.count(try row.decode(Double?.self, forColumn: "hit"))
+                summary.missTokens = Self.count(try row.decode(Double?.self, forColumn: "miss"))
+                summary.completionTokens = Self.count(try row.decode(Double?.self, forColumn: "completion"))
+                summary.reasoningTokens = Self.count(try row.decode(Double?.self, forColumn: "reasoning"))
+                summary.estimatedRequests = Self.count(try row.decode(Double?.self, forColumn: "estimated"))
+                summary.usageProblems = Self.count(try row.decode(Double?.self, forColumn: "problems"))
                 summary.prediction = StatsSummary.PredictionAccuracy(
-                    requests: Self.count(row["predicted"]), exact: Self.count(row["exact"]),
-                    totalAbsoluteError: Self.count(row["error"]))
+                    requests: Self.count(try row.decode(Double?.self, forColumn: "predicted")), exact: Self.count(try row.decode(Double?.self, forColumn: "exact")),
+                    totalAbsoluteError: Self.count(try row.decode(Double?.self, forColumn: "error")))
             }
-            summary.costs = try Row.fetchAll(db, sql: """
+            summary.costs = try SQLRow.fetchAll(db, sql: """
                 SELECT currency, TOTAL(cost) AS cost, TOTAL(COALESCE(cost_without_cache, cost)) AS without
                 FROM request WHERE \(condition) AND currency IS NOT NULL AND cost IS NOT NULL
                 GROUP BY currency ORDER BY currency
                 """, arguments: arguments).map { row in
-                StatsSummary.CostTotal(currency: row["currency"], cost: row["cost"], costWithoutCache: row["without"])
+                StatsSummary.CostTotal(currency: try row.decode(forColumn: "currency"), cost: try row.decode(forColumn: "cost"),
+                                       costWithoutCache: try row.decode(forColumn: "without"))
             }
             return summary
         }
@@ -68,7 +68,7 @@ extension ChatStore {
     public func recentLedgerEntries(_ filter: LedgerFilter, limit: Int) throws -> [LedgerEntry] {
         try read { db in
             let (condition, arguments) = Self.sql(for: filter)
-            return try Row.fetchAll(db, sql: "SELECT * FROM request WHERE \(condition) ORDER BY time DESC, id DESC LIMIT \(max(0, limit))",
+            return try SQLRow.fetchAll(db, sql: "SELECT * FROM request WHERE \(condition) ORDER BY time DESC, id DESC LIMIT \(max(0, limit))",
                                     arguments: arguments).map(LedgerEntry.init(row:)).reversed()
         }
     }
@@ -105,14 +105,15 @@ extension ChatStore {
     func forEachEntry(_ filter: LedgerFilter, _ body: (LedgerEntry) throws -> Void) throws {
         try read { db in
             let (condition, arguments) = Self.sql(for: filter)
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM request WHERE \(condition)", arguments: arguments)
-            while let row = try rows.next() { try body(try LedgerEntry(row: row)) }
+            try SQLRow.forEach(db, sql: "SELECT * FROM request WHERE \(condition)", arguments: arguments) { row in
+                try body(try LedgerEntry(row: row))
+            }
         }
     }
 
-    static func sql(for filter: LedgerFilter) -> (String, StatementArguments) {
+    static func sql(for filter: LedgerFilter) -> (String, SQLArguments) {
         var conditions = ["1"]
-        var arguments = StatementArguments()
+        var arguments = SQLArguments()
         if let conversation = filter.conversation {
             conditions.append("conversation_id = ?")
             arguments += [conversation.rawValue]
@@ -132,7 +133,7 @@ extension ChatStore {
         return (conditions.joined(separator: " AND "), arguments)
     }
 
-    func insertLedgerEntry(_ db: Database, _ entry: LedgerEntry) throws -> LedgerEntry {
+    func insertLedgerEntry(_ db: SQLDatabase, _ entry: LedgerEntry) throws -> LedgerEntry {
         let (outcome, detail) = entry.outcome.columns
         try db.execute(sql: """
             INSERT INTO request (time, endpoint_host, endpoint_name, model, conversation_id, message_id,
@@ -148,7 +149,7 @@ extension ChatStore {
                 entry.secondsToFirstToken, entry.totalSeconds, outcome, detail, entry.estimated,
                 entry.plan.flatMap(PlanRecord.encodedJSON), entry.usageProblem,
             ])
-        let row = try Row.fetchOne(db, sql: "SELECT * FROM request WHERE id = ?", arguments: [db.lastInsertedRowID])!
+        let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM request WHERE id = ?", arguments: [db.lastInsertedRowID])!
         return try LedgerEntry(row: row)
     }
 }

@@ -1,6 +1,5 @@
 import ChatCore
 import Foundation
-import GRDB
 
 // The life of a reply:
 //
@@ -128,7 +127,7 @@ extension ChatStore {
     /// The message with `id`, or nil.
     public func message(_ id: MessageID) throws -> StoredMessage? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(StoredMessage.selectColumns) FROM message m WHERE m.id = ?",
+            try SQLRow.fetchOne(db, sql: "SELECT \(StoredMessage.selectColumns) FROM message m WHERE m.id = ?",
                              arguments: [id.rawValue]).map(StoredMessage.init(row:))
         }
     }
@@ -163,7 +162,7 @@ extension ChatStore {
     }
 
     func insertMessage(
-        _ db: Database, _ conversation: ConversationID, role: StoredMessage.Role, content: String,
+        _ db: SQLDatabase, _ conversation: ConversationID, role: StoredMessage.Role, content: String,
         reasoning: String?, state: String, model: String?, writer: Int32?
     ) throws -> MessageID {
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM conversation WHERE id = ?", arguments: [conversation.rawValue]) != nil
@@ -178,24 +177,24 @@ extension ChatStore {
         return MessageID(id)
     }
 
-    func touchConversation(_ db: Database, _ conversation: Int64) throws {
+    func touchConversation(_ db: SQLDatabase, _ conversation: Int64) throws {
         try db.execute(sql: "UPDATE conversation SET updated_at = ? WHERE id = ?", arguments: [StoredDate.text(now()), conversation])
     }
 
-    func fetchMessage(_ db: Database, _ id: MessageID) throws -> StoredMessage {
-        guard let row = try Row.fetchOne(
+    func fetchMessage(_ db: SQLDatabase, _ id: MessageID) throws -> StoredMessage {
+        guard let row = try SQLRow.fetchOne(
             db, sql: "SELECT \(StoredMessage.selectColumns) FROM message m WHERE m.id = ?", arguments: [id.rawValue])
         else { throw StoreError.notFound("message \(id)", path: path) }
         return try StoredMessage(row: row)
     }
 
-    func fetchMessages(_ db: Database, _ conversation: ConversationID) throws -> [StoredMessage] {
-        try Row.fetchAll(db, sql: """
+    func fetchMessages(_ db: SQLDatabase, _ conversation: ConversationID) throws -> [StoredMessage] {
+        try SQLRow.fetchAll(db, sql: """
             SELECT \(StoredMessage.selectColumns) FROM message m WHERE m.conversation_id = ? ORDER BY m.ordinal
             """, arguments: [conversation.rawValue]).map(StoredMessage.init(row:))
     }
 
-    func throwNotStreaming(_ db: Database, _ id: MessageID) throws -> Never {
+    func throwNotStreaming(_ db: SQLDatabase, _ id: MessageID) throws -> Never {
         let message = try fetchMessage(db, id)
         throw StoreError(.invalidState, path: path, message: """
             Message \(id) is not a reply being written (it is \(message.state.columns.0)); it cannot be changed.
@@ -203,7 +202,7 @@ extension ChatStore {
     }
 }
 
-/// SQLite TEXT read back through GRDB stops at the first NUL, so a reply with a NUL in it
+/// SQLite TEXT read back as a C string stops at the first NUL (GRDB's did), so a reply with a NUL in it
 /// would silently lose its end. NUL carries no meaning in chat text: it is stored as
 /// U+FFFD (the replacement character), and everything after it is kept.
 enum StorableText {

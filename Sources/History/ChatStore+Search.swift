@@ -1,5 +1,4 @@
 import ChatCore
-import GRDB
 
 extension ChatStore {
     /// Conversations whose title, or one of whose finished messages (text or reasoning),
@@ -12,7 +11,7 @@ extension ChatStore {
         guard !query.isEmpty else { return [] }
         return try read { db in
             let search = TextSearch(query, indexed: try SearchIndex.isInstalled(db))
-            var arguments = StatementArguments()
+            var arguments = SQLArguments()
             let titles = search.condition(table: "conversation_text", rowid: "t.id", columns: ["t.title"], arguments: &arguments)
             let messages = search.condition(table: "message_text", rowid: "m.id",
                                             columns: ["m.content", "m.reasoning_content"], arguments: &arguments)
@@ -33,13 +32,13 @@ extension ChatStore {
                 WHERE c.id IN (SELECT id FROM title_hit) OR h.id IS NOT NULL
                 ORDER BY in_title DESC, c.updated_at DESC, c.id DESC \(limit.map { "LIMIT \(max(0, $0))" } ?? "")
                 """
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            return try SQLRow.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 let summary = ConversationSummary(conversation: try Conversation(row: row),
                                                   messageCount: try row.decode(forColumn: "message_count"))
                 let message = try (row.decode(Int64?.self, forColumn: "message_id")).map { id in
                     let roleName: String = try row.decode(forColumn: "message_role")
                     guard let role = StoredMessage.Role(rawValue: roleName) else {
-                        throw DatabaseError(message: "unknown message role \(roleName)")
+                        throw SQLiteError(message: "unknown message role \(roleName)")
                     }
                     return query.messageMatch(id: MessageID(id), ordinal: try row.decode(forColumn: "message_ordinal"),
                                               role: role,

@@ -1,8 +1,9 @@
 import ChatCore
+import CSQLiteShim
 import Foundation
-import GRDB
 
-/// The conversation history and request ledger: one SQLite file in WAL mode.
+/// The conversation history and request ledger: one SQLite file in WAL mode, used through
+/// SQLite's C API (`SQLite.swift`).
 ///
 /// The one type the app uses for persistence. Every method is synchronous and runs one
 /// short transaction; the store is safe to share between threads and between processes
@@ -24,7 +25,7 @@ public final class ChatStore: Sendable {
 
     public let path: String
     public let busyTimeout: TimeInterval
-    let database: DatabaseQueue
+    let database: SQLQueue
     let now: @Sendable () -> Date
 
     /// `$XDG_DATA_HOME/cachechat/history.sqlite` (or `~/.local/share/...`).
@@ -49,40 +50,33 @@ public final class ChatStore: Sendable {
         self.path = path
         self.busyTimeout = busyTimeout
         self.now = now
-        var config = Configuration()
-        if readOnly {
-            config.readonly = true
-        } else {
-            try Self.prepareFile(at: path)
-            // WAL is set here rather than with `config.journalMode = .wal`: GRDB's WAL setup
-            // also writes and drops a table whenever the -wal file is absent (every open
-            // after a clean close), a transaction with two fsyncs that only its
-            // DatabasePool readers need. 2.6–7 ms of every `ask` (DECISIONS 80).
-        }
+        if !readOnly { try Self.prepareFile(at: path) }
         // Opening — WAL setup, the schema check, migrations, recovery — is one process's job
-        // at a time. GRDB's migrator reads which migrations ran outside its transactions, so
-        // two processes opening a new history at once both ran the first one ("duplicate
-        // column name"; about 1 in 6 of three concurrent first `ask`s failed to save), and a
-        // new file's switch to WAL can deadlock with another's first writes. The lock is held
+        // at a time. With GRDB's migrator, which read which migrations ran outside its
+        // transactions, two processes opening a new history at once both ran the first one
+        // ("duplicate column name"; about 1 in 6 of three concurrent first `ask`s failed to
+        // save; `SQLMigrator` checks inside its transaction), and a new file's switch to WAL
+        // can deadlock with another's first writes. The lock is held
         // for the ~1 ms of an open.
         let openLock = readOnly ? nil : try FolderLock(path: path, timeout: busyTimeout)
         defer { openLock?.release() }
-        config.busyMode = .timeout(busyTimeout)
-        config.foreignKeysEnabled = true
-        config.label = "cachechat.history"
-        config.prepareDatabase { db in
+        do {
+            let connection = try SQLDatabase(path: path, readOnly: readOnly)
+            sqlite3_busy_timeout(connection.handle, Int32(clamping: Int((busyTimeout * 1000).rounded(.up))))
+            // Reading the schema here makes a file that is not a database fail now, as
+            // SQLITE_NOTADB, rather than at the store's first use.
+            _ = try Int.fetchOne(connection, sql: "SELECT COUNT(*) FROM sqlite_master")
+            try connection.execute(sql: "PRAGMA foreign_keys = ON")
             if !readOnly {
-                let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-                guard mode == "wal" else { throw DatabaseError(message: "could not use WAL mode (journal mode \(mode ?? "unknown"))") }
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                let mode = try String.fetchOne(connection, sql: "PRAGMA journal_mode = WAL")
+                guard mode == "wal" else { throw SQLiteError(message: "could not use WAL mode (journal mode \(mode ?? "unknown"))") }
+                try connection.execute(sql: "PRAGMA synchronous = NORMAL")
             }
             // SQLite's default page cache (2 MB per connection) filled while a long reply was
             // checkpointed and stayed in the heap; the file is in the OS's cache anyway.
-            try db.execute(sql: "PRAGMA cache_size = -256")
-            db.add(function: TextSearch.containsFunction)
-        }
-        do {
-            database = try DatabaseQueue(path: path, configuration: config)
+            try connection.execute(sql: "PRAGMA cache_size = -256")
+            try connection.addContainsFunction()
+            database = SQLQueue(connection)
             let migrator = StoreSchema.migrator
             if try database.read(migrator.hasBeenSuperseded) { throw StoreError.newerSchema(path: path) }
             if readOnly {
@@ -130,7 +124,7 @@ public final class ChatStore: Sendable {
     public func recoverInterruptedReplies() throws -> [MessageID] {
         let me = ProcessLiveness.currentPID
         let stale: [MessageID] = try read { db in
-            try Row.fetchAll(db, sql: "SELECT id, writer_pid FROM message WHERE state = 'streaming'").compactMap { row -> MessageID? in
+            try SQLRow.fetchAll(db, sql: "SELECT id, writer_pid FROM message WHERE state = 'streaming'").compactMap { row -> MessageID? in
                 let pid: Int32? = try row.decode(forColumn: "writer_pid")
                 if let pid, pid != me, ProcessLiveness.isAlive(pid) { return nil }
                 return MessageID(try row.decode(Int64.self, forColumn: "id"))
@@ -174,11 +168,11 @@ public final class ChatStore: Sendable {
     // MARK: - Plumbing
 
     /// One IMMEDIATE write transaction; errors become `StoreError`s about this file.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ body: (SQLDatabase) throws -> T) throws -> T {
         do { return try database.write(body) } catch { throw StoreError.wrapping(error, path: path, busyTimeout: busyTimeout) }
     }
 
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (SQLDatabase) throws -> T) throws -> T {
         do { return try database.read(body) } catch { throw StoreError.wrapping(error, path: path, busyTimeout: busyTimeout) }
     }
 

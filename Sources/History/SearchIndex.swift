@@ -1,4 +1,3 @@
-import GRDB
 
 /// The full-text index of titles and messages: two FTS5 tables with the trigram tokenizer,
 /// kept in step with `conversation` and `message` by triggers (docs/DECISIONS.md 50).
@@ -58,20 +57,17 @@ enum SearchIndex {
     /// when this SQLite has no FTS5 or no trigram tokenizer (before 3.34): search then
     /// reads every row, with the same results, and the next open tries again.
     @discardableResult
-    static func install(_ db: Database) throws -> Bool {
+    static func install(_ db: SQLDatabase) throws -> Bool {
         do {
-            try db.inSavepoint {
-                try db.execute(sql: schema)
-                return .commit
-            }
+            try db.inSavepoint { try db.execute(sql: schema) }
             return true
-        } catch let error as DatabaseError where error.message.map(isMissingFeature) == true {
+        } catch let error as SQLiteError where error.message.map(isMissingFeature) == true {
             return false
         }
     }
 
     /// Whether the index exists in this database.
-    static func isInstalled(_ db: Database) throws -> Bool {
+    static func isInstalled(_ db: SQLDatabase) throws -> Bool {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('message_text', 'conversation_text')") == 2
     }
 

@@ -1,5 +1,5 @@
+import CSQLiteShim
 import Foundation
-import GRDB
 
 /// A problem with the history database, phrased so a person knows what to do next.
 ///
@@ -46,35 +46,35 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Maps an SQLite or file-system failure to an actionable message about `path`.
     static func wrapping(_ error: any Error, path: String, busyTimeout: TimeInterval) -> StoreError {
         if let error = error as? StoreError { return error }
-        guard let db = error as? DatabaseError else {
+        guard let db = error as? SQLiteError else {
             return StoreError(.other, path: path, message: "Cannot use the history database \(path): \(error).")
         }
-        let detail = db.message ?? "\(db.resultCode)"
+        let detail = db.message ?? "SQLite error \(db.extendedCode)"
         let folder = (path as NSString).deletingLastPathComponent
-        switch db.resultCode {
-        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
+        switch db.code {
+        case SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_AUTH:
             return StoreError(.cannotOpen, path: path, message: """
                 Cannot open the history database \(path) (\(detail)). Check that \(folder) exists \
                 and that you can write to it and to the file (ls -l \(path)), or set XDG_DATA_HOME \
                 to a writable folder.
                 """, detail: detail)
-        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+        case SQLITE_NOTADB, SQLITE_CORRUPT:
             return StoreError(.damaged, path: path, message: """
                 The history database \(path) is damaged or is not a cachechat database (\(detail)). \
                 Move it aside (mv \(path) \(path).broken) and cachechat will start a new, empty history.
                 """, detail: detail)
-        case .SQLITE_BUSY, .SQLITE_LOCKED:
+        case SQLITE_BUSY, SQLITE_LOCKED:
             return StoreError(.busy, path: path, message: """
                 The history database \(path) stayed locked by another process for more than \
                 \(String(format: "%g", busyTimeout)) seconds. Close other cachechat sessions using it \
                 (fuser \(path)) and try again.
                 """, detail: detail)
-        case .SQLITE_READONLY:
+        case SQLITE_READONLY:
             return StoreError(.readOnly, path: path, message: """
                 The history database \(path) is read-only (\(detail)). Make it and its folder \
                 writable (chmod u+w \(path) \(folder)).
                 """, detail: detail)
-        case .SQLITE_FULL:
+        case SQLITE_FULL:
             return StoreError(.diskFull, path: path, message: """
                 The disk holding \(path) is full. Free some space and try again; nothing already \
                 saved was lost.

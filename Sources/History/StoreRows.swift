@@ -1,9 +1,7 @@
 import ChatCore
 import Foundation
-import GRDB
 
-// Row <-> model mapping. Kept as plain functions rather than GRDB record conformances so
-// ChatCore's types stay free of GRDB and no retroactive conformance is declared.
+// Row <-> model mapping, as plain initializers: ChatCore's types know nothing of SQLite.
 
 extension Conversation {
     static let selectColumns = """
@@ -11,7 +9,7 @@ extension Conversation {
         c.few_shot_set, c.few_shot_version, c.few_shot_mode, c.history_start, c.thinking, c.archived, c.forked_from_id, c.forked_at_ordinal
         """
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         var fork: ForkOrigin?
         if let source: Int64 = try row.decode(forColumn: "forked_from_id"),
            let ordinal: Int = try row.decode(forColumn: "forked_at_ordinal") {
@@ -42,7 +40,7 @@ extension StoredMessage.State {
         case "streaming": self = .streaming
         case "interrupted": self = .interrupted(reason: detail ?? "")
         case "failed": self = .failed(message: detail ?? "")
-        default: throw DatabaseError(message: "unknown message state \(column)")
+        default: throw SQLiteError(message: "unknown message state \(column)")
         }
     }
 }
@@ -53,10 +51,10 @@ extension StoredMessage {
         m.state, m.state_detail, m.model, m.parent_id
         """
 
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         let roleName: String = try row.decode(forColumn: "role")
         guard let role = Role(rawValue: roleName) else {
-            throw DatabaseError(message: "unknown message role \(roleName)")
+            throw SQLiteError(message: "unknown message role \(roleName)")
         }
         let parent: Int64? = try row.decode(forColumn: "parent_id")
         self.init(
@@ -79,13 +77,13 @@ extension LedgerEntry.Outcome {
         case "ok": self = .ok
         case "interrupted": self = .interrupted(reason: detail ?? "")
         case "error": self = .error(kind: detail ?? "")
-        default: throw DatabaseError(message: "unknown request outcome \(column)")
+        default: throw SQLiteError(message: "unknown request outcome \(column)")
         }
     }
 }
 
 extension LedgerEntry {
-    init(row: Row) throws {
+    init(row: SQLRow) throws {
         let conversation: Int64? = try row.decode(forColumn: "conversation_id")
         let message: Int64? = try row.decode(forColumn: "message_id")
         self.init(

@@ -1,14 +1,13 @@
-import GRDB
 
-/// The history database's schema, as named GRDB migrations. Never edit a shipped
+/// The history database's schema, as named migrations (`SQLMigrator`). Never edit a shipped
 /// migration: add `v2`, `v3`, ... below it.
 ///
 /// Tables: `conversation`, `message` (replies included, with their reasoning) and
 /// `request` (the ledger: one row per request sent), and the search index (`SearchIndex`).
-/// Dates are GRDB's UTC text (`yyyy-MM-dd HH:mm:ss.SSS`), so they sort and compare as text.
+/// Dates are GRDB's UTC text (`StoredDate`) (`yyyy-MM-dd HH:mm:ss.SSS`), so they sort and compare as text.
 enum StoreSchema {
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
+    static var migrator: SQLMigrator {
+        var migrator = SQLMigrator()
         migrator.registerMigration("v1: conversations, messages, request ledger") { db in
             try db.execute(sql: v1)
         }
@@ -51,7 +50,7 @@ enum StoreSchema {
         migrator.registerMigration("v7: attached documents of a conversation") { db in
             try db.execute(sql: attachments)
         }
-        // Named without a number: other branches add migrations too (GRDB orders by registration).
+        // Named without a number: other branches add migrations too (they run in registration order).
         migrator.registerMigration("balance_readings") { db in
             try db.execute(sql: balanceReadings)
         }

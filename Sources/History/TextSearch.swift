@@ -1,6 +1,5 @@
 import ChatCore
 import Foundation
-import GRDB
 
 /// How a `SearchQuery` becomes SQL conditions on one row, word by word, each exactly
 /// `SearchQuery.contains` (what the in-memory history does):
@@ -48,7 +47,7 @@ struct TextSearch {
 
     /// An SQL condition that one row contains every word in one of `columns`: the index
     /// finds the rows for `match` through `table`, whose rowid is `rowid`.
-    func condition(table: String, rowid: String, columns: [String], arguments: inout StatementArguments) -> String {
+    func condition(table: String, rowid: String, columns: [String], arguments: inout SQLArguments) -> String {
         var parts: [String] = []
         if let match {
             parts.append("\(rowid) IN (SELECT rowid FROM \(table) WHERE \(table) MATCH ?)")
@@ -88,12 +87,5 @@ struct TextSearch {
         case 0x80...0x58F, 0x1E00...0x1FFF, 0x2000...0x2BFF: return true
         default: return false
         }
-    }
-
-    /// `cachechat_contains(text, word)`: whether `text` contains the folded `word`.
-    static let containsFunction = DatabaseFunction("cachechat_contains", argumentCount: 2, pure: true) { values in
-        guard let text = String.fromDatabaseValue(values[0]),
-              let word = String.fromDatabaseValue(values[1]) else { return false }
-        return SearchQuery.contains(text, folded: word)
     }
 }

@@ -117,7 +117,7 @@ struct MigrationV5Tests {
         // Three requests a broken server claimed 4e18 prompt tokens for, stored before usage
         // was checked, made `stats` and the TUI trap on every start.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("v4-\(UUID().uuidString).sqlite").path
-        let queue = try DatabaseQueue(path: path)
+        let queue = SQLQueue(try SQLDatabase(path: path, readOnly: false))
         // The schema as it was before the check: the real migrations, up to v4.
         try StoreSchema.migrator.migrate(queue, upTo: "v4: what each request carried, and estimated usage")
         try queue.write { db in

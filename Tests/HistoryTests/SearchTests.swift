@@ -253,7 +253,7 @@ struct SearchIndexTests {
         // What cachechat wrote before the index: the schema up to v4, with data.
         try FileManager.default.createDirectory(atPath: (folder.databasePath as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
-        let queue = try DatabaseQueue(path: folder.databasePath)
+        let queue = SQLQueue(try SQLDatabase(path: folder.databasePath, readOnly: false))
         try StoreSchema.migrator.migrate(queue, upTo: "v4: what each request carried, and estimated usage")
         try queue.write { db in
             try db.execute(sql: """

@@ -47,7 +47,7 @@ import Testing
                       "1600-02-29 00:00:00.000", "1969-12-31 23:59:59.999"])
     func datesAroundTheGregorianStartMatchGRDB(_ text: String) throws {
         let grdb = try #require(Date.fromDatabaseValue(text.databaseValue))
-        #expect(StoredDate.date(text.databaseValue) == grdb)
+        #expect(StoredDate.date(.text(text)) == grdb)
         #expect(StoredDate.text(grdb) == String.fromDatabaseValue(grdb.databaseValue))
     }
 
@@ -55,15 +55,75 @@ import Testing
                       "2026-12-05T10:00:00.000", "2026-12-05 10:00:00.00x", "２026-12-05 10:00:00.000", ""])
     func otherTextIsLeftToGRDB(_ text: String) {
         #expect(StoredDate.parse(text) == nil)
-        #expect(StoredDate.date(text.databaseValue) == Date.fromDatabaseValue(text.databaseValue))
+        #expect(StoredDate.date(.text(text)) == Date.fromDatabaseValue(text.databaseValue))
     }
 
     @Test func numbersAndNullAreReadAsGRDBReadsThem() throws {
-        #expect(StoredDate.date(1_700_000_000.5.databaseValue) == Date(timeIntervalSince1970: 1_700_000_000.5))
+        #expect(StoredDate.date(.real(1_700_000_000.5)) == Date(timeIntervalSince1970: 1_700_000_000.5))
         #expect(StoredDate.date(.null) == nil)
-        let queue = try DatabaseQueue()
-        let row = try queue.read { try Row.fetchOne($0, sql: "SELECT NULL AS t, 'soon' AS u")! }
+        let queue = SQLQueue(try SQLDatabase(path: ":memory:", readOnly: false))
+        let row = try queue.read { try SQLRow.fetchOne($0, sql: "SELECT NULL AS t, 'soon' AS u")! }
         #expect(throws: (any Error).self) { try StoredDate.decode(row, "t") }
         #expect(throws: (any Error).self) { try StoredDate.decode(row, "u") }
+    }
+
+    /// The other forms GRDB read (a hand-written or older row) read as GRDB reads them:
+    /// every field width and separator, zones, fields past their range carried over, and
+    /// dates on both sides of the Gregorian start.
+    @Test func otherFormsAreReadAsGRDBReadsThem() throws {
+        var generator = SystemRandomNumberGenerator()
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        func four(_ value: Int) -> String { String(repeating: "0", count: max(0, 4 - String(value).count)) + "\(value)" }
+        var texts: [String] = ["1582-10-04", "1582-10-05 12:00", "1582-10-14 23:59:59", "1582-10-15T00:00:00Z", "1582-12-40",
+                               "1583-00-10 10:00", "0001-01-01", "0000-03-01 00:00:00.5", "9999-12-31 23:59:59.9999999",
+                               "2026-12-05 10:00:00.123+05:30", "2026-12-05 10:00-08:00", "2026-12-05T10:00:00.1Z",
+                               "2026-12-05 10:00:00.12x", "2026-12-05 10:00:00+5:30", "2026-12-05 10", "2026-12-05 ",
+                               "12:30", "12:30:00.000", "2026/12/05", "2026-12-05 10:00:00.000Z "]
+        for _ in 0..<3_000 {
+            let year = Int.random(in: 0...9999, using: &generator)
+            let month = Int.random(in: 0...19, using: &generator)
+            let day = Int.random(in: 0...45, using: &generator)
+            let hour = Int.random(in: 0...29, using: &generator)
+            let minute = Int.random(in: 0...69, using: &generator)
+            let second = Int.random(in: 0...69, using: &generator)
+            var text = "\(four(year))-\(two(month))-\(two(day))"
+            let shape = Int.random(in: 0...5, using: &generator)
+            if shape > 0 { text += (Bool.random(using: &generator) ? " " : "T") + "\(two(hour)):\(two(minute))" }
+            if shape > 1 { text += ":\(two(second))" }
+            if shape > 2 { text += "." + String(Int.random(in: 0...9_999_999, using: &generator)).prefix(shape - 2 + (shape == 5 ? 3 : 0)) }
+            switch Int.random(in: 0...3, using: &generator) {
+            case 1: text += "Z"
+            case 2: text += (Bool.random(using: &generator) ? "+" : "-") + "\(two(Int.random(in: 0...14, using: &generator))):\(two(Int.random(in: 0...59, using: &generator)))"
+            default: break
+            }
+            texts.append(text)
+        }
+        var differences: [String] = []
+        var read = 0
+        for text in texts {
+            let grdb = Date.fromDatabaseValue(text.databaseValue)
+            if grdb != nil { read += 1 }
+            let ours = StoredDate.date(.text(text))
+            if ours != grdb { differences.append("\(text): \(ours.map { "\($0.timeIntervalSinceReferenceDate)" } ?? "nil") against \(grdb.map { "\($0.timeIntervalSinceReferenceDate)" } ?? "nil")") }
+        }
+        #expect(differences.isEmpty, "\(differences.count) of \(texts.count): \(differences.prefix(10))")
+        #expect(read > texts.count / 2, "most of the samples are dates: \(read) of \(texts.count)")
+    }
+
+    /// Dates GRDB's formatter wrote in the Julian calendar, or with a year of the era (BC),
+    /// or with five digits: the same text.
+    @Test func textOutsideTheUsualYearsIsGRDBsText() {
+        var dates: [Date] = []
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            // From 3000 BC to AD 1700, and past 9999.
+            dates.append(Date(timeIntervalSince1970: Double.random(in: -156_000_000_000 ... -8_500_000_000, using: &generator)))
+            dates.append(Date(timeIntervalSince1970: Double.random(in: 253_402_300_800...400_000_000_000, using: &generator)))
+        }
+        var differences: [String] = []
+        for date in dates where StoredDate.text(date) != String.fromDatabaseValue(date.databaseValue) {
+            differences.append("\(date.timeIntervalSince1970): \(StoredDate.text(date)) against \(String.fromDatabaseValue(date.databaseValue) ?? "nil")")
+        }
+        #expect(differences.isEmpty, "\(differences.count) of \(dates.count): \(differences.prefix(10))")
     }
 }

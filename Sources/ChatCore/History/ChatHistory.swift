@@ -2,7 +2,7 @@ import Foundation
 
 /// Where conversations, their messages and the request ledger are kept.
 ///
-/// `History.ChatStore` (SQLite through GRDB) is the real one; `InMemoryHistory` is its
+/// `History.ChatStore` (SQLite) is the real one; `InMemoryHistory` is its
 /// twin for tests and for runs with history off (`--no-save`, or a database that could
 /// not be opened), so messages always get real, unique ids. Every method is synchronous;
 /// an error is a value with a message a person can act on.
