@@ -255,9 +255,9 @@ final class SQLStatement {
             case .integer(let number): code = sqlite3_bind_int64(handle, index, number)
             case .real(let number): code = sqlite3_bind_double(handle, index, number)
             case .text(let text):
-                code = text.withCString { ccs_sqlite3_bind_text_copy(handle, index, $0, Int32(text.utf8.count)) }
+                code = text.withCString { ccs_sqlite3_bind_text_copy(handle, index, $0, sqlite3_uint64(text.utf8.count)) }
             case .blob(let bytes):
-                code = bytes.withUnsafeBytes { raw in ccs_sqlite3_bind_blob_copy(handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count)) }
+                code = bytes.withUnsafeBytes { raw in ccs_sqlite3_bind_blob_copy(handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), sqlite3_uint64(raw.count)) }
             }
             guard code == SQLITE_OK else {
                 throw SQLiteError(code: code, message: String(cString: sqlite3_errmsg(connection)), sql: sql)

@@ -16,7 +16,8 @@ enum StoredDate {
         // As GRDB's formatter computes it (CFDateFormatter adds half a millisecond, ICU then
         // truncates): milliseconds since 1970, to the nearest.
         let milliseconds = ((date.timeIntervalSinceReferenceDate + 978_307_200) * 1000 + 0.5).rounded(.down)
-        guard milliseconds.isFinite, abs(milliseconds) < 1e17 else { return "" }
+        // Outside the range of ICU's calendar, GRDB's formatter wrote "".
+        guard milliseconds >= -184_303_902_528_000_000, milliseconds <= 183_882_168_921_600_000 else { return "" }
         let total = Int(milliseconds)
         let days = total >= 0 ? total / 86_400_000 : -((-total + 86_399_999) / 86_400_000)
         let inDay = total - days * 86_400_000
@@ -53,6 +54,7 @@ enum StoredDate {
         switch value {
         case .text(let text): return parse(text) ?? lenient(text)
         case .blob(let bytes): return String(validating: bytes, as: UTF8.self).flatMap { parse($0) ?? lenient($0) }
+        // `parse` takes the exact 23 bytes only; `lenient` stops at a NUL, as GRDB did.
         case .integer(let number): return Date(timeIntervalSince1970: Double(number))
         case .real(let number): return Date(timeIntervalSince1970: number)
         case .null: return nil
@@ -98,65 +100,85 @@ enum StoredDate {
     }
 
     /// The forms GRDB's date parser took, with fields past their range carried over and the
-    /// Julian calendar before the Gregorian one, as Foundation's calendar computed them.
+    /// Julian calendar before the Gregorian one, as Foundation's calendar computed them. The
+    /// parser is GRDB's, step for step: it reads the text up to a NUL (a C string), and what
+    /// a failed zone consumed stays consumed ("10:00+1:30" is 10:00:30).
     static func lenient(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
-        var position = 0
-        func digits(_ count: Int) -> Int? {
-            guard position + count <= bytes.count else { return nil }
-            var value = 0
-            for byte in bytes[position..<position + count] {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
-                value = value * 10 + Int(byte - UInt8(ascii: "0"))
-            }
-            position += count
-            return value
-        }
-        func literal(_ character: Unicode.Scalar) -> Bool {
-            guard position < bytes.count, bytes[position] == UInt8(ascii: character) else { return false }
-            position += 1
-            return true
-        }
-        var zoneOffset = 0
-        /// A zone after the time: "Z", "+hh:mm" or "-hh:mm".
-        func zone() -> Bool {
-            let start = position
-            if literal("Z") { return true }
-            let sign = literal("+") ? 1 : literal("-") ? -1 : 0
-            guard sign != 0, let hours = digits(2), literal(":"), let minutes = digits(2) else { position = start; return false }
-            zoneOffset = sign * (hours * 3600 + minutes * 60)
-            return true
-        }
-        var atEnd: Bool { position == bytes.count }
-        guard bytes.count >= 10, let year = digits(4), literal("-"), let month = digits(2), literal("-"), let day = digits(2) else { return nil }
+        var parser = DateTextParser(Array(text.utf8.prefix { $0 != 0 }))
+        guard parser.bytes.count >= 10, let year = parser.digits(4), parser.literal("-"), let month = parser.digits(2),
+              parser.literal("-"), let day = parser.digits(2) else { return nil }
         var hour = 0, minute = 0, second = 0, nanosecond = 0
-        if !atEnd {
-            guard literal(" ") || literal("T"), let h = digits(2), literal(":"), let m = digits(2) else { return nil }
+        if !parser.atEnd {
+            guard parser.literal(" ") || parser.literal("T"), let h = parser.digits(2), parser.literal(":"),
+                  let m = parser.digits(2) else { return nil }
             (hour, minute) = (h, m)
-            if !(atEnd || zone()) {
-                guard literal(":"), let s = digits(2) else { return nil }
+            if !(parser.atEnd || parser.zone()) {
+                guard parser.literal(":"), let s = parser.digits(2) else { return nil }
                 second = s
-                if !(atEnd || zone()) {
+                if !(parser.atEnd || parser.zone()) {
                     // One to three digits of fraction; more are read and dropped.
-                    guard literal("."), let first = digits(1) else { return nil }
+                    guard parser.literal("."), let first = parser.digits(1) else { return nil }
                     nanosecond = first * 100_000_000
-                    if !(atEnd || zone()) {
-                        guard let second = digits(1) else { return nil }
+                    if !(parser.atEnd || parser.zone()) {
+                        guard let second = parser.digits(1) else { return nil }
                         nanosecond += second * 10_000_000
-                        if !(atEnd || zone()) {
-                            guard let third = digits(1) else { return nil }
+                        if !(parser.atEnd || parser.zone()) {
+                            guard let third = parser.digits(1) else { return nil }
                             nanosecond += third * 1_000_000
-                            while digits(1) != nil {}
-                            _ = zone()
+                            while parser.digits(1) != nil {}
+                            _ = parser.zone()
                         }
                     }
                 }
             }
         }
-        guard atEnd else { return nil }
+        guard parser.atEnd else { return nil }
         let days = hybridDays(year: year, month: month, day: day)
-        let intoDay = Double((hour * 60 + minute) * 60 + second - zoneOffset) + Double(nanosecond) / 1e9
+        let intoDay = Double((hour * 60 + minute) * 60 + second - parser.zoneOffset) + Double(nanosecond) / 1e9
         return Date(timeIntervalSinceReferenceDate: Double(days * 86_400 - 978_307_200) + intoDay)
+    }
+
+    /// GRDB's date text parser: each step consumes what it matched, also when it fails.
+    struct DateTextParser {
+        let bytes: [UInt8]
+        var position = 0
+        /// The zone's offset from UTC in seconds; 0 without one, or past ±18:00 (which
+        /// Foundation's `TimeZone` refuses, leaving the time in UTC).
+        var zoneOffset = 0
+
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+        var atEnd: Bool { position == bytes.count }
+
+        /// `count` digits, each consumed as it is read.
+        mutating func digits(_ count: Int) -> Int? {
+            var value = 0
+            for _ in 0..<count {
+                guard position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) else { return nil }
+                value = value * 10 + Int(bytes[position] - UInt8(ascii: "0"))
+                position += 1
+            }
+            return value
+        }
+
+        mutating func literal(_ character: Unicode.Scalar) -> Bool {
+            guard position < bytes.count, bytes[position] == UInt8(ascii: character) else { return false }
+            position += 1
+            return true
+        }
+
+        /// "Z", "+hh:mm" or "-hh:mm" after a time.
+        mutating func zone() -> Bool {
+            if literal("Z") { zoneOffset = 0; return true }
+            for (sign, factor) in [("+", 1), ("-", -1)] as [(Unicode.Scalar, Int)] {
+                if literal(sign), let hours = digits(2), literal(":"), let minutes = digits(2) {
+                    let offset = factor * (hours * 3600 + minutes * 60)
+                    zoneOffset = abs(offset) <= 18 * 3600 ? offset : 0
+                    return true
+                }
+            }
+            return false
+        }
     }
 
     /// Days from 1970 of a date in the calendar Foundation's Gregorian calendar is: Julian

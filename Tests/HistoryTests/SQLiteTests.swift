@@ -1,4 +1,5 @@
 import ChatCore
+import CSQLiteShim
 import Foundation
 import GRDB
 import TestSupport
@@ -102,4 +103,29 @@ struct SQLiteTests {
         #expect(throws: SQLiteError.self) { try row.decode(String.self, forColumn: "bytes") }
         #expect(throws: SQLiteError.self) { try row.decode(Int?.self, forColumn: "missing") }
     }
+
+    /// Text or bytes past SQLite's length limit are SQLite's TOOBIG, an error the store
+    /// reports; the length is passed as 64 bits, never cut to 32 (found by review: a text
+    /// over 2 GB trapped). The limit is lowered here so that the test needs no gigabytes.
+    @Test func textPastTheLengthLimitIsAnError() throws {
+        let connection = try SQLDatabase(path: ":memory:", readOnly: false)
+        sqlite3_limit(connection.handle, SQLITE_LIMIT_LENGTH, 1_000)
+        let database = SQLQueue(connection)
+        #expect(try database.read { try Int.fetchOne($0, sql: "SELECT length(?)", arguments: [String(repeating: "a", count: 999)]) } == 999)
+        for value in [SQLValue.text(String(repeating: "a", count: 1_001)), .blob([UInt8](repeating: 1, count: 1_001))] {
+            #expect { try database.read { try Int.fetchOne($0, sql: "SELECT length(?)", arguments: [value]) } } throws: { error in
+                (error as? SQLiteError)?.code == SQLITE_TOOBIG
+            }
+        }
+    }
+
+    /// A date stored with a NUL after it reads as GRDB read it (up to the NUL).
+    @Test func aDateWithANULReadsAsGRDBReadIt() throws {
+        let sql = "SELECT '2026-12-05 10:00:00.000' || char(0) || 'x' AS d"
+        let grdb = try DatabaseQueue().read { db in try Row.fetchOne(db, sql: sql)!["d"] as Date? }
+        let row = try #require(try SQLQueue(try SQLDatabase(path: ":memory:", readOnly: false)).read { try SQLRow.fetchOne($0, sql: sql) })
+        #expect(grdb != nil)
+        #expect(try StoredDate.decode(row, "d") == grdb)
+    }
 }
+

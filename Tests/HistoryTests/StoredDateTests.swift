@@ -126,4 +126,24 @@ import Testing
         }
         #expect(differences.isEmpty, "\(differences.count) of \(dates.count): \(differences.prefix(10))")
     }
+
+    /// GRDB's parser keeps what a failed zone consumed, ignores zones past ±18:00 (which
+    /// `TimeZone` refuses) and stops at a NUL: the same dates (found by review).
+    @Test(arguments: ["2026-12-05 10:00+:30", "2026-12-05 10:00+1:30", "2026-12-05 10:00:00+.5", "2026-12-05 10:00:00.123+",
+                      "2026-12-05 10:00:00.123+05", "2026-12-05 10:00:00.1+123", "2026-12-05 10:00+-05:00",
+                      "2026-12-05 10:00+18:00", "2026-12-05 10:00+18:01", "2026-12-05 10:00+19:00", "2026-12-05 10:00-23:59",
+                      "2026-12-05 10:00+99:99", "2026-12-05\u{0}junk", "2026-12-05 10:00:00.000\u{0}", "2026-12-05 10:00:00.000\u{0}x"])
+    func zonesAndNULsAreReadAsGRDBReadsThem(_ text: String) {
+        let grdb = Date.fromDatabaseValue(text.databaseValue)
+        #expect(grdb != nil || text.contains("+:") || text.contains("+-"))
+        #expect(StoredDate.date(.text(text)) == grdb, "\(text.debugDescription)")
+    }
+
+    /// Dates at the edges of what GRDB's formatter could write (ICU's calendar range).
+    @Test(arguments: [1e12, 1e13, 9.9e13, 1e14, 1.8e14, 1.85e14, 1e15, -1e14, -1.8e14, -1.85e14, -1e15, Double.infinity, -Double.infinity, Double.nan])
+    func farOutDatesAreWrittenAsGRDBWroteThem(_ seconds: Double) {
+        let date = Date(timeIntervalSince1970: seconds)
+        #expect(StoredDate.text(date) == String.fromDatabaseValue(date.databaseValue), "\(seconds)")
+    }
 }
+

@@ -6,9 +6,10 @@
 
 #include <sqlite3.h>
 
-/// sqlite3_bind_text with SQLITE_TRANSIENT: SQLite copies the bytes before returning.
-int ccs_sqlite3_bind_text_copy(sqlite3_stmt *statement, int index, const char *text, int length);
-/// sqlite3_bind_blob with SQLITE_TRANSIENT.
-int ccs_sqlite3_bind_blob_copy(sqlite3_stmt *statement, int index, const void *bytes, int length);
+/// sqlite3_bind_text64 (UTF-8) with SQLITE_TRANSIENT: SQLite copies the bytes before
+/// returning; a length past its limit is SQLITE_TOOBIG, never a truncated count.
+int ccs_sqlite3_bind_text_copy(sqlite3_stmt *statement, int index, const char *text, sqlite3_uint64 length);
+/// sqlite3_bind_blob64 with SQLITE_TRANSIENT.
+int ccs_sqlite3_bind_blob_copy(sqlite3_stmt *statement, int index, const void *bytes, sqlite3_uint64 length);
 
 #endif
