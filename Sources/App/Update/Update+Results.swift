@@ -14,8 +14,10 @@ extension AppLogic {
             restoreDraft(&state)
             resetConversationView(&state)
             state.scrollToBottom = true
-            replay(&state, recent: recent)
-            if let lastRequest { state.exchange = rebuildExchange(state, from: lastRequest) }
+            // The last request's plan is rendered once, for the predictor and the marks.
+            let last = lastRequest.flatMap { restoredRequest(state, $0) }
+            replay(&state, recent: recent, last: last.map { (lastRequest!, $0) })
+            if let lastRequest { state.exchange = rebuildExchange(state, from: lastRequest, restored: last) }
             retally(&state, recent: recent)
             if let problem { warn(&state, problem) }
             return [.refreshTotals(conversation.id)]
@@ -166,21 +168,38 @@ extension AppLogic {
         return text + ". `cachechat stats --by day` has more."
     }
 
+    /// A recorded request rebuilt from the open conversation: its plan, the reply it got
+    /// (when stored) and what it left in the cache (the prompt, and the reply when it ended
+    /// whole). Nil when the record is missing or no longer matches the conversation.
+    struct RestoredRequest {
+        var plan: RequestPlan
+        var reply: HistoryMessage?
+        var sequence: CacheSequence
+    }
+
+    func restoredRequest(_ state: AppState, _ entry: LedgerEntry) -> RestoredRequest? {
+        guard let record = entry.plan,
+              let plan = RequestPlan(record: record, model: entry.model, conversation: state.conversation.id,
+                                     messages: state.conversation.messages, fewShotVersion: fewShotLookup(state),
+                                     attachmentText: attachmentLookup(state), renderer: renderer) else { return nil }
+        let reply = entry.message.flatMap { id in state.conversation.messages.first { $0.id == .stored(id) } }
+        let sequence = (reply?.endedWhole == true).then {
+            plan.cacheSequence(replyContent: reply!.content, reasoning: reply!.reasoningContent, template: template)
+        } ?? CacheSequence(ids: plan.prompt.ids, promptLength: plan.prompt.ids.count)
+        return RestoredRequest(plan: plan, reply: reply, sequence: sequence)
+    }
+
     /// Replays the conversation's last requests into the predictor (with the hits the
-    /// ledger recorded), so the first prediction after opening it is not blind.
-    func replay(_ state: inout AppState, recent: [LedgerEntry]) {
+    /// ledger recorded), so the first prediction after opening it is not blind. `last`: the
+    /// last request, already rebuilt.
+    func replay(_ state: inout AppState, recent: [LedgerEntry], last: (entry: LedgerEntry, restored: RestoredRequest)? = nil) {
         for entry in recent.suffix(2) {
-            guard let hit = entry.hitTokens, !entry.estimated, let record = entry.plan,
-                  let plan = RequestPlan(record: record, model: entry.model, conversation: state.conversation.id,
-                                         messages: state.conversation.messages, fewShotVersion: fewShotLookup(state),
-                                         attachmentText: attachmentLookup(state), renderer: renderer) else { continue }
-            let reply = entry.message.flatMap { id in state.conversation.messages.first { $0.id == .stored(id) } }
-            let sequence = (reply?.endedWhole == true).then {
-                plan.cacheSequence(replyContent: reply!.content, reasoning: reply!.reasoningContent, template: template)
-            } ?? CacheSequence(ids: plan.prompt.ids, promptLength: plan.prompt.ids.count)
+            guard let hit = entry.hitTokens, !entry.estimated,
+                  let restored = last.flatMap({ $0.entry == entry ? $0.restored : nil }) ?? restoredRequest(state, entry)
+            else { continue }
             let key = predictorKey(model: entry.model)
             var predictor = predictor(state, model: entry.model)
-            predictor.record(sequence: sequence, actualHit: hit, now: entry.time.timeIntervalSince1970)
+            predictor.record(sequence: restored.sequence, actualHit: hit, now: entry.time.timeIntervalSince1970)
             state.predictors[key] = predictor
         }
     }
@@ -205,20 +224,14 @@ extension AppLogic {
 
     /// The last request of a reopened conversation, rebuilt from its ledger row: marks,
     /// horizon and the draft warning refer to what was really sent.
-    func rebuildExchange(_ state: AppState, from entry: LedgerEntry) -> Exchange? {
-        guard let record = entry.plan,
-              let plan = RequestPlan(record: record, model: entry.model, conversation: state.conversation.id,
-                                     messages: state.conversation.messages, fewShotVersion: fewShotLookup(state),
-                                     attachmentText: attachmentLookup(state), renderer: renderer) else { return nil }
-        let reply = entry.message.flatMap { id in state.conversation.messages.first { $0.id == .stored(id) } }
-        let kept = reply.flatMap { $0.isSent ? $0.templateMessage : nil }
+    func rebuildExchange(_ state: AppState, from entry: LedgerEntry, restored: RestoredRequest? = nil) -> Exchange? {
+        guard let restored = restored ?? restoredRequest(state, entry) else { return nil }
+        let plan = restored.plan
+        let kept = restored.reply.flatMap { $0.isSent ? $0.templateMessage : nil }
         guard let hit = entry.hitTokens, !entry.estimated else {
             return Exchange(plan: plan, reply: kept, sequence: nil, hitTokens: nil, marks: .none)
         }
-        let sequence = (reply?.endedWhole == true).then {
-            plan.cacheSequence(replyContent: reply!.content, reasoning: reply!.reasoningContent, template: template).ids
-        } ?? plan.prompt.ids
-        return Exchange(plan: plan, reply: kept, sequence: sequence, hitTokens: hit,
+        return Exchange(plan: plan, reply: kept, sequence: restored.sequence.ids, hitTokens: hit,
                         marks: plan.marks(hitTokens: hit, serverPromptTokens: entry.promptTokens))
     }
 
