@@ -45,8 +45,15 @@ extension CursesTerminal {
         _ = ccs_wnoutrefresh()
         _ = ccs_doupdate()
         if !overlays.isEmpty { writeOverlays(overlays, buffer: buffer, screenWidth: screen.width) }
+        // What the terminal now shows: the written rows copied into the kept frame, which has
+        // storage of its own, so the next frame's first write to `buffer` copies nothing (a
+        // copy sharing storage made that write copy all 4,800 cells, every frame).
+        if let previous, previous.size == buffer.size {
+            previous.copyRows(buffer.dirtyRows, from: buffer)
+        } else {
+            previous = buffer.detachedCopy()
+        }
         buffer.markClean()
-        previous = buffer.copy()
     }
 
     /// The byte of a one-character text in printable ASCII (what `GlyphPlan` would give

@@ -74,4 +74,22 @@ import Testing
         #expect(buffer.text(ofRow: 1) == "  bcde    ")
         #expect(buffer.text(ofRow: 2) == String(repeating: " ", count: 10))
     }
+
+    /// The frame a terminal keeps: a detached copy brought up to date row by row equals the
+    /// buffer, and writing to either afterwards leaves the other alone.
+    @Test func aDetachedCopyFollowsTheRowsCopiedIntoIt() {
+        let buffer = ScreenBuffer(size: Size(width: 8, height: 3))
+        _ = buffer.put("a", width: 1, style: .plain, x: 0, y: 0)
+        let kept = buffer.detachedCopy()
+        buffer.markClean()
+        _ = buffer.put("b", width: 1, style: .plain, x: 1, y: 1)
+        _ = buffer.put("中", width: 2, style: .plain, x: 4, y: 2)
+        #expect(kept[1, 1].text == " ")
+        kept.copyRows(buffer.dirtyRows, from: buffer)
+        for y in 0..<3 { #expect(kept.row(y) == buffer.row(y)) }
+        _ = kept.put("c", width: 1, style: .plain, x: 0, y: 0)
+        #expect(buffer[0, 0].text == "a")
+        #expect(buffer.diff(from: kept).map(\.row) == [])
+    }
 }
+

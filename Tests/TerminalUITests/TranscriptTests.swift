@@ -15,6 +15,54 @@ import Foundation
         return TranscriptModel(messages: messages, horizon: CacheHorizon(messageIndex: count - 3, insideMessage: false))
     }
 
+    /// Rows that show the same line as in the last frame are left in the buffer (DECISIONS
+    /// 107). Two views get the same frames — a reply streaming in, scrolling up (the arrow)
+    /// and down, a narrower painter, an overlay over the rows, another frame begun over
+    /// the buffer, a buffer resized — one keeping rows, the other made to paint every row:
+    /// every frame's cells are the same, and the first kept most rows while streaming.
+    @Test func rowsKeptBetweenFramesPaintWhatAFullPaintPaints() {
+        var model = Self.bigModel(count: 12)
+        model.messages[11].text = "Streaming"
+        // The second view paints into a new buffer each frame, so it keeps nothing.
+        let keeping = TranscriptView(), painting = TranscriptView()
+        let kept = ScreenBuffer(size: Size(width: 70, height: 16))
+        var frames = 0
+        func frame(_ width: Int = 60, overlay: Bool = false, _ change: () -> Void = {}) {
+            change()
+            let full = ScreenBuffer(size: kept.size)
+            for (view, buffer) in [(keeping, kept), (painting, full)] {
+                let root = Painter(buffer)
+                view.draw(model, in: root.sub(Rect(x: 2, y: 1, width: width, height: buffer.size.height - 3)))
+                if overlay {
+                    root.sub(Rect(x: 10, y: 4, width: 30, height: 5)).fill(nil, Style(.statusBar, background: .statusBar))
+                    view.forgetPainted()
+                }
+            }
+            frames += 1
+            // The view's own rect (what else a frame paints is the other widgets' business).
+            let rect = Rect(x: 2, y: 1, width: width, height: kept.size.height - 3).intersection(kept.bounds)
+            let difference = (rect.y..<rect.maxY).first { y in (rect.x..<rect.maxX).contains { kept[$0, y] != full[$0, y] } }
+            #expect(difference == nil, "frame \(frames): row \(difference ?? -1) differs")
+        }
+        frame()
+        for word in 0..<30 {
+            frame { model.messages[11].text += word % 7 == 6 ? "\n\nnext paragraph" : " word\(word)"; model.streaming = StreamingStatus(frame: word) }
+        }
+        #expect(keeping.rowsKept > keeping.rowsPainted, "kept \(keeping.rowsKept), painted \(keeping.rowsPainted)")
+        #expect(painting.rowsKept == 0)
+        frame { _ = keeping.handle(.mouse(MouseEvent(.wheelUp, at: .zero)), model: model)
+                _ = painting.handle(.mouse(MouseEvent(.wheelUp, at: .zero)), model: model) }
+        frame { model.messages[11].text += " more while scrolled up" }
+        frame(overlay: true)
+        frame()
+        frame(52)
+        frame { _ = keeping.handle(.key(.end, [.ctrl]), model: model); _ = painting.handle(.key(.end, [.ctrl]), model: model) }
+        frame { kept.resize(to: Size(width: 66, height: 14)) }
+        frame(50) { model.messages[11].text += " and the end." }
+        // Another frame begun over the buffer, painting something else where the rows are.
+        frame(50) { Painter(kept).fill(nil, Style(.statusBar, background: .statusBar)) }
+    }
+
     @Test func laysOutOnlyVisibleMessages() {
         let model = Self.bigModel()
         let view = TranscriptView()

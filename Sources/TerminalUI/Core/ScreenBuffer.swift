@@ -27,8 +27,26 @@ public final class ScreenBuffer {
         self.dirty = dirty
     }
 
-    /// An independent copy (the arrays are copied on write, so this is cheap).
+    /// An independent copy (the arrays are copied on write, so this is cheap — until either
+    /// buffer is written, when the written one copies every cell).
     public func copy() -> ScreenBuffer { ScreenBuffer(size: size, cells: cells, dirty: dirty) }
+
+    /// A copy with storage of its own from the start, to be kept up to date with
+    /// ``copyRows(_:from:)``: writing to either buffer later copies nothing else.
+    public func detachedCopy() -> ScreenBuffer {
+        ScreenBuffer(size: size, cells: cells.map { $0 }, dirty: dirty)
+    }
+
+    /// Makes `rows` the same as in `source` (of the same size), cell by cell; other rows
+    /// and the dirty marks are left alone. What a terminal keeps of the last frame after
+    /// presenting the next: only the rows that were written, not all of them.
+    public func copyRows(_ rows: [Int], from source: ScreenBuffer) {
+        precondition(source.size == size, "copyRows between buffers of different sizes")
+        for y in rows where y >= 0 && y < size.height {
+            let base = y * size.width
+            for x in 0..<size.width where cells[base + x] != source.cells[base + x] { cells[base + x] = source.cells[base + x] }
+        }
+    }
 
     /// The whole buffer as a rect at the origin.
     public var bounds: Rect { Rect(size: size) }

@@ -1,8 +1,8 @@
 import Numbers
 
 /// One row of the transcript: gutter mark plus a line of text.
-struct DisplayLine {
-    struct Gutter {
+struct DisplayLine: Equatable {
+    struct Gutter: Equatable {
         var text: String
         var slot: ColorSlot
         static let empty = Gutter(text: "", slot: .text)

@@ -30,6 +30,22 @@ public final class TranscriptView {
         var last: TranscriptKey?
     }
     private var lastSignature: Signature?
+    /// What the last frame painted, row by row, and where: a row that shows the same line
+    /// in the next frame is left as it is in the buffer (while a reply streams, most rows
+    /// of a frame are the ones before it). Only when nothing else began a frame over the
+    /// buffer since (``ScreenBuffer/paintings``) and nothing was drawn over the rows
+    /// (`forgetPainted()`).
+    private var painted: PaintedRows?
+    private struct PaintedRows {
+        var rows: [DisplayLine?]
+        var clip: Rect
+        /// Weak: a new buffer at a freed one's address is not the same buffer.
+        weak var buffer: ScreenBuffer?
+        var painting: Int
+        var arrow: Bool
+    }
+    /// Rows painted and rows left as they were, over the view's life (tests).
+    public private(set) var rowsPainted = 0, rowsKept = 0
 
     /// - Parameter markdown: shared renderer (its block cache makes streaming incremental).
     public init(markdown: MarkdownRenderer = MarkdownRenderer()) {
@@ -119,10 +135,11 @@ public final class TranscriptView {
 
     /// Draws the transcript into the painter's whole area.
     public func draw(_ model: TranscriptModel, in painter: Painter) {
-        painter.fill()
+        let before = painted
+        painted = nil
         pageHeight = max(1, painter.height)
         lastWidth = painter.width
-        guard painter.width > 0, painter.height > 0, !model.messages.isEmpty else { return }
+        guard painter.width > 0, painter.height > 0, !model.messages.isEmpty else { painter.fill(); return }
         let width = painter.width
         let signature = Signature(count: model.messages.count, first: model.messages.first?.key, last: model.messages.last?.key)
         if signature != lastSignature {
@@ -162,15 +179,35 @@ public final class TranscriptView {
             }
             rows = reversed.reversed()
         }
-        for (y, row) in rows.enumerated() {
+        let shown: [DisplayLine?] = (0..<painter.height).map { $0 < rows.count ? rows[$0] : nil }
+        let arrow: Bool
+        if case .anchored = position, width > 3 { arrow = true } else { arrow = false }
+        let buffer = painter.buffer
+        let kept = before.flatMap { before in
+            before.clip == painter.clip && before.buffer === buffer && before.painting == buffer.paintings - 1
+                && before.arrow == arrow ? before.rows : nil
+        }
+        for (y, row) in shown.enumerated() {
+            // The arrow sits on the last row: that row is painted again with it.
+            if let kept, kept[y] == row, !(arrow && y == painter.height - 1) {
+                rowsKept += 1
+                continue
+            }
+            rowsPainted += 1
+            painter.fill(Rect(x: 0, y: y, width: width, height: 1))
+            guard let row else { continue }
             painter.text(row.gutter.text, at: Point(x: 0, y: y), Style(row.gutter.slot))
             painter.sub(Rect(x: row.fullWidth ? 0 : TranscriptView.gutterWidth, y: y, width: width, height: 1))
                 .line(row.line, at: .zero)
         }
-        if case .anchored = position, width > 3 {
+        if arrow {
             painter.text(" ↓ ", at: Point(x: width - 3, y: painter.height - 1), Style(.statusBarAccent, background: .statusBar))
         }
+        painted = PaintedRows(rows: shown, clip: painter.clip, buffer: buffer, painting: buffer.paintings, arrow: arrow)
     }
+
+    /// Something was drawn over the view's rows (an overlay): the next frame paints them all.
+    public func forgetPainted() { painted = nil }
 
     // MARK: Line addressing
 

@@ -80,6 +80,7 @@ public final class ChatScreen {
         if let strip = layout.strip { CacheStrip.draw(model.panel, in: root.sub(strip)) }
         if let status = layout.status { StatusBar.draw(model.status, in: root.sub(status)) }
         var cursor = editor.draw(root.sub(layout.editor), focused: model.overlay == nil)
+        if model.overlay != nil { transcriptView.forgetPainted() }
         switch model.overlay {
         case .dialog(let dialog):
             dialog.draw(in: root)
