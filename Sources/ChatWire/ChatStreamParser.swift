@@ -158,7 +158,8 @@ public struct ChatStreamParser: Sendable {
         }
         let chunk: ChatCompletionChunk
         do {
-            chunk = try decoder.decode(ChatCompletionChunk.self, from: Data(bytes))
+            // The usual chunk without JSONDecoder; anything else through it (DECISIONS 108).
+            chunk = try ChatCompletionChunk.fast(bytes) ?? decoder.decode(ChatCompletionChunk.self, from: Data(bytes))
         } catch {
             if atEnd {
                 events.append(.failure(.truncated(receivedAnything: true)))
