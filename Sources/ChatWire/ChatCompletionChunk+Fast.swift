@@ -36,133 +36,86 @@ struct FastJSONReader {
 
     mutating func chunk() -> ChatCompletionChunk? {
         var chunk = ChatCompletionChunk(object: nil, choices: [])
-        var seen: Set<String> = []
         var choices: [ChatCompletionChunk.Choice]?
-        guard take(UInt8(ascii: "{")) else { return nil }
-        var first = true
-        members: while true {
-            switch nextKey(&first) {
-            case .end: break members
-            case .bad: return nil
-            case .key(let key):
-                guard seen.insert(key).inserted else { return nil }
+        let read = members { reader, key in
+            switch key {
+            case "id", "object", "model", "system_fingerprint":
+                guard let text = reader.stringOrNull() else { return false }
                 switch key {
-                case "id", "object", "model", "system_fingerprint":
-                    let text: String?
-                    switch scalar() {
-                    case .string(let string)?: text = string
-                    case .null?: text = nil
-                    default: return nil
-                    }
-                    switch key {
-                    case "id": chunk.id = text
-                    case "object": chunk.object = text
-                    case "model": chunk.model = text
-                    default: chunk.systemFingerprint = text
-                    }
-                case "created":
-                    switch scalar() {
-                    case .integer(let number)?: chunk.created = number
-                    case .null?: chunk.created = nil
-                    default: return nil
-                    }
-                case "usage":
-                    guard literal("null") else { return nil }
-                case "choices":
-                    guard take(UInt8(ascii: "[")) else { return nil }
-                    var list: [ChatCompletionChunk.Choice] = []
-                    var firstElement = true
-                    elements: while true {
-                        switch nextElement(&firstElement) {
-                        case .end: break elements
-                        case .bad: return nil
-                        case .element:
-                            guard let choice = choice() else { return nil }
-                            list.append(choice)
-                        }
-                    }
-                    choices = list
-                default:
-                    guard skipValue() else { return nil }
+                case "id": chunk.id = text
+                case "object": chunk.object = text
+                case "model": chunk.model = text
+                default: chunk.systemFingerprint = text
                 }
+            case "created":
+                guard let number = reader.integerOrNull() else { return false }
+                chunk.created = number
+            case "usage":
+                return reader.literal("null")
+            case "choices":
+                var list: [ChatCompletionChunk.Choice] = []
+                guard reader.elements({ reader in
+                    guard let choice = reader.choice() else { return false }
+                    list.append(choice)
+                    return true
+                }) else { return false }
+                choices = list
+            default:
+                return reader.skipValue()
             }
+            return true
         }
-        guard let choices else { return nil }
+        guard read, let choices else { return nil }
         chunk.choices = choices
         return chunk
     }
 
     private mutating func choice() -> ChatCompletionChunk.Choice? {
         var choice = ChatCompletionChunk.Choice(index: nil, delta: nil)
-        var seen: Set<String> = []
-        guard take(UInt8(ascii: "{")) else { return nil }
-        var first = true
-        while true {
-            switch nextKey(&first) {
-            case .end: return choice
-            case .bad: return nil
-            case .key(let key):
-                guard seen.insert(key).inserted else { return nil }
-                switch key {
-                case "index":
-                    switch scalar() {
-                    case .integer(let number)?: choice.index = number
-                    case .null?: choice.index = nil
-                    default: return nil
-                    }
-                case "finish_reason":
-                    switch scalar() {
-                    case .string(let reason)?: choice.finishReason = reason
-                    case .null?: choice.finishReason = nil
-                    default: return nil
-                    }
-                case "delta":
-                    if literal("null") {
-                        choice.delta = nil
-                    } else {
-                        guard let delta = delta() else { return nil }
-                        choice.delta = delta
-                    }
-                default:
-                    guard skipValue() else { return nil }
+        let read = members { reader, key in
+            switch key {
+            case "index":
+                guard let number = reader.integerOrNull() else { return false }
+                choice.index = number
+            case "finish_reason":
+                guard let reason = reader.stringOrNull() else { return false }
+                choice.finishReason = reason
+            case "delta":
+                if reader.literal("null") {
+                    choice.delta = nil
+                } else {
+                    guard let delta = reader.delta() else { return false }
+                    choice.delta = delta
                 }
+            default:
+                return reader.skipValue()
             }
+            return true
         }
+        return read ? choice : nil
     }
 
     private mutating func delta() -> ChatCompletionChunk.Delta? {
         var delta = ChatCompletionChunk.Delta()
-        var seen: Set<String> = []
         var reasoning: String?
-        guard take(UInt8(ascii: "{")) else { return nil }
-        var first = true
-        members: while true {
-            switch nextKey(&first) {
-            case .end: break members
-            case .bad: return nil
-            case .key(let key):
-                guard seen.insert(key).inserted else { return nil }
+        let read = members { reader, key in
+            switch key {
+            case "role", "content", "reasoning_content", "reasoning":
+                guard let text = reader.stringOrNull() else { return false }
                 switch key {
-                case "role", "content", "reasoning_content", "reasoning":
-                    let text: String?
-                    switch scalar() {
-                    case .string(let string)?: text = string
-                    case .null?: text = nil
-                    default: return nil
-                    }
-                    switch key {
-                    case "role": delta.role = text.map(Role.init(rawValue:))
-                    case "content": delta.content = text
-                    case "reasoning_content": delta.reasoningContent = text
-                    default: reasoning = text
-                    }
-                case "tool_calls":
-                    guard literal("null") else { return nil }
-                default:
-                    guard skipValue() else { return nil }
+                case "role": delta.role = text.map(Role.init(rawValue:))
+                case "content": delta.content = text
+                case "reasoning_content": delta.reasoningContent = text
+                default: reasoning = text
                 }
+            case "tool_calls":
+                return reader.literal("null")
+            default:
+                return reader.skipValue()
             }
+            return true
         }
+        guard read else { return nil }
         // OpenRouter's `reasoning` when `reasoning_content` is absent or null.
         if delta.reasoningContent == nil { delta.reasoningContent = reasoning }
         return delta
@@ -200,25 +153,45 @@ struct FastJSONReader {
         return true
     }
 
-    private enum Member { case key(String), end, bad }
-    private enum Element { case element, end, bad }
-
-    /// The next key of an object whose `{` was taken, with its `:`; `.end` after its `}`.
-    private mutating func nextKey(_ first: inout Bool) -> Member {
-        if take(UInt8(ascii: "}")) { return .end }
-        if !first && !take(UInt8(ascii: ",")) { return .bad }
-        first = false
-        skipSpace()
-        guard let key = string(), take(UInt8(ascii: ":")) else { return .bad }
-        return .key(key)
+    /// An object's members, `member` reading each value after its key; false for anything
+    /// malformed, a duplicate key, or a value `member` refuses.
+    private mutating func members(_ member: (inout FastJSONReader, String) -> Bool) -> Bool {
+        guard take(UInt8(ascii: "{")) else { return false }
+        if take(UInt8(ascii: "}")) { return true }
+        var seen: Set<String> = []
+        repeat {
+            skipSpace()
+            guard let key = string(), take(UInt8(ascii: ":")), seen.insert(key).inserted, member(&self, key) else { return false }
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "}"))
     }
 
-    /// Whether another element of an array whose `[` was taken follows; `.end` after its `]`.
-    private mutating func nextElement(_ first: inout Bool) -> Element {
-        if take(UInt8(ascii: "]")) { return .end }
-        if !first && !take(UInt8(ascii: ",")) { return .bad }
-        first = false
-        return .element
+    /// An array's elements, `element` reading each.
+    private mutating func elements(_ element: (inout FastJSONReader) -> Bool) -> Bool {
+        guard take(UInt8(ascii: "[")) else { return false }
+        if take(UInt8(ascii: "]")) { return true }
+        repeat {
+            guard element(&self) else { return false }
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "]"))
+    }
+
+    /// A string, or null as `.some(nil)`; nil for anything else.
+    private mutating func stringOrNull() -> String?? {
+        switch scalar() {
+        case .string(let text)?: return .some(text)
+        case .null?: return .some(nil)
+        default: return nil
+        }
+    }
+
+    /// An integer, or null as `.some(nil)`; nil for anything else.
+    private mutating func integerOrNull() -> Int?? {
+        switch scalar() {
+        case .integer(let number)?: return .some(number)
+        case .null?: return .some(nil)
+        default: return nil
+        }
     }
 
     /// A string, an integer that fits an `Int` (no fraction or exponent), or null.
@@ -349,27 +322,8 @@ struct FastJSONReader {
         case UInt8(ascii: "t"): return literal("true")
         case UInt8(ascii: "f"): return literal("false")
         case UInt8(ascii: "\""), UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return scalar() != nil
-        case UInt8(ascii: "["):
-            position += 1
-            var first = true
-            while true {
-                switch nextElement(&first) {
-                case .end: return true
-                case .bad: return false
-                case .element: guard skipValue(depth: depth + 1) else { return false }
-                }
-            }
-        case UInt8(ascii: "{"):
-            position += 1
-            var first = true
-            var seen: Set<String> = []
-            while true {
-                switch nextKey(&first) {
-                case .end: return true
-                case .bad: return false
-                case .key(let key): guard seen.insert(key).inserted, skipValue(depth: depth + 1) else { return false }
-                }
-            }
+        case UInt8(ascii: "["): return elements { $0.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "{"): return members { reader, _ in reader.skipValue(depth: depth + 1) }
         default: return false
         }
     }
